@@ -1,0 +1,271 @@
+"""The one engine: turn a RequestSpec into an Exchange, hop by hop.
+
+httpx follows redirects inside the auth flow, signs a retry for the wrong URL after a
+redirect, and drops hops from `response.history` (docs/ARCHITECTURE.md). So the engine
+drives both loops itself: an outer redirect loop (httpx's own `next_request`, which
+already changes the method, drops the body and strips `Authorization` across origins)
+and, for each hop of it, the auth flow's generator. Every request that flow yields is
+sent on its own and recorded. Credentials go only to the origin the user typed, as curl
+does without `--location-trusted`.
+"""
+
+from __future__ import annotations
+
+import ssl
+import threading
+import time
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from . import __version__ as _version
+from .build import build_request
+from .errors import TooManyRedirects, classify
+from .exchange import (
+    ErrorInfo,
+    Exchange,
+    Hop,
+    HopKind,
+    ReceivedResponse,
+    SentRequest,
+    Timings,
+    mask_header,
+)
+from .model import Options, RequestSpec
+from .netio import Backend, CancelToken, HopContext, hop_context
+from .validate import check
+
+USER_AGENT = f"Gatepost/{_version}"
+
+
+class _Trace:
+    """httpcore's trace extension: the moment each phase started and completed."""
+
+    __slots__ = ("marks",)
+
+    def __init__(self) -> None:
+        self.marks: dict[str, float] = {}
+
+    def __call__(self, name: str, info: dict[str, Any]) -> None:
+        # "http11.send_request_headers.started" -> "send_request_headers.started"
+        self.marks[name.partition(".")[2]] = time.perf_counter()
+
+    def span(self, phase: str) -> float | None:
+        start, end = self.marks.get(phase + ".started"), self.marks.get(phase + ".complete")
+        return end - start if start is not None and end is not None else None
+
+    def between(self, a: str, b: str) -> float | None:
+        start, end = self.marks.get(a), self.marks.get(b)
+        return end - start if start is not None and end is not None else None
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    return url.scheme, url.host, url.port
+
+
+def _head_size(first_line: str, headers: list[tuple[str, str]]) -> int:
+    return len(first_line) + 2 + sum(len(n) + len(v) + 4 for n, v in headers) + 2
+
+
+def _decode_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
+    encoding = headers.encoding
+    return [(k.decode(encoding), v.decode(encoding)) for k, v in headers.raw]
+
+
+class Engine:
+    """Sends requests. Thread-safe: the window sends from worker threads.
+
+    One httpx.Client per (verify, HTTP/2) pair keeps connections alive across sends.
+    """
+
+    def __init__(self, ssl_context: ssl.SSLContext | None = None) -> None:
+        self._ssl_context = ssl_context
+        self._clients: dict[tuple[bool, bool], httpx.Client] = {}
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        with self._lock:
+            clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            client.close()
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _client(self, options: Options) -> httpx.Client:
+        key = (options.verify_tls, options.http2)
+        with self._lock:
+            client = self._clients.get(key)
+            if client is None:
+                verify: ssl.SSLContext | bool = options.verify_tls
+                if options.verify_tls and self._ssl_context is not None:
+                    verify = self._ssl_context
+                transport = httpx.HTTPTransport(verify=verify, http2=options.http2)
+                # httpx gives no public way to pass httpcore a network backend.
+                transport._pool._network_backend = Backend()  # type: ignore[attr-defined]
+                client = httpx.Client(transport=transport, follow_redirects=False,
+                                      headers={"User-Agent": USER_AGENT})
+                self._clients[key] = client
+            return client
+
+    def send(self, spec: RequestSpec, *, auth: httpx.Auth | None = None,
+             cancel: CancelToken | None = None, secrets: tuple[str, ...] = ()) -> Exchange:
+        """Send the request and return its whole exchange. Never raises for anything
+        the network or the user's input did: that is `Exchange.error`."""
+        exchange = Exchange()
+        started = time.perf_counter()
+        token = cancel or CancelToken()
+        problems = check(spec)
+        if problems:
+            exchange.error = ErrorInfo("invalid_request", " ".join(map(str, problems)))
+            return exchange
+        try:
+            client = self._client(spec.options)
+            # Each exchange starts with an empty cookie jar: the request sends what the
+            # user composed plus what this exchange's own responses set, nothing older.
+            client.cookies.clear()
+            request = build_request(client, spec)
+            _Send(client, spec.options, auth, token, exchange, started, secrets).run(request)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a readable error
+            exchange.error = classify(exc, token)
+        exchange.total = time.perf_counter() - started
+        return exchange
+
+
+class _Send:
+    """One send's state: the loops that produce its hops."""
+
+    def __init__(self, client: httpx.Client, options: Options, auth: httpx.Auth | None,
+                 token: CancelToken, exchange: Exchange, started: float,
+                 secrets: tuple[str, ...]) -> None:
+        self.client, self.options, self.auth = client, options, auth
+        self.token, self.exchange, self.started, self.secrets = token, exchange, started, secrets
+
+    def run(self, request: httpx.Request) -> None:
+        origin = _origin(request.url)
+        kind = HopKind.REQUEST
+        redirects = 0
+        while True:
+            auth = self.auth if _origin(request.url) == origin else None
+            response = self._auth_round(request, auth, kind)
+            if not (self.options.follow_redirects and response.has_redirect_location):
+                return
+            location = response.headers["location"]
+            self.exchange.hops[-1].next_reason = f"redirect to {location}"
+            if redirects >= self.options.max_redirects:
+                raise TooManyRedirects(
+                    f"Stopped after {redirects} redirects (the limit is "
+                    f"{self.options.max_redirects}); the last one pointed to {location}.")
+            assert response.next_request is not None
+            request, kind = response.next_request, HopKind.REDIRECT
+            redirects += 1
+
+    def _auth_round(self, request: httpx.Request, auth: httpx.Auth | None,
+                    kind: HopKind) -> httpx.Response:
+        if auth is None:
+            return self._hop(request, kind)
+        if auth.requires_request_body:
+            request.read()
+        flow = auth.sync_auth_flow(request)
+        try:
+            request = next(flow)
+            while True:
+                response = self._hop(request, kind)
+                try:
+                    request = flow.send(response)
+                except StopIteration:
+                    return response
+                if response.status_code in (401, 407):
+                    header = "www-authenticate" if response.status_code == 401 else \
+                        "proxy-authenticate"
+                    scheme = response.headers.get(header, "").split(" ")[0]
+                    reason = f"challenge: {scheme}" if scheme else "challenge"
+                    kind = HopKind.CHALLENGE
+                else:
+                    reason, kind = "auth step", HopKind.AUTH
+                self.exchange.hops[-1].next_reason = reason
+        finally:
+            flow.close()
+
+    def _hop(self, request: httpx.Request, kind: HopKind) -> httpx.Response:
+        trace = _Trace()
+        request.extensions["trace"] = trace
+        ctx = HopContext(self.token)
+        begin = time.perf_counter()
+        response: httpx.Response | None = None
+        try:
+            with hop_context(ctx):
+                self.token.raise_if_cancelled()
+                response = self.client.send(request, follow_redirects=False, stream=True)
+                try:
+                    response.read()
+                finally:
+                    response.close()
+            return response
+        finally:
+            end = time.perf_counter()
+            self.exchange.hops.append(self._record(request, response, kind, trace, ctx,
+                                                   begin, end))
+
+    def _record(self, request: httpx.Request, response: httpx.Response | None,
+                kind: HopKind, trace: _Trace, ctx: HopContext, begin: float,
+                end: float) -> Hop:
+        headers = [(n, mask_header(n, v, self.secrets)) for n, v in
+                   _decode_headers(request.headers)]
+        target = request.url.raw_path.decode("ascii", "replace")
+        sent = SentRequest(
+            method=request.method,
+            url=str(request.url),
+            headers=headers,
+            body_size=len(request.content) if _has_content(request) else 0,
+            head_size=_head_size(f"{request.method} {target} HTTP/1.1", headers),
+        )
+        connect = trace.span("connect_tcp")
+        if connect is not None and ctx.dns is not None:
+            connect = max(connect - ctx.dns, 0.0)
+        timings = Timings(
+            start=begin - self.started,
+            dns=ctx.dns,
+            connect=connect,
+            tls=trace.span("start_tls"),
+            send=trace.between("send_request_headers.started", "send_request_body.complete"),
+            wait=trace.between("send_request_body.complete",
+                               "receive_response_headers.complete"),
+            receive=trace.between("receive_response_headers.complete",
+                                  "receive_response_body.complete"),
+            total=end - begin,
+        )
+        hop = Hop(kind=kind, request=sent, timings=timings, remote_address=ctx.remote_address)
+        if response is not None and response.is_stream_consumed:
+            received_headers = _decode_headers(response.headers)
+            reason = response.reason_phrase or _phrase(response.status_code)
+            hop.response = ReceivedResponse(
+                status=response.status_code,
+                reason=reason,
+                http_version=response.http_version,
+                headers=received_headers,
+                body=response.content,
+                body_wire_size=response.num_bytes_downloaded,
+                head_size=_head_size(f"{response.http_version} {response.status_code} {reason}",
+                                     received_headers),
+            )
+        return hop
+
+
+def _has_content(request: httpx.Request) -> bool:
+    try:
+        request.content  # noqa: B018
+    except httpx.RequestNotRead:
+        return False
+    return True
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""

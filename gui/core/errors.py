@@ -1,0 +1,67 @@
+"""Map what went wrong while sending to a kind and a sentence a person can act on."""
+
+from __future__ import annotations
+
+import errno
+import ssl
+
+import httpx
+
+from .exchange import ErrorInfo
+from .netio import Cancelled, CancelToken, DNSError
+
+
+class TooManyRedirects(Exception):
+    pass
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def classify(exc: BaseException, token: CancelToken | None = None) -> ErrorInfo:
+    if isinstance(exc, Cancelled) or (token is not None and token.cancelled):
+        return ErrorInfo("cancelled", "The request was cancelled.")
+    chain = _chain(exc)
+    if isinstance(exc, TooManyRedirects):
+        return ErrorInfo("too_many_redirects", str(exc))
+    if any(isinstance(e, DNSError) for e in chain):
+        dns = next(e for e in chain if isinstance(e, DNSError))
+        return ErrorInfo("dns", str(dns))
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return ErrorInfo("unsupported_scheme", f"Unsupported URL: {exc}")
+    if isinstance(exc, httpx.InvalidURL):
+        return ErrorInfo("invalid_url", f"Invalid URL: {exc}")
+    if isinstance(exc, httpx.TimeoutException):
+        phase = {
+            httpx.ConnectTimeout: "connecting to the server",
+            httpx.ReadTimeout: "waiting for the server to answer",
+            httpx.WriteTimeout: "sending the request",
+            httpx.PoolTimeout: "waiting for a free connection",
+        }.get(type(exc), "the request")
+        return ErrorInfo("timeout", f"Timed out while {phase}.")
+    ssl_error = next((e for e in chain if isinstance(e, ssl.SSLError)), None)
+    if ssl_error is not None:
+        reason = getattr(ssl_error, "verify_message", None) or getattr(
+            ssl_error, "reason", None) or str(ssl_error)
+        return ErrorInfo("tls", f"TLS handshake failed: {reason}.")
+    if isinstance(exc, httpx.ConnectError):
+        if any(isinstance(e, OSError) and e.errno == errno.ECONNREFUSED for e in chain) or (
+                "refused" in str(exc).lower()):
+            return ErrorInfo("refused", "Connection refused: nothing is listening at "
+                             "that address and port.")
+        return ErrorInfo("connect", f"Could not connect: {exc}")
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return ErrorInfo("protocol", f"The server broke the HTTP protocol: {exc}")
+    if isinstance(exc, httpx.TransportError):
+        return ErrorInfo("network", f"Network error: {exc}")
+    if isinstance(exc, OSError):
+        return ErrorInfo("network", f"{exc.strerror or exc}")
+    if isinstance(exc, NotImplementedError):
+        return ErrorInfo("auth", f"Not supported by the auth scheme: {exc}")
+    return ErrorInfo("internal", f"Unexpected error ({type(exc).__name__}): {exc}")

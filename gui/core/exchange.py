@@ -1,0 +1,175 @@
+"""The record of one exchange: every hop as it went over the wire.
+
+An Exchange is what every consumer reads — the window's tabs, the command line's
+report, history later — so it holds plain values only (no httpx objects) and secrets are
+masked when a hop is recorded, not when it is shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+
+MASK = "****"
+#: Headers whose value is a credential: the scheme word is kept, the rest masked.
+CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
+
+
+class HopKind(str, Enum):
+    """Why a hop was sent."""
+
+    REQUEST = "request"
+    REDIRECT = "redirect"
+    CHALLENGE = "challenge"
+    #: A request an auth scheme made on its own, e.g. to a token endpoint.
+    AUTH = "auth"
+
+
+@dataclass
+class SentRequest:
+    method: str
+    url: str
+    headers: list[tuple[str, str]]
+    body_size: int
+    #: Size of the request line and headers written as HTTP/1.1 text.
+    head_size: int
+
+
+@dataclass
+class ReceivedResponse:
+    status: int
+    reason: str
+    http_version: str
+    headers: list[tuple[str, str]]
+    #: The decoded body (Content-Encoding removed).
+    body: bytes = b""
+    #: Body bytes as they came over the wire, before decoding.
+    body_wire_size: int = 0
+    head_size: int = 0
+
+    def header(self, name: str) -> str | None:
+        name = name.lower()
+        return next((v for n, v in self.headers if n.lower() == name), None)
+
+    @property
+    def content_type(self) -> str:
+        return (self.header("content-type") or "").split(";")[0].strip().lower()
+
+    @property
+    def charset(self) -> str | None:
+        for part in (self.header("content-type") or "").split(";")[1:]:
+            key, _, value = part.strip().partition("=")
+            if key.lower() == "charset" and value:
+                return value.strip('"')
+        return None
+
+    def text(self) -> str:
+        try:
+            return self.body.decode(self.charset or "utf-8", errors="replace")
+        except LookupError:
+            return self.body.decode("utf-8", errors="replace")
+
+
+@dataclass
+class Timings:
+    """Phase durations in seconds, None where a phase did not happen (a reused
+    connection has no connect; an IP address needs no DNS)."""
+
+    #: When the hop started, in seconds since the exchange started.
+    start: float = 0.0
+    dns: float | None = None
+    connect: float | None = None
+    tls: float | None = None
+    send: float | None = None
+    wait: float | None = None
+    receive: float | None = None
+    total: float = 0.0
+
+
+@dataclass
+class ErrorInfo:
+    #: invalid_request, invalid_url, unsupported_scheme, dns, refused, connect, timeout,
+    #: tls, too_many_redirects, protocol, network, cancelled, auth, internal
+    kind: str
+    message: str
+
+
+@dataclass
+class Hop:
+    kind: HopKind
+    request: SentRequest
+    response: ReceivedResponse | None = None
+    timings: Timings = field(default_factory=Timings)
+    #: Why the next hop was sent, e.g. "redirect to /get" or "challenge: Digest".
+    next_reason: str | None = None
+    remote_address: str | None = None
+
+
+@dataclass
+class Exchange:
+    hops: list[Hop] = field(default_factory=list)
+    error: ErrorInfo | None = None
+    total: float = 0.0
+
+    @property
+    def response(self) -> ReceivedResponse | None:
+        """The last response received, the one the user asked for in the end."""
+        for hop in reversed(self.hops):
+            if hop.response is not None:
+                return hop.response
+        return None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.response is not None
+
+    def to_dict(self) -> dict:
+        """The document `gatepost send --json` prints (see docs/cli.md)."""
+        final = self.response
+        return {
+            "hops": [_hop_dict(h) for h in self.hops],
+            "body": final.text() if final is not None else None,
+            "error": asdict(self.error) if self.error else None,
+            "total": self.total,
+        }
+
+
+def _hop_dict(hop: Hop) -> dict:
+    response = None
+    if hop.response is not None:
+        r = hop.response
+        response = {
+            "status": r.status,
+            "reason": r.reason,
+            "http_version": r.http_version,
+            "headers": [list(h) for h in r.headers],
+            "body_size": len(r.body),
+            "body_wire_size": r.body_wire_size,
+            "head_size": r.head_size,
+        }
+    timings = asdict(hop.timings)
+    return {
+        "kind": hop.kind.value,
+        "request": {
+            "method": hop.request.method,
+            "url": hop.request.url,
+            "headers": [list(h) for h in hop.request.headers],
+            "body_size": hop.request.body_size,
+            "head_size": hop.request.head_size,
+        },
+        "response": response,
+        "timings": timings,
+        "next": hop.next_reason,
+        "remote_address": hop.remote_address,
+    }
+
+
+def mask_header(name: str, value: str, secrets: tuple[str, ...] = ()) -> str:
+    """The value with credentials masked: `Basic dTpw` becomes `Basic ****`."""
+    if name.lower() in CREDENTIAL_HEADERS:
+        scheme, sep, rest = value.partition(" ")
+        return f"{scheme} {MASK}" if sep and rest else MASK
+    for secret in secrets:
+        if secret and secret in value:
+            value = value.replace(secret, MASK)
+    return value

@@ -1,0 +1,82 @@
+"""The request model: what a user composes, independent of httpx and of Qt.
+
+Rows are ordered and keep disabled entries, because a request builder must give back
+exactly what the user typed, including the rows they switched off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+@dataclass
+class Row:
+    """One name/value row of a params, headers or form table."""
+
+    name: str = ""
+    value: str = ""
+    enabled: bool = True
+    #: For multipart rows: the value is a path to a file to upload.
+    is_file: bool = False
+
+
+class BodyKind(str, Enum):
+    NONE = "none"
+    RAW = "raw"
+    JSON = "json"
+    FORM = "form"
+    MULTIPART = "multipart"
+    FILE = "file"
+
+
+@dataclass
+class Body:
+    kind: BodyKind = BodyKind.NONE
+    #: Text for RAW and JSON bodies.
+    text: str = ""
+    #: Content type for RAW bodies (JSON implies application/json); empty means none.
+    content_type: str = "text/plain"
+    #: Rows for FORM and MULTIPART bodies.
+    rows: list[Row] = field(default_factory=list)
+    #: Path for a FILE body.
+    path: str = ""
+
+
+@dataclass
+class Timeouts:
+    """Seconds; None means wait forever."""
+
+    connect: float | None = 10.0
+    read: float | None = 30.0
+    write: float | None = 30.0
+    pool: float | None = 10.0
+
+    @classmethod
+    def all(cls, seconds: float | None) -> Timeouts:
+        return cls(seconds, seconds, seconds, seconds)
+
+
+@dataclass
+class Options:
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    follow_redirects: bool = True
+    max_redirects: int = 20
+    verify_tls: bool = True
+    http2: bool = False
+
+
+@dataclass
+class RequestSpec:
+    method: str = "GET"
+    url: str = ""
+    params: list[Row] = field(default_factory=list)
+    headers: list[Row] = field(default_factory=list)
+    body: Body = field(default_factory=Body)
+    options: Options = field(default_factory=Options)
+
+    def enabled_params(self) -> list[tuple[str, str]]:
+        return [(r.name, r.value) for r in self.params if r.enabled and r.name]
+
+    def enabled_headers(self) -> list[tuple[str, str]]:
+        return [(r.name, r.value) for r in self.headers if r.enabled and r.name]
