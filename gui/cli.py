@@ -1,0 +1,185 @@
+"""The `gatepost` command: the window by default, `gatepost send` without one.
+
+Nothing here imports Qt or httpx at module level, so `--help` and `--version` answer
+on a machine without a display and the window's start-up does not pay for httpx.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING
+
+from . import __version__
+
+if TYPE_CHECKING:
+    from .core.exchange import Exchange
+    from .core.model import RequestSpec
+
+EXIT_OK, EXIT_TRANSPORT, EXIT_USAGE, EXIT_INTERNAL, EXIT_CANCELLED = 0, 1, 2, 70, 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gatepost",
+        description="Gatepost, an HTTP request builder. Without a command it opens the "
+                    "window; `gatepost send` sends a request from the command line.",
+    )
+    parser.add_argument("--version", action="version", version=f"gatepost {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    send = commands.add_parser(
+        "send", help="send one request and print every hop of the exchange",
+        description="Send one request through Gatepost's engine and print the exchange hop "
+                    "by hop (or, with --json, one JSON document; see docs/cli.md).",
+    )
+    send.add_argument("url", metavar="URL")
+    send.add_argument("-X", "--request", dest="method", metavar="METHOD",
+                      help="request method (default GET, or POST when a body is given)")
+    send.add_argument("-H", "--header", action="append", default=[], metavar="'NAME: VALUE'",
+                      help="add a header (repeatable)")
+    body = send.add_mutually_exclusive_group()
+    body.add_argument("-d", "--data", metavar="BODY",
+                      help="raw body; @PATH sends the bytes of a file")
+    body.add_argument("--json-body", metavar="JSON", help="JSON body (checked before sending)")
+    body.add_argument("--form", action="append", metavar="NAME=VALUE",
+                      help="form field, sent application/x-www-form-urlencoded (repeatable)")
+    body.add_argument("--multipart", action="append", metavar="NAME=VALUE|NAME=@PATH",
+                      help="multipart/form-data part; @PATH uploads a file (repeatable)")
+    send.add_argument("--no-follow", action="store_true", help="do not follow redirects")
+    send.add_argument("--max-redirects", type=int, default=20, metavar="N")
+    send.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                      help="connect, read and write timeout (default 30)")
+    send.add_argument("-k", "--insecure", action="store_true",
+                      help="do not verify the server's TLS certificate")
+    send.add_argument("--http2", action="store_true", help="offer HTTP/2 (over TLS)")
+    output = send.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true",
+                        help="print the whole exchange as one JSON document")
+    output.add_argument("-b", "--body-only", action="store_true",
+                        help="print only the final body")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "send":
+            return _send(args)
+        from .app import run
+
+        return run()
+    except BrokenPipeError:
+        # The reader went away (`gatepost send ... | head`): not an error of ours.
+        sys.stderr.close()
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
+        print(f"gatepost: internal error ({type(exc).__name__}): {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+class UsageError(Exception):
+    pass
+
+
+def _pair(text: str, sep: str, what: str) -> tuple[str, str]:
+    name, found, value = text.partition(sep)
+    if not found or not name.strip():
+        raise UsageError(f"{what} {text!r} is not in the form NAME{sep}VALUE.")
+    return name.strip(), value.strip() if sep == ":" else value
+
+
+def spec_from_args(args: argparse.Namespace) -> RequestSpec:
+    from .core.model import Body, BodyKind, Options, RequestSpec, Row, Timeouts
+
+    spec = RequestSpec(url=args.url)
+    spec.headers = [Row(*_pair(h, ":", "Header")) for h in args.header]
+    if args.data is not None:
+        if args.data.startswith("@"):
+            spec.body = Body(BodyKind.FILE, path=args.data[1:])
+        else:
+            spec.body = Body(BodyKind.RAW, text=args.data, content_type="")
+    elif args.json_body is not None:
+        spec.body = Body(BodyKind.JSON, text=args.json_body)
+    elif args.form:
+        spec.body = Body(BodyKind.FORM, rows=[Row(*_pair(f, "=", "Form field"))
+                                              for f in args.form])
+    elif args.multipart:
+        rows = []
+        for part in args.multipart:
+            name, value = _pair(part, "=", "Multipart part")
+            is_file = value.startswith("@")
+            rows.append(Row(name, value[1:] if is_file else value, True, is_file))
+        spec.body = Body(BodyKind.MULTIPART, rows=rows)
+    if args.max_redirects < 0:
+        raise UsageError("--max-redirects must be 0 or more.")
+    if args.timeout <= 0:
+        raise UsageError("--timeout must be more than 0 seconds.")
+    spec.method = args.method or ("GET" if spec.body.kind is BodyKind.NONE else "POST")
+    spec.options = Options(
+        timeouts=Timeouts.all(args.timeout),
+        follow_redirects=not args.no_follow,
+        max_redirects=args.max_redirects,
+        verify_tls=not args.insecure,
+        http2=args.http2,
+    )
+    return spec
+
+
+def _send(args: argparse.Namespace) -> int:
+    from .core.validate import check
+
+    try:
+        spec = spec_from_args(args)
+    except UsageError as exc:
+        print(f"gatepost: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    problems = check(spec)
+    if problems:
+        for problem in problems:
+            print(f"gatepost: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    from .core.engine import Engine
+
+    try:
+        with Engine() as engine:
+            exchange = engine.send(spec)
+    except KeyboardInterrupt:
+        print("gatepost: cancelled", file=sys.stderr)
+        return EXIT_CANCELLED
+    if args.json:
+        json.dump(exchange.to_dict(), sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_exchange(exchange, body_only=args.body_only)
+    if exchange.error is not None:
+        print(f"gatepost: {exchange.error.message}", file=sys.stderr)
+        return EXIT_USAGE if exchange.error.kind in ("invalid_request", "invalid_url",
+                                                     "unsupported_scheme") else EXIT_TRANSPORT
+    return EXIT_OK
+
+
+def _ms(seconds: float | None) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds is not None else "-"
+
+
+def _print_exchange(exchange: Exchange, body_only: bool) -> None:
+    out = sys.stdout
+    if not body_only:
+        for number, hop in enumerate(exchange.hops, 1):
+            out.write(f"[{number}] {hop.kind.value}: {hop.request.method} {hop.request.url}\n")
+            if hop.response is None:
+                out.write("    no response\n")
+                continue
+            r = hop.response
+            out.write(f"    {r.http_version} {r.status} {r.reason}  "
+                      f"({_ms(hop.timings.total)}, {len(r.body)} bytes)\n")
+            if hop.next_reason:
+                out.write(f"    -> {hop.next_reason}\n")
+        if exchange.response is not None:
+            out.write("\n")
+    final = exchange.response
+    if final is not None and final.body:
+        text = final.text()
+        out.write(text if text.endswith("\n") else text + "\n")
+    out.flush()
