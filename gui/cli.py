@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -70,8 +71,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return run()
     except BrokenPipeError:
-        # The reader went away (`gatepost send ... | head`): not an error of ours.
-        sys.stderr.close()
+        # The reader went away (`gatepost send ... | head`): not an error of ours. Point
+        # stdout at /dev/null so the interpreter's final flush does not complain.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
         print(f"gatepost: internal error ({type(exc).__name__}): {exc}", file=sys.stderr)

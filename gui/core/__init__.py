@@ -1,7 +1,7 @@
 """Gatepost's core: the model, the engine and the exchange record. Never imports Qt.
 
-Submodules that pull in httpx are loaded on first use, so that the window can paint
-before httpx is imported.
+Every name is loaded on first use, so that the window paints before the core's modules
+(and httpx behind the engine) are imported.
 """
 
 from __future__ import annotations
@@ -9,20 +9,19 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from .. import __version__
-from .exchange import ErrorInfo, Exchange, Hop, HopKind, ReceivedResponse, SentRequest, Timings
-from .model import Body, BodyKind, Options, RequestSpec, Row, Timeouts
+from .. import __version__ as __version__
 
-__all__ = [
-    "Body", "BodyKind", "CancelToken", "Engine", "ErrorInfo", "Exchange", "Hop", "HopKind",
-    "Options", "ReceivedResponse", "RequestSpec", "Row", "SentRequest", "Timeouts",
-    "Timings", "__version__",
-]
-
-_LAZY = {"Engine": ".engine", "CancelToken": ".netio"}
+_LAZY = {
+    **dict.fromkeys(["Body", "BodyKind", "Options", "RequestSpec", "Row", "Timeouts"], ".model"),
+    **dict.fromkeys(["ErrorInfo", "Exchange", "Hop", "HopKind", "ReceivedResponse",
+                     "SentRequest", "Timings"], ".exchange"),
+    "Engine": ".engine",
+    "CancelToken": ".cancel",
+}
+__all__ = sorted([*_LAZY, "__version__"])
 
 
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(import_module(_LAZY[name], __name__), name)
-    raise AttributeError(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

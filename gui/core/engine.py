@@ -21,6 +21,7 @@ import httpx
 
 from . import __version__ as _version
 from .build import build_request
+from .cancel import CancelToken
 from .errors import TooManyRedirects, classify
 from .exchange import (
     ErrorInfo,
@@ -33,7 +34,7 @@ from .exchange import (
     mask_header,
 )
 from .model import Options, RequestSpec
-from .netio import Backend, CancelToken, HopContext, hop_context
+from .netio import Backend, HopContext, hop_context
 from .validate import check
 
 USER_AGENT = f"Gatepost/{_version}"

@@ -7,8 +7,9 @@ import ssl
 
 import httpx
 
+from .cancel import Cancelled, CancelToken
 from .exchange import ErrorInfo
-from .netio import Cancelled, CancelToken, DNSError
+from .netio import DNSError
 
 
 class TooManyRedirects(Exception):

@@ -8,14 +8,14 @@ masked when a hop is recorded, not when it is shown.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 MASK = "****"
 #: Headers whose value is a credential: the scheme word is kept, the rest masked.
 CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
 
 
-class HopKind(str, Enum):
+class HopKind(StrEnum):
     """Why a hop was sent."""
 
     REQUEST = "request"

@@ -7,7 +7,7 @@ exactly what the user typed, including the rows they switched off.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
 @dataclass
@@ -21,7 +21,7 @@ class Row:
     is_file: bool = False
 
 
-class BodyKind(str, Enum):
+class BodyKind(StrEnum):
     NONE = "none"
     RAW = "raw"
     JSON = "json"

@@ -80,7 +80,8 @@ def check(spec: RequestSpec) -> list[Problem]:
                         "or other separators.", i)
             )
         if "\r" in row.value or "\n" in row.value:
-            problems.append(Problem("headers", f"The value of {row.name!r} contains a line break.", i))
+            problems.append(
+                Problem("headers", f"The value of {row.name!r} contains a line break.", i))
     problems.extend(_check_body(spec))
     return problems
 

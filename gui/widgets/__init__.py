@@ -1,0 +1,1 @@
+"""The window's widgets. They hold no HTTP or file-format logic: that is gui.core."""

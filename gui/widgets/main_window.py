@@ -1,0 +1,99 @@
+"""The main window: a request editor over a response view, and the send/cancel cycle."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
+
+from .request_editor import RequestEditor
+from .response_view import ResponseView
+
+if TYPE_CHECKING:
+    from ..core.exchange import Exchange
+    from ..core.model import RequestSpec
+    from ..worker import SendJob
+
+
+class MainWindow(QMainWindow):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Gatepost")
+        self.setAccessibleName("Gatepost")
+        self.resize(1100, 760)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 8, 8, 4)
+        splitter = QSplitter(Qt.Orientation.Vertical, objectName="mainSplitter")
+        self.editor = RequestEditor()
+        self.response = ResponseView()
+        splitter.addWidget(self.editor)
+        splitter.addWidget(self.response)
+        splitter.setSizes([300, 460])
+        layout.addWidget(splitter)
+        self.setCentralWidget(central)
+        self.statusBar().setObjectName("statusBar")
+        self.statusBar().showMessage("Ready")
+
+        self.job: SendJob | None = None
+        self.last_exchange: Exchange | None = None
+        self.editor.send_requested.connect(self.send_or_cancel)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, activated=self.send_or_cancel)
+        QShortcut(QKeySequence("Escape"), self, activated=self.cancel)
+
+    def send_or_cancel(self) -> None:
+        if self.job is not None:
+            self.cancel()
+        else:
+            self.send()
+
+    def send(self) -> None:
+        from ..core.validate import check
+
+        spec = self.editor.spec()
+        problems = check(spec)
+        if problems:
+            self.editor.show_problems(problems)
+            self.statusBar().showMessage("Not sent: fix the request first.")
+            return
+        self.editor.clear_problems()
+        self.start(spec)
+
+    def start(self, spec: RequestSpec) -> None:
+        from ..worker import SendJob
+
+        job = SendJob(spec, self)
+        job.done.connect(self._finished)
+        self.job = job
+        self.editor.set_running(True)
+        self.response.show_sending(spec.method, spec.url)
+        self.statusBar().showMessage("Sending…")
+        job.start()
+
+    def cancel(self) -> None:
+        """Stop the request in flight; the window is free again at once."""
+        job = self.job
+        if job is None:
+            return
+        job.cancel()
+        self.job = None
+        self.editor.set_running(False)
+        self.response.show_cancelled()
+        self.statusBar().showMessage("Cancelled.")
+
+    def _finished(self, exchange: Exchange, pretty: str) -> None:
+        job = self.sender()
+        if job is not self.job:  # a cancelled job finishing late
+            job.deleteLater()
+            return
+        self.job = None
+        job.deleteLater()
+        self.last_exchange = exchange
+        self.editor.set_running(False)
+        self.response.show_exchange(exchange, pretty)
+        self.statusBar().showMessage(
+            f"Failed: {exchange.error.message}" if exchange.error else "Done.")

@@ -1,0 +1,208 @@
+"""The request side: method, URL, Send, and the Params / Headers / Body / Settings tabs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .body_editor import BodyEditor
+from .kvtable import KeyValueTable
+
+if TYPE_CHECKING:
+    from ..core.model import Options, RequestSpec
+    from ..core.validate import Problem
+
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+PARAMS, HEADERS, BODY, SETTINGS = range(4)
+
+
+class OptionsForm(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        form = QFormLayout(self)
+        self.follow = QCheckBox("Follow redirects", objectName="followRedirects",
+                                accessibleName="Follow redirects", checked=True)
+        self.max_redirects = QSpinBox(objectName="maxRedirects",
+                                      accessibleName="Maximum redirects")
+        self.max_redirects.setRange(0, 100)
+        self.max_redirects.setValue(20)
+        self.timeout = QDoubleSpinBox(objectName="timeout", accessibleName="Timeout in seconds")
+        self.timeout.setRange(0, 3600)
+        self.timeout.setDecimals(1)
+        self.timeout.setValue(30)
+        self.timeout.setSuffix(" s")
+        self.timeout.setSpecialValueText("none")
+        self.verify = QCheckBox("Verify the server's TLS certificate", objectName="verifyTls",
+                                accessibleName="Verify TLS certificate", checked=True)
+        self.http2 = QCheckBox("Offer HTTP/2 (over TLS)", objectName="http2",
+                               accessibleName="Offer HTTP/2")
+        form.addRow(self.follow)
+        form.addRow("Maximum redirects:", self.max_redirects)
+        form.addRow("Timeout (connect, read, write):", self.timeout)
+        form.addRow(self.verify)
+        form.addRow(self.http2)
+
+    def options(self) -> Options:
+        from ..core.model import Options, Timeouts
+
+        seconds = self.timeout.value() or None
+        return Options(timeouts=Timeouts.all(seconds), follow_redirects=self.follow.isChecked(),
+                       max_redirects=self.max_redirects.value(),
+                       verify_tls=self.verify.isChecked(), http2=self.http2.isChecked())
+
+    def set_options(self, options: Options) -> None:
+        self.follow.setChecked(options.follow_redirects)
+        self.max_redirects.setValue(options.max_redirects)
+        self.timeout.setValue(options.timeouts.read or 0)
+        self.verify.setChecked(options.verify_tls)
+        self.http2.setChecked(options.http2)
+
+
+class RequestEditor(QWidget):
+    """Emits `send_requested` for Enter in the URL or a click on Send/Cancel."""
+
+    send_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("requestEditor")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+        bar = QHBoxLayout()
+        self.method = QComboBox(objectName="methodCombo", accessibleName="Method")
+        self.method.setEditable(True)
+        self.method.addItems(METHODS)
+        self.method.setMinimumContentsLength(8)
+        self.method.setToolTip("Pick a method or type any other (e.g. PROPFIND)")
+        self.url = QLineEdit(objectName="urlEdit", accessibleName="URL")
+        self.url.setPlaceholderText("Enter a URL, e.g. https://httpbin.org/get — Enter sends")
+        self.url.setClearButtonEnabled(True)
+        self.send_button = QPushButton("Send", objectName="sendButton",
+                                       accessibleName="Send request")
+        self.send_button.setDefault(True)
+        self.send_button.setMinimumWidth(90)
+        self.send_button.setToolTip("Send (Enter in the URL, or Ctrl+Enter)")
+        bar.addWidget(self.method)
+        bar.addWidget(self.url, 1)
+        bar.addWidget(self.send_button)
+        layout.addLayout(bar)
+
+        self.problem = QLabel("", objectName="problemLabel", accessibleName="Request problem")
+        self.problem.setStyleSheet("color: #c62828;")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        layout.addWidget(self.problem)
+
+        self.tabs = QTabWidget(objectName="requestTabs", accessibleName="Request")
+        self.params = KeyValueTable("paramsTable", "Query params")
+        self.headers = KeyValueTable("headersTable", "Headers")
+        self.body = BodyEditor()
+        self.options = OptionsForm()
+        self.options.setObjectName("optionsForm")
+        self.tabs.addTab(self.params, "Params")
+        self.tabs.addTab(self.headers, "Headers")
+        self.tabs.addTab(self.body, "Body")
+        self.tabs.addTab(self.options, "Settings")
+        layout.addWidget(self.tabs, 1)
+
+        self.url.returnPressed.connect(self.send_requested)
+        self.send_button.clicked.connect(self.send_requested)
+        self.url.textEdited.connect(self._url_edited)
+        self.url.textChanged.connect(self._update_counts)
+        self.params.edited.connect(self._params_edited)
+        self.headers.edited.connect(self._update_counts)
+        self.body.edited.connect(self._update_counts)
+        self.body.problem.connect(self.show_problems)
+
+    # -- params <-> URL ----------------------------------------------------------------
+
+    def _url_edited(self, text: str) -> None:
+        from ..core.urls import merge_rows, query_pairs
+
+        self.params.set_rows(merge_rows(self.params.rows(), query_pairs(text)))
+        self.clear_problems()
+
+    def _params_edited(self) -> None:
+        from ..core.urls import with_query
+
+        pairs = [(r.name, r.value) for r in self.params.rows() if r.enabled and r.name]
+        cursor = self.url.cursorPosition()
+        self.url.setText(with_query(self.url.text(), pairs))
+        self.url.setCursorPosition(min(cursor, len(self.url.text())))
+
+    def _update_counts(self) -> None:
+        for index, label, rows in ((PARAMS, "Params", self.params.rows()),
+                                   (HEADERS, "Headers", self.headers.rows())):
+            count = sum(1 for r in rows if r.enabled and r.name)
+            self.tabs.setTabText(index, f"{label} ({count})" if count else label)
+        kind = self.body.current_kind()
+        self.tabs.setTabText(BODY, "Body" if kind == "none" else f"Body ({kind})")
+
+    # -- the model side -------------------------------------------------------------------
+
+    def spec(self) -> RequestSpec:
+        from ..core.model import RequestSpec
+
+        return RequestSpec(
+            method=self.method.currentText().strip(),
+            url=self.url.text().strip(),
+            params=self.params.rows(),
+            headers=self.headers.rows(),
+            body=self.body.body(),
+            options=self.options.options(),
+        )
+
+    def set_spec(self, spec: RequestSpec) -> None:
+        from ..core.urls import merge_rows, query_pairs
+
+        self.method.setCurrentText(spec.method)
+        self.url.setText(spec.url)
+        self.params.set_rows(spec.params or merge_rows([], query_pairs(spec.url)))
+        self.headers.set_rows(spec.headers)
+        self.body.set_body(spec.body)
+        self.options.set_options(spec.options)
+        self._update_counts()
+
+    # -- feedback ---------------------------------------------------------------------------
+
+    def set_running(self, running: bool) -> None:
+        self.send_button.setText("Cancel" if running else "Send")
+        self.send_button.setAccessibleName("Cancel request" if running else "Send request")
+
+    def show_problems(self, problems: list[Problem] | str) -> None:
+        if isinstance(problems, str):
+            self.problem.setText(problems)
+        else:
+            self.problem.setText("\n".join(str(p) for p in problems))
+            first = problems[0]
+            widget = {"method": self.method, "url": self.url}.get(first.field)
+            tab = {"headers": HEADERS, "body": BODY}.get(first.field)
+            if tab is not None:
+                self.tabs.setCurrentIndex(tab)
+            table = self.headers if first.field == "headers" else None
+            if table is not None and first.row is not None:
+                table.setCurrentCell(first.row, 1)
+                widget = table
+            if widget is not None:
+                widget.setFocus()
+        self.problem.show()
+
+    def clear_problems(self) -> None:
+        self.problem.hide()
+        self.problem.setText("")
