@@ -1,0 +1,46 @@
+import os
+
+# Before anything imports Qt: with no display, pytest-qt would abort the whole run.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from gui.core.engine import Engine  # noqa: E402
+from tests.servers import httpbin_server, silent_server  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def httpbin_url():
+    with httpbin_server() as url:
+        yield url
+
+
+@pytest.fixture
+def silent_url():
+    with silent_server() as url:
+        yield url
+
+
+@pytest.fixture
+def engine():
+    with Engine() as e:
+        yield e
+
+
+@pytest.fixture(scope="session")
+def tls_ca():
+    import trustme
+
+    return trustme.CA()
+
+
+@pytest.fixture(scope="session")
+def tls_url(tls_ca):
+    """httpbin over TLS with a throw-away certificate for 127.0.0.1 and localhost."""
+    import ssl
+
+    cert = tls_ca.issue_cert("127.0.0.1", "localhost")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    cert.configure_cert(context)
+    with httpbin_server(ssl_context=context) as url:
+        yield url
