@@ -15,7 +15,7 @@ def rss_kib() -> int:
 class FirstPaint(QObject):
     done = False
 
-    def eventFilter(self, watched, event):  # noqa: N802
+    def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Paint and not self.done:
             self.done = True
             QTimer.singleShot(0, self.painted)

@@ -43,7 +43,7 @@ def _run(command: list[str], mode: str) -> tuple[float, int | None]:
 def measure(runs: int = 9) -> dict[str, dict[str, float]]:
     times: dict[str, list[float]] = {name: [] for name in COMMANDS}
     rss: dict[str, list[int]] = {name: [] for name in COMMANDS}
-    for name, command in COMMANDS.items():
+    for command in COMMANDS.values():
         _run(command, "paint")  # warm the page cache: "cold" means a new process
     for _ in range(runs):
         for name, command in COMMANDS.items():

@@ -2,26 +2,35 @@
 
 from __future__ import annotations
 
-import ctypes.util
+import ctypes
 import os
 import sys
 import time
 
 _START = time.perf_counter()
 
-#: Libraries Qt's xcb platform plugin loads that a minimal Debian lacks.
+#: Shared libraries Qt's xcb platform plugin loads, and the Debian packages that hold
+#: them: a minimal Debian lacks some, and Qt would abort with a misleading message.
 XCB_LIBRARIES = {
-    "xcb-cursor": "libxcb-cursor0",
-    "xcb-icccm": "libxcb-icccm4",
-    "xcb-keysyms": "libxcb-keysyms1",
-    "xkbcommon-x11": "libxkbcommon-x11-0",
-    "xcb-shape": "libxcb-shape0",
-    "xcb-randr": "libxcb-randr0",
-    "xcb-render-util": "libxcb-render-util0",
-    "xcb-image": "libxcb-image0",
-    "EGL": "libegl1",
-    "fontconfig": "libfontconfig1",
+    "libxcb-cursor.so.0": "libxcb-cursor0",
+    "libxcb-icccm.so.4": "libxcb-icccm4",
+    "libxcb-keysyms.so.1": "libxcb-keysyms1",
+    "libxkbcommon-x11.so.0": "libxkbcommon-x11-0",
+    "libxcb-shape.so.0": "libxcb-shape0",
+    "libxcb-randr.so.0": "libxcb-randr0",
+    "libxcb-render-util.so.0": "libxcb-render-util0",
+    "libxcb-image.so.0": "libxcb-image0",
+    "libEGL.so.1": "libegl1",
+    "libfontconfig.so.1": "libfontconfig1",
 }
+
+
+def _loadable(soname: str) -> bool:
+    try:
+        ctypes.CDLL(soname)
+    except OSError:
+        return False
+    return True
 
 
 def display_problem() -> str | None:
@@ -34,7 +43,7 @@ def display_problem() -> str | None:
     if not os.environ.get("DISPLAY"):
         return ("No display: DISPLAY is not set. Run Gatepost in a desktop session, or use "
                 "`gatepost send` on the command line.")
-    missing = [pkg for lib, pkg in XCB_LIBRARIES.items() if not ctypes.util.find_library(lib)]
+    missing = [pkg for lib, pkg in XCB_LIBRARIES.items() if not _loadable(lib)]
     if missing:
         return ("Qt needs system libraries that are not installed. On Debian or Ubuntu: "
                 f"sudo apt-get install {' '.join(missing)}")

@@ -6,8 +6,6 @@ on a machine without a display and the window's start-up does not pay for httpx.
 
 from __future__ import annotations
 
-import argparse
-import json
 import os
 import sys
 from typing import TYPE_CHECKING
@@ -15,6 +13,8 @@ from typing import TYPE_CHECKING
 from . import __version__
 
 if TYPE_CHECKING:
+    import argparse
+
     from .core.exchange import Exchange
     from .core.model import RequestSpec
 
@@ -22,6 +22,8 @@ EXIT_OK, EXIT_TRANSPORT, EXIT_USAGE, EXIT_INTERNAL, EXIT_CANCELLED = 0, 1, 2, 70
 
 
 def _parser() -> argparse.ArgumentParser:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="gatepost",
         description="Gatepost, an HTTP request builder. Without a command it opens the "
@@ -63,8 +65,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
     try:
+        if not argv:
+            # The window: skip building the parser, start-up time is the point here.
+            from .app import run
+
+            return run()
+        args = _parser().parse_args(argv)
         if args.command == "send":
             return _send(args)
         from .app import run
@@ -129,6 +137,8 @@ def spec_from_args(args: argparse.Namespace) -> RequestSpec:
 
 
 def _send(args: argparse.Namespace) -> int:
+    import json
+
     from .core.validate import check
 
     try:

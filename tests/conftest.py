@@ -3,10 +3,10 @@ import os
 # Before anything imports Qt: with no display, pytest-qt would abort the whole run.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
-from gui.core.engine import Engine  # noqa: E402
-from tests.servers import httpbin_server, silent_server  # noqa: E402
+from gui.core.engine import Engine
+from tests.servers import httpbin_server, silent_server
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ import threading
 import time
 
 import httpx
-import pytest
 
 from gui.core.cancel import CancelToken
 from gui.core.exchange import HopKind

@@ -6,9 +6,6 @@ Kept apart from netio so that the window can make a token without importing http
 from __future__ import annotations
 
 import socket
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 
 class Cancelled(Exception):
@@ -16,21 +13,27 @@ class Cancelled(Exception):
 
 
 class CancelToken:
-    """Cancels the request it is handed to, from any thread."""
+    """Cancels the request it is handed to, from any thread.
+
+    The sending thread arms the token with the socket it is about to block on and
+    disarms it afterwards; `cancel()` shuts that socket down. Arming checks the flag
+    after storing the socket and `cancel()` reads the socket after setting the flag, so
+    one of the two always sees the other.
+    """
+
+    __slots__ = ("_cancelled", "_sock")
 
     def __init__(self) -> None:
-        self._cancelled = threading.Event()
-        self._lock = threading.Lock()
+        self._cancelled = False
         self._sock: socket.socket | None = None
 
     @property
     def cancelled(self) -> bool:
-        return self._cancelled.is_set()
+        return self._cancelled
 
     def cancel(self) -> None:
-        self._cancelled.set()
-        with self._lock:
-            sock = self._sock
+        self._cancelled = True
+        sock = self._sock
         if sock is not None:
             try:
                 # The base class's shutdown: SSLSocket.shutdown would tear down its SSL
@@ -40,16 +43,14 @@ class CancelToken:
                 pass
 
     def raise_if_cancelled(self) -> None:
-        if self.cancelled:
+        if self._cancelled:
             raise Cancelled()
 
-    @contextmanager
-    def watching(self, sock: socket.socket | None) -> Iterator[None]:
-        with self._lock:
-            self._sock = sock
-        try:
-            self.raise_if_cancelled()
-            yield
-        finally:
-            with self._lock:
-                self._sock = None
+    def arm(self, sock: socket.socket | None) -> None:
+        self._sock = sock
+        if self._cancelled:
+            self._sock = None
+            raise Cancelled()
+
+    def disarm(self) -> None:
+        self._sock = None

@@ -52,35 +52,52 @@ def hop_context(ctx: HopContext) -> Iterator[HopContext]:
         _local.hop = None
 
 
-@contextmanager
-def _watch(stream: httpcore.NetworkStream) -> Iterator[None]:
-    ctx = current()
-    if ctx is None:
-        yield
-        return
-    with ctx.token.watching(stream.get_extra_info("socket")):
-        yield
-
-
 class _Stream(httpcore.NetworkStream):
+    """Arms the current hop's CancelToken with this socket around each blocking call.
+
+    Written out rather than as a context manager: it runs on every read and write.
+    """
+
+    __slots__ = ("_inner", "_sock")
+
     def __init__(self, inner: httpcore.NetworkStream) -> None:
         self._inner = inner
+        self._sock = inner.get_extra_info("socket")
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        with _watch(self._inner):
+        ctx = current()
+        if ctx is None:
             return self._inner.read(max_bytes, timeout)
+        ctx.token.arm(self._sock)
+        try:
+            return self._inner.read(max_bytes, timeout)
+        finally:
+            ctx.token.disarm()
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        with _watch(self._inner):
+        ctx = current()
+        if ctx is None:
             self._inner.write(buffer, timeout)
+            return
+        ctx.token.arm(self._sock)
+        try:
+            self._inner.write(buffer, timeout)
+        finally:
+            ctx.token.disarm()
 
     def close(self) -> None:
         self._inner.close()
 
     def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
                   timeout: float | None = None) -> httpcore.NetworkStream:
-        with _watch(self._inner):
+        ctx = current()
+        if ctx is not None:
+            ctx.token.arm(self._sock)
+        try:
             return _Stream(self._inner.start_tls(ssl_context, server_hostname, timeout))
+        finally:
+            if ctx is not None:
+                ctx.token.disarm()
 
     def get_extra_info(self, info: str) -> Any:
         return self._inner.get_extra_info(info)

@@ -1,0 +1,62 @@
+#!/bin/sh
+# Set Gatepost up on a fresh Debian or Ubuntu machine, then launch it or test it.
+#
+#   sh resources/setup.sh app    install what the window needs and open it
+#   sh resources/setup.sh test   install what the tests need and run the whole suite
+#
+# System packages are installed only when missing (with sudo when not root); Python
+# packages go into .venv beside this checkout, never into the system.
+set -eu
+cd "$(dirname "$0")/.."
+what=${1:-app}
+shift 2>/dev/null || true
+
+# Debian packages per purpose. Qt's offscreen platform (the tests) needs none of them.
+APP_PACKAGES="libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libxcb-shape0
+  libxcb-randr0 libxcb-render-util0 libxcb-image0 libegl1 libfontconfig1 libdbus-1-3"
+TEST_PACKAGES=""
+
+apt_install() {
+    missing=""
+    for package in "$@"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "ok installed" ||
+            missing="$missing $package"
+    done
+    [ -n "$missing" ] || return 0
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "setup: please install these system packages:$missing" >&2
+        return 0
+    fi
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    echo "setup: installing$missing" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
+}
+
+python=${PYTHON:-python3}
+if ! "$python" -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    apt_install python3-venv
+fi
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null 2>&1 || true
+
+case "$what" in
+    app)
+        # shellcheck disable=SC2086
+        apt_install $APP_PACKAGES
+        .venv/bin/python -m pip install -q .
+        exec .venv/bin/gatepost "$@"
+        ;;
+    test)
+        # shellcheck disable=SC2086
+        [ -z "$TEST_PACKAGES" ] || apt_install $TEST_PACKAGES
+        .venv/bin/python -m pip install -q -e '.[test]'
+        .venv/bin/python -m ruff check gui tests benchmarks
+        exec .venv/bin/python -m pytest "$@"
+        ;;
+    *)
+        echo "usage: sh resources/setup.sh app|test" >&2
+        exit 2
+        ;;
+esac

@@ -1,0 +1,96 @@
+"""`gatepost` as a user runs it: a real process, real servers."""
+
+import json
+import os
+import subprocess
+import sys
+
+from tests.servers import free_port
+
+
+def gatepost(*args, env=None, timeout=60):
+    return subprocess.run([sys.executable, "-m", "gui", *args], capture_output=True, text=True,
+                          timeout=timeout, env=env)
+
+
+def test_version_and_help_need_no_display():
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    version = gatepost("--version", env=env)
+    assert version.returncode == 0 and version.stdout.startswith("gatepost ")
+    helped = gatepost("--help", env=env)
+    assert helped.returncode == 0 and "send" in helped.stdout
+    assert gatepost("send", "--help", env=env).returncode == 0
+
+
+def test_window_without_a_display_says_so():
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    result = gatepost(env=env)
+    assert result.returncode == 1
+    assert "No display" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_json_through_a_redirect_chain(httpbin_url):
+    result = gatepost("send", "--json", f"{httpbin_url}/redirect/2")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert [h["kind"] for h in doc["hops"]] == ["request", "redirect", "redirect"]
+    assert [h["response"]["status"] for h in doc["hops"]] == [302, 302, 200]
+    first = doc["hops"][0]
+    assert first["request"]["method"] == "GET"
+    assert ["Host", httpbin_url.split("//")[1]] in first["request"]["headers"]
+    assert first["response"]["reason"] == "FOUND"
+    assert first["response"]["http_version"] == "HTTP/1.1"
+    assert ["Location", "/relative-redirect/1"] in first["response"]["headers"]
+    assert set(first["timings"]) >= {"dns", "connect", "tls", "send", "wait", "receive"}
+    assert json.loads(doc["body"])["url"] == f"{httpbin_url}/get"
+    assert doc["error"] is None
+
+
+def test_human_output_hop_by_hop(httpbin_url):
+    result = gatepost("send", f"{httpbin_url}/redirect/1")
+    assert result.returncode == 0
+    assert "302 FOUND" in result.stdout and "-> redirect to /get" in result.stdout
+    assert '"url": "' in result.stdout  # then the final body
+
+
+def test_post_json_body(httpbin_url):
+    result = gatepost("send", "--body-only", "--json-body", '{"a": [1]}', f"{httpbin_url}/post")
+    assert json.loads(result.stdout)["json"] == {"a": [1]}
+
+
+def test_form_and_headers(httpbin_url):
+    result = gatepost("send", "-b", "-H", "X-One: 1", "--form", "k=v", "--form", "k=w",
+                      f"{httpbin_url}/post")
+    echo = json.loads(result.stdout)
+    assert echo["form"] == {"k": ["v", "w"]} and echo["headers"]["X-One"] == "1"
+
+
+def test_multipart_file(httpbin_url, tmp_path):
+    upload = tmp_path / "u.txt"
+    upload.write_text("up")
+    result = gatepost("send", "-b", "--multipart", f"f=@{upload}", "--multipart", "t=x",
+                      f"{httpbin_url}/post")
+    echo = json.loads(result.stdout)
+    assert echo["files"] == {"f": "up"} and echo["form"] == {"t": "x"}
+
+
+def test_transport_error_exits_non_zero_without_traceback():
+    result = gatepost("send", "--json", f"http://127.0.0.1:{free_port()}/")
+    assert result.returncode == 1
+    assert "Connection refused" in result.stderr and "Traceback" not in result.stderr
+    assert json.loads(result.stdout)["error"]["kind"] == "refused"
+
+
+def test_bad_input_exits_2_with_a_message():
+    for args in (["ftp://x/"], ["-H", "Bad Name: v", "http://h/"], ["--json-body", "{", "h"],
+                 ["-H", "novalue", "http://h/"], ["--timeout", "0", "http://h/"]):
+        result = gatepost("send", *args)
+        assert result.returncode == 2, args
+        assert result.stderr.startswith("gatepost: ") and "Traceback" not in result.stderr
+
+
+def test_no_follow(httpbin_url):
+    doc = json.loads(gatepost("send", "--json", "--no-follow", f"{httpbin_url}/redirect/3").stdout)
+    assert [h["response"]["status"] for h in doc["hops"]] == [302]
