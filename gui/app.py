@@ -64,6 +64,7 @@ def run() -> int:
     app.setOrganizationName("Gatepost")
     window = MainWindow()
     window.show()
+    window.editor.url.setFocus()
     if os.environ.get("GATEPOST_BENCH_STARTUP"):
         # benchmarks/startup.py: report when the first frame has painted, then leave.
         from ._bench import report_first_paint

@@ -30,8 +30,15 @@ apt_install() {
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     echo "setup: installing$missing" >&2
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
+    log=$(mktemp)
+    if ! { $sudo apt-get update -qq &&
+           DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq \
+               --no-install-recommends $missing; } >"$log" 2>&1; then
+        cat "$log" >&2
+        echo "setup: could not install:$missing" >&2
+        exit 1
+    fi
+    rm -f "$log"
 }
 
 python=${PYTHON:-python3}

@@ -97,7 +97,7 @@ class ResponseView(QWidget):
 
         history = QSplitter(Qt.Orientation.Vertical, objectName="historySplitter")
         self.hops = _table("hopTable", "Hops of the exchange", HOP_COLUMNS)
-        self.hops.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.hops.horizontalHeader().setStretchLastSection(True)
         self.hops.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.hops.itemSelectionChanged.connect(self._show_hop)
         self.hop_detail = _readonly_text("hopDetail", "The selected hop as sent and received")
@@ -143,6 +143,8 @@ class ResponseView(QWidget):
     def _show_body(self) -> None:
         self.body.setPlainText(self._pretty_text if self.pretty_button.isChecked()
                                else self._raw_text)
+        final = self._exchange.response if self._exchange else None
+        self.body.setPlaceholderText("The response has no body." if final is not None else "")
 
     def _fill_headers(self, headers: list[tuple[str, str]]) -> None:
         self.headers.setRowCount(len(headers))
@@ -166,6 +168,7 @@ class ResponseView(QWidget):
                 self.hops.setItem(r, c, item)
         for c in (0, 1, 2, 4, 5):
             self.hops.resizeColumnToContents(c)
+        self.hops.setColumnWidth(3, min(max(self.hops.sizeHintForColumn(3), 200), 480))
         if exchange.hops:
             self.hops.selectRow(len(exchange.hops) - 1)
         else:
