@@ -1,11 +1,6 @@
-"""All of Gatepost's benchmarks in one run: `python benchmarks/run.py`."""
+"""All of Gatepost's benchmarks in one run, from the checkout: `python -m benchmarks.run`."""
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from benchmarks import engine, startup  # noqa: E402
+from benchmarks import engine, startup
 
 if __name__ == "__main__":
     startup.main()
