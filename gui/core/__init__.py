@@ -12,7 +12,8 @@ from typing import Any
 from .. import __version__ as __version__
 
 _LAZY = {
-    **dict.fromkeys(["Body", "BodyKind", "Options", "RequestSpec", "Row", "Timeouts"], ".model"),
+    **dict.fromkeys(["AuthConfig", "Body", "BodyKind", "Options", "RequestSpec", "Row",
+                     "Timeouts"], ".model"),
     **dict.fromkeys(["ErrorInfo", "Exchange", "Hop", "HopKind", "ReceivedResponse",
                      "SentRequest", "Timings"], ".exchange"),
     "Engine": ".engine",

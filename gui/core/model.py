@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 @dataclass
@@ -67,6 +68,18 @@ class Options:
 
 
 @dataclass
+class AuthConfig:
+    """The auth scheme chosen for a request and its field values (gui/core/auth).
+
+    Secret values are held here in memory only; storage writes every other field and
+    keeps secrets in the keychain.
+    """
+
+    scheme: str = "none"
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
 class RequestSpec:
     method: str = "GET"
     url: str = ""
@@ -74,6 +87,7 @@ class RequestSpec:
     headers: list[Row] = field(default_factory=list)
     body: Body = field(default_factory=Body)
     options: Options = field(default_factory=Options)
+    auth: AuthConfig = field(default_factory=AuthConfig)
 
     def enabled_params(self) -> list[tuple[str, str]]:
         return [(r.name, r.value) for r in self.params if r.enabled and r.name]

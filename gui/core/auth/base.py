@@ -1,0 +1,97 @@
+"""What an auth scheme is: declared fields, and an httpx.Auth built from their values.
+
+The auth panel draws its form from `Scheme.fields`; `gatepost send --auth-field NAME=VALUE`
+uses the same names; storage writes every field except secrets, whose values live in
+the keychain. Building happens before the request is sent, with every secret already
+read, so that no auth flow does keychain I/O (a keyring read can block on D-Bus).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx
+
+
+class FieldKind(StrEnum):
+    TEXT = "text"
+    #: Stored in the keychain, masked in the form and in every record.
+    SECRET = "secret"
+    CHOICE = "choice"
+    #: A path to a file; the panel offers a file picker.
+    FILE = "file"
+    FLAG = "flag"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: FieldKind = FieldKind.TEXT
+    default: str | bool = ""
+    help: str = ""
+    choices: tuple[str, ...] = ()
+    required: bool = False
+    #: Placeholder text for the form.
+    placeholder: str = ""
+
+    @property
+    def secret(self) -> bool:
+        return self.kind is FieldKind.SECRET
+
+
+class AuthError(Exception):
+    """Auth input that cannot work (a missing key file, a netrc that does not parse…).
+
+    The message is for the user and must never contain a secret value.
+    """
+
+
+class Scheme:
+    """One auth scheme. Subclass it, or declare an httpx.Auth subclass as a plug-in
+    (see docs/auth-plugins.md)."""
+
+    #: Stable identifier: used in files, in `--auth`, and as the plug-in entry point name.
+    id: str = ""
+    label: str = ""
+    help: str = ""
+    fields: tuple[Field, ...] = ()
+    #: One line telling how to make an unavailable scheme available.
+    install_hint: str = ""
+
+    def available(self) -> bool:
+        """False when an optional package is missing; the panel then lists the scheme
+        disabled, with `install_hint`."""
+        return True
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+    def values(self, given: dict[str, Any]) -> dict[str, Any]:
+        """The given values completed with each field's default."""
+        return {f.name: given.get(f.name, f.default) for f in self.fields}
+
+    def secret_names(self) -> list[str]:
+        return [f.name for f in self.fields if f.secret]
+
+    def check(self, values: dict[str, Any]) -> list[str]:
+        """Problems that stop the request from being sent, one sentence each."""
+        values = self.values(values)
+        problems = [f"{f.label} is required." for f in self.fields
+                    if f.required and not values.get(f.name)]
+        for f in self.fields:
+            if f.kind is FieldKind.CHOICE and f.choices and values[f.name] not in f.choices:
+                problems.append(f"{f.label} must be one of {', '.join(f.choices)}.")
+        return problems
+
+    def notes(self, values: dict[str, Any]) -> list[str]:
+        """Warnings worth showing that do not stop the request."""
+        return []
+
+    def build(self, values: dict[str, Any]) -> httpx.Auth | None:
+        """The httpx.Auth for these values (defaults filled in), or None for no auth.
+        Raises AuthError for input that cannot work."""
+        raise NotImplementedError
