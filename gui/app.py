@@ -62,7 +62,9 @@ def run() -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Gatepost")
     app.setOrganizationName("Gatepost")
-    window = MainWindow()
+    from .persistence import Persistence
+
+    window = MainWindow(Persistence())
     window.show()
     window.editor.url.setFocus()
     if os.environ.get("GATEPOST_BENCH_STARTUP"):
@@ -70,4 +72,8 @@ def run() -> int:
         from ._bench import report_first_paint
 
         report_first_paint(app, window, _START)
+    else:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, window.restore)
     return app.exec()

@@ -15,13 +15,14 @@ from . import __version__
 if TYPE_CHECKING:
     import argparse
 
+    from .core.auth.base import Scheme
     from .core.exchange import Exchange
-    from .core.model import RequestSpec
+    from .core.model import AuthConfig, RequestSpec
 
 EXIT_OK, EXIT_TRANSPORT, EXIT_USAGE, EXIT_INTERNAL, EXIT_CANCELLED = 0, 1, 2, 70, 130
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser(auth_scheme: str | None = None) -> argparse.ArgumentParser:
     import argparse
 
     parser = argparse.ArgumentParser(
@@ -35,6 +36,8 @@ def _parser() -> argparse.ArgumentParser:
         "send", help="send one request and print every hop of the exchange",
         description="Send one request through Gatepost's engine and print the exchange hop "
                     "by hop (or, with --json, one JSON document; see docs/cli.md).",
+        epilog=_auth_epilog(auth_scheme),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     send.add_argument("url", metavar="URL")
     send.add_argument("-X", "--request", dest="method", metavar="METHOD",
@@ -49,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
                       help="form field, sent application/x-www-form-urlencoded (repeatable)")
     body.add_argument("--multipart", action="append", metavar="NAME=VALUE|NAME=@PATH",
                       help="multipart/form-data part; @PATH uploads a file (repeatable)")
+    send.add_argument("--auth", metavar="SCHEME", default="none",
+                      help="auth scheme id (see `gatepost auth list`)")
+    send.add_argument("--auth-field", action="append", default=[], metavar="NAME=VALUE",
+                      help="a field of the auth scheme (repeatable); a secret field's value "
+                           "may be env:VAR, keyring, or - to be prompted")
     send.add_argument("--no-follow", action="store_true", help="do not follow redirects")
     send.add_argument("--max-redirects", type=int, default=20, metavar="N")
     send.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
@@ -61,7 +69,58 @@ def _parser() -> argparse.ArgumentParser:
                         help="print the whole exchange as one JSON document")
     output.add_argument("-b", "--body-only", action="store_true",
                         help="print only the final body")
+    auth = commands.add_parser("auth", help="list the auth schemes and their fields")
+    auth.add_argument("action", choices=["list"])
     return parser
+
+
+def _auth_epilog(scheme_id: str | None) -> str | None:
+    if not scheme_id:
+        return "Auth fields of a scheme: gatepost send --auth SCHEME --help"
+    from .core.auth import AuthError, get
+
+    try:
+        scheme = get(scheme_id)
+    except AuthError as exc:
+        return str(exc)
+    return f"Fields of --auth {scheme.id} ({scheme.label}):\n" + _fields_text(scheme)
+
+
+def _fields_text(scheme: Scheme) -> str:
+    lines = []
+    for f in scheme.fields:
+        extra = [f.kind.value]
+        if f.required:
+            extra.append("required")
+        if f.choices:
+            extra.append("one of " + "|".join(f.choices))
+        if f.default not in ("", False):
+            extra.append(f"default {f.default}")
+        lines.append(f"  {f.name:<20} {f.label} ({', '.join(extra)})")
+        if f.help:
+            lines.append(f"  {'':<20} {f.help}")
+    return "\n".join(lines) if lines else "  (no fields)"
+
+
+def _auth_list() -> int:
+    from .core.auth import plugin_errors, schemes
+
+    for scheme in schemes().values():
+        state = "" if scheme.available() else f"  [not installed: {scheme.install_hint}]"
+        print(f"{scheme.id}: {scheme.label}{state}")
+        print(_fields_text(scheme))
+    for error in plugin_errors():
+        print(f"gatepost: {error}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _scheme_in(argv: list[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--auth" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--auth="):
+            return arg.split("=", 1)[1]
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -72,9 +131,11 @@ def main(argv: list[str] | None = None) -> int:
             from .app import run
 
             return run()
-        args = _parser().parse_args(argv)
+        args = _parser(_scheme_in(argv)).parse_args(argv)
         if args.command == "send":
             return _send(args)
+        if args.command == "auth":
+            return _auth_list()
         from .app import run
 
         return run()
@@ -125,6 +186,7 @@ def spec_from_args(args: argparse.Namespace) -> RequestSpec:
         raise UsageError("--max-redirects must be 0 or more.")
     if args.timeout <= 0:
         raise UsageError("--timeout must be more than 0 seconds.")
+    spec.auth = _auth_from_args(args)
     spec.method = args.method or ("GET" if spec.body.kind is BodyKind.NONE else "POST")
     spec.options = Options(
         timeouts=Timeouts.all(args.timeout),
@@ -134,6 +196,63 @@ def spec_from_args(args: argparse.Namespace) -> RequestSpec:
         http2=args.http2,
     )
     return spec
+
+
+def _secret(value: str, scheme_id: str, name: str, label: str) -> str:
+    """A secret field's value: literal, env:VAR, keyring, or - (prompted, no echo)."""
+    if value.startswith("env:"):
+        var = value[4:]
+        if var not in os.environ:
+            raise UsageError(f"{label}: the environment variable {var} is not set.")
+        return os.environ[var]
+    if value == "-":
+        import getpass
+
+        try:
+            return getpass.getpass(f"{label}: ")
+        except EOFError:
+            raise UsageError(f"{label}: no terminal to prompt on; use env:VAR.") from None
+    if value == "keyring":
+        from .core.secrets import SecretStore, secret_key
+        from .core.state import SCRATCH, auth_place
+
+        store = SecretStore()
+        found = store.get(secret_key(SCRATCH, auth_place(scheme_id), name))
+        if found is None:
+            raise UsageError(f"{label}: nothing in the keychain for {scheme_id}.{name}"
+                             + (f" ({store.problem})" if store.problem else "")
+                             + ". Save it from the window first.")
+        return found
+    return value
+
+
+def _auth_from_args(args: argparse.Namespace) -> AuthConfig:
+    from .core.auth import AuthError, FieldKind, get
+    from .core.model import AuthConfig
+
+    if args.auth == "none" and not args.auth_field:
+        return AuthConfig()
+    try:
+        scheme = get(args.auth)
+    except AuthError as exc:
+        raise UsageError(str(exc)) from None
+    fields = {f.name: f for f in scheme.fields}
+    values: dict[str, object] = {}
+    for item in args.auth_field:
+        name, value = _pair(item, "=", "Auth field")
+        f = fields.get(name)
+        if f is None:
+            raise UsageError(f"{scheme.id} has no field {name!r}; its fields are "
+                             f"{', '.join(fields) or 'none'}.")
+        if f.kind is FieldKind.SECRET:
+            values[name] = _secret(value, scheme.id, name, f.label)
+        elif f.kind is FieldKind.FLAG:
+            if value.lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+                raise UsageError(f"{f.label}: {value!r} is not true or false.")
+            values[name] = value.lower() in ("1", "true", "yes", "on")
+        else:
+            values[name] = value
+    return AuthConfig(scheme.id, values)
 
 
 def _send(args: argparse.Namespace) -> int:

@@ -94,3 +94,46 @@ def test_bad_input_exits_2_with_a_message():
 def test_no_follow(httpbin_url):
     doc = json.loads(gatepost("send", "--json", "--no-follow", f"{httpbin_url}/redirect/3").stdout)
     assert [h["response"]["status"] for h in doc["hops"]] == [302]
+
+
+def test_auth_list_names_schemes_and_fields():
+    out = gatepost("auth", "list").stdout
+    assert "digest: Digest" in out and "password" in out
+    assert "ntlm: NTLM" in out
+
+
+def test_send_help_lists_the_fields_of_a_scheme():
+    out = gatepost("send", "--auth", "apikey", "--help").stdout
+    assert "Fields of --auth apikey" in out and "location" in out and "header|query|cookie" in out
+
+
+def test_digest_with_the_secret_from_the_environment(httpbin_url):
+    env = dict(os.environ, PW="s3cret-pw")
+    result = gatepost("send", "--json", "--auth", "digest", "--auth-field", "username=u",
+                      "--auth-field", "password=env:PW",
+                      f"{httpbin_url}/digest-auth/auth/u/s3cret-pw/SHA-256", env=env)
+    doc = json.loads(result.stdout)
+    assert [(h["kind"], h["response"]["status"]) for h in doc["hops"]] == [
+        ("request", 401), ("challenge", 200)]
+    assert "s3cret-pw" not in result.stdout + result.stderr
+
+
+def test_prompted_secret_is_not_echoed(httpbin_url):
+    result = subprocess.run(
+        [sys.executable, "-m", "gui", "send", "--auth", "basic", "--auth-field", "username=u",
+         "--auth-field", "password=-", f"{httpbin_url}/basic-auth/u/typed-pw"],
+        input="typed-pw\n", capture_output=True, text=True, timeout=60)
+    assert "200 OK" in result.stdout
+    assert "typed-pw" not in result.stdout.replace("/basic-auth/u/****", "")
+
+
+def test_unknown_auth_field_is_bad_input():
+    result = gatepost("send", "--auth", "basic", "--auth-field", "user=u", "http://h/")
+    assert result.returncode == 2 and "has no field 'user'" in result.stderr
+
+
+def test_missing_environment_variable_is_bad_input():
+    env = {k: v for k, v in os.environ.items() if k != "NO_SUCH_VAR"}
+    result = gatepost("send", "--auth", "bearer", "--auth-field", "token=env:NO_SUCH_VAR",
+                      "http://h/", env=env)
+    assert result.returncode == 2 and "NO_SUCH_VAR is not set" in result.stderr

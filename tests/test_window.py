@@ -143,7 +143,7 @@ def test_bad_header_name_is_explained(qtbot, window):
     qtbot.mouseClick(window.editor.send_button, Qt.MouseButton.LeftButton)
     assert window.job is None
     assert "headers row 1" in window.editor.problem.text()
-    assert window.editor.tabs.currentIndex() == 1
+    assert window.editor.tabs.currentWidget() is headers
     assert headers.rows()[0].name == "Bad Name"
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 
 from . import __version__ as _version
+from .auth import build_auth, secret_values
 from .build import build_request
 from .cancel import CancelToken
 from .errors import TooManyRedirects, classify
@@ -32,6 +33,7 @@ from .exchange import (
     SentRequest,
     Timings,
     mask_header,
+    mask_text,
 )
 from .model import Options, RequestSpec
 from .netio import Backend, HopContext, hop_context
@@ -116,7 +118,10 @@ class Engine:
     def send(self, spec: RequestSpec, *, auth: httpx.Auth | None = None,
              cancel: CancelToken | None = None, secrets: tuple[str, ...] = ()) -> Exchange:
         """Send the request and return its whole exchange. Never raises for anything
-        the network or the user's input did: that is `Exchange.error`."""
+        the network or the user's input did: that is `Exchange.error`.
+
+        `auth` overrides the scheme in `spec.auth`; `secrets` are further values to mask
+        in the record (the scheme's own secret fields are always masked)."""
         exchange = Exchange()
         started = time.perf_counter()
         token = cancel or CancelToken()
@@ -125,6 +130,9 @@ class Engine:
             exchange.error = ErrorInfo("invalid_request", " ".join(map(str, problems)))
             return exchange
         try:
+            secrets = (*secrets, *secret_values(spec.auth))
+            if auth is None:
+                auth = build_auth(spec.auth)
             client = self._client(spec.options)
             # Each exchange starts with an empty cookie jar: the request sends what the
             # user composed plus what this exchange's own responses set, nothing older.
@@ -217,10 +225,11 @@ class _Send:
                 end: float) -> Hop:
         headers = [(n, mask_header(n, v, self.secrets)) for n, v in
                    _decode_headers(request.headers)]
+        url = mask_text(str(request.url), self.secrets)
         target = request.url.raw_path.decode("ascii", "replace")
         sent = SentRequest(
             method=request.method,
-            url=str(request.url),
+            url=url,
             headers=headers,
             body_size=len(request.content) if _has_content(request) else 0,
             head_size=_head_size(f"{request.method} {target} HTTP/1.1", headers),

@@ -7,6 +7,7 @@ import ssl
 
 import httpx
 
+from .auth.base import AuthError
 from .cancel import Cancelled, CancelToken
 from .exchange import ErrorInfo
 from .netio import DNSError
@@ -29,6 +30,14 @@ def classify(exc: BaseException, token: CancelToken | None = None) -> ErrorInfo:
     if isinstance(exc, Cancelled) or (token is not None and token.cancelled):
         return ErrorInfo("cancelled", "The request was cancelled.")
     chain = _chain(exc)
+    if isinstance(exc, AuthError):
+        return ErrorInfo("auth", str(exc))
+    auth_error = next((e for e in chain if isinstance(e, AuthError)), None)
+    if auth_error is not None:
+        return ErrorInfo("auth", str(auth_error))
+    if isinstance(exc, httpx.ProtocolError) and "authenticate" in str(exc).lower():
+        return ErrorInfo("auth", f"The server's authentication challenge could not be "
+                         f"understood: {exc}. The raw header is in the History tab.")
     if isinstance(exc, TooManyRedirects):
         return ErrorInfo("too_many_redirects", str(exc))
     if any(isinstance(e, DNSError) for e in chain):

@@ -169,7 +169,16 @@ def mask_header(name: str, value: str, secrets: tuple[str, ...] = ()) -> str:
     if name.lower() in CREDENTIAL_HEADERS:
         scheme, sep, rest = value.partition(" ")
         return f"{scheme} {MASK}" if sep and rest else MASK
+    return mask_text(value, secrets)
+
+
+def mask_text(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """The text with every secret value masked, as typed and as percent-encoded."""
+    from urllib.parse import quote, quote_plus
+
     for secret in secrets:
-        if secret and secret in value:
-            value = value.replace(secret, MASK)
-    return value
+        if not secret:
+            continue
+        for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
+            text = text.replace(form, MASK)
+    return text

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from .challenge import describe
 from .exchange import Hop, ReceivedResponse
 
 #: Bodies above this are shown raw only, until issue-7 style paging lands.
@@ -65,6 +66,11 @@ def hop_text(hop: Hop) -> str:
         r = hop.response
         lines.append(f"{r.http_version} {r.status} {r.reason}")
         lines += [f"{n}: {v}" for n, v in r.headers]
+        for name in ("WWW-Authenticate", "Proxy-Authenticate"):
+            for n, v in r.headers:
+                if n.lower() == name.lower():
+                    lines.append(f"[{name} challenge]")
+                    lines += describe(v)
         lines.append(f"[response body: {human_size(len(r.body))} decoded, "
                      f"{human_size(r.body_wire_size)} on the wire]")
     t = hop.timings

@@ -21,7 +21,7 @@ SCHEMES = ("http", "https")
 
 @dataclass(frozen=True)
 class Problem:
-    #: "method", "url", "headers", "body"
+    #: "method", "url", "headers", "body", "auth"
     field: str
     message: str
     #: Row number (0-based) in a table, when the problem is in one.
@@ -83,7 +83,20 @@ def check(spec: RequestSpec) -> list[Problem]:
             problems.append(
                 Problem("headers", f"The value of {row.name!r} contains a line break.", i))
     problems.extend(_check_body(spec))
+    problems.extend(_check_auth(spec))
     return problems
+
+
+def _check_auth(spec: RequestSpec) -> list[Problem]:
+    from .auth import AuthError, get
+
+    try:
+        scheme = get(spec.auth.scheme)
+    except AuthError as exc:
+        return [Problem("auth", str(exc))]
+    if not scheme.available():
+        return [Problem("auth", f"{scheme.label} is not installed: {scheme.install_hint}")]
+    return [Problem("auth", message) for message in scheme.check(spec.auth.values)]
 
 
 def _check_body(spec: RequestSpec) -> list[Problem]:

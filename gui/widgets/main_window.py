@@ -14,12 +14,15 @@ from .response_view import ResponseView
 if TYPE_CHECKING:
     from ..core.exchange import Exchange
     from ..core.model import RequestSpec
+    from ..persistence import Persistence
     from ..worker import SendJob
 
 
 class MainWindow(QMainWindow):
-    def __init__(self) -> None:
+    def __init__(self, persistence: Persistence | None = None) -> None:
+        """`persistence` keeps the request across restarts; None keeps nothing."""
         super().__init__()
+        self.persistence = persistence
         self.setObjectName("mainWindow")
         self.setWindowTitle("Gatepost")
         self.setAccessibleName("Gatepost")
@@ -44,6 +47,34 @@ class MainWindow(QMainWindow):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, activated=self.send_or_cancel)
         QShortcut(QKeySequence("Escape"), self, activated=self.cancel)
+        if persistence is not None:
+            persistence.setParent(self)
+            persistence.restored.connect(self._restored)
+            persistence.saved.connect(self.editor.auth.set_storage_note)
+
+    def restore(self) -> None:
+        """Bring back the request of the last session (file and keychain, off-thread)."""
+        if self.persistence is not None:
+            self.persistence.restore()
+
+    def _restored(self, spec: RequestSpec | None, note: str, problem: str) -> None:
+        if spec is not None and not self.editor.url.text():
+            self.editor.set_spec(spec)
+        self.editor.auth.set_storage_note(note)
+        if problem:
+            self.statusBar().showMessage(problem)
+
+    def save(self) -> None:
+        if self.persistence is not None:
+            self.persistence.save(self.editor.spec())
+
+    def closeEvent(self, event) -> None:
+        if self.persistence is not None:
+            self.save()
+            self.persistence.wait(5000)
+        if self.job is not None:
+            self.cancel()
+        super().closeEvent(event)
 
     def send_or_cancel(self) -> None:
         if self.job is not None:
@@ -61,6 +92,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Not sent: fix the request first.")
             return
         self.editor.clear_problems()
+        self.save()
         self.start(spec)
 
     def start(self, spec: RequestSpec) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .auth_panel import AuthPanel
 from .body_editor import BodyEditor
 from .kvtable import KeyValueTable
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from ..core.validate import Problem
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-PARAMS, HEADERS, BODY, SETTINGS = range(4)
+PARAMS, AUTH, HEADERS, BODY, SETTINGS = range(5)
 
 
 class OptionsForm(QWidget):
@@ -112,10 +113,12 @@ class RequestEditor(QWidget):
         self.tabs = QTabWidget(objectName="requestTabs", accessibleName="Request")
         self.params = KeyValueTable("paramsTable", "Query params")
         self.headers = KeyValueTable("headersTable", "Headers")
+        self.auth = AuthPanel()
         self.body = BodyEditor()
         self.options = OptionsForm()
         self.options.setObjectName("optionsForm")
         self.tabs.addTab(self.params, "Params")
+        self.tabs.addTab(self.auth, "Auth")
         self.tabs.addTab(self.headers, "Headers")
         self.tabs.addTab(self.body, "Body")
         self.tabs.addTab(self.options, "Settings")
@@ -128,6 +131,7 @@ class RequestEditor(QWidget):
         self.params.edited.connect(self._params_edited)
         self.headers.edited.connect(self._update_counts)
         self.body.edited.connect(self._update_counts)
+        self.auth.edited.connect(self._update_counts)
         self.body.problem.connect(self.show_problems)
 
     # -- params <-> URL ----------------------------------------------------------------
@@ -153,6 +157,8 @@ class RequestEditor(QWidget):
             self.tabs.setTabText(index, f"{label} ({count})" if count else label)
         kind = self.body.current_kind()
         self.tabs.setTabText(BODY, "Body" if kind == "none" else f"Body ({kind})")
+        scheme = self.auth.config().scheme
+        self.tabs.setTabText(AUTH, "Auth" if scheme == "none" else f"Auth ({scheme})")
 
     # -- the model side -------------------------------------------------------------------
 
@@ -166,6 +172,7 @@ class RequestEditor(QWidget):
             headers=self.headers.rows(),
             body=self.body.body(),
             options=self.options.options(),
+            auth=self.auth.config(),
         )
 
     def set_spec(self, spec: RequestSpec) -> None:
@@ -177,6 +184,7 @@ class RequestEditor(QWidget):
         self.headers.set_rows(spec.headers)
         self.body.set_body(spec.body)
         self.options.set_options(spec.options)
+        self.auth.set_config(spec.auth)
         self._update_counts()
 
     # -- feedback ---------------------------------------------------------------------------
@@ -192,7 +200,7 @@ class RequestEditor(QWidget):
             self.problem.setText("\n".join(str(p) for p in problems))
             first = problems[0]
             widget = {"method": self.method, "url": self.url}.get(first.field)
-            tab = {"headers": HEADERS, "body": BODY}.get(first.field)
+            tab = {"headers": HEADERS, "body": BODY, "auth": AUTH}.get(first.field)
             if tab is not None:
                 self.tabs.setCurrentIndex(tab)
             table = self.headers if first.field == "headers" else None

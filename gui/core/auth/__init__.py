@@ -1,0 +1,115 @@
+"""The auth schemes: built-in ones and plug-ins from the entry-point group `gatepost.auth`.
+
+A plug-in entry point may name a `Scheme` instance or subclass, or an `httpx.Auth`
+subclass that declares `gatepost_label` and `gatepost_fields` (docs/auth-plugins.md).
+"""
+
+from __future__ import annotations
+
+import inspect
+from functools import cache
+from importlib import import_module
+from importlib.metadata import entry_points
+from typing import TYPE_CHECKING, Any
+
+from .base import AuthError, Field, FieldKind, Scheme
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ..model import AuthConfig
+
+__all__ = ["AuthError", "Field", "FieldKind", "Scheme", "build_auth", "get", "plugin_errors",
+           "schemes", "secret_values"]
+
+ENTRY_POINT_GROUP = "gatepost.auth"
+_BUILTIN = [
+    (".simple", "NoAuth"), (".simple", "InheritAuth"), (".simple", "BasicScheme"),
+    (".digest", "DigestScheme"), (".netrc", "NetrcScheme"), (".simple", "BearerScheme"),
+    (".optional", "NtlmScheme"), (".optional", "KerberosScheme"),
+]
+_errors: list[str] = []
+
+
+class AuthClassScheme(Scheme):
+    """A plug-in that is an httpx.Auth subclass: its fields are its constructor's
+    keyword arguments, declared in `gatepost_fields`."""
+
+    def __init__(self, id: str, cls: type[Any]) -> None:
+        self.id = id
+        self.cls = cls
+        self.label = getattr(cls, "gatepost_label", id)
+        self.help = getattr(cls, "gatepost_help", inspect.getdoc(cls) or "")
+        self.fields = tuple(getattr(cls, "gatepost_fields", ()))
+
+    def build(self, values: dict[str, Any]) -> httpx.Auth:
+        return self.cls(**self.values(values))
+
+
+def _plugin(name: str, obj: Any) -> Scheme:
+    import httpx
+
+    if isinstance(obj, Scheme):
+        scheme = obj
+    elif isinstance(obj, type) and issubclass(obj, Scheme):
+        scheme = obj()
+    elif isinstance(obj, type) and issubclass(obj, httpx.Auth):
+        scheme = AuthClassScheme(name, obj)
+    else:
+        raise TypeError(f"{obj!r} is neither a gatepost Scheme nor an httpx.Auth subclass")
+    scheme.id = scheme.id or name
+    return scheme
+
+
+@cache
+def schemes() -> dict[str, Scheme]:
+    """Every scheme by id, built-ins first, in the picker's order."""
+    found: dict[str, Scheme] = {}
+    for module, name in _BUILTIN:
+        scheme = getattr(import_module(module, __name__), name)()
+        found[scheme.id] = scheme
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        try:
+            scheme = _plugin(ep.name, ep.load())
+        except Exception as exc:  # noqa: BLE001 - a broken plug-in must not stop the app
+            _errors.append(f"The auth plug-in {ep.name!r} ({ep.value}) did not load: {exc}")
+            continue
+        if scheme.id in found:
+            _errors.append(f"The auth plug-in {ep.name!r} was ignored: the scheme id "
+                           f"{scheme.id!r} is taken.")
+            continue
+        found[scheme.id] = scheme
+    return found
+
+
+def plugin_errors() -> list[str]:
+    schemes()
+    return list(_errors)
+
+
+def get(scheme_id: str) -> Scheme:
+    try:
+        return schemes()[scheme_id]
+    except KeyError:
+        raise AuthError(f"Unknown auth scheme {scheme_id!r}; known: "
+                        f"{', '.join(schemes())}.") from None
+
+
+def secret_values(config: AuthConfig) -> tuple[str, ...]:
+    """The secret values filled in, for masking wherever they might appear."""
+    try:
+        scheme = get(config.scheme)
+    except AuthError:
+        return ()
+    return tuple(str(config.values[n]) for n in scheme.secret_names() if config.values.get(n))
+
+
+def build_auth(config: AuthConfig) -> httpx.Auth | None:
+    """The httpx.Auth for a request's auth config; AuthError when it cannot work."""
+    scheme = get(config.scheme)
+    if not scheme.available():
+        raise AuthError(f"{scheme.label} is not installed: {scheme.install_hint}")
+    problems = scheme.check(config.values)
+    if problems:
+        raise AuthError(f"{scheme.label}: " + " ".join(problems))
+    return scheme.build(config.values)

@@ -1,0 +1,22 @@
+"""Every on-disk location Gatepost uses, behind one function each.
+
+`GATEPOST_DATA_DIR` moves them all (the tests point it at a temporary folder).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def data_dir() -> Path:
+    override = os.environ.get("GATEPOST_DATA_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("gatepost", appauthor=False))
+
+
+def current_request_file() -> Path:
+    return data_dir() / "current-request.json"

@@ -1,0 +1,129 @@
+"""RequestSpec <-> plain dicts (for JSON and YAML files), secrets left out.
+
+Defaults are omitted so that files stay small and diffs show only what a person
+changed. A secret field is written as `{"secret": "keychain"}`: the file records that a
+secret is there and where it lives, never its value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from .model import AuthConfig, Body, BodyKind, Options, RequestSpec, Row, Timeouts
+
+SECRET_MARK = {"secret": "keychain"}
+
+
+class FormatError(ValueError):
+    """A file's content is not a request: the message says which key and why."""
+
+
+def _rows_out(rows: list[Row]) -> list[dict[str, Any]]:
+    out = []
+    for row in rows:
+        d: dict[str, Any] = {"name": row.name, "value": row.value}
+        if not row.enabled:
+            d["enabled"] = False
+        if row.is_file:
+            d["file"] = True
+        out.append(d)
+    return out
+
+
+def _rows_in(data: Any, where: str) -> list[Row]:
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise FormatError(f"{where} must be a list of rows")
+    rows = []
+    for i, item in enumerate(data):
+        if not isinstance(item, dict) or not isinstance(item.get("name", ""), str):
+            raise FormatError(f"{where}[{i}] must be a mapping with a name and a value")
+        rows.append(Row(str(item.get("name", "")), str(item.get("value", "")),
+                        bool(item.get("enabled", True)), bool(item.get("file", False))))
+    return rows
+
+
+def auth_to_dict(config: AuthConfig) -> dict[str, Any]:
+    from .auth import AuthError, get
+
+    try:
+        fields = {f.name: f for f in get(config.scheme).fields}
+    except AuthError:
+        fields = {}
+    values: dict[str, Any] = {}
+    for name, value in config.values.items():
+        f = fields.get(name)
+        if f is not None and f.secret:
+            if value:
+                values[name] = dict(SECRET_MARK)
+        elif value != (f.default if f is not None else "") and value is not None:
+            values[name] = value
+    return {"scheme": config.scheme, **({"values": values} if values else {})}
+
+
+def auth_from_dict(data: Any) -> AuthConfig:
+    if data is None:
+        return AuthConfig()
+    if not isinstance(data, dict) or not isinstance(data.get("scheme", "none"), str):
+        raise FormatError("auth must be a mapping with a scheme")
+    values = data.get("values") or {}
+    if not isinstance(values, dict):
+        raise FormatError("auth.values must be a mapping")
+    # Secret markers become empty values: the caller fills them from the keychain.
+    return AuthConfig(data.get("scheme", "none"),
+                      {k: ("" if v == SECRET_MARK else v) for k, v in values.items()})
+
+
+def spec_to_dict(spec: RequestSpec) -> dict[str, Any]:
+    d: dict[str, Any] = {"method": spec.method, "url": spec.url}
+    if spec.params:
+        d["params"] = _rows_out(spec.params)
+    if spec.headers:
+        d["headers"] = _rows_out(spec.headers)
+    if spec.body.kind is not BodyKind.NONE or spec.body != Body():
+        body = {k: v for k, v in asdict(spec.body).items() if v != asdict(Body())[k]}
+        body["kind"] = spec.body.kind.value
+        if spec.body.rows:
+            body["rows"] = _rows_out(spec.body.rows)
+        d["body"] = body
+    default = asdict(Options())
+    options = {k: v for k, v in asdict(spec.options).items() if v != default[k]}
+    if options:
+        d["options"] = options
+    if spec.auth.scheme != "none":
+        d["auth"] = auth_to_dict(spec.auth)
+    return d
+
+
+def spec_from_dict(data: Any) -> RequestSpec:
+    if not isinstance(data, dict):
+        raise FormatError("a request must be a mapping")
+    spec = RequestSpec(method=str(data.get("method", "GET")), url=str(data.get("url", "")))
+    spec.params = _rows_in(data.get("params"), "params")
+    spec.headers = _rows_in(data.get("headers"), "headers")
+    body = data.get("body")
+    if body is not None:
+        if not isinstance(body, dict):
+            raise FormatError("body must be a mapping")
+        try:
+            kind = BodyKind(body.get("kind", "none"))
+        except ValueError:
+            raise FormatError(f"body.kind {body.get('kind')!r} is not one of "
+                              f"{', '.join(k.value for k in BodyKind)}") from None
+        spec.body = Body(kind, str(body.get("text", "")),
+                         str(body.get("content_type", Body().content_type)),
+                         _rows_in(body.get("rows"), "body.rows"), str(body.get("path", "")))
+    options = data.get("options") or {}
+    if not isinstance(options, dict):
+        raise FormatError("options must be a mapping")
+    timeouts = options.get("timeouts") or {}
+    try:
+        spec.options = Options(
+            timeouts=Timeouts(**{**asdict(Timeouts()), **timeouts}),
+            **{k: v for k, v in options.items() if k != "timeouts"})
+    except TypeError as exc:
+        raise FormatError(f"options: {exc}") from None
+    spec.auth = auth_from_dict(data.get("auth"))
+    return spec

@@ -1,0 +1,225 @@
+"""The Auth tab: a scheme picker and a form drawn from the scheme's declared fields.
+
+The scheme list is read when the tab is first needed, not at start-up. Values typed for
+one scheme are kept while another is shown, so switching back loses nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QStandardItemModel
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from ..core.auth.base import Field
+    from ..core.model import AuthConfig
+
+NOTE_STYLE = "color: #5a6270;"
+WARN_STYLE = "color: #b35c00;"
+
+
+class AuthPanel(QWidget):
+    edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("authPanel")
+        self._built = False
+        self._values: dict[str, dict[str, Any]] = {}
+        self._inputs: dict[str, QWidget] = {}
+        self._pending: AuthConfig | None = None
+        self._storage_note = ""
+
+    # -- building -------------------------------------------------------------------------
+
+    def _ensure_built(self) -> None:
+        if self._built:
+            return
+        self._built = True
+        from ..core import auth
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Scheme:"))
+        self.scheme = QComboBox(objectName="authScheme", accessibleName="Auth scheme")
+        model = self.scheme.model()
+        for scheme in auth.schemes().values():
+            self.scheme.addItem(scheme.label, scheme.id)
+            if not scheme.available():
+                index = self.scheme.count() - 1
+                self.scheme.setItemText(index, f"{scheme.label} (not installed)")
+                self.scheme.setItemData(index, scheme.install_hint, Qt.ItemDataRole.ToolTipRole)
+                if isinstance(model, QStandardItemModel):
+                    model.item(index).setEnabled(False)
+        top.addWidget(self.scheme)
+        top.addStretch(1)
+        layout.addLayout(top)
+        self.help = QLabel("", objectName="authHelp", accessibleName="About this scheme")
+        self.help.setWordWrap(True)
+        self.help.setStyleSheet(NOTE_STYLE)
+        layout.addWidget(self.help)
+        self.form_host = QWidget(objectName="authForm")
+        self.form = QFormLayout(self.form_host)
+        self.form.setContentsMargins(0, 4, 0, 4)
+        layout.addWidget(self.form_host)
+        self.notes = QLabel("", objectName="authNotes", accessibleName="Auth warnings")
+        self.notes.setWordWrap(True)
+        self.notes.setStyleSheet(WARN_STYLE)
+        layout.addWidget(self.notes)
+        self.storage = QLabel(self._storage_note, objectName="secretStorageNote",
+                              accessibleName="Where secrets are stored")
+        self.storage.setWordWrap(True)
+        self.storage.setStyleSheet(NOTE_STYLE)
+        layout.addWidget(self.storage)
+        errors = auth.plugin_errors()
+        if errors:
+            self.notes.setText("\n".join(errors))
+        layout.addStretch(1)
+        self.scheme.currentIndexChanged.connect(self._scheme_changed)
+        config, self._pending = self._pending, None
+        if config is not None:
+            self._apply(config)
+        else:
+            self._scheme_changed()
+
+    def showEvent(self, event) -> None:
+        self._ensure_built()
+        super().showEvent(event)
+
+    def _scheme_changed(self) -> None:
+        from ..core import auth
+
+        scheme = auth.get(self.scheme.currentData())
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self._inputs = {}
+        values = scheme.values(self._values.setdefault(scheme.id, {}))
+        for f in scheme.fields:
+            widget, editor = self._input(f, values[f.name])
+            self._inputs[f.name] = editor
+            label = QLabel(f.label + (" *" if f.required else "") + ":")
+            label.setToolTip(f.help)
+            label.setBuddy(editor)
+            self.form.addRow(label, widget)
+        self.help.setText(scheme.help)
+        self._refresh_notes()
+        self.edited.emit()
+
+    def _input(self, f: Field, value: Any) -> tuple[QWidget, QWidget]:
+        """The widget for the form row, and the one that holds the value."""
+        from ..core.auth.base import FieldKind
+
+        name = f"authField_{f.name}"
+        if f.kind is FieldKind.FLAG:
+            box = QCheckBox(objectName=name, accessibleName=f.label, checked=bool(value))
+            box.setToolTip(f.help)
+            box.toggled.connect(self._changed)
+            return box, box
+        if f.kind is FieldKind.CHOICE:
+            combo = QComboBox(objectName=name, accessibleName=f.label)
+            combo.addItems(list(f.choices))
+            combo.setCurrentText(str(value))
+            combo.setToolTip(f.help)
+            combo.currentTextChanged.connect(self._changed)
+            return combo, combo
+        edit = QLineEdit(str(value), objectName=name, accessibleName=f.label)
+        edit.setPlaceholderText(f.placeholder)
+        edit.setToolTip(f.help)
+        edit.textEdited.connect(self._changed)
+        if f.kind is FieldKind.TEXT:
+            return edit, edit
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(edit, 1)
+        button = QToolButton(row)
+        if f.kind is FieldKind.SECRET:
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            button.setObjectName(f"reveal_{f.name}")
+            button.setText("Show")
+            button.setCheckable(True)
+            button.setAccessibleName(f"Show {f.label}")
+            button.toggled.connect(lambda on: (
+                edit.setEchoMode(QLineEdit.EchoMode.Normal if on else
+                                 QLineEdit.EchoMode.Password),
+                button.setText("Hide" if on else "Show")))
+        else:
+            button.setObjectName(f"browse_{f.name}")
+            button.setText("Browse…")
+            button.setAccessibleName(f"Choose {f.label}")
+            button.clicked.connect(lambda: self._browse(edit, f.label))
+        layout.addWidget(button)
+        return row, edit
+
+    def _browse(self, edit: QLineEdit, label: str) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, f"Choose {label}")
+        if path:
+            edit.setText(path)
+            self._changed()
+
+    def _changed(self, *_: object) -> None:
+        self._values[self.scheme.currentData()] = self._current_values()
+        self._refresh_notes()
+        self.edited.emit()
+
+    def _refresh_notes(self) -> None:
+        from ..core import auth
+
+        scheme = auth.get(self.scheme.currentData())
+        self.notes.setText("\n".join(scheme.notes(self._current_values())))
+
+    def _current_values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name, editor in self._inputs.items():
+            if isinstance(editor, QCheckBox):
+                values[name] = editor.isChecked()
+            elif isinstance(editor, QComboBox):
+                values[name] = editor.currentText()
+            elif isinstance(editor, QLineEdit):
+                values[name] = editor.text()
+        return values
+
+    # -- the model side -----------------------------------------------------------------------
+
+    def config(self) -> AuthConfig:
+        from ..core.model import AuthConfig
+
+        if not self._built:
+            return self._pending or AuthConfig()
+        return AuthConfig(self.scheme.currentData(), self._current_values())
+
+    def set_config(self, config: AuthConfig) -> None:
+        if not self._built:
+            self._pending = config
+            return
+        self._apply(config)
+
+    def _apply(self, config: AuthConfig) -> None:
+        self._values[config.scheme] = dict(config.values)
+        index = self.scheme.findData(config.scheme)
+        if index < 0:
+            return
+        if index == self.scheme.currentIndex():
+            self._scheme_changed()
+        else:
+            self.scheme.setCurrentIndex(index)
+
+    def set_storage_note(self, text: str) -> None:
+        """Say where secrets go: the keychain, or memory only and why."""
+        self._storage_note = text
+        if self._built:
+            self.storage.setText(text)
