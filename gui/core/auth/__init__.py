@@ -26,7 +26,7 @@ ENTRY_POINT_GROUP = "gatepost.auth"
 _BUILTIN = [
     (".simple", "NoAuth"), (".simple", "InheritAuth"), (".simple", "BasicScheme"),
     (".digest", "DigestScheme"), (".netrc", "NetrcScheme"), (".simple", "BearerScheme"),
-    (".optional", "NtlmScheme"), (".optional", "KerberosScheme"),
+    (".simple", "ApiKeyScheme"), (".optional", "NtlmScheme"), (".optional", "KerberosScheme"),
 ]
 _errors: list[str] = []
 
