@@ -8,6 +8,16 @@ import pytest
 from gui.core.engine import Engine
 from tests.servers import httpbin_server, silent_server
 
+pytest_plugins = ["tests.secret_service"]
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path, monkeypatch):
+    """Every test gets its own data folder: nothing touches the user's files."""
+    path = tmp_path / "gatepost-data"
+    monkeypatch.setenv("GATEPOST_DATA_DIR", str(path))
+    return path
+
 
 @pytest.fixture(scope="session")
 def httpbin_url():

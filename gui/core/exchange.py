@@ -165,9 +165,14 @@ def _hop_dict(hop: Hop) -> dict:
 
 
 def mask_header(name: str, value: str, secrets: tuple[str, ...] = ()) -> str:
-    """The value with credentials masked: `Basic dTpw` becomes `Basic ****`."""
+    """The value with credentials masked: `Basic dTpw` becomes `Basic ****`; a Digest
+    answer is kept, with any known secret masked."""
     if name.lower() in CREDENTIAL_HEADERS:
         scheme, sep, rest = value.partition(" ")
+        if scheme.lower() == "digest":
+            # A Digest answer carries a hash, not the password: showing it lets the user
+            # check realm, nonce, uri, qop and algorithm against the challenge.
+            return mask_text(value, secrets)
         return f"{scheme} {MASK}" if sep and rest else MASK
     return mask_text(value, secrets)
 
