@@ -85,5 +85,18 @@ class Persistence(QObject):
 
         self.pool.start(_Task(work))
 
+    def forget(self, scheme_id: str) -> None:
+        """Remove the keychain entries of the window's request for this scheme."""
+        def work() -> None:
+            from .core.auth import get
+            from .core.secrets import secret_key
+            from .core.state import SCRATCH, auth_place
+
+            for name in get(scheme_id).secret_names():
+                self.store().delete(secret_key(SCRATCH, auth_place(scheme_id), name))
+            self.saved.emit(storage_note(self.store()))
+
+        self.pool.start(_Task(work))
+
     def wait(self, msecs: int = 5000) -> bool:
         return self.pool.waitForDone(msecs)

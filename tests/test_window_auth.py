@@ -145,3 +145,17 @@ def test_no_keychain_says_so_and_keeps_secrets_in_memory(qtbot, data_dir):
     for path in data_dir.rglob("*"):
         if path.is_file():
             assert "mem-only" not in path.read_text(errors="replace")
+
+
+def test_forget_removes_the_keychain_entries(qtbot):
+    keychain = MemoryKeyring()
+    window = make_window(qtbot, SecretStore(keychain))
+    open_auth(window, "bearer")
+    fill(qtbot, window, token="to-forget")
+    window.save()
+    window.persistence.wait()
+    assert "to-forget" in keychain.items.values()
+    with qtbot.waitSignal(window.persistence.saved, timeout=10000):
+        window.forget_secrets("bearer", confirm=False)
+    assert "to-forget" not in keychain.items.values()
+    assert window.findChild(QLineEdit, "authField_token").text() == ""

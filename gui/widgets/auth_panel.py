@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -33,6 +34,8 @@ WARN_STYLE = "color: #b35c00;"
 
 class AuthPanel(QWidget):
     edited = Signal()
+    #: The user asked to remove this scheme's secrets from the keychain (scheme id).
+    forget_requested = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,7 +87,15 @@ class AuthPanel(QWidget):
                               accessibleName="Where secrets are stored")
         self.storage.setWordWrap(True)
         self.storage.setStyleSheet(NOTE_STYLE)
-        layout.addWidget(self.storage)
+        storage_row = QHBoxLayout()
+        storage_row.addWidget(self.storage, 1)
+        self.forget = QPushButton("Forget saved secrets", objectName="forgetSecretsButton",
+                                  accessibleName="Remove this scheme's secrets from the "
+                                                 "keychain")
+        self.forget.clicked.connect(
+            lambda: self.forget_requested.emit(self.scheme.currentData()))
+        storage_row.addWidget(self.forget)
+        layout.addLayout(storage_row)
         errors = auth.plugin_errors()
         if errors:
             self.notes.setText("\n".join(errors))
@@ -116,6 +127,7 @@ class AuthPanel(QWidget):
             label.setBuddy(editor)
             self.form.addRow(label, widget)
         self.help.setText(scheme.help)
+        self.forget.setVisible(bool(scheme.secret_names()))
         self._refresh_notes()
         self.edited.emit()
 
@@ -217,6 +229,18 @@ class AuthPanel(QWidget):
             self._scheme_changed()
         else:
             self.scheme.setCurrentIndex(index)
+
+    def clear_secrets(self, scheme_id: str) -> None:
+        from ..core import auth
+
+        names = auth.get(scheme_id).secret_names()
+        kept = self._values.get(scheme_id, {})
+        for name in names:
+            kept.pop(name, None)
+            editor = self._inputs.get(name) if self.scheme.currentData() == scheme_id else None
+            if isinstance(editor, QLineEdit):
+                editor.clear()
+        self.edited.emit()
 
     def set_storage_note(self, text: str) -> None:
         """Say where secrets go: the keychain, or memory only and why."""

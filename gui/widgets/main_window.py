@@ -51,6 +51,7 @@ class MainWindow(QMainWindow):
             persistence.setParent(self)
             persistence.restored.connect(self._restored)
             persistence.saved.connect(self.editor.auth.set_storage_note)
+        self.editor.auth.forget_requested.connect(self.forget_secrets)
 
     def restore(self) -> None:
         """Bring back the request of the last session (file and keychain, off-thread)."""
@@ -63,6 +64,18 @@ class MainWindow(QMainWindow):
         self.editor.auth.set_storage_note(note)
         if problem:
             self.statusBar().showMessage(problem)
+
+    def forget_secrets(self, scheme_id: str, confirm: bool = True) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        if confirm and QMessageBox.question(
+                self, "Forget saved secrets",
+                "Remove this scheme's secrets from the system keychain and clear them "
+                "here?") != QMessageBox.StandardButton.Yes:
+            return
+        self.editor.auth.clear_secrets(scheme_id)
+        if self.persistence is not None:
+            self.persistence.forget(scheme_id)
 
     def save(self) -> None:
         if self.persistence is not None:
