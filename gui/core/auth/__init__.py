@@ -12,15 +12,15 @@ from importlib import import_module
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
-from .base import AuthError, Field, FieldKind, Scheme
+from .base import Action, AuthContext, AuthError, Field, FieldKind, Interaction, Scheme
 
 if TYPE_CHECKING:
     import httpx
 
     from ..model import AuthConfig
 
-__all__ = ["AuthError", "Field", "FieldKind", "Scheme", "build_auth", "get", "plugin_errors",
-           "schemes", "secret_values"]
+__all__ = ["Action", "AuthContext", "AuthError", "Field", "FieldKind", "Interaction", "Scheme",
+           "build_auth", "get", "plugin_errors", "schemes", "secret_values"]
 
 ENTRY_POINT_GROUP = "gatepost.auth"
 _BUILTIN = [
@@ -42,7 +42,7 @@ class AuthClassScheme(Scheme):
         self.help = getattr(cls, "gatepost_help", inspect.getdoc(cls) or "")
         self.fields = tuple(getattr(cls, "gatepost_fields", ()))
 
-    def build(self, values: dict[str, Any]) -> httpx.Auth:
+    def build(self, values: dict[str, Any], context: AuthContext | None = None) -> httpx.Auth:
         return self.cls(**self.values(values))
 
 
@@ -104,7 +104,7 @@ def secret_values(config: AuthConfig) -> tuple[str, ...]:
     return tuple(str(config.values[n]) for n in scheme.secret_names() if config.values.get(n))
 
 
-def build_auth(config: AuthConfig) -> httpx.Auth | None:
+def build_auth(config: AuthConfig, context: AuthContext | None = None) -> httpx.Auth | None:
     """The httpx.Auth for a request's auth config; AuthError when it cannot work."""
     scheme = get(config.scheme)
     if not scheme.available():
@@ -112,4 +112,6 @@ def build_auth(config: AuthConfig) -> httpx.Auth | None:
     problems = scheme.check(config.values)
     if problems:
         raise AuthError(f"{scheme.label}: " + " ".join(problems))
-    return scheme.build(config.values)
+    if context is None:
+        return scheme.build(config.values)
+    return scheme.build(config.values, context=context)

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     import httpx
+
+    from ..secrets import SecretStore
 
 
 class FieldKind(StrEnum):
@@ -43,6 +45,40 @@ class Field:
         return self.kind is FieldKind.SECRET
 
 
+@dataclass(frozen=True)
+class Action:
+    """A button under a scheme's form (e.g. OAuth 2's "Get new token")."""
+
+    name: str
+    label: str
+    help: str = ""
+
+
+class Interaction(Protocol):
+    """What a scheme may ask of the person: the window and the terminal each give one."""
+
+    def open_browser(self, url: str) -> None: ...
+
+    def show_device_code(self, user_code: str, verification_uri: str,
+                         complete_uri: str | None) -> None: ...
+
+    def cancelled(self) -> bool: ...
+
+
+@dataclass
+class AuthContext:
+    """Where a scheme keeps state beyond its fields (tokens), and who to ask.
+
+    `place` scopes the keychain entries to the request or folder the auth belongs to,
+    as `secret_key(collection_id, place, name)`.
+    """
+
+    store: SecretStore
+    collection_id: str
+    place: str
+    interaction: Interaction | None = None
+
+
 class AuthError(Exception):
     """Auth input that cannot work (a missing key file, a netrc that does not parse…).
 
@@ -61,6 +97,8 @@ class Scheme:
     fields: tuple[Field, ...] = ()
     #: One line telling how to make an unavailable scheme available.
     install_hint: str = ""
+    #: Buttons under the form; `run_action` does them (in a worker thread).
+    actions: tuple[Action, ...] = ()
 
     def available(self) -> bool:
         """False when an optional package is missing; the panel then lists the scheme
@@ -91,7 +129,22 @@ class Scheme:
         """Warnings worth showing that do not stop the request."""
         return []
 
-    def build(self, values: dict[str, Any]) -> httpx.Auth | None:
+    def build(self, values: dict[str, Any],
+              context: AuthContext | None = None) -> httpx.Auth | None:
         """The httpx.Auth for these values (defaults filled in), or None for no auth.
-        Raises AuthError for input that cannot work."""
+        Raises AuthError for input that cannot work. `context` gives schemes that keep
+        state (tokens) their keychain place; it is None where there is none."""
         raise NotImplementedError
+
+    def run_action(self, name: str, values: dict[str, Any], context: AuthContext) -> str:
+        """Do one of `actions`; returns a sentence for the user. Runs off the GUI thread
+        and may do network and keychain I/O; raises AuthError when it fails."""
+        raise AuthError(f"{self.label} has no action {name!r}.")
+
+    def state(self, values: dict[str, Any], context: AuthContext) -> str:
+        """What the scheme holds beyond its fields, for the form (e.g. a token's expiry)."""
+        return ""
+
+    def after_send(self, auth: httpx.Auth, context: AuthContext) -> None:
+        """Called after a send with the auth that was used, to persist what it learnt
+        (e.g. a refreshed token). Runs in the sending thread, after the last hop."""

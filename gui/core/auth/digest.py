@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .base import AuthError, Field, FieldKind, Scheme
+from .base import AuthContext, AuthError, Field, FieldKind, Scheme
 
 if TYPE_CHECKING:
     import httpx
@@ -22,7 +22,7 @@ class DigestScheme(Scheme):
         Field("password", "Password", FieldKind.SECRET),
     )
 
-    def build(self, values: dict[str, Any]) -> httpx.Auth:
+    def build(self, values: dict[str, Any], context: AuthContext | None = None) -> httpx.Auth:
         import httpx
 
         class Digest(httpx.DigestAuth):

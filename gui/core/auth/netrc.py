@@ -6,7 +6,7 @@ import netrc
 import os
 from typing import TYPE_CHECKING, Any
 
-from .base import AuthError, Field, FieldKind, Scheme
+from .base import AuthContext, AuthError, Field, FieldKind, Scheme
 
 if TYPE_CHECKING:
     import httpx
@@ -55,7 +55,7 @@ class NetrcScheme(Scheme):
                     "without an entry of its own, even over plain http."]
         return []
 
-    def build(self, values: dict[str, Any]) -> httpx.Auth:
+    def build(self, values: dict[str, Any], context: AuthContext | None = None) -> httpx.Auth:
         import httpx
 
         path = netrc_path(str(self.values(values)["file"]))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib.util
 from typing import TYPE_CHECKING, Any
 
-from .base import Field, FieldKind, Scheme
+from .base import AuthContext, Field, FieldKind, Scheme
 
 if TYPE_CHECKING:
     import httpx
@@ -24,7 +24,7 @@ class NtlmScheme(Scheme):
     def available(self) -> bool:
         return importlib.util.find_spec("httpx_ntlm") is not None
 
-    def build(self, values: dict[str, Any]) -> httpx.Auth:
+    def build(self, values: dict[str, Any], context: AuthContext | None = None) -> httpx.Auth:
         from httpx_ntlm import HttpNtlmAuth
 
         values = self.values(values)
@@ -45,7 +45,7 @@ class KerberosScheme(Scheme):
     def available(self) -> bool:
         return importlib.util.find_spec("httpx_gssapi") is not None
 
-    def build(self, values: dict[str, Any]) -> httpx.Auth:
+    def build(self, values: dict[str, Any], context: AuthContext | None = None) -> httpx.Auth:
         from httpx_gssapi import DISABLED, REQUIRED, HTTPSPNEGOAuth
 
         values = self.values(values)

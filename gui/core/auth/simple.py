@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .base import AuthError, Field, FieldKind, Scheme
+from .base import AuthContext, AuthError, Field, FieldKind, Scheme
 
 if TYPE_CHECKING:
     import httpx
@@ -15,7 +15,7 @@ class NoAuth(Scheme):
     label = "No auth"
     help = "Send the request without credentials."
 
-    def build(self, values: dict[str, Any]) -> None:
+    def build(self, values: dict[str, Any], context: AuthContext | None = None) -> None:
         return None
 
 
@@ -25,7 +25,7 @@ class InheritAuth(Scheme):
     help = ("Use the auth of the folder or collection the request belongs to. This request "
             "is not in a collection, so it inherits nothing and is sent without auth.")
 
-    def build(self, values: dict[str, Any]) -> None:
+    def build(self, values: dict[str, Any], context: AuthContext | None = None) -> None:
         return None
 
 
@@ -38,7 +38,7 @@ class BasicScheme(Scheme):
         Field("password", "Password", FieldKind.SECRET),
     )
 
-    def build(self, values: dict[str, Any]) -> httpx.Auth:
+    def build(self, values: dict[str, Any], context: AuthContext | None = None) -> httpx.Auth:
         import httpx
 
         values = self.values(values)
@@ -71,7 +71,7 @@ class BearerScheme(Scheme):
               help="The word before the token; empty sends the token alone."),
     )
 
-    def build(self, values: dict[str, Any]) -> httpx.Auth:
+    def build(self, values: dict[str, Any], context: AuthContext | None = None) -> httpx.Auth:
         values = self.values(values)
         prefix = str(values["prefix"]).strip()
         token = str(values["token"])
@@ -97,7 +97,7 @@ class ApiKeyScheme(Scheme):
                             "or equals signs.")
         return problems
 
-    def build(self, values: dict[str, Any]) -> httpx.Auth:
+    def build(self, values: dict[str, Any], context: AuthContext | None = None) -> httpx.Auth:
         import httpx
 
         values = self.values(values)
