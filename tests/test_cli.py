@@ -98,7 +98,7 @@ def test_no_follow(httpbin_url):
 
 def test_auth_list_names_schemes_and_fields():
     out = gatepost("auth", "list").stdout
-    assert "digest: Digest" in out and "password" in out
+    assert "digest: Digest" in out and "password" in out and "aws-sigv4" in out
     assert "ntlm: NTLM" in out
 
 

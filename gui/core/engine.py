@@ -20,7 +20,8 @@ from typing import Any
 import httpx
 
 from . import __version__ as _version
-from .auth import build_auth, secret_values
+from .auth import AuthContext, build_auth, secret_values
+from .auth import get as get_scheme
 from .build import build_request
 from .cancel import CancelToken
 from .errors import TooManyRedirects, classify
@@ -116,12 +117,15 @@ class Engine:
             return client
 
     def send(self, spec: RequestSpec, *, auth: httpx.Auth | None = None,
-             cancel: CancelToken | None = None, secrets: tuple[str, ...] = ()) -> Exchange:
+             cancel: CancelToken | None = None, secrets: tuple[str, ...] = (),
+             context: AuthContext | None = None) -> Exchange:
         """Send the request and return its whole exchange. Never raises for anything
         the network or the user's input did: that is `Exchange.error`.
 
         `auth` overrides the scheme in `spec.auth`; `secrets` are further values to mask
-        in the record (the scheme's own secret fields are always masked)."""
+        in the record (the scheme's own secret fields are always masked, and so is
+        whatever the auth object lists in a `secrets` attribute, e.g. tokens it fetched).
+        `context` is handed to schemes that keep state in the keychain."""
         exchange = Exchange()
         started = time.perf_counter()
         token = cancel or CancelToken()
@@ -131,14 +135,19 @@ class Engine:
             return exchange
         try:
             secrets = (*secrets, *secret_values(spec.auth))
+            from_spec = auth is None
             if auth is None:
-                auth = build_auth(spec.auth)
+                auth = build_auth(spec.auth, context)
             client = self._client(spec.options)
             # Each exchange starts with an empty cookie jar: the request sends what the
             # user composed plus what this exchange's own responses set, nothing older.
             client.cookies.clear()
             request = build_request(client, spec)
-            _Send(client, spec.options, auth, token, exchange, started, secrets).run(request)
+            try:
+                _Send(client, spec.options, auth, token, exchange, started, secrets).run(request)
+            finally:
+                if from_spec and auth is not None and context is not None:
+                    get_scheme(spec.auth.scheme).after_send(auth, context)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a readable error
             exchange.error = classify(exc, token)
         exchange.total = time.perf_counter() - started
@@ -152,7 +161,14 @@ class _Send:
                  token: CancelToken, exchange: Exchange, started: float,
                  secrets: tuple[str, ...]) -> None:
         self.client, self.options, self.auth = client, options, auth
-        self.token, self.exchange, self.started, self.secrets = token, exchange, started, secrets
+        self.token, self.exchange, self.started = token, exchange, started
+        self._secrets = secrets
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        # Read at every hop: an auth flow may learn a token half-way through.
+        learnt = getattr(self.auth, "secrets", ()) if self.auth is not None else ()
+        return (*self._secrets, *learnt)
 
     def run(self, request: httpx.Request) -> None:
         origin = _origin(request.url)

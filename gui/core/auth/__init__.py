@@ -26,7 +26,8 @@ ENTRY_POINT_GROUP = "gatepost.auth"
 _BUILTIN = [
     (".simple", "NoAuth"), (".simple", "InheritAuth"), (".simple", "BasicScheme"),
     (".digest", "DigestScheme"), (".netrc", "NetrcScheme"), (".simple", "BearerScheme"),
-    (".simple", "ApiKeyScheme"), (".optional", "NtlmScheme"), (".optional", "KerberosScheme"),
+    (".simple", "ApiKeyScheme"), (".oauth1", "OAuth1Scheme"), (".aws", "AWSSigV4Scheme"),
+    (".optional", "NtlmScheme"), (".optional", "KerberosScheme"),
 ]
 _errors: list[str] = []
 

@@ -35,7 +35,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, unquote
 
-from .base import Field, FieldKind, Scheme
+from .base import AuthContext, Field, FieldKind, Scheme
 
 if TYPE_CHECKING:
     import httpx
@@ -186,7 +186,7 @@ class AWSSigV4Scheme(Scheme):
                                 "or slashes.")
         return problems
 
-    def build(self, values: dict[str, Any], *,
+    def build(self, values: dict[str, Any], context: AuthContext | None = None, *,
               now: Callable[[], datetime] | None = None) -> httpx.Auth:
         """The auth for these values; `now` fixes the signing time (tests)."""
         values = self.values(values)

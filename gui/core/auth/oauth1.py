@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .base import AuthError, Field, FieldKind, Scheme
+from .base import AuthContext, AuthError, Field, FieldKind, Scheme
 
 if TYPE_CHECKING:
     import httpx
@@ -220,7 +220,8 @@ class OAuth1Scheme(Scheme):
                     "over HTTPS."]
         return []
 
-    def build(self, values: dict[str, Any], *, nonce: str | None = None,
+    def build(self, values: dict[str, Any], context: AuthContext | None = None, *,
+              nonce: str | None = None,
               timestamp: str | None = None, send_version: bool = True) -> httpx.Auth:
         """The auth for these values. `nonce`, `timestamp` and `send_version` are for tests
         that reproduce published examples."""
