@@ -169,3 +169,11 @@ def test_basic_credentials_never_in_the_record(engine, httpbin_url):
     record = json.dumps(ex.to_dict()["hops"])
     assert base64.b64encode(b"u:pw-secret").decode() not in record
     assert ex.hops[0].kind is HopKind.REQUEST
+
+
+def test_secret_in_a_location_is_masked_everywhere_in_the_record(engine, httpbin_url):
+    ex = send(engine, f"{httpbin_url}/redirect-to?url=/get%3Fk%3Dloc-secret", "apikey",
+              name="X-K", value="loc-secret")
+    record = json.dumps(ex.to_dict()["hops"])
+    assert "loc-secret" not in record
+    assert ex.hops[0].next_reason == "redirect to /get?k=****"

@@ -180,7 +180,8 @@ class _Send:
             if not (self.options.follow_redirects and response.has_redirect_location):
                 return
             location = response.headers["location"]
-            self.exchange.hops[-1].next_reason = f"redirect to {location}"
+            self.exchange.hops[-1].next_reason = mask_text(f"redirect to {location}",
+                                                           self.secrets)
             if redirects >= self.options.max_redirects:
                 raise TooManyRedirects(
                     f"Stopped after {redirects} redirects (the limit is "
@@ -267,7 +268,8 @@ class _Send:
         )
         hop = Hop(kind=kind, request=sent, timings=timings, remote_address=ctx.remote_address)
         if response is not None and response.is_stream_consumed:
-            received_headers = _decode_headers(response.headers)
+            received_headers = [(n, mask_text(v, self.secrets))
+                                for n, v in _decode_headers(response.headers)]
             reason = response.reason_phrase or _phrase(response.status_code)
             hop.response = ReceivedResponse(
                 status=response.status_code,
