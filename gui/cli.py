@@ -304,7 +304,7 @@ def _print_exchange(exchange: Exchange, body_only: bool) -> None:
                 continue
             r = hop.response
             out.write(f"    {r.http_version} {r.status} {r.reason}  "
-                      f"({_ms(hop.timings.total)}, {len(r.body)} bytes)\n")
+                      f"({_ms(hop.timings.total)}, {r.body_size} bytes)\n")
             if hop.next_reason:
                 out.write(f"    -> {hop.next_reason}\n")
         if exchange.response is not None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ssl
 import threading
 import time
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
@@ -22,6 +23,7 @@ import httpx
 from . import __version__ as _version
 from .auth import AuthContext, build_auth, secret_values
 from .auth import get as get_scheme
+from .bodydata import BodyData
 from .build import build_request
 from .cancel import CancelToken
 from .errors import TooManyRedirects, classify
@@ -38,9 +40,12 @@ from .exchange import (
 )
 from .model import Options, RequestSpec
 from .netio import Backend, HopContext, hop_context
+from .tlsinfo import TlsInfo, read_tls
 from .validate import check
 
 USER_AGENT = f"Gatepost/{_version}"
+#: Called as body bytes arrive: (bytes received on the wire, Content-Length or None).
+Progress = Callable[[int, int | None], None]
 
 
 class _Trace:
@@ -118,14 +123,16 @@ class Engine:
 
     def send(self, spec: RequestSpec, *, auth: httpx.Auth | None = None,
              cancel: CancelToken | None = None, secrets: tuple[str, ...] = (),
-             context: AuthContext | None = None) -> Exchange:
+             context: AuthContext | None = None, progress: Progress | None = None
+             ) -> Exchange:
         """Send the request and return its whole exchange. Never raises for anything
         the network or the user's input did: that is `Exchange.error`.
 
         `auth` overrides the scheme in `spec.auth`; `secrets` are further values to mask
         in the record (the scheme's own secret fields are always masked, and so is
         whatever the auth object lists in a `secrets` attribute, e.g. tokens it fetched).
-        `context` is handed to schemes that keep state in the keychain."""
+        `context` is handed to schemes that keep state in the keychain; `progress` is
+        called from the sending thread as body bytes arrive."""
         exchange = Exchange()
         started = time.perf_counter()
         token = cancel or CancelToken()
@@ -144,7 +151,8 @@ class Engine:
             client.cookies.clear()
             request = build_request(client, spec)
             try:
-                _Send(client, spec.options, auth, token, exchange, started, secrets).run(request)
+                _Send(client, spec.options, auth, token, exchange, started, secrets,
+                      progress).run(request)
             finally:
                 if from_spec and auth is not None and context is not None:
                     get_scheme(spec.auth.scheme).after_send(auth, context)
@@ -159,10 +167,11 @@ class _Send:
 
     def __init__(self, client: httpx.Client, options: Options, auth: httpx.Auth | None,
                  token: CancelToken, exchange: Exchange, started: float,
-                 secrets: tuple[str, ...]) -> None:
+                 secrets: tuple[str, ...], progress: Progress | None = None) -> None:
         self.client, self.options, self.auth = client, options, auth
         self.token, self.exchange, self.started = token, exchange, started
         self._secrets = secrets
+        self.progress = progress
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -223,23 +232,25 @@ class _Send:
         ctx = HopContext(self.token)
         begin = time.perf_counter()
         response: httpx.Response | None = None
+        body = _Body()
         try:
             with hop_context(ctx):
                 self.token.raise_if_cancelled()
                 response = self.client.send(request, follow_redirects=False, stream=True)
                 try:
-                    response.read()
+                    body.tls = read_tls(response.extensions.get("network_stream"))
+                    body.read(response, self.progress)
                 finally:
                     response.close()
             return response
         finally:
             end = time.perf_counter()
-            self.exchange.hops.append(self._record(request, response, kind, trace, ctx,
-                                                   begin, end))
+            hop = self._record(request, response, kind, trace, ctx, begin, end, body)
+            self.exchange.hops.append(hop)
 
     def _record(self, request: httpx.Request, response: httpx.Response | None,
                 kind: HopKind, trace: _Trace, ctx: HopContext, begin: float,
-                end: float) -> Hop:
+                end: float, body: _Body) -> Hop:
         headers = [(n, mask_header(n, v, self.secrets)) for n, v in
                    _decode_headers(request.headers)]
         url = mask_text(str(request.url), self.secrets)
@@ -266,8 +277,9 @@ class _Send:
                                   "receive_response_body.complete"),
             total=end - begin,
         )
-        hop = Hop(kind=kind, request=sent, timings=timings, remote_address=ctx.remote_address)
-        if response is not None and response.is_stream_consumed:
+        hop = Hop(kind=kind, request=sent, timings=timings, remote_address=ctx.remote_address,
+                  tls=body.tls)
+        if response is not None:
             received_headers = [(n, mask_text(v, self.secrets))
                                 for n, v in _decode_headers(response.headers)]
             reason = response.reason_phrase or _phrase(response.status_code)
@@ -276,12 +288,61 @@ class _Send:
                 reason=reason,
                 http_version=response.http_version,
                 headers=received_headers,
-                body=response.content,
+                data=body.data,
+                raw=body.raw,
+                body_error=body.error,
                 body_wire_size=response.num_bytes_downloaded,
                 head_size=_head_size(f"{response.http_version} {response.status_code} {reason}",
                                      received_headers),
             )
         return hop
+
+
+class _Body:
+    """Reads a streamed response into BodyData, decoding as it goes and keeping the
+    undecoded bytes when there was a Content-Encoding."""
+
+    #: Bodies up to this size are also handed to httpx, for auth flows that read them.
+    KEEP_FOR_HTTPX = 1024 * 1024
+
+    def __init__(self) -> None:
+        self.data = BodyData()
+        self.raw: BodyData | None = None
+        self.error: str | None = None
+        self.tls: TlsInfo | None = None
+
+    def read(self, response: httpx.Response, progress: Progress | None) -> None:
+        encoded = bool(response.headers.get("content-encoding", "").strip(" ,").replace(
+            "identity", ""))
+        if encoded:
+            self.raw = BodyData()
+        # httpx's own decoders, chained as its Response would (private, pinned httpx).
+        decoder = response._get_content_decoder()
+        total = response.headers.get("content-length")
+        expected = int(total) if total and total.isdigit() else None
+        try:
+            for chunk in response.iter_raw():
+                if self.raw is not None:
+                    self.raw.write(chunk)
+                if self.error is None:
+                    self._decode(decoder.decode, chunk)
+                if progress is not None:
+                    progress(response.num_bytes_downloaded, expected)
+            if self.error is None:
+                self._decode(lambda _: decoder.flush(), b"")
+        except httpx.TransportError as exc:
+            self.error = f"The body is incomplete: {exc or type(exc).__name__}"
+            raise
+        if self.data.size <= self.KEEP_FOR_HTTPX:
+            # Auth flows with requires_response_body read `response.content`.
+            response._content = self.data.bytes()
+
+    def _decode(self, step: Callable[[bytes], bytes], chunk: bytes) -> None:
+        try:
+            self.data.write(step(chunk))
+        except httpx.DecodingError as exc:
+            self.error = (f"The body could not be decoded ({exc}); what could be decoded is "
+                          "shown, and the raw bytes are kept.")
 
 
 def _has_content(request: httpx.Request) -> bool:

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
+from .bodydata import BodyData
+from .tlsinfo import TlsInfo
+
 MASK = "****"
 #: Headers whose value is a credential: the scheme word is kept, the rest masked.
 CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
@@ -41,11 +44,25 @@ class ReceivedResponse:
     reason: str
     http_version: str
     headers: list[tuple[str, str]]
-    #: The decoded body (Content-Encoding removed).
-    body: bytes = b""
+    #: The decoded body (Content-Encoding removed), in memory or spooled to disk.
+    data: BodyData = field(default_factory=BodyData)
     #: Body bytes as they came over the wire, before decoding.
     body_wire_size: int = 0
     head_size: int = 0
+    #: The undecoded bytes, kept when the body had a Content-Encoding.
+    raw: BodyData | None = None
+    #: Why the body is incomplete or could not be decoded, if it is.
+    body_error: str | None = None
+
+    @property
+    def body(self) -> bytes:
+        """The whole decoded body as bytes: for small bodies; views of large ones read
+        `data` by range."""
+        return self.data.bytes()
+
+    @property
+    def body_size(self) -> int:
+        return self.data.size
 
     def header(self, name: str) -> str | None:
         name = name.lower()
@@ -103,6 +120,7 @@ class Hop:
     #: Why the next hop was sent, e.g. "redirect to /get" or "challenge: Digest".
     next_reason: str | None = None
     remote_address: str | None = None
+    tls: TlsInfo | None = None
 
 
 @dataclass
@@ -143,7 +161,8 @@ def _hop_dict(hop: Hop) -> dict:
             "reason": r.reason,
             "http_version": r.http_version,
             "headers": [list(h) for h in r.headers],
-            "body_size": len(r.body),
+            "body_size": r.body_size,
+            "body_error": r.body_error,
             "body_wire_size": r.body_wire_size,
             "head_size": r.head_size,
         }
@@ -161,6 +180,7 @@ def _hop_dict(hop: Hop) -> dict:
         "timings": timings,
         "next": hop.next_reason,
         "remote_address": hop.remote_address,
+        "tls": asdict(hop.tls) if hop.tls else None,
     }
 
 

@@ -41,7 +41,7 @@ def is_json(response: ReceivedResponse) -> bool:
 def pretty(response: ReceivedResponse) -> str:
     """The body for reading: indented JSON when it is JSON, else the decoded text."""
     text = response.text()
-    if len(response.body) > PRETTY_LIMIT:
+    if response.body_size > PRETTY_LIMIT:
         return text
     if is_json(response) or text.lstrip()[:1] in ("{", "["):
         try:
@@ -71,7 +71,7 @@ def hop_text(hop: Hop) -> str:
                 if n.lower() == name.lower():
                     lines.append(f"[{name} challenge]")
                     lines += describe(v)
-        lines.append(f"[response body: {human_size(len(r.body))} decoded, "
+        lines.append(f"[response body: {human_size(r.body_size)} decoded, "
                      f"{human_size(r.body_wire_size)} on the wire]")
     t = hop.timings
     lines.append("")

@@ -127,7 +127,7 @@ class ResponseView(QWidget):
             colour = STATUS_COLOURS.get(final.status // 100, "#5a6270")
             self._set_status(f"{final.status} {final.reason}", colour)
         hops = len(exchange.hops)
-        size = human_size(len(final.body)) if final is not None else "–"
+        size = human_size(final.body_size) if final is not None else "–"
         self.meta.setText(f"{human_time(exchange.total)}  ·  {size}  ·  "
                           f"{hops} hop{'s' if hops != 1 else ''}")
         self._raw_text = final.text() if final is not None else ""

@@ -1,0 +1,77 @@
+"""What the TLS handshake of a hop negotiated, read from httpcore's network stream."""
+
+from __future__ import annotations
+
+import ssl
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Certificate:
+    subject: str
+    issuer: str
+    not_before: str
+    not_after: str
+    sans: list[str] = field(default_factory=list)
+    serial: str = ""
+    fingerprint_sha256: str = ""
+
+
+@dataclass
+class TlsInfo:
+    version: str
+    cipher: str
+    #: The protocol ALPN agreed on ("h2", "http/1.1"), or None.
+    alpn: str | None
+    #: The server's certificates as it sent them, leaf first. Python 3.11 exposes only
+    #: the leaf; from 3.13 the whole chain the server sent is listed.
+    certificates: list[Certificate] = field(default_factory=list)
+
+
+def _describe(der: bytes) -> Certificate:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    cert = x509.load_der_x509_certificate(der)
+    try:
+        sans = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        names = [str(n.value) for n in sans]
+    except x509.ExtensionNotFound:
+        names = []
+    return Certificate(
+        subject=cert.subject.rfc4514_string(),
+        issuer=cert.issuer.rfc4514_string(),
+        not_before=cert.not_valid_before_utc.isoformat(),
+        not_after=cert.not_valid_after_utc.isoformat(),
+        sans=names,
+        serial=format(cert.serial_number, "x"),
+        fingerprint_sha256=cert.fingerprint(hashes.SHA256()).hex(":"),
+    )
+
+
+def read_tls(network_stream: Any) -> TlsInfo | None:
+    """TLS details of the connection a response came over, None for plain HTTP."""
+    if network_stream is None:
+        return None
+    ssl_object: ssl.SSLObject | ssl.SSLSocket | None = network_stream.get_extra_info(
+        "ssl_object")
+    if ssl_object is None:
+        return None
+    cipher = ssl_object.cipher()
+    ders: list[bytes] = []
+    chain = getattr(ssl_object, "get_unverified_chain", None)  # Python 3.13+
+    if chain is not None:
+        ders = [c if isinstance(c, bytes) else c.public_bytes(ssl.ENCODING_DER)
+                for c in chain() or []]
+    if not ders:
+        leaf = ssl_object.getpeercert(binary_form=True)
+        ders = [leaf] if leaf else []
+    certificates = []
+    for der in ders:
+        try:
+            certificates.append(_describe(der))
+        except ValueError:
+            continue
+    return TlsInfo(version=ssl_object.version() or "", cipher=cipher[0] if cipher else "",
+                   alpn=ssl_object.selected_alpn_protocol(), certificates=certificates)
