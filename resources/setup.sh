@@ -14,7 +14,7 @@ shift 2>/dev/null || true
 # Debian packages per purpose. Qt's offscreen platform (the tests) needs none of them.
 APP_PACKAGES="libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libxcb-shape0
   libxcb-randr0 libxcb-render-util0 libxcb-image0 libegl1 libfontconfig1 libdbus-1-3"
-TEST_PACKAGES=""
+TEST_PACKAGES="gnome-keyring libsecret-tools dbus"
 
 apt_install() {
     missing=""
