@@ -3,22 +3,30 @@
 A sync httpx.Client in a QThreadPool worker, not an asyncio loop: httpx's sync path is
 markedly faster on loopback (docs/ARCHITECTURE.md), and cancellation is real either way
 because CancelToken shuts down the socket a worker is blocked on.
+
+Jobs are plain Python objects; the only QObject involved is one long-lived dispatcher on
+the GUI thread. A QObject owned by a worker would be freed on that thread when the
+worker lets go of it, which Qt does not allow.
 """
 
 from __future__ import annotations
 
 import threading
+import time
+from itertools import count
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 if TYPE_CHECKING:
-    from .core.cancel import CancelToken
     from .core.engine import Engine
     from .core.model import RequestSpec
 
 _engine: Engine | None = None
 _engine_lock = threading.Lock()
+_ids = count(1)
+#: How often a download reports progress to the window.
+PROGRESS_INTERVAL = 0.1
 
 
 def engine() -> Engine:
@@ -32,15 +40,50 @@ def engine() -> Engine:
         return _engine
 
 
+class Dispatcher(QObject):
+    """Carries results from workers to the GUI thread. Create it on the GUI thread."""
+
+    #: (job, exchange, pretty body text)
+    done = Signal(object, object, str)
+    #: (job, bytes received, Content-Length or None, bytes per second)
+    progress = Signal(object, int, object, float)
+
+
+class SendJob:
+    """One request in flight."""
+
+    def __init__(self, spec: RequestSpec) -> None:
+        from .core.cancel import CancelToken
+
+        self.id = next(_ids)
+        self.spec = spec
+        self.token = CancelToken()
+        self.started = time.monotonic()
+
+    def start(self, dispatcher: Dispatcher, pool: QThreadPool | None = None) -> None:
+        (pool or QThreadPool.globalInstance()).start(_Call(self, dispatcher))
+
+    def cancel(self) -> None:
+        self.token.cancel()
+
+
 class _Call(QRunnable):
-    def __init__(self, job: SendJob) -> None:
+    def __init__(self, job: SendJob, dispatcher: Dispatcher) -> None:
         super().__init__()
-        self._job = job
+        self._job, self._dispatcher = job, dispatcher
+        self._last = 0.0
+
+    def _progress(self, received: int, total: int | None) -> None:
+        now = time.monotonic()
+        if now - self._last >= PROGRESS_INTERVAL:
+            self._last = now
+            rate = received / max(now - self._job.started, 1e-6)
+            self._dispatcher.progress.emit(self._job, received, total, rate)
 
     def run(self) -> None:
         job = self._job
         try:
-            exchange = engine().send(job.spec, cancel=job.token)
+            exchange = engine().send(job.spec, cancel=job.token, progress=self._progress)
             from .core.present import pretty
 
             text = pretty(exchange.response) if exchange.response is not None else ""
@@ -49,23 +92,4 @@ class _Call(QRunnable):
 
             exchange = Exchange(error=ErrorInfo("internal", f"Unexpected error: {exc}"))
             text = ""
-        job.done.emit(exchange, text)
-
-
-class SendJob(QObject):
-    """One request in flight. `done(exchange, pretty_body)` arrives on the GUI thread."""
-
-    done = Signal(object, str)
-
-    def __init__(self, spec: RequestSpec, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        from .core.cancel import CancelToken
-
-        self.spec = spec
-        self.token: CancelToken = CancelToken()
-
-    def start(self, pool: QThreadPool | None = None) -> None:
-        (pool or QThreadPool.globalInstance()).start(_Call(self))
-
-    def cancel(self) -> None:
-        self.token.cancel()
+        self._dispatcher.done.emit(job, exchange, text)

@@ -7,6 +7,9 @@ class MemoryKeyring(KeyringBackend):
     """A keyring in a dict: a stand-in for a real keychain in unit tests."""
 
     priority = 1  # type: ignore[assignment]
+    # keyring registers every backend class it sees; this one must never be picked as
+    # the default for a SecretStore() that was not handed it.
+    viable = False
 
     def __init__(self) -> None:
         super().__init__()

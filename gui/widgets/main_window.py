@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ..core.exchange import Exchange
     from ..core.model import RequestSpec
     from ..persistence import Persistence
-    from ..worker import SendJob
+    from ..worker import Dispatcher, SendJob
 
 
 class MainWindow(QMainWindow):
@@ -42,6 +42,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Ready")
 
         self.job: SendJob | None = None
+        self._dispatcher: Dispatcher | None = None
         self.last_exchange: Exchange | None = None
         self.editor.send_requested.connect(self.send_or_cancel)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
@@ -109,15 +110,18 @@ class MainWindow(QMainWindow):
         self.start(spec)
 
     def start(self, spec: RequestSpec) -> None:
-        from ..worker import SendJob
+        from ..worker import Dispatcher, SendJob
 
-        job = SendJob(spec, self)
-        job.done.connect(self._finished)
+        if self._dispatcher is None:
+            self._dispatcher = Dispatcher(self)
+            self._dispatcher.done.connect(self._finished)
+            self._dispatcher.progress.connect(self._progress)
+        job = SendJob(spec)
         self.job = job
         self.editor.set_running(True)
         self.response.show_sending(spec.method, spec.url)
         self.statusBar().showMessage("Sending…")
-        job.start()
+        job.start(self._dispatcher)
 
     def cancel(self) -> None:
         """Stop the request in flight; the window is free again at once."""
@@ -130,13 +134,14 @@ class MainWindow(QMainWindow):
         self.response.show_cancelled()
         self.statusBar().showMessage("Cancelled.")
 
-    def _finished(self, exchange: Exchange, pretty: str) -> None:
-        job = self.sender()
+    def _progress(self, job: SendJob, received: int, total: int | None, rate: float) -> None:
+        if job is self.job:
+            self.response.show_progress(received, total, rate)
+
+    def _finished(self, job: SendJob, exchange: Exchange, pretty: str) -> None:
         if job is not self.job:  # a cancelled job finishing late
-            job.deleteLater()
             return
         self.job = None
-        job.deleteLater()
         self.last_exchange = exchange
         self.editor.set_running(False)
         self.response.show_exchange(exchange, pretty)

@@ -113,6 +113,12 @@ class ResponseView(QWidget):
         self._set_status(f"Sending {method} {url} …", "#5a6270")
         self.meta.setText("")
 
+    def show_progress(self, received: int, total: int | None, rate: float) -> None:
+        from ..core.present import human_size
+
+        of = f" of {human_size(total)}" if total else ""
+        self.meta.setText(f"{human_size(received)}{of}  ·  {human_size(int(rate))}/s")
+
     def show_cancelled(self) -> None:
         self._set_status("Cancelled.", "#5a6270")
 
