@@ -43,8 +43,8 @@ def engine() -> Engine:
 class Dispatcher(QObject):
     """Carries results from workers to the GUI thread. Create it on the GUI thread."""
 
-    #: (job, exchange, pretty body text)
-    done = Signal(object, object, str)
+    #: (job, exchange, Presentation of the final body or None)
+    done = Signal(object, object, object)
     #: (job, bytes received, Content-Length or None, bytes per second)
     progress = Signal(object, int, object, float)
 
@@ -84,12 +84,12 @@ class _Call(QRunnable):
         job = self._job
         try:
             exchange = engine().send(job.spec, cancel=job.token, progress=self._progress)
-            from .core.present import pretty
+            from .core.present import present
 
-            text = pretty(exchange.response) if exchange.response is not None else ""
+            shown = present(exchange.response) if exchange.response is not None else None
         except Exception as exc:  # noqa: BLE001 - a bug must not kill the worker silently
             from .core.exchange import ErrorInfo, Exchange
 
             exchange = Exchange(error=ErrorInfo("internal", f"Unexpected error: {exc}"))
-            text = ""
-        self._dispatcher.done.emit(job, exchange, text)
+            shown = None
+        self._dispatcher.done.emit(job, exchange, shown)

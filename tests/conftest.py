@@ -6,7 +6,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 
 from gui.core.engine import Engine
-from tests.servers import httpbin_server, silent_server
+from tests.servers import httpbin_server, oddities_server, silent_server
 
 pytest_plugins = ["tests.secret_service"]
 
@@ -53,4 +53,10 @@ def tls_url(tls_ca):
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     cert.configure_cert(context)
     with httpbin_server(ssl_context=context) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def odd_url():
+    with oddities_server() as url:
         yield url

@@ -61,3 +61,75 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def oddities_app(environ, start_response):
+    """Responses httpbin does not make: zstd, an odd charset, broken bodies, big JSON."""
+    import gzip
+    import json as _json
+    import time
+    from urllib.parse import parse_qs
+
+    path = environ["PATH_INFO"]
+    query = parse_qs(environ.get("QUERY_STRING", ""))
+
+    def reply(body, ctype, extra=()):
+        start_response("200 OK", [("Content-Type", ctype),
+                                  ("Content-Length", str(len(body))), *extra])
+        return [body]
+
+    if path == "/zstd":
+        import zstandard
+
+        return reply(zstandard.ZstdCompressor().compress(b'{"zstd": true}'),
+                     "application/json", [("Content-Encoding", "zstd")])
+    if path == "/latin1":
+        return reply("café crème".encode("latin-1"), "text/plain; charset=iso-8859-1")
+    if path == "/badjson":
+        return reply(b'{"a": 1, oops', "application/json")
+    if path == "/truncated-gzip":
+        data = gzip.compress(b'{"long": "' + b"x" * 5000 + b'"}')
+        return reply(data[: len(data) // 2], "application/json",
+                     [("Content-Encoding", "gzip")])
+    if path == "/badimage":
+        return reply(b"\x89PNG\r\n\x1a\nnot really", "image/png")
+    if path == "/big":
+        megabytes = int(query.get("mb", ["1"])[0])
+        row = _json.dumps({"id": 1, "name": "x" * 80, "tags": ["a", "b"]}).encode() + b","
+        rows = (megabytes * 1024 * 1024) // len(row)
+        length = 1 + rows * len(row) - 1 + 1
+
+        def generate():
+            yield b"["
+            chunk = row * 1000
+            for i in range(0, rows, 1000):
+                n = min(1000, rows - i)
+                piece = chunk[: n * len(row)]
+                yield piece[:-1] if i + n >= rows else piece
+            yield b"]"
+
+        start_response("200 OK", [("Content-Type", "application/json"),
+                                  ("Content-Length", str(length))])
+        return generate()
+    if path == "/sse":
+        def events():
+            for i in range(3):
+                yield f"event: tick\ndata: {i}\n\n".encode()
+                time.sleep(0.05)
+
+        start_response("200 OK", [("Content-Type", "text/event-stream")])
+        return events()
+    start_response("404 Not Found", [("Content-Type", "text/plain")])
+    return [b"no such oddity"]
+
+
+@contextmanager
+def oddities_server() -> Iterator[str]:
+    server = make_server("127.0.0.1", 0, oddities_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -55,7 +55,7 @@ def test_history_tab_shows_each_redirect(qtbot, window, httpbin_url):
     rows = [[hops.item(r, c).text() for c in range(hops.columnCount())] for r in range(3)]
     assert [r[1] for r in rows] == ["request", "redirect", "redirect"]
     assert [r[4] for r in rows] == ["302 FOUND", "302 FOUND", "200 OK"]
-    assert rows[0][6] == "redirect to /relative-redirect/1"
+    assert rows[0][7] == "redirect to /relative-redirect/1"
     hops.selectRow(0)
     detail = window.response.hop_detail.toPlainText()
     assert detail.startswith(f"GET {httpbin_url}/redirect/2") and "Location:" in detail

@@ -70,7 +70,7 @@ def test_digest_chain_in_history(qtbot, window, httpbin_url):
     assert window.response.status.text() == "200 OK"
     hops = window.response.hops
     assert [hops.item(r, 1).text() for r in range(hops.rowCount())] == ["request", "challenge"]
-    assert hops.item(0, 6).text() == "challenge: Digest"
+    assert hops.item(0, 7).text() == "challenge: Digest"
     hops.selectRow(0)
     assert "Digest: realm=" in window.response.hop_detail.toPlainText()
     assert dict(ex.hops[1].request.headers)["Authorization"].startswith('Digest username="u"')

@@ -238,7 +238,7 @@ class _Send:
                 self.token.raise_if_cancelled()
                 response = self.client.send(request, follow_redirects=False, stream=True)
                 try:
-                    body.tls = read_tls(response.extensions.get("network_stream"))
+                    body.tls = _tls_of(response)
                     body.read(response, self.progress)
                 finally:
                     response.close()
@@ -330,6 +330,12 @@ class _Body:
                     progress(response.num_bytes_downloaded, expected)
             if self.error is None:
                 self._decode(lambda _: decoder.flush(), b"")
+            # zlib returns what it could without complaint when a stream stops early.
+            zlib_state = getattr(decoder, "decompressor", None)
+            if self.error is None and self.raw is not None and self.raw.size and \
+                    getattr(zlib_state, "eof", True) is False:
+                self.error = ("The compressed body ended early (the stream is truncated); "
+                              "what could be decoded is shown, and the raw bytes are kept.")
         except httpx.TransportError as exc:
             self.error = f"The body is incomplete: {exc or type(exc).__name__}"
             raise
@@ -343,6 +349,13 @@ class _Body:
         except httpx.DecodingError as exc:
             self.error = (f"The body could not be decoded ({exc}); what could be decoded is "
                           "shown, and the raw bytes are kept.")
+
+
+def _tls_of(response: httpx.Response) -> TlsInfo | None:
+    try:
+        return read_tls(response.extensions.get("network_stream"))
+    except Exception:  # noqa: BLE001 - details for display must never fail a request
+        return None
 
 
 def _has_content(request: httpx.Request) -> bool:

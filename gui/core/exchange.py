@@ -14,6 +14,7 @@ from .bodydata import BodyData
 from .tlsinfo import TlsInfo
 
 MASK = "****"
+MIN_MASKED = 4
 #: Headers whose value is a credential: the scheme word is kept, the rest masked.
 CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
 
@@ -198,11 +199,15 @@ def mask_header(name: str, value: str, secrets: tuple[str, ...] = ()) -> str:
 
 
 def mask_text(text: str, secrets: tuple[str, ...] = ()) -> str:
-    """The text with every secret value masked, as typed and as percent-encoded."""
+    """The text with every secret value masked, as typed and as percent-encoded.
+
+    Values shorter than MIN_MASKED are left alone: masking every "p" of a one-letter
+    password would garble the record without protecting anything.
+    """
     from urllib.parse import quote, quote_plus
 
     for secret in secrets:
-        if not secret:
+        if len(secret) < MIN_MASKED:
             continue
         for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
             text = text.replace(form, MASK)

@@ -7,12 +7,104 @@ never on the GUI thread.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from typing import Any
 
 from .challenge import describe
 from .exchange import Hop, ReceivedResponse
+from .tlsinfo import TlsInfo
 
-#: Bodies above this are shown raw only, until issue-7 style paging lands.
-PRETTY_LIMIT = 5 * 1024 * 1024
+#: Pretty-printing, highlighting and the JSON tree stop past this size (a setting).
+PRETTY_LIMIT = 10 * 1024 * 1024
+#: The raw and hex views load a body in pages of this many bytes.
+PAGE = 256 * 1024
+
+
+@dataclass
+class Presentation:
+    """A response body made ready for the views, computed off the GUI thread."""
+
+    language: str = "text"  # json, xml, html, javascript, css, text, image, binary
+    pretty: str = ""
+    #: The parsed JSON value, for the tree and the filter; None when not JSON or too big.
+    parsed: Any = None
+    #: The first page of the raw text.
+    raw_page: str = ""
+    #: Something the user should know: a limit reached, JSON that does not parse…
+    note: str = ""
+    #: Colouring of `pretty`, per line (gui.core.highlight), or None.
+    spans: Any = None
+    #: The body was over the limit: `pretty` is only its first page, views page the raw
+    #: bytes instead.
+    over_limit: bool = False
+
+
+def language_of(response: ReceivedResponse) -> str:
+    ctype = response.content_type
+    if ctype == "application/json" or ctype.endswith("+json") or ctype == "text/json":
+        return "json"
+    if ctype.endswith("/xml") or ctype.endswith("+xml"):
+        return "xml" if ctype != "image/svg+xml" else "image"
+    if ctype == "text/html":
+        return "html"
+    if ctype in ("application/javascript", "text/javascript"):
+        return "javascript"
+    if ctype == "text/css":
+        return "css"
+    if ctype.startswith("image/"):
+        return "image"
+    if ctype.startswith("text/") or not ctype:
+        return "text"
+    return "binary"
+
+
+def _decode(data: bytes, response: ReceivedResponse) -> str:
+    try:
+        return data.decode(response.charset or "utf-8", errors="replace")
+    except LookupError:
+        return data.decode("utf-8", errors="replace")
+
+
+def present(response: ReceivedResponse, limit: int = PRETTY_LIMIT) -> Presentation:
+    out = Presentation(language=language_of(response))
+    size = response.body_size
+    out.raw_page = _decode(response.data.read(0, PAGE), response)
+    if size > limit:
+        out.over_limit = True
+        out.pretty = out.raw_page
+        out.note = (f"The body is {human_size(size)}: pretty view, highlighting and the JSON "
+                    f"tree are off past {human_size(limit)} (raise the limit in Settings).")
+        return out
+    text = response.text()
+    out.pretty = text
+    if out.language in ("json", "text") and text.lstrip()[:1] in ("{", "["):
+        try:
+            out.parsed = json.loads(text)
+        except ValueError as exc:
+            if out.language == "json":
+                out.note = f"The body says it is JSON but does not parse: {exc}."
+        else:
+            out.language = "json"
+            out.pretty = json.dumps(out.parsed, indent=2, ensure_ascii=False)
+    elif out.language == "xml":
+        out.pretty = _pretty_xml(text)
+    if response.body_error:
+        out.note = " ".join(n for n in (out.note, response.body_error) if n)
+    from .highlight import spans
+
+    out.spans = spans(out.pretty, out.language)
+    return out
+
+
+def _pretty_xml(text: str) -> str:
+    from xml.dom import minidom
+    from xml.parsers.expat import ExpatError
+
+    try:
+        pretty = minidom.parseString(text.encode()).toprettyxml(indent="  ")
+    except (ExpatError, ValueError):
+        return text
+    return "\n".join(line for line in pretty.splitlines() if line.strip())
 
 
 def human_size(n: int) -> str:
@@ -33,22 +125,28 @@ def human_time(seconds: float | None) -> str:
     return f"{seconds:.2f} s"
 
 
-def is_json(response: ReceivedResponse) -> bool:
-    ctype = response.content_type
-    return ctype == "application/json" or ctype.endswith("+json")
+def hexdump(data: bytes, offset: int = 0) -> str:
+    """Classic 16-bytes-a-line dump: offset, hex, printable ASCII."""
+    lines = []
+    for i in range(0, len(data), 16):
+        row = data[i:i + 16]
+        hexes = " ".join(f"{b:02x}" for b in row)
+        text = "".join(chr(b) if 32 <= b < 127 else "." for b in row)
+        lines.append(f"{offset + i:08x}  {hexes:<47}  {text}")
+    return "\n".join(lines)
 
 
-def pretty(response: ReceivedResponse) -> str:
-    """The body for reading: indented JSON when it is JSON, else the decoded text."""
-    text = response.text()
-    if response.body_size > PRETTY_LIMIT:
-        return text
-    if is_json(response) or text.lstrip()[:1] in ("{", "["):
-        try:
-            return json.dumps(json.loads(text), indent=2, ensure_ascii=False)
-        except ValueError:
-            return text
-    return text
+def tls_text(tls: TlsInfo) -> list[str]:
+    lines = [f"{tls.version}, cipher {tls.cipher}, ALPN {tls.alpn or 'none'}"]
+    for n, cert in enumerate(tls.certificates):
+        lines.append(f"Certificate {n} {'(server)' if n == 0 else ''}".rstrip())
+        lines.append(f"  subject: {cert.subject}")
+        lines.append(f"  issuer:  {cert.issuer}")
+        lines.append(f"  valid:   {cert.not_before} to {cert.not_after}")
+        if cert.sans:
+            lines.append(f"  names:   {', '.join(cert.sans)}")
+        lines.append(f"  sha256:  {cert.fingerprint_sha256}")
+    return lines
 
 
 def hop_text(hop: Hop) -> str:
@@ -73,6 +171,11 @@ def hop_text(hop: Hop) -> str:
                     lines += describe(v)
         lines.append(f"[response body: {human_size(r.body_size)} decoded, "
                      f"{human_size(r.body_wire_size)} on the wire]")
+        if r.body_error:
+            lines.append(f"[{r.body_error}]")
+    if hop.tls is not None:
+        lines.append("")
+        lines.append("TLS: " + "\n".join(tls_text(hop.tls)))
     t = hop.timings
     lines.append("")
     lines.append("Timings: " + ", ".join(

@@ -24,8 +24,7 @@ class TlsInfo:
     cipher: str
     #: The protocol ALPN agreed on ("h2", "http/1.1"), or None.
     alpn: str | None
-    #: The server's certificates as it sent them, leaf first. Python 3.11 exposes only
-    #: the leaf; from 3.13 the whole chain the server sent is listed.
+    #: The server's certificates as it sent them, leaf first.
     certificates: list[Certificate] = field(default_factory=list)
 
 
@@ -60,10 +59,19 @@ def read_tls(network_stream: Any) -> TlsInfo | None:
         return None
     cipher = ssl_object.cipher()
     ders: list[bytes] = []
-    chain = getattr(ssl_object, "get_unverified_chain", None)  # Python 3.13+
+    # The chain as the server sent it: public from Python 3.13 (DER bytes); before that,
+    # httpcore's stream hands out the C-level object, whose method returns certificate
+    # objects. Either way, only the leaf when neither is there.
+    chain = getattr(ssl_object, "get_unverified_chain", None)
     if chain is not None:
-        ders = [c if isinstance(c, bytes) else c.public_bytes(ssl.ENCODING_DER)
-                for c in chain() or []]
+        import _ssl
+
+        der_format = getattr(_ssl, "ENCODING_DER", 2)
+        try:
+            ders = [c if isinstance(c, bytes) else c.public_bytes(der_format)
+                    for c in chain() or []]
+        except (AttributeError, TypeError, ValueError, ssl.SSLError):
+            ders = []
     if not ders:
         leaf = ssl_object.getpeercert(binary_form=True)
         ders = [leaf] if leaf else []

@@ -14,6 +14,7 @@ from .response_view import ResponseView
 if TYPE_CHECKING:
     from ..core.exchange import Exchange
     from ..core.model import RequestSpec
+    from ..core.present import Presentation
     from ..persistence import Persistence
     from ..worker import Dispatcher, SendJob
 
@@ -138,12 +139,12 @@ class MainWindow(QMainWindow):
         if job is self.job:
             self.response.show_progress(received, total, rate)
 
-    def _finished(self, job: SendJob, exchange: Exchange, pretty: str) -> None:
+    def _finished(self, job: SendJob, exchange: Exchange, shown: Presentation | None) -> None:
         if job is not self.job:  # a cancelled job finishing late
             return
         self.job = None
         self.last_exchange = exchange
         self.editor.set_running(False)
-        self.response.show_exchange(exchange, pretty)
+        self.response.show_exchange(exchange, shown, job.spec)
         self.statusBar().showMessage(
             f"Failed: {exchange.error.message}" if exchange.error else "Done.")

@@ -1,33 +1,42 @@
-"""The response area: a status line and the Body, Headers and History tabs."""
+"""The response area: a status line and the Body, Headers, Cookies, History and TLS tabs."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QButtonGroup,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from .body_view import BodyView
+from .waterfall import ROLE, WaterfallDelegate, legend
+
 if TYPE_CHECKING:
     from ..core.exchange import Exchange
+    from ..core.model import RequestSpec
+    from ..core.present import Presentation
 
 STATUS_COLOURS = {1: "#5a6270", 2: "#1e7d32", 3: "#1f5fbf", 4: "#b35c00", 5: "#c62828"}
 ERROR_COLOUR = "#c62828"
-HOP_COLUMNS = ["#", "Why sent", "Method", "URL", "Status", "Time", "What happened next"]
+HOP_COLUMNS = ["#", "Why sent", "Method", "URL", "Status", "Time", "Waterfall",
+               "What happened next"]
+WATERFALL = HOP_COLUMNS.index("Waterfall")
+COOKIE_COLUMNS = ["Name", "Value", "Domain", "Path", "Expires", "Secure", "HttpOnly",
+                  "SameSite", "Hop"]
 
 
 def _table(object_name: str, accessible: str, headers: list[str]) -> QTableWidget:
@@ -37,7 +46,30 @@ def _table(object_name: str, accessible: str, headers: list[str]) -> QTableWidge
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setWordWrap(False)
+    copy = QShortcut(QKeySequence.StandardKey.Copy, table)
+    copy.setContext(Qt.ShortcutContext.WidgetShortcut)
+    copy.activated.connect(lambda: _copy_rows(table))
     return table
+
+
+def _copy_rows(table: QTableWidget) -> None:
+    """Selected rows as text; two-column tables as `Name: value` header lines."""
+    rows = sorted({i.row() for i in table.selectedIndexes()})
+    lines = []
+    for r in rows:
+        cells = [table.item(r, c).text() if table.item(r, c) else ""
+                 for c in range(table.columnCount())]
+        lines.append(": ".join(cells) if table.columnCount() == 2 else "\t".join(cells))
+    QGuiApplication.clipboard().setText("\n".join(lines))
+
+
+def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(len(rows))
+    for r, cells in enumerate(rows):
+        for c, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            item.setToolTip(text)
+            table.setItem(r, c, item)
 
 
 def _readonly_text(object_name: str, accessible: str) -> QPlainTextEdit:
@@ -52,8 +84,6 @@ class ResponseView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("responseView")
-        self._pretty_text = ""
-        self._raw_text = ""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
@@ -62,50 +92,76 @@ class ResponseView(QWidget):
                              objectName="statusLabel", accessibleName="Response status")
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status.setWordWrap(True)
+        self.progress = QProgressBar(objectName="downloadProgress",
+                                     accessibleName="Download progress")
+        self.progress.setMaximumWidth(220)
+        self.progress.hide()
         self.meta = QLabel("", objectName="metaLabel", accessibleName="Time and size")
         status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.progress)
         status_row.addWidget(self.meta)
         layout.addLayout(status_row)
 
         self.tabs = QTabWidget(objectName="responseTabs", accessibleName="Response")
         layout.addWidget(self.tabs, 1)
 
-        body_page = QWidget()
-        body_layout = QVBoxLayout(body_page)
-        body_layout.setContentsMargins(0, 4, 0, 0)
-        modes = QHBoxLayout()
-        self.pretty_button = QToolButton(objectName="prettyButton", text="Pretty",
-                                         accessibleName="Pretty body", checkable=True)
-        self.raw_button = QToolButton(objectName="rawButton", text="Raw",
-                                      accessibleName="Raw body", checkable=True)
-        self.pretty_button.setChecked(True)
-        group = QButtonGroup(self)
-        group.addButton(self.pretty_button)
-        group.addButton(self.raw_button)
-        group.buttonToggled.connect(self._show_body)
-        modes.addWidget(self.pretty_button)
-        modes.addWidget(self.raw_button)
-        modes.addStretch(1)
-        body_layout.addLayout(modes)
-        self.body = _readonly_text("responseBody", "Response body")
-        body_layout.addWidget(self.body)
-        self.tabs.addTab(body_page, "Body")
+        self.body_view = BodyView()
+        self.body = self.body_view.text  # the body's text widget, for tests and tools
+        self.pretty_button = self.body_view._buttons["pretty"]
+        self.raw_button = self.body_view._buttons["raw"]
+        self.tabs.addTab(self.body_view, "Body")
 
+        headers_page = QSplitter(Qt.Orientation.Vertical, objectName="headersSplitter")
         self.headers = _table("responseHeaders", "Response headers", ["Name", "Value"])
         self.headers.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.tabs.addTab(self.headers, "Headers")
+        self.request_headers = _table("requestHeadersSent", "Request headers as sent",
+                                      ["Name", "Value"])
+        self.request_headers.horizontalHeader().setSectionResizeMode(
+            1, QHeaderView.ResizeMode.Stretch)
+        for title, table in (("Response headers", self.headers),
+                             ("Request headers, as sent (final hop)", self.request_headers)):
+            box = QWidget()
+            box_layout = QVBoxLayout(box)
+            box_layout.setContentsMargins(0, 4, 0, 0)
+            box_layout.addWidget(QLabel(f"<b>{title}</b>"))
+            box_layout.addWidget(table)
+            headers_page.addWidget(box)
+        self.tabs.addTab(headers_page, "Headers")
 
-        history = QSplitter(Qt.Orientation.Vertical, objectName="historySplitter")
+        self.cookies = _table("cookiesTable", "Cookies set by the response", COOKIE_COLUMNS)
+        self.cookies.horizontalHeader().setStretchLastSection(True)
+        self.tabs.addTab(self.cookies, "Cookies")
+
+        history = QWidget()
+        history_layout = QVBoxLayout(history)
+        history_layout.setContentsMargins(0, 4, 0, 0)
+        tools = QHBoxLayout()
+        key = QLabel(legend(), objectName="waterfallLegend")
+        tools.addWidget(key, 1)
+        self.curl_button = QPushButton("Copy as curl", objectName="copyCurlButton",
+                                       accessibleName="Copy the final request as curl")
+        self.curl_button.clicked.connect(self.copy_curl)
+        tools.addWidget(self.curl_button)
+        history_layout.addLayout(tools)
+        split = QSplitter(Qt.Orientation.Vertical, objectName="historySplitter")
         self.hops = _table("hopTable", "Hops of the exchange", HOP_COLUMNS)
         self.hops.horizontalHeader().setStretchLastSection(True)
         self.hops.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.hops.setItemDelegateForColumn(WATERFALL, WaterfallDelegate(self.hops))
+        self.hops.setColumnWidth(WATERFALL, 220)
         self.hops.itemSelectionChanged.connect(self._show_hop)
         self.hop_detail = _readonly_text("hopDetail", "The selected hop as sent and received")
-        history.addWidget(self.hops)
-        history.addWidget(self.hop_detail)
-        history.setSizes([140, 220])
+        split.addWidget(self.hops)
+        split.addWidget(self.hop_detail)
+        split.setSizes([140, 220])
+        history_layout.addWidget(split)
         self.tabs.addTab(history, "History")
+        self.tabs.setTabToolTip(3, "The exchange's timeline: every redirect and challenge")
+
+        self.tls = _readonly_text("tlsDetail", "TLS of the final connection")
+        self.tabs.addTab(self.tls, "TLS")
         self._exchange: Exchange | None = None
+        self._spec: RequestSpec | None = None
 
     # -- states --------------------------------------------------------------------------
 
@@ -116,16 +172,25 @@ class ResponseView(QWidget):
     def show_progress(self, received: int, total: int | None, rate: float) -> None:
         from ..core.present import human_size
 
+        self.progress.show()
+        if total:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(min(1000, received * 1000 // total))
+        else:
+            self.progress.setRange(0, 0)  # busy: the size is not known
         of = f" of {human_size(total)}" if total else ""
         self.meta.setText(f"{human_size(received)}{of}  ·  {human_size(int(rate))}/s")
 
     def show_cancelled(self) -> None:
+        self.progress.hide()
         self._set_status("Cancelled.", "#5a6270")
 
-    def show_exchange(self, exchange: Exchange, pretty: str) -> None:
+    def show_exchange(self, exchange: Exchange, presentation: Presentation | None,
+                      spec: RequestSpec | None = None) -> None:
         from ..core.present import human_size, human_time
 
-        self._exchange = exchange
+        self._exchange, self._spec = exchange, spec
+        self.progress.hide()
         final = exchange.response
         if exchange.error is not None:
             self._set_status(f"Error: {exchange.error.message}", ERROR_COLOUR)
@@ -136,45 +201,66 @@ class ResponseView(QWidget):
         size = human_size(final.body_size) if final is not None else "–"
         self.meta.setText(f"{human_time(exchange.total)}  ·  {size}  ·  "
                           f"{hops} hop{'s' if hops != 1 else ''}")
-        self._raw_text = final.text() if final is not None else ""
-        self._pretty_text = pretty
-        self._show_body()
-        self._fill_headers(final.headers if final is not None else [])
+        self.body_view.show_body(final, presentation)
+        _fill(self.headers, [list(h) for h in final.headers] if final is not None else [])
+        self.headers.resizeColumnToContents(0)
+        sent = exchange.hops[-1].request.headers if exchange.hops else []
+        _fill(self.request_headers, [list(h) for h in sent])
+        self.request_headers.resizeColumnToContents(0)
+        self._fill_cookies(exchange)
         self._fill_hops(exchange)
+        self._fill_tls(exchange)
 
     def _set_status(self, text: str, colour: str) -> None:
         self.status.setText(text)
         self.status.setStyleSheet(f"color: {colour}; font-weight: bold;")
 
-    def _show_body(self) -> None:
-        self.body.setPlainText(self._pretty_text if self.pretty_button.isChecked()
-                               else self._raw_text)
-        final = self._exchange.response if self._exchange else None
-        self.body.setPlaceholderText("The response has no body." if final is not None else "")
+    def _fill_cookies(self, exchange: Exchange) -> None:
+        from ..core.cookies import cookies_set
 
-    def _fill_headers(self, headers: list[tuple[str, str]]) -> None:
-        self.headers.setRowCount(len(headers))
-        for r, (name, value) in enumerate(headers):
-            self.headers.setItem(r, 0, QTableWidgetItem(name))
-            self.headers.setItem(r, 1, QTableWidgetItem(value))
-        self.headers.resizeColumnToContents(0)
+        _fill(self.cookies, [
+            [c.name, c.value, c.domain, c.path, c.expires or (f"max-age {c.max_age}"
+                                                               if c.max_age else "session"),
+             "yes" if c.secure else "", "yes" if c.http_only else "", c.same_site, str(c.hop)]
+            for c in cookies_set(exchange)])
+        self.cookies.resizeColumnsToContents()
+        count = self.cookies.rowCount()
+        self.tabs.setTabText(2, f"Cookies ({count})" if count else "Cookies")
+
+    def _fill_tls(self, exchange: Exchange) -> None:
+        from ..core.present import tls_text
+
+        final = next((h for h in reversed(exchange.hops) if h.response is not None), None)
+        if final is None or final.tls is None:
+            self.tls.setPlainText("The final response did not come over TLS.")
+            return
+        version = final.response.http_version if final.response else ""
+        self.tls.setPlainText(f"Negotiated {version} over " + "\n".join(tls_text(final.tls)))
 
     def _fill_hops(self, exchange: Exchange) -> None:
         from ..core.present import human_time
 
+        total = exchange.total
         self.hops.setRowCount(len(exchange.hops))
         for r, hop in enumerate(exchange.hops):
             status = (f"{hop.response.status} {hop.response.reason}" if hop.response
                       else "no response")
             cells = [str(r + 1), hop.kind.value, hop.request.method, hop.request.url, status,
-                     human_time(hop.timings.total), hop.next_reason or ""]
+                     human_time(hop.timings.total), "", hop.next_reason or ""]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 self.hops.setItem(r, c, item)
+            t = hop.timings
+            phases = [(name, value) for name, value in (
+                ("dns", t.dns), ("connect", t.connect), ("tls", t.tls), ("send", t.send),
+                ("wait", t.wait), ("receive", t.receive)) if value]
+            self.hops.item(r, WATERFALL).setData(ROLE, (t.start, phases, total))
+            self.hops.item(r, WATERFALL).setToolTip(", ".join(
+                f"{n} {human_time(v)}" for n, v in phases))
         for c in (0, 1, 2, 4, 5):
             self.hops.resizeColumnToContents(c)
-        self.hops.setColumnWidth(3, min(max(self.hops.sizeHintForColumn(3), 200), 480))
+        self.hops.setColumnWidth(3, min(max(self.hops.sizeHintForColumn(3), 200), 420))
         if exchange.hops:
             self.hops.selectRow(len(exchange.hops) - 1)
         else:
@@ -187,3 +273,13 @@ class ResponseView(QWidget):
         from ..core.present import hop_text
 
         self.hop_detail.setPlainText(hop_text(self._exchange.hops[rows[0].row()]))
+
+    def curl(self) -> str:
+        from ..core.curl import to_curl
+
+        if self._exchange is None or not self._exchange.hops:
+            return ""
+        return to_curl(self._exchange.hops[-1].request, self._spec)
+
+    def copy_curl(self) -> None:
+        QGuiApplication.clipboard().setText(self.curl())

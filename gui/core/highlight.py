@@ -1,0 +1,60 @@
+"""Syntax colouring computed off the GUI thread: pygments tokens as per-line spans.
+
+The window's highlighter only applies these spans, so colouring a large body costs the
+GUI thread a lookup per line, not a lexer run.
+"""
+
+from __future__ import annotations
+
+#: Text longer than this is not coloured.
+HIGHLIGHT_LIMIT = 1024 * 1024
+
+#: (start column, length, kind) per line; kinds name colours in the window.
+Spans = list[list[tuple[int, int, str]]]
+
+_LEXERS = {"json": "JsonLexer", "xml": "XmlLexer", "html": "HtmlLexer",
+           "javascript": "JavascriptLexer", "css": "CssLexer"}
+
+
+_kinds: dict[object, str | None] = {}
+
+
+def _kind(token: object) -> str | None:
+    if token in _kinds:
+        return _kinds[token]
+    _kinds[token] = kind = _classify(token)
+    return kind
+
+
+def _classify(token: object) -> str | None:
+    from pygments import token as t
+
+    for kind, base in (("key", t.Name.Tag), ("string", t.String), ("number", t.Number),
+                       ("keyword", t.Keyword), ("comment", t.Comment),
+                       ("attr", t.Name.Attribute), ("tag", t.Name),
+                       ("punct", t.Punctuation), ("operator", t.Operator)):
+        if token in base:  # type: ignore[operator]
+            return kind
+    return None
+
+
+def spans(text: str, language: str) -> Spans | None:
+    """Spans for every line of the text, or None when it is not coloured."""
+    lexer_name = _LEXERS.get(language)
+    if lexer_name is None or len(text) > HIGHLIGHT_LIMIT:
+        return None
+    import pygments.lexers
+
+    lexer = getattr(pygments.lexers, lexer_name)(stripnl=False, ensurenl=False)
+    lines: Spans = [[]]
+    column = 0
+    for token, value in lexer.get_tokens(text):
+        kind = _kind(token)
+        for i, piece in enumerate(value.split("\n")):
+            if i:
+                lines.append([])
+                column = 0
+            if piece and kind:
+                lines[-1].append((column, len(piece), kind))
+            column += len(piece)
+    return lines
