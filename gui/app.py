@@ -62,6 +62,9 @@ def run() -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Gatepost")
     app.setOrganizationName("Gatepost")
+    from .gcguard import GarbageCollector
+
+    GarbageCollector(app)
     from .persistence import Persistence
 
     window = MainWindow(Persistence())

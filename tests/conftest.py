@@ -1,3 +1,4 @@
+import gc
 import os
 
 # Before anything imports Qt: with no display, pytest-qt would abort the whole run.
@@ -9,6 +10,21 @@ from gui.core.engine import Engine
 from tests.servers import httpbin_server, oddities_server, silent_server
 
 pytest_plugins = ["tests.secret_service"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def collect_on_the_main_thread():
+    """As the app does (gui/gcguard.py): no cyclic collection in server or worker
+    threads, where it would destroy Qt objects off the GUI thread."""
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_each_test():
+    yield
+    gc.collect()
 
 
 @pytest.fixture(autouse=True)

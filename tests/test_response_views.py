@@ -212,3 +212,16 @@ def test_large_body_never_freezes_the_window(qtbot, window, odd_url):
     assert shown(window).startswith('[{"id": 1')
     assert window.response.body_view.more.isVisible()  # paged, not all at once
     assert max(stalls) < 1.0  # generous: 100 ms is the target, see benchmarks/
+
+
+def test_pretty_anyway_lifts_the_limit(qtbot, window, odd_url, monkeypatch):
+    from gui.core import present
+
+    monkeypatch.setattr(present, "PRETTY_LIMIT", 100 * 1024)
+    send(qtbot, window, f"{odd_url}/big?mb=1")
+    view = window.response.body_view
+    assert view.anyway.isVisible() and "off past" in view.note.text()
+    with qtbot.waitSignal(view.presented, timeout=30000):
+        qtbot.mouseClick(view.anyway, Qt.MouseButton.LeftButton)
+    assert shown(window).startswith('[\n  {\n    "id": 1')
+    assert view._buttons["tree"].isEnabled()

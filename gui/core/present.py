@@ -17,7 +17,7 @@ from .tlsinfo import TlsInfo
 #: Pretty-printing, highlighting and the JSON tree stop past this size (a setting).
 PRETTY_LIMIT = 10 * 1024 * 1024
 #: The raw and hex views load a body in pages of this many bytes.
-PAGE = 256 * 1024
+PAGE = 64 * 1024
 
 
 @dataclass
@@ -65,7 +65,9 @@ def _decode(data: bytes, response: ReceivedResponse) -> str:
         return data.decode("utf-8", errors="replace")
 
 
-def present(response: ReceivedResponse, limit: int = PRETTY_LIMIT) -> Presentation:
+def present(response: ReceivedResponse, limit: int | None = None) -> Presentation:
+    """Everything the body views need; `limit` defaults to PRETTY_LIMIT."""
+    limit = PRETTY_LIMIT if limit is None else limit
     out = Presentation(language=language_of(response))
     size = response.body_size
     out.raw_page = _decode(response.data.read(0, PAGE), response)
@@ -73,7 +75,8 @@ def present(response: ReceivedResponse, limit: int = PRETTY_LIMIT) -> Presentati
         out.over_limit = True
         out.pretty = out.raw_page
         out.note = (f"The body is {human_size(size)}: pretty view, highlighting and the JSON "
-                    f"tree are off past {human_size(limit)} (raise the limit in Settings).")
+                    f"tree are off past {human_size(limit)}; the raw view is paged. "
+                    "“Pretty-print anyway” lifts the limit for this body.")
         return out
     text = response.text()
     out.pretty = text

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl
+from PySide6.QtCore import QByteArray, QRunnable, Qt, QThreadPool, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QColor,
     QFontDatabase,
@@ -81,7 +81,30 @@ class _NoNetworkBrowser(QTextBrowser):
         return None
 
 
+class _NoteLabel(QLabel):
+    """Takes no room while it has nothing to say."""
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setVisible(bool(text))
+
+
+class _Present(QRunnable):
+    def __init__(self, view: BodyView, response: ReceivedResponse) -> None:
+        super().__init__()
+        self._view, self._response = view, response
+
+    def run(self) -> None:
+        from ..core.present import present
+
+        response = self._response
+        self._view.presented.emit(response, present(response, limit=response.body_size))
+
+
 class BodyView(QWidget):
+    #: (response, presentation) computed off the GUI thread on request
+    presented = Signal(object, object)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("bodyView")
@@ -143,13 +166,18 @@ class BodyView(QWidget):
         layout.addWidget(find_row)
 
         note_row = QHBoxLayout()
-        self.note = QLabel("", objectName="bodyNote", accessibleName="About this body")
+        self.note = _NoteLabel("", objectName="bodyNote", accessibleName="About this body")
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #b35c00;")
         self.more = QPushButton("Load more", objectName="loadMoreButton",
                                 accessibleName="Load more of the body")
         self.more.clicked.connect(self._load_more)
+        self.anyway = QPushButton("Pretty-print anyway", objectName="prettyAnywayButton",
+                                  accessibleName="Pretty-print this large body anyway")
+        self.anyway.clicked.connect(self.pretty_anyway)
+        self.presented.connect(self._presented)
         note_row.addWidget(self.note, 1)
+        note_row.addWidget(self.anyway)
         note_row.addWidget(self.more)
         layout.addLayout(note_row)
 
@@ -257,7 +285,7 @@ class BodyView(QWidget):
             chunk = hexdump(data, self._loaded)
             self._loaded += len(data)
             done = self._loaded >= r.data.size
-        elif self._mode == "raw" and self._filtered is None or p.over_limit:
+        elif (self._mode == "raw" and self._filtered is None) or p.over_limit:
             from ..core.present import _decode
 
             data = r.data.read(self._loaded, PAGE)
@@ -415,8 +443,22 @@ class BodyView(QWidget):
         assert self._response is not None
         self._response.data.save_to(path)
 
+    def pretty_anyway(self) -> None:
+        """Parse, pretty-print and colour a body past the limit, in a worker."""
+        if self._response is None:
+            return
+        self.anyway.setEnabled(False)
+        self.note.setText("Pretty-printing the whole body…")
+        QThreadPool.globalInstance().start(_Present(self, self._response))
+
+    def _presented(self, response: ReceivedResponse, presentation: Presentation) -> None:
+        self.anyway.setEnabled(True)
+        if response is self._response:
+            self.show_body(response, presentation)
+
     def _update_controls(self) -> None:
         p = self._presentation
+        self.anyway.setVisible(p is not None and p.over_limit)
         has_json = p is not None and p.parsed is not None
         self.filter.setVisible(has_json)
         self._buttons["tree"].setEnabled(has_json)
