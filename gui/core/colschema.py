@@ -1,0 +1,240 @@
+"""The schema of each collection file kind (docs/collections.md), checked strictly.
+
+Reading: `check` walks the parsed YAML against a schema, refusing unknown keys and wrong
+types with the key path of the problem (turned into a line number by the caller), and
+drops nulls, which mean "the default". Writing: `*_data` functions give the canonical
+plain dict of an object — stable key order, defaults omitted, secrets as markers — which
+is both what a new file holds and what a save compares against.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Any
+
+from .colmodel import FORMAT_VERSION, Collection, Environment, Folder, RequestItem
+from .model import AuthConfig, RequestSpec, Row
+from .serialize import SECRET_MARK, FormatError, auth_from_dict, auth_to_dict, spec_from_dict
+from .serialize import spec_to_dict as _spec_dict
+from .variables import Variable
+
+
+class SchemaError(ValueError):
+    def __init__(self, message: str, keys: tuple[Any, ...] = ()) -> None:
+        super().__init__(message)
+        #: Where in the document: mapping keys and list indexes.
+        self.keys = keys
+
+
+class _Kind:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+TEXT = _Kind("text")
+#: Text, or a number or true/false written without quotes (kept as its text).
+SCALAR = _Kind("text")
+#: SCALAR or the secret marker {secret: keychain}.
+SECRET_OR_SCALAR = _Kind("text or {secret: keychain}")
+FLAG = _Kind("true or false")
+INTEGER = _Kind("a whole number")
+SECONDS = _Kind("a number of seconds or null")
+#: An auth scheme's values: field name -> text, number, true/false or secret marker.
+VALUES = _Kind("a mapping of field names to values")
+
+ROW = {"name": SCALAR, "value": SCALAR, "enabled": FLAG, "file": FLAG}
+AUTH = {"scheme": TEXT, "values": VALUES}
+VARIABLE = {"name": TEXT, "value": SECRET_OR_SCALAR, "enabled": FLAG, "secret": FLAG}
+REQUEST = {
+    "name": SCALAR, "method": TEXT, "url": SCALAR, "params": [ROW], "headers": [ROW],
+    "body": {"kind": TEXT, "text": SCALAR, "content_type": TEXT, "rows": [ROW], "path": SCALAR},
+    "options": {
+        "timeouts": {"connect": SECONDS, "read": SECONDS, "write": SECONDS, "pool": SECONDS},
+        "follow_redirects": FLAG, "max_redirects": INTEGER, "verify_tls": FLAG, "http2": FLAG,
+    },
+    "auth": AUTH, "id": TEXT,
+}
+COLLECTION = {"version": INTEGER, "id": TEXT, "name": SCALAR, "headers": [ROW], "auth": AUTH,
+              "variables": [VARIABLE], "order": [TEXT]}
+FOLDER = {"name": SCALAR, "id": TEXT, "headers": [ROW], "auth": AUTH, "order": [TEXT]}
+ENVIRONMENT = {"name": SCALAR, "variables": [VARIABLE]}
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return "a number" if isinstance(value, int | float) else "text"
+
+
+def _scalar(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str | int | float):
+        return str(value)
+    return None
+
+
+def _leaf(value: Any, kind: _Kind, keys: tuple[Any, ...]) -> Any:
+    if kind is SECRET_OR_SCALAR and value == SECRET_MARK:
+        return dict(SECRET_MARK)
+    if kind in (SCALAR, SECRET_OR_SCALAR) and _scalar(value) is not None:
+        return _scalar(value)
+    if kind is TEXT and isinstance(value, str):
+        return value
+    if kind is FLAG and isinstance(value, bool):
+        return value
+    if kind is INTEGER and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if kind is SECONDS and isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    if kind is VALUES and isinstance(value, dict):
+        for name, v in value.items():
+            if not isinstance(name, str) or (v != SECRET_MARK and _scalar(v) is None):
+                raise SchemaError(f"{name!r} must be text, a number, true/false or "
+                                  "{secret: keychain}", (*keys, name))
+        return dict(value)
+    raise SchemaError(f"must be {kind.name}, not {_type_name(value)}", keys)
+
+
+def check(value: Any, schema: Any, keys: tuple[Any, ...] = ()) -> Any:
+    """A cleaned copy of `value`: nulls dropped (except timeouts, where null means wait
+    forever), scalars given for text turned into text. SchemaError on anything else."""
+    if isinstance(schema, dict):
+        if not isinstance(value, dict):
+            raise SchemaError(f"must be a mapping, not {_type_name(value)}", keys)
+        out = {}
+        for key, item in value.items():
+            if key not in schema:
+                raise SchemaError(f"unknown key {key!r}; expected one of "
+                                  f"{', '.join(schema)}", (*keys, key))
+            if item is not None or schema[key] is SECONDS:
+                out[key] = None if item is None else check(item, schema[key], (*keys, key))
+        return out
+    if isinstance(schema, list):
+        if not isinstance(value, list):
+            raise SchemaError(f"must be a list, not {_type_name(value)}", keys)
+        return [check(item, schema[0], (*keys, i)) for i, item in enumerate(value)]
+    return _leaf(value, schema, keys)
+
+
+def rows(data: list[dict[str, Any]] | None) -> list[Row]:
+    return [Row(r.get("name", ""), r.get("value", ""), r.get("enabled", True),
+                r.get("file", False)) for r in data or []]
+
+
+def rows_data(items: list[Row]) -> list[dict[str, Any]]:
+    out = []
+    for row in items:
+        d: dict[str, Any] = {"name": row.name, "value": row.value}
+        if not row.enabled:
+            d["enabled"] = False
+        if row.is_file:
+            d["file"] = True
+        out.append(d)
+    return out
+
+
+def auth(data: dict[str, Any] | None, default: str) -> AuthConfig:
+    return auth_from_dict(data) if data is not None else AuthConfig(default)
+
+
+def auth_data(config: AuthConfig, default: str) -> dict[str, Any] | None:
+    return None if config.scheme == default else auth_to_dict(config)
+
+
+def variables(data: list[dict[str, Any]] | None) -> list[Variable]:
+    out = []
+    for v in data or []:
+        secret = v.get("value") == SECRET_MARK or v.get("secret", False)
+        value = "" if v.get("value") == SECRET_MARK else v.get("value", "")
+        out.append(Variable(v.get("name", ""), value, v.get("enabled", True), secret))
+    return out
+
+
+def variables_data(items: list[Variable]) -> list[dict[str, Any]]:
+    out = []
+    for v in items:
+        d: dict[str, Any] = {"name": v.name, "value": dict(SECRET_MARK) if v.secret else v.value}
+        if not v.enabled:
+            d["enabled"] = False
+        out.append(d)
+    return out
+
+
+def spec(data: dict[str, Any]) -> RequestSpec:
+    """The RequestSpec in a checked request file. A missing `auth` inherits."""
+    try:
+        parsed = spec_from_dict({k: v for k, v in data.items() if k not in ("name", "id")})
+    except FormatError as exc:
+        key = "body" if str(exc).startswith("body") else "options"
+        raise SchemaError(str(exc), (key,)) from None
+    if "auth" not in data:
+        parsed.auth = AuthConfig("inherit")
+    return parsed
+
+
+def _compact(d: dict[str, Any]) -> dict[str, Any]:
+    """Without None values and empty lists: what is left out is the default."""
+    return {k: v for k, v in d.items() if v is not None and v != []}
+
+
+def request_data(item: RequestItem) -> dict[str, Any]:
+    """name, then the request as spec_to_dict writes it (auth left out = inherit), id."""
+    d = _spec_dict(item.spec)
+    if item.spec.auth.scheme == "inherit":
+        d.pop("auth", None)
+    elif item.spec.auth.scheme == "none":
+        d["auth"] = {"scheme": "none"}
+    return _compact({"name": item.name, **d, "id": item.id})
+
+
+def folder_data(folder: Folder) -> dict[str, Any]:
+    return _compact({"name": folder.name, "id": folder.id, "headers": rows_data(folder.headers),
+                     "auth": auth_data(folder.auth, "inherit"), "order": folder.order})
+
+
+def collection_data(c: Collection) -> dict[str, Any]:
+    return _compact({"version": c.version, "id": c.id, "name": c.name,
+                     "headers": rows_data(c.headers), "auth": auth_data(c.auth, "none"),
+                     "variables": variables_data(c.variables), "order": c.root.order})
+
+
+def environment_data(env: Environment) -> dict[str, Any]:
+    return _compact({"name": env.name, "variables": variables_data(env.variables)})
+
+
+def read_request(data: Any, path: Path) -> RequestItem:
+    d = check(data, REQUEST)
+    return RequestItem(path, d.get("name", path.name.removesuffix(".request.yaml")), spec(d),
+                       d.get("id"))
+
+
+def read_folder(data: Any, path: Path) -> Folder:
+    d = check(data if data is not None else {}, FOLDER)
+    return Folder(path, d.get("name", path.name), rows(d.get("headers")),
+                  auth(d.get("auth"), "inherit"), d.get("id"), d.get("order"))
+
+
+def read_collection(data: Any, path: Path) -> Collection:
+    d = check(data, COLLECTION)
+    version = d.get("version", FORMAT_VERSION)
+    if version > FORMAT_VERSION:
+        raise SchemaError(f"format version {version} is newer than this Gatepost reads "
+                          f"({FORMAT_VERSION}); update Gatepost", ("version",))
+    # A hand-made file may lack the id: one is made now and written at the next save.
+    c = Collection(path, d.get("id") or uuid.uuid4().hex, d.get("name", path.name),
+                   rows(d.get("headers")), auth(d.get("auth"), "none"),
+                   variables(d.get("variables")), version=version)
+    c.root.order = d.get("order")
+    return c
+
+
+def read_environment(data: Any, path: Path) -> Environment:
+    d = check(data, ENVIRONMENT)
+    return Environment(path, d.get("name", path.name.removesuffix(".yaml")),
+                       variables(d.get("variables")))
