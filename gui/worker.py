@@ -47,6 +47,8 @@ class Dispatcher(QObject):
     done = Signal(object, object, object)
     #: (job, bytes received, Content-Length or None, bytes per second)
     progress = Signal(object, int, object, float)
+    #: (job, decoded bytes of a streaming response that just arrived)
+    events = Signal(object, bytes)
 
 
 class SendJob:
@@ -59,6 +61,9 @@ class SendJob:
         self.spec = spec
         self.token = CancelToken()
         self.started = time.monotonic()
+        #: The user pressed Stop on a streaming response: show what arrived.
+        self.stopped = False
+        self.streaming = False
 
     def start(self, dispatcher: Dispatcher, pool: QThreadPool | None = None) -> None:
         (pool or QThreadPool.globalInstance()).start(_Call(self, dispatcher))
@@ -72,6 +77,22 @@ class _Call(QRunnable):
         super().__init__()
         self._job, self._dispatcher = job, dispatcher
         self._last = 0.0
+        self._pending = bytearray()
+        self._flushed = 0.0
+
+    def _events(self, chunk: bytes) -> None:
+        # Batched: a fast stream must not flood the GUI thread with signals.
+        self._job.streaming = True
+        self._pending += chunk
+        now = time.monotonic()
+        if now - self._flushed >= PROGRESS_INTERVAL / 2:
+            self._flush(now)
+
+    def _flush(self, now: float) -> None:
+        if self._pending:
+            self._dispatcher.events.emit(self._job, bytes(self._pending))
+            self._pending.clear()
+        self._flushed = now
 
     def _progress(self, received: int, total: int | None) -> None:
         now = time.monotonic()
@@ -83,7 +104,9 @@ class _Call(QRunnable):
     def run(self) -> None:
         job = self._job
         try:
-            exchange = engine().send(job.spec, cancel=job.token, progress=self._progress)
+            exchange = engine().send(job.spec, cancel=job.token, progress=self._progress,
+                                     on_events=self._events)
+            self._flush(time.monotonic())
             from .core.present import present
 
             shown = present(exchange.response) if exchange.response is not None else None

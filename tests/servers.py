@@ -112,10 +112,13 @@ def oddities_app(environ, start_response):
                                   ("Content-Length", str(length))])
         return generate()
     if path == "/sse":
+        count_ = int(query.get("n", ["3"])[0])
+        delay = float(query.get("delay", ["0.05"])[0])
+
         def events():
-            for i in range(3):
+            for i in range(count_):
                 yield f"event: tick\ndata: {i}\n\n".encode()
-                time.sleep(0.05)
+                time.sleep(delay)
 
         start_response("200 OK", [("Content-Type", "text/event-stream")])
         return events()

@@ -225,3 +225,22 @@ def test_pretty_anyway_lifts_the_limit(qtbot, window, odd_url, monkeypatch):
         qtbot.mouseClick(view.anyway, Qt.MouseButton.LeftButton)
     assert shown(window).startswith('[\n  {\n    "id": 1')
     assert view._buttons["tree"].isEnabled()
+
+
+def test_event_stream_shows_events_as_they_arrive_and_stop_keeps_them(qtbot, window, odd_url):
+    window.editor.url.setText(f"{odd_url}/sse?n=1000&delay=0.05")
+    qtbot.mouseClick(window.editor.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: shown(window).count("event: tick") >= 3, timeout=15000)
+    assert window.job is not None  # still streaming
+    assert window.editor.send_button.text() == "Stop"
+    assert "Streaming" in window.response.status.text()
+    qtbot.mouseClick(window.editor.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.job is None, timeout=15000)
+    assert window.response.status.text() == "200 OK"
+    assert shown(window).startswith("event: tick\ndata: 0")
+    assert window.last_exchange.error is None
+
+
+def test_ndjson_stream_from_httpbin(qtbot, window, httpbin_url):
+    send(qtbot, window, f"{httpbin_url}/stream/5")
+    assert len(shown(window).strip().splitlines()) == 5

@@ -46,6 +46,10 @@ from .validate import check
 USER_AGENT = f"Gatepost/{_version}"
 #: Called as body bytes arrive: (bytes received on the wire, Content-Length or None).
 Progress = Callable[[int, int | None], None]
+#: Called with each decoded chunk of a streaming response (event stream, NDJSON).
+OnEvents = Callable[[bytes], None]
+STREAMING_TYPES = ("text/event-stream", "application/x-ndjson", "application/ndjson",
+                   "application/jsonl", "application/stream+json")
 
 
 class _Trace:
@@ -123,8 +127,8 @@ class Engine:
 
     def send(self, spec: RequestSpec, *, auth: httpx.Auth | None = None,
              cancel: CancelToken | None = None, secrets: tuple[str, ...] = (),
-             context: AuthContext | None = None, progress: Progress | None = None
-             ) -> Exchange:
+             context: AuthContext | None = None, progress: Progress | None = None,
+             on_events: OnEvents | None = None) -> Exchange:
         """Send the request and return its whole exchange. Never raises for anything
         the network or the user's input did: that is `Exchange.error`.
 
@@ -132,7 +136,8 @@ class Engine:
         in the record (the scheme's own secret fields are always masked, and so is
         whatever the auth object lists in a `secrets` attribute, e.g. tokens it fetched).
         `context` is handed to schemes that keep state in the keychain; `progress` is
-        called from the sending thread as body bytes arrive."""
+        called from the sending thread as body bytes arrive, and `on_events` with each
+        chunk of a streaming response (STREAMING_TYPES) as it arrives."""
         exchange = Exchange()
         started = time.perf_counter()
         token = cancel or CancelToken()
@@ -152,7 +157,7 @@ class Engine:
             request = build_request(client, spec)
             try:
                 _Send(client, spec.options, auth, token, exchange, started, secrets,
-                      progress).run(request)
+                      progress, on_events).run(request)
             finally:
                 if from_spec and auth is not None and context is not None:
                     get_scheme(spec.auth.scheme).after_send(auth, context)
@@ -167,11 +172,13 @@ class _Send:
 
     def __init__(self, client: httpx.Client, options: Options, auth: httpx.Auth | None,
                  token: CancelToken, exchange: Exchange, started: float,
-                 secrets: tuple[str, ...], progress: Progress | None = None) -> None:
+                 secrets: tuple[str, ...], progress: Progress | None = None,
+                 on_events: OnEvents | None = None) -> None:
         self.client, self.options, self.auth = client, options, auth
         self.token, self.exchange, self.started = token, exchange, started
         self._secrets = secrets
         self.progress = progress
+        self.on_events = on_events
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -239,7 +246,9 @@ class _Send:
                 response = self.client.send(request, follow_redirects=False, stream=True)
                 try:
                     body.tls = _tls_of(response)
-                    body.read(response, self.progress)
+                    ctype = response.headers.get("content-type", "").split(";")[0].strip()
+                    live = self.on_events if ctype.lower() in STREAMING_TYPES else None
+                    body.read(response, self.progress, live)
                 finally:
                     response.close()
             return response
@@ -311,7 +320,8 @@ class _Body:
         self.error: str | None = None
         self.tls: TlsInfo | None = None
 
-    def read(self, response: httpx.Response, progress: Progress | None) -> None:
+    def read(self, response: httpx.Response, progress: Progress | None,
+             on_events: OnEvents | None = None) -> None:
         encoded = bool(response.headers.get("content-encoding", "").strip(" ,").replace(
             "identity", ""))
         if encoded:
@@ -325,7 +335,10 @@ class _Body:
                 if self.raw is not None:
                     self.raw.write(chunk)
                 if self.error is None:
+                    before = self.data.size
                     self._decode(decoder.decode, chunk)
+                    if on_events is not None and self.data.size > before:
+                        on_events(self.data.read(before))
                 if progress is not None:
                     progress(response.num_bytes_downloaded, expected)
             if self.error is None:

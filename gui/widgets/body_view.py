@@ -237,6 +237,23 @@ class BodyView(QWidget):
         self._buttons[self._mode].setChecked(True)
         self._render()
 
+    def start_live(self) -> None:
+        """Show a streaming body as it arrives (raw text, appended)."""
+        self._response = self._presentation = None
+        self._mode = "raw"
+        self._buttons["raw"].setChecked(True)
+        self.stack.setCurrentWidget(self.text)
+        self.highlighter.spans = None
+        self.text.clear()
+        self.note.setText("")
+        self._update_controls()
+
+    def append_live(self, text: str) -> None:
+        cursor = self.text.textCursor()
+        cursor.movePosition(QTextCursor.MoveOperation.End)
+        cursor.insertText(text)
+        self.text.verticalScrollBar().setValue(self.text.verticalScrollBar().maximum())
+
     def set_mode(self, mode: str) -> None:
         self._mode = mode
         self._buttons[mode].setChecked(True)

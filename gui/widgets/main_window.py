@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
             self._dispatcher = Dispatcher(self)
             self._dispatcher.done.connect(self._finished)
             self._dispatcher.progress.connect(self._progress)
+            self._dispatcher.events.connect(self._events)
         job = SendJob(spec)
         self.job = job
         self.editor.set_running(True)
@@ -125,11 +126,16 @@ class MainWindow(QMainWindow):
         job.start(self._dispatcher)
 
     def cancel(self) -> None:
-        """Stop the request in flight; the window is free again at once."""
+        """Stop the request in flight; the window is free again at once. A streaming
+        response is stopped instead: what arrived stays on screen."""
         job = self.job
         if job is None:
             return
         job.cancel()
+        if job.streaming:
+            job.stopped = True
+            self.statusBar().showMessage("Stopping the stream…")
+            return
         self.job = None
         self.editor.set_running(False)
         self.response.show_cancelled()
@@ -139,10 +145,18 @@ class MainWindow(QMainWindow):
         if job is self.job:
             self.response.show_progress(received, total, rate)
 
+    def _events(self, job: SendJob, chunk: bytes) -> None:
+        if job is self.job:
+            self.editor.send_button.setText("Stop")
+            self.editor.send_button.setAccessibleName("Stop the stream")
+            self.response.show_events(chunk)
+
     def _finished(self, job: SendJob, exchange: Exchange, shown: Presentation | None) -> None:
         if job is not self.job:  # a cancelled job finishing late
             return
         self.job = None
+        if job.stopped and exchange.error is not None and exchange.error.kind == "cancelled":
+            exchange.error = None  # the user ended the stream; nothing went wrong
         self.last_exchange = exchange
         self.editor.set_running(False)
         self.response.show_exchange(exchange, shown, job.spec)

@@ -162,10 +162,13 @@ class ResponseView(QWidget):
         self.tabs.addTab(self.tls, "TLS")
         self._exchange: Exchange | None = None
         self._spec: RequestSpec | None = None
+        self._streaming = False
+        self._events = 0
 
     # -- states --------------------------------------------------------------------------
 
     def show_sending(self, method: str, url: str) -> None:
+        self._streaming = False
         self._set_status(f"Sending {method} {url} …", "#5a6270")
         self.meta.setText("")
 
@@ -181,6 +184,19 @@ class ResponseView(QWidget):
         of = f" of {human_size(total)}" if total else ""
         self.meta.setText(f"{human_size(received)}{of}  ·  {human_size(int(rate))}/s")
 
+    def show_events(self, chunk: bytes) -> None:
+        """A streaming response: append what arrived, as it arrives."""
+        if not self._streaming:
+            self._streaming = True
+            self._events = 0
+            self.body_view.start_live()
+            self.tabs.setCurrentWidget(self.body_view)
+        text = chunk.decode("utf-8", errors="replace")
+        self._events += text.count("\n\n") or text.count("\n")
+        self.body_view.append_live(text)
+        self._set_status(f"Streaming… {self._events} events so far (Stop keeps them)",
+                         "#1f5fbf")
+
     def show_cancelled(self) -> None:
         self.progress.hide()
         self._set_status("Cancelled.", "#5a6270")
@@ -190,6 +206,7 @@ class ResponseView(QWidget):
         from ..core.present import human_size, human_time
 
         self._exchange, self._spec = exchange, spec
+        self._streaming = False
         self.progress.hide()
         final = exchange.response
         if exchange.error is not None:
