@@ -410,3 +410,37 @@ def test_the_yaml_reader_never_runs_code(col, tmp_path):
         """))
     _, problems = open_collection(col.path)
     assert problems and not marker.exists()
+
+
+def test_headers_flow_down_and_a_request_overrides_by_name(col):
+    from gui.core.inherit import effective_headers
+
+    col.headers = [Row("Accept", "*/*"), Row("X-Team", "core")]
+    col.root.children[0].headers = [Row("X-Team", "users"), Row("X-Off", "1", enabled=False)]
+    item = first_request(col)
+    item.spec.headers = [Row("accept", "text/csv")]
+    assert [(r.name, r.value) for r in effective_headers(item)] == [
+        ("X-Team", "users"), ("accept", "text/csv")]
+
+
+def test_inherit_uses_the_nearest_parent_that_has_auth(col):
+    from gui.core.inherit import auth_source, effective_auth
+
+    folder = col.root.children[0]
+    item = new_request(new_folder(folder, "Inner"), "Deep")
+    col.auth = AuthConfig("bearer", {"token": "t"})
+    assert auth_source(item) is col
+    folder.auth = AuthConfig("basic", {"username": "u"})
+    assert auth_source(item) is folder and effective_auth(item) == folder.auth
+
+
+def test_prepare_applies_inheritance_and_variables(col):
+    from gui.core.inherit import prepare
+
+    col.headers = [Row("X-Env", "{{env}}")]
+    col.auth = AuthConfig("basic", {"username": "{{user}}"})
+    item = first_request(col)
+    item.spec.url = "https://{{host}}/users"
+    spec = prepare(item, {"env": "prod", "user": "ada", "host": "example.org"})
+    assert (spec.url, spec.headers[0].value, spec.auth.values["username"]) == (
+        "https://example.org/users", "prod", "ada")

@@ -96,3 +96,25 @@ def test_secret_variable_from_the_keychain_resolves_into_an_auth_field(tmp_path)
     assert out.auth.values["password"] == "s3cret"
     assert secret_values(env.variables) == ("s3cret",)
     assert b"s3cret" not in env.path.read_bytes()
+
+
+def test_globals_round_trip_with_secrets_in_the_keychain(data_dir):
+    from gui.core.globalvars import globals_file, load_globals, save_globals
+
+    store = SecretStore(MemoryKeyring())
+    save_globals([Variable("host", "h"), Variable("key", "k-123", secret=True)], store)
+    assert b"k-123" not in globals_file().read_bytes()
+    assert load_globals(store) == ([Variable("host", "h"), Variable("key", "k-123", True, True)],
+                                   None)
+
+
+def test_globals_that_do_not_parse_are_reported_and_kept(data_dir):
+    from gui.core.collection import CollectionError
+    from gui.core.globalvars import globals_file, load_globals, save_globals
+
+    globals_file().parent.mkdir(parents=True, exist_ok=True)
+    globals_file().write_text("variables: [\n")
+    assert load_globals()[1].path == globals_file()
+    with pytest.raises(CollectionError, match="does not parse"):
+        save_globals([])
+    assert globals_file().read_text() == "variables: [\n"
