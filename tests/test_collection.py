@@ -444,3 +444,41 @@ def test_prepare_applies_inheritance_and_variables(col):
     spec = prepare(item, {"env": "prod", "user": "ada", "host": "example.org"})
     assert (spec.url, spec.headers[0].value, spec.auth.values["username"]) == (
         "https://example.org/users", "prod", "ada")
+
+
+def test_renaming_an_environment_moves_its_secrets(col):
+    store = SecretStore(MemoryKeyring())
+    env = new_environment(col, "Staging")
+    env.variables = [Variable("key", "k-1", secret=True)]
+    save_environment(env, store)
+    rename(env, "Preprod", store)
+    assert env.path.name == "preprod.yaml"
+    assert store.get(f"{col.id}/env/preprod/var/key") == "k-1"
+    assert store.get(f"{col.id}/env/staging/var/key") is None
+
+
+def test_moving_within_a_folder_reorders_it(col):
+    folder = col.root.children[0]
+    second = new_request(folder, "Create user")
+    move(second, folder, 0)
+    assert [c.name for c in reopen(col).root.children[0].children] == [
+        "Create user", "List users"]
+
+
+def test_duplicating_a_request_copies_its_secrets_to_the_new_id(col):
+    store = SecretStore(MemoryKeyring())
+    item = first_request(col)
+    item.spec.auth = AuthConfig("bearer", {"token": "tok-9"})
+    save_request(item, store)
+    item.spec.auth.values["token"] = ""  # as after a restart
+    copy = duplicate(item, store)
+    assert copy.id != item.id and store.get(f"{col.id}/requests/{copy.id}/auth/bearer/token") == (
+        "tok-9")
+
+
+def test_deleting_an_environment_returns_its_secret_variable_keys(col):
+    env = new_environment(col, "Prod")
+    env.variables = [Variable("key", secret=True), Variable("host", "h")]
+    save_environment(env)
+    assert delete(env) == [f"{col.id}/env/prod/var/key"]
+    assert not env.path.exists() and reopen(col).environments == []
