@@ -44,11 +44,11 @@ def test_basic_wrong_password_is_one_401(engine, httpbin_url):
 
 @pytest.mark.parametrize("algorithm", ["MD5", "SHA-256", "SHA-512"])
 def test_digest_algorithms(engine, httpbin_url, algorithm):
-    ex = send(engine, f"{httpbin_url}/digest-auth/auth/u/pw/{algorithm}", "digest",
-              username="u", password="pw")
+    ex = send(engine, f"{httpbin_url}/digest-auth/auth/u/pw-9x/{algorithm}", "digest",
+              username="u", password="pw-9x")
     assert statuses(ex) == [("request", 401), ("challenge", 200)]
     sent = dict(ex.hops[1].request.headers)["Authorization"]
-    assert sent.startswith("Digest ") and "pw" not in sent.removeprefix("Digest ")
+    assert sent.startswith("Digest ") and "pw-9x" not in sent
 
 
 def test_digest_wrong_password_does_not_loop(engine, httpbin_url):
