@@ -159,3 +159,18 @@ def test_forget_removes_the_keychain_entries(qtbot):
         window.forget_secrets("bearer", confirm=False)
     assert "to-forget" not in keychain.items.values()
     assert window.findChild(QLineEdit, "authField_token").text() == ""
+
+
+def test_restart_with_a_real_secret_service(qtbot, secret_service, data_dir):
+    first = make_window(qtbot, SecretStore(secret_service))
+    open_auth(first, "apikey")
+    fill(qtbot, first, name="X-Key", value="real-keychain-value")
+    first.close()
+    assert "real-keychain-value" not in (data_dir / "current-request.json").read_text()
+    second = make_window(qtbot, SecretStore(secret_service))
+    with qtbot.waitSignal(second.persistence.restored, timeout=10000):
+        second.restore()
+    open_auth(second, "apikey")
+    assert second.findChild(QLineEdit, "authField_value").text() == "real-keychain-value"
+    note = second.findChild(QWidget, "secretStorageNote").text()
+    assert "system keychain" in note
