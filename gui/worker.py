@@ -54,11 +54,13 @@ class Dispatcher(QObject):
 class SendJob:
     """One request in flight."""
 
-    def __init__(self, spec: RequestSpec) -> None:
+    def __init__(self, spec: RequestSpec, secrets: tuple[str, ...] = ()) -> None:
         from .core.cancel import CancelToken
 
         self.id = next(_ids)
         self.spec = spec
+        #: Values to mask beyond the auth scheme's own (e.g. secret variables).
+        self.secrets = secrets
         self.token = CancelToken()
         self.started = time.monotonic()
         #: The user pressed Stop on a streaming response: show what arrived.
@@ -105,7 +107,7 @@ class _Call(QRunnable):
         job = self._job
         try:
             exchange = engine().send(job.spec, cancel=job.token, progress=self._progress,
-                                     on_events=self._events)
+                                     on_events=self._events, secrets=job.secrets)
             self._flush(time.monotonic())
             from .core.present import present
 

@@ -10,6 +10,7 @@ import os
 import shutil
 import tempfile
 import threading
+import weakref
 
 #: Bodies larger than this go to a temporary file as they arrive.
 SPILL_AT = 16 * 1024 * 1024
@@ -38,6 +39,9 @@ class BodyData:
             if self._file is None and self.size + len(chunk) > self._spill_at:
                 self._file = tempfile.NamedTemporaryFile(prefix="gatepost-body-",
                                                          delete=True)
+                # Bodies are dropped, not closed, when an exchange is forgotten: close
+                # (and so delete) the file then.
+                weakref.finalize(self, self._file.close)
                 self._file.write(self._memory)
                 self._memory = bytearray()
             if self._file is None:

@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .colload import open_collection
+from .colload import open_collection, reload_request
 from .colmodel import (
     COLLECTION_FILE,
     ENVIRONMENTS_DIR,
@@ -49,7 +49,8 @@ if TYPE_CHECKING:
 __all__ = ["BrokenFileError", "Collection", "CollectionError", "ConflictError", "Environment",
            "Folder", "LoadProblem", "RequestItem", "auth_place", "collection_of", "delete",
            "duplicate", "fill_secrets", "move", "new_collection", "new_environment",
-           "new_folder", "new_request", "open_collection", "rename", "save_collection",
+           "new_folder", "new_request", "open_collection", "reload_request", "rename",
+           "save_collection",
            "save_environment", "save_folder", "save_request", "secret_keys", "slugify",
            "variable_key", "variable_place"]
 

@@ -166,3 +166,19 @@ def open_collection(path: Path | str) -> tuple[Collection, list[LoadProblem]]:
     finally:
         if paused:
             gc.enable()
+
+
+def reload_request(item: RequestItem) -> LoadProblem | None:
+    """Read `item`'s file again (it changed on disk), in place; its problem, if any.
+
+    The id is kept when the file lost it, so keychain entries still match.
+    """
+    reader = _Reader()
+    assert item.parent is not None
+    fresh = reader.request(item.path, item.parent)
+    if fresh.disk.problem is not None:
+        item.disk = fresh.disk
+        return fresh.disk.problem
+    item.name, item.spec, item.disk = fresh.name, fresh.spec, fresh.disk
+    item.id = fresh.id or item.id
+    return None

@@ -45,6 +45,7 @@ class AuthPanel(QWidget):
         self._inputs: dict[str, QWidget] = {}
         self._pending: AuthConfig | None = None
         self._storage_note = ""
+        self._inherit_note = ""
 
     # -- building -------------------------------------------------------------------------
 
@@ -126,7 +127,8 @@ class AuthPanel(QWidget):
             label.setToolTip(f.help)
             label.setBuddy(editor)
             self.form.addRow(label, widget)
-        self.help.setText(scheme.help)
+        self.help.setText(self._inherit_note if scheme.id == "inherit" and self._inherit_note
+                          else scheme.help)
         self.forget.setVisible(bool(scheme.secret_names()))
         self._refresh_notes()
         self.edited.emit()
@@ -241,6 +243,12 @@ class AuthPanel(QWidget):
             if isinstance(editor, QLineEdit):
                 editor.clear()
         self.edited.emit()
+
+    def set_inherit_note(self, text: str) -> None:
+        """What "Inherit" means for this request (which parent's scheme it uses)."""
+        self._inherit_note = text
+        if self._built and self.scheme.currentData() == "inherit":
+            self.help.setText(text)
 
     def set_storage_note(self, text: str) -> None:
         """Say where secrets go: the keychain, or memory only and why."""

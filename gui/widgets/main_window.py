@@ -1,164 +1,566 @@
-"""The main window: a request editor over a response view, and the send/cancel cycle."""
+"""The main window: collections on the left, open requests as tabs, a toolbar for the
+environment, and the send/cancel cycle of the current tab."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QFileSystemWatcher, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from .request_editor import RequestEditor
-from .response_view import ResponseView
+from .request_tab import PrepareError, RequestTab
+from .sidebar import CollectionsSidebar
 
 if TYPE_CHECKING:
+    from ..core.colmodel import Collection, Environment, RequestItem
     from ..core.exchange import Exchange
     from ..core.model import RequestSpec
-    from ..core.present import Presentation
+    from ..core.secrets import SecretStore
     from ..persistence import Persistence
     from ..worker import Dispatcher, SendJob
+    from .request_editor import RequestEditor
+    from .response_view import ResponseView
+
+NO_ENVIRONMENT = "No environment"
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, persistence: Persistence | None = None) -> None:
-        """`persistence` keeps the request across restarts; None keeps nothing."""
+    def __init__(self, persistence: Persistence | None = None,
+                 store: SecretStore | None = None) -> None:
+        """`persistence` keeps the scratch request and the session across restarts;
+        None keeps nothing. `store` holds collection secrets (default: the keychain)."""
         super().__init__()
+        from ..worker import Dispatcher
+
         self.persistence = persistence
+        self._store = store
+        self._globals: list | None = None
+        self._environments: dict[str, str] = {}  # collection id -> environment name
         self.setObjectName("mainWindow")
         self.setWindowTitle("Gatepost")
         self.setAccessibleName("Gatepost")
-        self.resize(1100, 760)
+        self.resize(1280, 800)
+        self.dispatcher: Dispatcher = Dispatcher(self)
+
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 8, 8, 4)
-        splitter = QSplitter(Qt.Orientation.Vertical, objectName="mainSplitter")
-        self.editor = RequestEditor()
-        self.response = ResponseView()
-        splitter.addWidget(self.editor)
-        splitter.addWidget(self.response)
-        splitter.setSizes([300, 460])
-        layout.addWidget(splitter)
+        top = QHBoxLayout()
+        top.addStretch(1)
+        top.addWidget(QLabel("Environment:"))
+        self.environment = QComboBox(objectName="environmentCombo",
+                                     accessibleName="Environment")
+        self.environment.setMinimumWidth(180)
+        self.environment.activated.connect(self._environment_chosen)
+        top.addWidget(self.environment)
+        self.variables_button = QPushButton("Variables…", objectName="variablesButton",
+                                            accessibleName="Edit variables and environments")
+        self.variables_button.clicked.connect(self.edit_variables)
+        top.addWidget(self.variables_button)
+        layout.addLayout(top)
+
+        self.split = QSplitter(Qt.Orientation.Horizontal, objectName="windowSplitter")
+        self.sidebar = CollectionsSidebar()
+        self.tabs = QTabWidget(objectName="openRequests", accessibleName="Open requests")
+        self.tabs.setTabsClosable(True)
+        self.tabs.setMovable(True)
+        self.tabs.setDocumentMode(True)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.split.addWidget(self.sidebar)
+        self.split.addWidget(self.tabs)
+        self.split.setSizes([260, 1020])
+        layout.addWidget(self.split, 1)
         self.setCentralWidget(central)
         self.statusBar().setObjectName("statusBar")
         self.statusBar().showMessage("Ready")
 
-        self.job: SendJob | None = None
-        self._dispatcher: Dispatcher | None = None
-        self.last_exchange: Exchange | None = None
-        self.editor.send_requested.connect(self.send_or_cancel)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self, activated=self.send_or_cancel)
-        QShortcut(QKeySequence("Escape"), self, activated=self.cancel)
+        self.sidebar.open_request.connect(self.open_request)
+        self.sidebar.status.connect(self.statusBar().showMessage)
+        self.sidebar.forget_keys.connect(self._forget_keys)
+        self.sidebar.open_button.clicked.connect(self.open_collection_dialog)
+        self.sidebar.new_button.clicked.connect(self.new_collection_dialog)
+        self.watcher = QFileSystemWatcher(self)
+        self.watcher.fileChanged.connect(self._file_changed)
+
+        scratch = self._add_tab(None)
+        self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        scratch.editor.auth.forget_requested.connect(self.forget_secrets)
+        for keys, slot in (("Ctrl+Return", self.send_or_cancel),
+                           ("Ctrl+Enter", self.send_or_cancel), ("Escape", self.cancel),
+                           ("Ctrl+S", self.save_current), ("Ctrl+N", self.new_tab),
+                           ("Ctrl+W", self.close_current)):
+            QShortcut(QKeySequence(keys), self, activated=slot)
         if persistence is not None:
             persistence.setParent(self)
             persistence.restored.connect(self._restored)
-            persistence.saved.connect(self.editor.auth.set_storage_note)
-        self.editor.auth.forget_requested.connect(self.forget_secrets)
+            persistence.saved.connect(scratch.editor.auth.set_storage_note)
+        self._update_environments()
 
-    def restore(self) -> None:
-        """Bring back the request of the last session (file and keychain, off-thread)."""
-        if self.persistence is not None:
-            self.persistence.restore()
+    # -- the current tab, for the toolbar, shortcuts and tests ---------------------------------
 
-    def _restored(self, spec: RequestSpec | None, note: str, problem: str) -> None:
-        if spec is not None and not self.editor.url.text():
-            self.editor.set_spec(spec)
-        self.editor.auth.set_storage_note(note)
-        if problem:
-            self.statusBar().showMessage(problem)
+    @property
+    def tab(self) -> RequestTab:
+        return self.tabs.currentWidget()  # type: ignore[return-value]
+
+    @property
+    def scratch(self) -> RequestTab:
+        return self.tabs.widget(0)  # type: ignore[return-value]
+
+    @property
+    def editor(self) -> RequestEditor:
+        return self.tab.editor
+
+    @property
+    def response(self) -> ResponseView:
+        return self.tab.response
+
+    @property
+    def job(self) -> SendJob | None:
+        return self.tab.job
+
+    @property
+    def last_exchange(self) -> Exchange | None:
+        return self.tab.last_exchange
+
+    def send_or_cancel(self) -> None:
+        self.tab.send_or_cancel()
+
+    def send(self) -> None:
+        if self.tab is self.scratch:
+            self.save()
+        self.tab.send()
+
+    def cancel(self) -> None:
+        self.tab.cancel()
+
+    # -- tabs ------------------------------------------------------------------------------------
+
+    def _add_tab(self, item: RequestItem | None) -> RequestTab:
+        tab = RequestTab(self.dispatcher, item)
+        tab.prepare = lambda spec: self._prepare(tab, spec)
+        tab.status.connect(self.statusBar().showMessage)
+        tab.title_changed.connect(lambda: self._retitle(tab))
+        tab.reload_button.clicked.connect(lambda: self.reload_tab(tab))
+        tab.keep_button.clicked.connect(tab.changed_bar.hide)
+        tab.sent.connect(self._sent)
+        index = self.tabs.addTab(tab, tab.title())
+        self.tabs.setCurrentIndex(index)
+        if item is not None:
+            self.watcher.addPath(str(item.path))
+            self._show_inherited(tab)
+        return tab
+
+    def _retitle(self, tab: RequestTab) -> None:
+        index = self.tabs.indexOf(tab)
+        if index >= 0:
+            self.tabs.setTabText(index, tab.title())
+            self.tabs.setTabToolTip(index, str(tab.item.path) if tab.item else
+                                    "Not in a collection; kept across restarts")
+
+    def open_request(self, item: RequestItem) -> RequestTab:
+        for i in range(self.tabs.count()):
+            tab = self.tabs.widget(i)
+            if isinstance(tab, RequestTab) and tab.item is item:
+                self.tabs.setCurrentIndex(i)
+                return tab
+        if item.disk.problem is not None:
+            QMessageBox.warning(self, "Cannot open", f"{item.path} {item.disk.problem.message}"
+                                ". The file is left as it is.")
+        return self._add_tab(item)
+
+    def new_tab(self) -> RequestTab:
+        """Ctrl+N: a new request in the folder selected in the sidebar, else scratch-like."""
+        from ..core.colmodel import Collection, Folder
+
+        selected = self.sidebar.selected()
+        folder = selected.root if isinstance(selected, Collection) else selected
+        if isinstance(folder, Folder):
+            item = self.sidebar.new_request(folder, "New request")
+            if item is not None:
+                return self.open_request(item)
+        self.tabs.setCurrentIndex(0)
+        return self.scratch
+
+    def close_current(self) -> None:
+        self.close_tab(self.tabs.currentIndex())
+
+    def close_tab(self, index: int, confirm: bool = True) -> bool:
+        tab = self.tabs.widget(index)
+        if not isinstance(tab, RequestTab) or index == 0:
+            return False
+        if tab.dirty() and confirm:
+            answer = QMessageBox.question(
+                self, "Unsaved changes", f"Save the changes to {tab.item.name}?",
+                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard |
+                QMessageBox.StandardButton.Cancel)
+            if answer == QMessageBox.StandardButton.Cancel:
+                return False
+            if answer == QMessageBox.StandardButton.Save and not self.save_tab(tab):
+                return False
+        if tab.job is not None:
+            tab.cancel()
+        if tab.item is not None:
+            self.watcher.removePath(str(tab.item.path))
+        self.tabs.removeTab(index)
+        tab.deleteLater()
+        return True
+
+    def _tab_changed(self, _index: int) -> None:
+        self._update_environments()
+
+    # -- collections ---------------------------------------------------------------------------
+
+    def store(self) -> SecretStore:
+        if self._store is None:
+            from ..core.secrets import SecretStore
+
+            self._store = SecretStore()
+        return self._store
+
+    def open_collection(self, path: str) -> Collection | None:
+        from ..core.collection import CollectionError, fill_secrets, open_collection
+
+        for c in self.sidebar.collections:
+            if str(c.path) == str(path):
+                return c
+        try:
+            collection, problems = open_collection(path)
+        except (CollectionError, OSError) as exc:
+            QMessageBox.warning(self, "Cannot open the collection", str(exc))
+            return None
+        fill_secrets(collection, self.store())
+        self.sidebar.add_collection(collection)
+        if problems:
+            lines = "\n".join(f"{p.path}{f' line {p.line}' if p.line else ''}: {p.message}"
+                              for p in problems)
+            QMessageBox.warning(self, "Some files could not be read",
+                                f"The rest of {collection.name} is open; these files are "
+                                f"left untouched:\n\n{lines}")
+        self.statusBar().showMessage(f"Opened {collection.name}")
+        self._update_environments()
+        return collection
+
+    def open_collection_dialog(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Open a collection folder")
+        if path:
+            self.open_collection(path)
+
+    def new_collection_dialog(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
+        from ..core.collection import CollectionError, new_collection
+
+        path = QFileDialog.getExistingDirectory(self, "Folder for the new collection")
+        if not path:
+            return
+        name, ok = QInputDialog.getText(self, "New collection", "Name:")
+        if not ok or not name.strip():
+            return
+        try:
+            collection = new_collection(path, name.strip())
+        except (CollectionError, OSError) as exc:
+            QMessageBox.warning(self, "Cannot make the collection", str(exc))
+            return
+        self.sidebar.add_collection(collection)
+
+    # -- saving ------------------------------------------------------------------------------------
+
+    def save_current(self) -> bool:
+        return self.save_tab(self.tab)
+
+    def save_tab(self, tab: RequestTab, force: bool = False) -> bool:
+        from ..core.collection import CollectionError, ConflictError, save_request
+
+        if tab.item is None:
+            return self._save_scratch_into_collection(tab)
+        tab.item.spec = tab.editor.spec()
+        try:
+            self.watcher.removePath(str(tab.item.path))
+            save_request(tab.item, self.store(), force=force)
+        except ConflictError:
+            answer = QMessageBox.question(
+                self, "Changed on disk", f"{tab.item.path} changed on disk since it was "
+                "opened. Overwrite it with your version?")
+            if answer == QMessageBox.StandardButton.Yes:
+                return self.save_tab(tab, force=True)
+            return False
+        except (CollectionError, OSError) as exc:
+            QMessageBox.warning(self, "Not saved", f"{exc}\n\nYour changes are still here.")
+            return False
+        finally:
+            self.watcher.addPath(str(tab.item.path))
+        tab.mark_saved()
+        self.sidebar.rebuild()
+        self.statusBar().showMessage(f"Saved {tab.item.path.name}")
+        return True
+
+    def _save_scratch_into_collection(self, tab: RequestTab) -> bool:
+        from ..core.colmodel import Collection, Folder
+
+        selected = self.sidebar.selected()
+        folder = selected.root if isinstance(selected, Collection) else selected
+        if not isinstance(folder, Folder):
+            if not self.sidebar.collections:
+                self.save()
+                self.statusBar().showMessage("Saved for the next session. Open or make a "
+                                             "collection to keep it in a file.")
+                return True
+            folder = self.sidebar.collections[0].root
+        item = self.sidebar.new_request(folder)
+        if item is None:
+            return False
+        item.spec = tab.editor.spec()
+        new_tab = self.open_request(item)
+        new_tab.load(item.spec)
+        return self.save_tab(new_tab)
+
+    def reload_tab(self, tab: RequestTab) -> None:
+        from ..core.collection import reload_request
+
+        assert tab.item is not None
+        problem = reload_request(tab.item)
+        tab.changed_bar.hide()
+        if problem is not None:
+            QMessageBox.warning(self, "Cannot reload", f"{problem.path}: {problem.message}")
+            return
+        tab.load(tab.item.spec)
+        self.sidebar.rebuild()
+
+    def _file_changed(self, path: str) -> None:
+        from ..core.colload import digest
+
+        for i in range(self.tabs.count()):
+            tab = self.tabs.widget(i)
+            if isinstance(tab, RequestTab) and tab.item is not None and \
+                    str(tab.item.path) == path:
+                try:
+                    changed = digest(tab.item.path.read_bytes()) != tab.item.disk.digest
+                except OSError:
+                    changed = True
+                if changed:
+                    tab.changed_bar.show()
+                # Editors replace files by renaming: watch the new file.
+                self.watcher.addPath(path)
+
+    # -- variables, environments, inheritance ------------------------------------------------
+
+    def globals(self) -> list:
+        if self._globals is None:
+            from ..core.globalvars import load_globals
+
+            self._globals, problem = load_globals(self.store())
+            if problem is not None:
+                self.statusBar().showMessage(f"{problem.path}: {problem.message}")
+        return self._globals
+
+    def current_collection(self) -> Collection | None:
+        from ..core.colmodel import collection_of
+
+        item = self.tab.item if self.tabs.count() else None
+        return collection_of(item) if item is not None else None
+
+    def current_environment(self) -> Environment | None:
+        collection = self.current_collection()
+        if collection is None:
+            return None
+        name = self._environments.get(collection.id)
+        return next((e for e in collection.environments if e.name == name), None)
+
+    def _update_environments(self) -> None:
+        collection = self.current_collection()
+        self.environment.clear()
+        self.environment.addItem(NO_ENVIRONMENT)
+        if collection is not None:
+            for env in collection.environments:
+                self.environment.addItem(env.name)
+            current = self._environments.get(collection.id)
+            if current:
+                self.environment.setCurrentText(current)
+        self.environment.setEnabled(collection is not None)
+
+    def _environment_chosen(self, _index: int) -> None:
+        collection = self.current_collection()
+        if collection is not None:
+            name = self.environment.currentText()
+            self._environments[collection.id] = "" if name == NO_ENVIRONMENT else name
+
+    def set_environment(self, name: str) -> None:
+        self.environment.setCurrentText(name)
+        self._environment_chosen(0)
+
+    def _prepare(self, tab: RequestTab, spec: RequestSpec) -> tuple[RequestSpec, tuple[str, ...]]:
+        """The spec to send: inherited headers and auth, {{variables}} resolved."""
+        from ..core.colmodel import RequestItem, collection_of
+        from ..core.inherit import prepare
+        from ..core.variables import (
+            UnresolvedVariable,
+            VariableCycle,
+            layer,
+            resolve_spec,
+            secret_values,
+        )
+
+        scopes: list[Any] = [self.globals()]
+        if tab.item is not None:
+            collection = collection_of(tab.item)
+            environment = self.current_environment()
+            scopes += [collection.variables, environment.variables if environment else []]
+        scope = layer(*scopes)
+        try:
+            if tab.item is None:
+                prepared = resolve_spec(spec, scope)
+            else:
+                draft = RequestItem(tab.item.path, tab.item.name, spec, tab.item.id,
+                                    tab.item.parent)
+                prepared = prepare(draft, scope)
+        except UnresolvedVariable as exc:
+            names = ", ".join("{{" + n + "}}" for n in exc.names)
+            raise PrepareError(f"Not sent: unknown variable {names}. Define it in "
+                               "Variables… (globals, the collection or the environment).") from None
+        except VariableCycle as exc:
+            raise PrepareError(f"Not sent: the variables refer to each other in a loop: "
+                               f"{' → '.join(exc.cycle)}.") from None
+        return prepared, secret_values(*scopes)
+
+    def _show_inherited(self, tab: RequestTab) -> None:
+        from ..core import auth
+        from ..core.colmodel import Collection
+        from ..core.inherit import auth_source
+
+        if tab.item is None:
+            return
+        source = auth_source(tab.item)
+        scheme = source.auth.scheme
+        try:
+            label = auth.get(scheme).label
+        except auth.AuthError:
+            label = scheme
+        where = (f"the collection {source.name!r}" if isinstance(source, Collection)
+                 else f"the folder {source.name!r}")
+        tab.editor.auth.set_inherit_note(f"Inherits {label} from {where}.")
+
+    def edit_variables(self) -> None:
+        try:
+            from .variables_dialog import VariablesDialog
+        except ImportError:
+            self.statusBar().showMessage("The variables editor is not available.")
+            return
+        dialog = VariablesDialog(self.current_collection(), self.globals(), self.store(), self)
+        if dialog.exec():
+            self._globals = None
+            self._update_environments()
+
+    # -- secrets, the scratch request and the session --------------------------------------------
+
+    def _forget_keys(self, keys: list[str]) -> None:
+        if QMessageBox.question(self, "Forget secrets",
+                                "Also remove its secrets from the system keychain?"
+                                ) == QMessageBox.StandardButton.Yes:
+            for key in keys:
+                self.store().delete(key)
 
     def forget_secrets(self, scheme_id: str, confirm: bool = True) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
         if confirm and QMessageBox.question(
                 self, "Forget saved secrets",
                 "Remove this scheme's secrets from the system keychain and clear them "
                 "here?") != QMessageBox.StandardButton.Yes:
             return
-        self.editor.auth.clear_secrets(scheme_id)
+        self.scratch.editor.auth.clear_secrets(scheme_id)
         if self.persistence is not None:
             self.persistence.forget(scheme_id)
 
+    def restore(self) -> None:
+        """Bring back the last session: the scratch request (file and keychain,
+        off-thread), the open collections and tabs."""
+        if self.persistence is not None:
+            self.persistence.restore()
+        self._restore_session()
+
+    def _restored(self, spec: RequestSpec | None, note: str, problem: str) -> None:
+        scratch = self.scratch.editor
+        if spec is not None and not scratch.url.text():
+            scratch.set_spec(spec)
+        scratch.auth.set_storage_note(note)
+        if problem:
+            self.statusBar().showMessage(problem)
+
     def save(self) -> None:
         if self.persistence is not None:
-            self.persistence.save(self.editor.spec())
+            self.persistence.save(self.scratch.editor.spec())
+
+    def _sent(self, spec: RequestSpec, exchange: Exchange, secrets: tuple[str, ...]) -> None:
+        panel = getattr(self, "sent_requests", None)
+        if panel is not None:
+            panel.record(spec, exchange, secrets)
+
+    def _session_file(self):  # type: ignore[no-untyped-def]
+        from ..core.paths import data_dir
+
+        return data_dir() / "session.json"
+
+    def _save_session(self) -> None:
+        from ..core.atomic import write_atomic
+
+        tabs = []
+        for i in range(1, self.tabs.count()):
+            tab = self.tabs.widget(i)
+            if isinstance(tab, RequestTab) and tab.item is not None:
+                tabs.append(str(tab.item.path))
+        data = {"collections": [str(c.path) for c in self.sidebar.collections],
+                "tabs": tabs, "environments": self._environments}
+        try:
+            write_atomic(self._session_file(), json.dumps(data, indent=2).encode())
+        except OSError as exc:
+            self.statusBar().showMessage(f"The session could not be saved: {exc.strerror}")
+
+    def _restore_session(self) -> None:
+        try:
+            data = json.loads(self._session_file().read_text())
+        except (OSError, ValueError):
+            return
+        self._environments = dict(data.get("environments") or {})
+        for path in data.get("collections") or []:
+            self.open_collection(path)
+        by_path = {str(r.path): r for c in self.sidebar.collections for r in c.requests()}
+        for path in data.get("tabs") or []:
+            if path in by_path:
+                self.open_request(by_path[path])
+        self._update_environments()
 
     def closeEvent(self, event) -> None:
+        for i in range(self.tabs.count() - 1, 0, -1):
+            tab = self.tabs.widget(i)
+            if isinstance(tab, RequestTab) and tab.dirty():
+                self.tabs.setCurrentIndex(i)
+                answer = QMessageBox.question(
+                    self, "Unsaved changes", f"Save the changes to {tab.item.name}?",
+                    QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard |
+                    QMessageBox.StandardButton.Cancel)
+                if answer == QMessageBox.StandardButton.Cancel or (
+                        answer == QMessageBox.StandardButton.Save and not self.save_tab(tab)):
+                    event.ignore()
+                    return
         if self.persistence is not None:
             self.save()
+            self._save_session()
             self.persistence.wait(5000)
-        if self.job is not None:
-            self.cancel()
+        for i in range(self.tabs.count()):
+            tab = self.tabs.widget(i)
+            if isinstance(tab, RequestTab) and tab.job is not None:
+                tab.cancel()
         super().closeEvent(event)
-
-    def send_or_cancel(self) -> None:
-        if self.job is not None:
-            self.cancel()
-        else:
-            self.send()
-
-    def send(self) -> None:
-        from ..core.validate import check
-
-        spec = self.editor.spec()
-        problems = check(spec)
-        if problems:
-            self.editor.show_problems(problems)
-            self.statusBar().showMessage("Not sent: fix the request first.")
-            return
-        self.editor.clear_problems()
-        self.save()
-        self.start(spec)
-
-    def start(self, spec: RequestSpec) -> None:
-        from ..worker import Dispatcher, SendJob
-
-        if self._dispatcher is None:
-            self._dispatcher = Dispatcher(self)
-            self._dispatcher.done.connect(self._finished)
-            self._dispatcher.progress.connect(self._progress)
-            self._dispatcher.events.connect(self._events)
-        job = SendJob(spec)
-        self.job = job
-        self.editor.set_running(True)
-        self.response.show_sending(spec.method, spec.url)
-        self.statusBar().showMessage("Sending…")
-        job.start(self._dispatcher)
-
-    def cancel(self) -> None:
-        """Stop the request in flight; the window is free again at once. A streaming
-        response is stopped instead: what arrived stays on screen."""
-        job = self.job
-        if job is None:
-            return
-        job.cancel()
-        if job.streaming:
-            job.stopped = True
-            self.statusBar().showMessage("Stopping the stream…")
-            return
-        self.job = None
-        self.editor.set_running(False)
-        self.response.show_cancelled()
-        self.statusBar().showMessage("Cancelled.")
-
-    def _progress(self, job: SendJob, received: int, total: int | None, rate: float) -> None:
-        if job is self.job:
-            self.response.show_progress(received, total, rate)
-
-    def _events(self, job: SendJob, chunk: bytes) -> None:
-        if job is self.job:
-            self.editor.send_button.setText("Stop")
-            self.editor.send_button.setAccessibleName("Stop the stream")
-            self.response.show_events(chunk)
-
-    def _finished(self, job: SendJob, exchange: Exchange, shown: Presentation | None) -> None:
-        if job is not self.job:  # a cancelled job finishing late
-            return
-        self.job = None
-        if job.stopped and exchange.error is not None and exchange.error.kind == "cancelled":
-            exchange.error = None  # the user ended the stream; nothing went wrong
-        self.last_exchange = exchange
-        self.editor.set_running(False)
-        self.response.show_exchange(exchange, shown, job.spec)
-        self.statusBar().showMessage(
-            f"Failed: {exchange.error.message}" if exchange.error else "Done.")

@@ -33,6 +33,8 @@ PARAMS, AUTH, HEADERS, BODY, SETTINGS = range(5)
 
 
 class OptionsForm(QWidget):
+    changed = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         form = QFormLayout(self)
@@ -57,6 +59,10 @@ class OptionsForm(QWidget):
         form.addRow("Timeout (connect, read, write):", self.timeout)
         form.addRow(self.verify)
         form.addRow(self.http2)
+        for box in (self.follow, self.verify, self.http2):
+            box.toggled.connect(self.changed)
+        self.max_redirects.valueChanged.connect(self.changed)
+        self.timeout.valueChanged.connect(self.changed)
 
     def options(self) -> Options:
         from ..core.model import Options, Timeouts
@@ -78,6 +84,8 @@ class RequestEditor(QWidget):
     """Emits `send_requested` for Enter in the URL or a click on Send/Cancel."""
 
     send_requested = Signal()
+    #: Anything the user can change changed.
+    edited = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -133,6 +141,10 @@ class RequestEditor(QWidget):
         self.body.edited.connect(self._update_counts)
         self.auth.edited.connect(self._update_counts)
         self.body.problem.connect(self.show_problems)
+        for signal in (self.url.textChanged, self.method.currentTextChanged, self.params.edited,
+                       self.headers.edited, self.body.edited, self.auth.edited,
+                       self.options.changed):
+            signal.connect(self.edited)
 
     # -- params <-> URL ----------------------------------------------------------------
 

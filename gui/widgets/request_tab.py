@@ -1,0 +1,184 @@
+"""One open request: its editor over its response, and its send/cancel cycle.
+
+A tab edits either the scratch request (kept across restarts, not in any collection) or
+a request of a collection (`item`); the window decides how a spec is prepared for
+sending (variables, inherited headers and auth) through `prepare`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+
+from .request_editor import RequestEditor
+from .response_view import ResponseView
+
+if TYPE_CHECKING:
+    from ..core.colmodel import RequestItem
+    from ..core.exchange import Exchange
+    from ..core.model import RequestSpec
+    from ..core.present import Presentation
+    from ..worker import Dispatcher, SendJob
+
+#: (the spec as edited) -> (the spec to send, secret values to mask); raises
+#: PrepareError with a message for the user.
+Prepare = Callable[["RequestSpec"], "tuple[RequestSpec, tuple[str, ...]]"]
+
+
+class PrepareError(Exception):
+    """The request cannot be sent as it is (e.g. an unknown variable); says why."""
+
+
+class RequestTab(QWidget):
+    #: A message for the window's status bar.
+    status = Signal(str)
+    #: (the spec that was sent, its exchange, secrets to mask): for the sent-requests list.
+    sent = Signal(object, object, object)
+    #: The title or the unsaved mark changed.
+    title_changed = Signal()
+
+    def __init__(self, dispatcher: Dispatcher, item: RequestItem | None = None,
+                 prepare: Prepare | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("requestTab")
+        self.item = item
+        self.prepare = prepare
+        self.job: SendJob | None = None
+        self.last_exchange: Exchange | None = None
+        self._dispatcher = dispatcher
+        self._saved: dict | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.changed_bar = QWidget(objectName="changedOnDiskBar")
+        bar = QHBoxLayout(self.changed_bar)
+        bar.setContentsMargins(6, 2, 6, 2)
+        self.changed_label = QLabel("This request changed on disk.")
+        self.reload_button = QPushButton("Reload", objectName="reloadButton",
+                                         accessibleName="Reload the request from disk")
+        self.keep_button = QPushButton("Keep mine", objectName="keepMineButton",
+                                       accessibleName="Keep my version")
+        bar.addWidget(self.changed_label, 1)
+        bar.addWidget(self.reload_button)
+        bar.addWidget(self.keep_button)
+        self.changed_bar.setStyleSheet("background: #fff3cd;")
+        self.changed_bar.hide()
+        layout.addWidget(self.changed_bar)
+        splitter = QSplitter(Qt.Orientation.Vertical, objectName="mainSplitter")
+        self.editor = RequestEditor()
+        self.response = ResponseView()
+        splitter.addWidget(self.editor)
+        splitter.addWidget(self.response)
+        splitter.setSizes([300, 460])
+        layout.addWidget(splitter)
+        self.editor.send_requested.connect(self.send_or_cancel)
+        self.editor.edited.connect(self.title_changed)
+        dispatcher.done.connect(self._finished)
+        dispatcher.progress.connect(self._progress)
+        dispatcher.events.connect(self._events)
+        if item is not None:
+            self.load(item.spec)
+
+    # -- identity and unsaved changes ------------------------------------------------------
+
+    def title(self) -> str:
+        name = self.item.name if self.item is not None else "Scratch"
+        return ("● " if self.dirty() else "") + name
+
+    def load(self, spec: RequestSpec) -> None:
+        from ..core.serialize import spec_to_dict
+
+        self.editor.set_spec(spec)
+        self._saved = spec_to_dict(self.editor.spec())
+        self.title_changed.emit()
+
+    def mark_saved(self) -> None:
+        from ..core.serialize import spec_to_dict
+
+        self._saved = spec_to_dict(self.editor.spec())
+        self.title_changed.emit()
+
+    def dirty(self) -> bool:
+        if self.item is None or self._saved is None:
+            return False
+        from ..core.serialize import spec_to_dict
+
+        return spec_to_dict(self.editor.spec()) != self._saved
+
+    # -- sending ---------------------------------------------------------------------------
+
+    def send_or_cancel(self) -> None:
+        if self.job is not None:
+            self.cancel()
+        else:
+            self.send()
+
+    def send(self) -> None:
+        from ..core.validate import check
+
+        spec = self.editor.spec()
+        secrets: tuple[str, ...] = ()
+        if self.prepare is not None:
+            try:
+                spec, secrets = self.prepare(spec)
+            except PrepareError as exc:
+                self.editor.show_problems(str(exc))
+                self.status.emit("Not sent: fix the request first.")
+                return
+        problems = check(spec)
+        if problems:
+            self.editor.show_problems(problems)
+            self.status.emit("Not sent: fix the request first.")
+            return
+        self.editor.clear_problems()
+        self.start(spec, secrets)
+
+    def start(self, spec: RequestSpec, secrets: tuple[str, ...] = ()) -> None:
+        from ..worker import SendJob
+
+        job = SendJob(spec, secrets)
+        self.job = job
+        self.editor.set_running(True)
+        self.response.show_sending(spec.method, spec.url)
+        self.status.emit("Sending…")
+        job.start(self._dispatcher)
+
+    def cancel(self) -> None:
+        """Stop the request in flight; the tab is free again at once. A streaming
+        response is stopped instead: what arrived stays on screen."""
+        job = self.job
+        if job is None:
+            return
+        job.cancel()
+        if job.streaming:
+            job.stopped = True
+            self.status.emit("Stopping the stream…")
+            return
+        self.job = None
+        self.editor.set_running(False)
+        self.response.show_cancelled()
+        self.status.emit("Cancelled.")
+
+    def _progress(self, job: SendJob, received: int, total: int | None, rate: float) -> None:
+        if job is self.job:
+            self.response.show_progress(received, total, rate)
+
+    def _events(self, job: SendJob, chunk: bytes) -> None:
+        if job is self.job:
+            self.editor.send_button.setText("Stop")
+            self.editor.send_button.setAccessibleName("Stop the stream")
+            self.response.show_events(chunk)
+
+    def _finished(self, job: SendJob, exchange: Exchange, shown: Presentation | None) -> None:
+        if job is not self.job:  # another tab's job, or a cancelled one finishing late
+            return
+        self.job = None
+        if job.stopped and exchange.error is not None and exchange.error.kind == "cancelled":
+            exchange.error = None  # the user ended the stream; nothing went wrong
+        self.last_exchange = exchange
+        self.editor.set_running(False)
+        self.response.show_exchange(exchange, shown, job.spec)
+        self.status.emit(f"Failed: {exchange.error.message}" if exchange.error else "Done.")
+        self.sent.emit(job.spec, exchange, job.secrets)
