@@ -9,7 +9,7 @@ import pytest
 from gui.core.engine import Engine
 from tests.servers import httpbin_server, oddities_server, silent_server
 
-pytest_plugins = ["tests.secret_service"]
+pytest_plugins = ["tests.secret_service", "tests.oidc_fixture"]
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -25,6 +25,23 @@ def collect_on_the_main_thread():
 def _collect_after_each_test():
     yield
     gc.collect()
+
+
+@pytest.fixture(autouse=True)
+def no_modal_dialogs(monkeypatch):
+    """A modal dialog offscreen waits for a click that never comes: answer every one
+    with its safe choice (Discard, Cancel, nothing chosen). A test that expects a dialog
+    patches it itself, after this fixture."""
+    from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+    safe = QMessageBox.StandardButton.Discard
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: safe)
+    for name in ("warning", "information", "critical"):
+        monkeypatch.setattr(QMessageBox, name, lambda *a, **k: QMessageBox.StandardButton.Ok)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("", False))
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: ("", ""))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: "")
 
 
 @pytest.fixture(autouse=True)

@@ -640,10 +640,6 @@ def test_refresh_in_the_flow_with_a_wrong_secret_is_an_auth_error(oidc_provider,
     assert [h[1:] for h in hops(exchange)] == [(oidc_provider.token_url, 401)]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine (lead): a request the auth flow yields that is not the request being sent "
-    "should be an `auth` hop; today the first is `request` and one after a 401 is "
-    "`challenge`"))
 def test_token_requests_are_auth_hops(oidc_provider, keyring):
     ctx = context(keyring)
     vals = values(oidc_provider, "service-short", "client_credentials",
@@ -658,9 +654,6 @@ def test_token_requests_are_auth_hops(oidc_provider, keyring):
     assert [h[0] for h in hops(second)] == ["request", "auth", "challenge"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine (lead): mask the auth's `secrets` (tokens obtained during the send) in every "
-    "recorded hop: URL, headers and the token endpoint's response body"))
 def test_tokens_obtained_during_a_send_are_masked_in_the_record(oidc_provider, keyring):
     ctx = context(keyring)
     vals = values(oidc_provider, "service-short", "client_credentials",

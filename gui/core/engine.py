@@ -155,10 +155,12 @@ class Engine:
             # user composed plus what this exchange's own responses set, nothing older.
             client.cookies.clear()
             request = build_request(client, spec)
+            sender = _Send(client, spec.options, auth, token, exchange, started, secrets,
+                           progress, on_events)
             try:
-                _Send(client, spec.options, auth, token, exchange, started, secrets,
-                      progress, on_events).run(request)
+                sender.run(request)
             finally:
+                sender.finish()
                 if from_spec and auth is not None and context is not None:
                     get_scheme(spec.auth.scheme).after_send(auth, context)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a readable error
@@ -208,30 +210,55 @@ class _Send:
 
     def _auth_round(self, request: httpx.Request, auth: httpx.Auth | None,
                     kind: HopKind) -> httpx.Response:
+        """Drive the auth flow for one request. The request itself goes out as `kind`
+        and, when the flow sends it again, as a challenge answer; any other request the
+        flow yields (a token endpoint call) is an `auth` hop."""
         if auth is None:
             return self._hop(request, kind)
         if auth.requires_request_body:
             request.read()
+        original = request
+        sent_original = False
         flow = auth.sync_auth_flow(request)
         try:
             request = next(flow)
             while True:
-                response = self._hop(request, kind)
+                if request is original:
+                    hop_kind = HopKind.CHALLENGE if sent_original else kind
+                    sent_original = True
+                else:
+                    hop_kind = HopKind.AUTH
+                response = self._hop(request, hop_kind)
                 try:
                     request = flow.send(response)
                 except StopIteration:
                     return response
-                if response.status_code in (401, 407):
-                    header = "www-authenticate" if response.status_code == 401 else \
-                        "proxy-authenticate"
-                    scheme = response.headers.get(header, "").split(" ")[0]
-                    reason = f"challenge: {scheme}" if scheme else "challenge"
-                    kind = HopKind.CHALLENGE
-                else:
-                    reason, kind = "auth step", HopKind.AUTH
-                self.exchange.hops[-1].next_reason = reason
+                self.exchange.hops[-1].next_reason = _why_next(response, request is original)
         finally:
             flow.close()
+
+    def finish(self) -> None:
+        """Mask again, now that the auth may have learnt secrets (a token fetched
+        half-way through): every URL, header and reason, and the bodies of auth hops,
+        which carry the tokens themselves."""
+        secrets = self.secrets
+        if not secrets:
+            return
+        for hop in self.exchange.hops:
+            hop.request.url = mask_text(hop.request.url, secrets)
+            hop.request.headers = [(n, mask_header(n, v, secrets))
+                                   for n, v in hop.request.headers]
+            if hop.next_reason:
+                hop.next_reason = mask_text(hop.next_reason, secrets)
+            r = hop.response
+            if r is None:
+                continue
+            r.headers = [(n, mask_text(v, secrets)) for n, v in r.headers]
+            if hop.kind is HopKind.AUTH and r.body_size <= _Body.KEEP_FOR_HTTPX:
+                text = r.body.decode("utf-8", errors="surrogateescape")
+                masked = mask_text(text, secrets)
+                if masked != text:
+                    r.data = BodyData.of(masked.encode("utf-8", errors="surrogateescape"))
 
     def _hop(self, request: httpx.Request, kind: HopKind) -> httpx.Response:
         trace = _Trace()
@@ -362,6 +389,14 @@ class _Body:
         except httpx.DecodingError as exc:
             self.error = (f"The body could not be decoded ({exc}); what could be decoded is "
                           "shown, and the raw bytes are kept.")
+
+
+def _why_next(response: httpx.Response, retry: bool) -> str:
+    if response.status_code in (401, 407):
+        header = "www-authenticate" if response.status_code == 401 else "proxy-authenticate"
+        scheme = response.headers.get(header, "").split(" ")[0]
+        return f"challenge: {scheme}" if scheme else "challenge"
+    return "authorized: the request follows" if retry else "auth step"
 
 
 def _tls_of(response: httpx.Response) -> TlsInfo | None:

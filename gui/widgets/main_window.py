@@ -243,7 +243,10 @@ class MainWindow(QMainWindow):
         except (CollectionError, OSError) as exc:
             QMessageBox.warning(self, "Cannot open the collection", str(exc))
             return None
-        fill_secrets(collection, self.store())
+        # Keychain reads: a handful per collection (secret fields are rare); the
+        # collection is usable only once they are in.
+        for obj in (collection, *collection.root.walk()):
+            fill_secrets(obj, self.store())
         self.sidebar.add_collection(collection)
         if problems:
             lines = "\n".join(f"{p.path}{f' line {p.line}' if p.line else ''}: {p.message}"
@@ -406,6 +409,8 @@ class MainWindow(QMainWindow):
     def _prepare(self, tab: RequestTab, spec: RequestSpec) -> tuple[RequestSpec, tuple[str, ...]]:
         """The spec to send: inherited headers and auth, {{variables}} resolved."""
         from ..core.colmodel import RequestItem, collection_of
+        from ..core.colsecrets import variable_key
+        from ..core.globalvars import global_key
         from ..core.inherit import prepare
         from ..core.variables import (
             UnresolvedVariable,
@@ -416,10 +421,14 @@ class MainWindow(QMainWindow):
         )
 
         scopes: list[Any] = [self.globals()]
+        keys: list[Any] = [lambda name: global_key(name)]
         if tab.item is not None:
             collection = collection_of(tab.item)
             environment = self.current_environment()
             scopes += [collection.variables, environment.variables if environment else []]
+            keys += [lambda name: variable_key(collection.id, None, name),
+                     lambda name: variable_key(collection.id, environment, name)]
+        self._ask_missing_secrets(spec, scopes, keys)
         scope = layer(*scopes)
         try:
             if tab.item is None:
@@ -437,14 +446,42 @@ class MainWindow(QMainWindow):
                                f"{' → '.join(exc.cycle)}.") from None
         return prepared, secret_values(*scopes)
 
+    def _ask_missing_secrets(self, spec: RequestSpec, scopes: list[Any],
+                             keys: list[Any]) -> None:
+        """A secret variable the request uses but this machine has no value for (a
+        collection cloned from git): ask for it once and keep it in the keychain."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        from ..core.serialize import spec_to_dict
+        from ..core.variables import find_variables
+
+        text = json.dumps(spec_to_dict(spec)) + json.dumps(spec.auth.values)
+        used = {span.name for span in find_variables(text)}
+        for variables, key in zip(scopes, keys, strict=True):
+            for var in variables:
+                if var.secret and var.enabled and not var.value and var.name in used:
+                    value, ok = QInputDialog.getText(
+                        self, "Secret variable",
+                        f"{{{{{var.name}}}}} is a secret variable with no value on this "
+                        "machine (secrets are never in the collection's files). Enter it; "
+                        "it goes to your system keychain:", QLineEdit.EchoMode.Password)
+                    if ok and value:
+                        var.value = value
+                        self.store().set(key(var.name), value)
+
     def _show_inherited(self, tab: RequestTab) -> None:
         from ..core import auth
-        from ..core.colmodel import Collection
+        from ..core.colmodel import Collection, RequestItem
         from ..core.inherit import auth_source
 
         if tab.item is None:
             return
         source = auth_source(tab.item)
+        if isinstance(source, RequestItem):
+            # Its own scheme: "Inherit" would take the nearest parent's.
+            source = auth_source(tab.item.parent) if tab.item.parent else source
+            if isinstance(source, RequestItem):
+                return
         scheme = source.auth.scheme
         try:
             label = auth.get(scheme).label

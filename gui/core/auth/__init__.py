@@ -26,7 +26,8 @@ ENTRY_POINT_GROUP = "gatepost.auth"
 _BUILTIN = [
     (".simple", "NoAuth"), (".simple", "InheritAuth"), (".simple", "BasicScheme"),
     (".digest", "DigestScheme"), (".netrc", "NetrcScheme"), (".simple", "BearerScheme"),
-    (".simple", "ApiKeyScheme"), (".oauth1", "OAuth1Scheme"), (".aws", "AWSSigV4Scheme"),
+    (".simple", "ApiKeyScheme"), (".oauth1", "OAuth1Scheme"), (".oauth2", "OAuth2Scheme"),
+    (".aws", "AWSSigV4Scheme"),
     (".optional", "NtlmScheme"), (".optional", "KerberosScheme"),
 ]
 _errors: list[str] = []

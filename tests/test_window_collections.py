@@ -1,0 +1,185 @@
+"""Collections in the window: tree, tabs, saving, variables, inheritance, restarts."""
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShortcut
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+from gui.core import collection as col
+from gui.core.model import AuthConfig, RequestSpec, Row
+from gui.core.secrets import SecretStore
+from gui.core.variables import Variable
+from gui.persistence import Persistence
+from gui.widgets.main_window import MainWindow
+from tests.fakes import MemoryKeyring
+
+
+@pytest.fixture
+def keychain():
+    return MemoryKeyring()
+
+
+@pytest.fixture
+def api(tmp_path, httpbin_url, keychain):
+    c = col.new_collection(tmp_path / "api", "Test API")
+    c.variables = [Variable("base", httpbin_url)]
+    c.headers = [Row("X-Team", "core")]
+    col.save_collection(c)
+    users = col.new_folder(c.root, "Users")
+    users.auth = AuthConfig("basic", {"username": "u", "password": "pw-folder"})
+    col.save_folder(users, SecretStore(keychain))
+    col.new_request(users, "Who am I", RequestSpec(url="{{base}}/basic-auth/u/pw-folder",
+                                                   auth=AuthConfig("inherit")))
+    col.new_request(c.root, "Health", RequestSpec(url="{{base}}/get"))
+    return c.path
+
+
+def make(qtbot, keychain, persistence=False):
+    w = MainWindow(Persistence(SecretStore(keychain)) if persistence else None,
+                   store=SecretStore(keychain))
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def request_named(window, name):
+    return next(r for c in window.sidebar.collections for r in c.requests() if r.name == name)
+
+
+def send(qtbot, window):
+    window.send()
+    qtbot.waitUntil(lambda: window.job is None and window.last_exchange is not None,
+                    timeout=15000)
+    return window.last_exchange
+
+
+def test_tree_shows_folders_and_requests_and_filters(qtbot, keychain, api):
+    w = make(qtbot, keychain)
+    w.open_collection(str(api))
+    labels = [i.text(0) for i in w.sidebar._items()]
+    assert "▣ Test API" in labels and "▸ Users" in labels
+    w.sidebar.filter.setText("health")
+    shown = [i.text(0) for i in w.sidebar._items() if not i.isHidden()]
+    assert any("Health" in t for t in shown) and not any("Who am I" in t for t in shown)
+
+
+def test_variables_and_inheritance_are_applied(qtbot, keychain, api):
+    w = make(qtbot, keychain)
+    w.open_collection(str(api))
+    w.open_request(request_named(w, "Who am I"))
+    ex = send(qtbot, w)
+    assert ex.response.status == 200  # folder's Basic auth, {{base}} resolved
+    sent = dict(ex.hops[0].request.headers)
+    assert sent["X-Team"] == "core" and sent["Authorization"] == "Basic ****"
+    assert w.editor.auth._inherit_note == "Inherits Basic from the folder 'Users'."
+
+
+def test_unknown_variable_is_named_and_nothing_is_sent(qtbot, keychain, api):
+    w = make(qtbot, keychain)
+    w.open_collection(str(api))
+    w.open_request(request_named(w, "Health"))
+    w.editor.url.setText("{{nowhere}}/get")
+    w.send()
+    assert w.job is None and "{{nowhere}}" in w.editor.problem.text()
+
+
+def test_environment_overrides_the_collection(qtbot, keychain, api, httpbin_url):
+    w = make(qtbot, keychain)
+    c = w.open_collection(str(api))
+    env = col.new_environment(c, "Staging")
+    env.variables = [Variable("path", "anything")]
+    col.save_environment(env)
+    w.open_request(request_named(w, "Health"))
+    w.editor.url.setText("{{base}}/{{path}}")
+    w.set_environment("Staging")
+    assert json.loads(send(qtbot, w).response.body)["url"] == f"{httpbin_url}/anything"
+
+
+def test_unsaved_mark_and_ctrl_s(qtbot, keychain, api):
+    w = make(qtbot, keychain)
+    w.open_collection(str(api))
+    tab = w.open_request(request_named(w, "Health"))
+    w.editor.url.setText("{{base}}/headers")
+    assert w.tabs.tabText(w.tabs.currentIndex()).startswith("● ")
+    keys = {s.key().toString() for s in w.findChildren(QShortcut)}
+    assert {"Ctrl+S", "Ctrl+N", "Ctrl+W"} <= keys
+    assert w.save_current()  # what Ctrl+S does
+    assert not w.tabs.tabText(w.tabs.currentIndex()).startswith("●")
+    assert "{{base}}/headers" in tab.item.path.read_text()
+
+
+def test_secret_variable_asked_for_once_then_from_the_keychain(qtbot, keychain, api,
+                                                                monkeypatch):
+    c, _ = col.open_collection(api)
+    c.variables.append(Variable("token", "", secret=True))
+    col.save_collection(c)
+    asked = []
+    monkeypatch.setattr(QInputDialog, "getText",
+                        lambda *a, **k: (asked.append(1), ("tok-from-user", True))[1])
+    w = make(qtbot, keychain)
+    w.open_collection(str(api))
+    w.open_request(request_named(w, "Health"))
+    w.editor.url.setText("{{base}}/get?t={{token}}")
+    ex = send(qtbot, w)
+    assert json.loads(ex.response.body)["args"]["t"] == "tok-from-user"
+    assert "tok-from-user" not in json.dumps(ex.to_dict()["hops"])
+    assert "tok-from-user" in keychain.items.values() and asked == [1]
+    assert "tok-from-user" not in (api / "collection.yaml").read_text()
+
+
+def test_changed_on_disk_offers_reload(qtbot, keychain, api):
+    w = make(qtbot, keychain)
+    w.open_collection(str(api))
+    tab = w.open_request(request_named(w, "Health"))
+    text = tab.item.path.read_text().replace("{{base}}/get", "{{base}}/uuid")
+    tab.item.path.write_text(text)
+    w._file_changed(str(tab.item.path))
+    assert not tab.changed_bar.isHidden()
+    qtbot.mouseClick(tab.reload_button, Qt.MouseButton.LeftButton)
+    assert w.editor.url.text() == "{{base}}/uuid"
+
+
+def test_delete_asks_and_offers_to_forget_secrets(qtbot, keychain, api, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    w = make(qtbot, keychain)
+    w.open_collection(str(api))
+    item = request_named(w, "Health")
+    w.sidebar.delete(item)
+    assert not item.path.exists()
+    assert all(r.name != "Health" for r in w.sidebar.collections[0].requests())
+
+
+def test_move_between_folders(qtbot, keychain, api):
+    w = make(qtbot, keychain)
+    c = w.open_collection(str(api))
+    item = request_named(w, "Health")
+    users = next(f for f in c.root.children if getattr(f, "name", "") == "Users")
+    w.sidebar.move(item, users, None)
+    assert item.path.parent.name == "users" and item.path.exists()
+
+
+def test_broken_file_is_reported_and_left_alone(qtbot, keychain, api, monkeypatch):
+    bad = api / "bad.request.yaml"
+    bad.write_text("method: GET\nurl: [unclosed\n")
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    w = make(qtbot, keychain)
+    w.open_collection(str(api))
+    assert "bad.request.yaml" in warnings[0] and "line" in warnings[0]
+    assert request_named(w, "Health") is not None
+    assert bad.read_text() == "method: GET\nurl: [unclosed\n"
+
+
+def test_session_comes_back_after_a_restart(qtbot, keychain, api):
+    first = make(qtbot, keychain, persistence=True)
+    first.open_collection(str(api))
+    first.open_request(request_named(first, "Health"))
+    first.close()
+    second = make(qtbot, keychain, persistence=True)
+    second.restore()
+    second.persistence.wait()
+    assert [c.name for c in second.sidebar.collections] == ["Test API"]
+    assert second.tabs.count() == 2 and second.tabs.tabText(1) == "Health"
