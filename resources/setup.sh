@@ -59,6 +59,10 @@ case "$what" in
         # shellcheck disable=SC2086
         [ -z "$TEST_PACKAGES" ] || apt_install $TEST_PACKAGES
         .venv/bin/python -m pip install -q -e '.[test]'
+        # The OpenID provider the OAuth 2.0 tests talk to (npm oidc-provider).
+        if command -v npm >/dev/null 2>&1 && [ ! -d tests/oidc/node_modules ]; then
+            (cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error)
+        fi
         .venv/bin/python -m ruff check gui tests benchmarks
         exec .venv/bin/python -m pytest "$@"
         ;;

@@ -205,3 +205,16 @@ def test_controls_have_names_for_tests_and_screen_readers(window):
         widget = window.findChild(QWidget, name)
         assert widget is not None, name
         assert widget.accessibleName(), name
+
+
+def test_sent_requests_are_listed_and_reopen(qtbot, window, httpbin_url):
+    type_url(qtbot, window, f"{httpbin_url}/get?from=history")
+    send_and_wait(qtbot, window)
+    panel = window.sent_requests
+    assert panel.wait_for_recording(10000)
+    qtbot.waitUntil(lambda: len(panel.entries()) == 1, timeout=5000)
+    assert panel.entries()[0].status == 200
+    window.editor.url.clear()
+    with qtbot.waitSignal(panel.open_requested, timeout=5000):
+        panel.open_row(0)
+    assert window.editor.url.text() == f"{httpbin_url}/get?from=history"

@@ -23,11 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from .request_tab import PrepareError, RequestTab
+from .sent_requests import SentRequestsPanel
 from .sidebar import CollectionsSidebar
 
 if TYPE_CHECKING:
     from ..core.colmodel import Collection, Environment, RequestItem
     from ..core.exchange import Exchange
+    from ..core.history import SentRequests
     from ..core.model import RequestSpec
     from ..core.secrets import SecretStore
     from ..persistence import Persistence
@@ -40,9 +42,11 @@ NO_ENVIRONMENT = "No environment"
 
 class MainWindow(QMainWindow):
     def __init__(self, persistence: Persistence | None = None,
-                 store: SecretStore | None = None) -> None:
+                 store: SecretStore | None = None, history: SentRequests | None = None
+                 ) -> None:
         """`persistence` keeps the scratch request and the session across restarts;
-        None keeps nothing. `store` holds collection secrets (default: the keychain)."""
+        None keeps nothing. `store` holds collection secrets (default: the keychain);
+        `history` the sent requests (default: the data folder's database)."""
         super().__init__()
         from ..worker import Dispatcher
 
@@ -75,13 +79,22 @@ class MainWindow(QMainWindow):
 
         self.split = QSplitter(Qt.Orientation.Horizontal, objectName="windowSplitter")
         self.sidebar = CollectionsSidebar()
+        self.left = QTabWidget(objectName="leftPanes", accessibleName="Collections and "
+                               "sent requests")
+        self.left.addTab(self.sidebar, "Collections")
+        self.sent_requests = SentRequestsPanel(history)
+        self.sent_requests.open_requested.connect(self.open_spec)
+        self.left.addTab(self.sent_requests, "Sent requests")
+        self.left.currentChanged.connect(
+            lambda i: self.sent_requests.refresh() if self.left.widget(i) is
+            self.sent_requests else None)
         self.tabs = QTabWidget(objectName="openRequests", accessibleName="Open requests")
         self.tabs.setTabsClosable(True)
         self.tabs.setMovable(True)
         self.tabs.setDocumentMode(True)
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.tabs.currentChanged.connect(self._tab_changed)
-        self.split.addWidget(self.sidebar)
+        self.split.addWidget(self.left)
         self.split.addWidget(self.tabs)
         self.split.setSizes([260, 1020])
         layout.addWidget(self.split, 1)
@@ -541,9 +554,16 @@ class MainWindow(QMainWindow):
             self.persistence.save(self.scratch.editor.spec())
 
     def _sent(self, spec: RequestSpec, exchange: Exchange, secrets: tuple[str, ...]) -> None:
-        panel = getattr(self, "sent_requests", None)
-        if panel is not None:
-            panel.record(spec, exchange, secrets)
+        # The spec as sent holds secret values (variables resolved): the history masks
+        # these and the scheme's own secret fields.
+        self.sent_requests.record(spec, exchange, secrets)
+
+    def open_spec(self, spec: RequestSpec) -> None:
+        """A sent request opened again: into the scratch tab, ready to send."""
+        self.tabs.setCurrentIndex(0)
+        self.scratch.editor.set_spec(spec)
+        self.statusBar().showMessage("Opened from Sent requests (secrets are not kept "
+                                     "there: fill them in again).")
 
     def _session_file(self):  # type: ignore[no-untyped-def]
         from ..core.paths import data_dir
