@@ -92,8 +92,15 @@ class Persistence(QObject):
             from .core.secrets import secret_key
             from .core.state import SCRATCH, auth_place
 
-            for name in get(scheme_id).secret_names():
+            scheme = get(scheme_id)
+            for name in scheme.secret_names():
                 self.store().delete(secret_key(SCRATCH, auth_place(scheme_id), name))
+            if any(a.name == "clear" for a in scheme.actions):
+                # What the scheme keeps beyond its fields (OAuth 2 tokens) goes too.
+                from .core.auth import AuthContext
+
+                scheme.run_action("clear", {}, AuthContext(self.store(), SCRATCH,
+                                                           auth_place(scheme_id)))
             self.saved.emit(storage_note(self.store()))
 
         self.pool.start(_Task(work))

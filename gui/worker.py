@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from itertools import count
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
@@ -54,13 +54,16 @@ class Dispatcher(QObject):
 class SendJob:
     """One request in flight."""
 
-    def __init__(self, spec: RequestSpec, secrets: tuple[str, ...] = ()) -> None:
+    def __init__(self, spec: RequestSpec, secrets: tuple[str, ...] = (),
+                 context: Any = None) -> None:
         from .core.cancel import CancelToken
 
         self.id = next(_ids)
         self.spec = spec
         #: Values to mask beyond the auth scheme's own (e.g. secret variables).
         self.secrets = secrets
+        #: The AuthContext for schemes that keep tokens in the keychain, or None.
+        self.context = context
         self.token = CancelToken()
         self.started = time.monotonic()
         #: The user pressed Stop on a streaming response: show what arrived.
@@ -107,7 +110,8 @@ class _Call(QRunnable):
         job = self._job
         try:
             exchange = engine().send(job.spec, cancel=job.token, progress=self._progress,
-                                     on_events=self._events, secrets=job.secrets)
+                                     on_events=self._events, secrets=job.secrets,
+                                     context=job.context)
             self._flush(time.monotonic())
             from .core.present import present
 

@@ -174,3 +174,26 @@ def test_restart_with_a_real_secret_service(qtbot, secret_service, data_dir):
     assert second.findChild(QLineEdit, "authField_value").text() == "real-keychain-value"
     note = second.findChild(QWidget, "secretStorageNote").text()
     assert "system keychain" in note
+
+
+def test_oauth2_get_new_token_then_send_then_restart(qtbot, oidc_provider, data_dir):
+    keychain = MemoryKeyring()
+    first = make_window(qtbot, SecretStore(keychain))
+    panel = open_auth(first, "oauth2")
+    fill(qtbot, first, grant="client_credentials", issuer=oidc_provider.issuer,
+         client_id="service", client_secret="service-secret:with/odd&chars")
+    with qtbot.waitSignal(panel.action_done, timeout=30000) as done:
+        qtbot.mouseClick(first.findChild(QWidget, "authAction_get_token"),
+                         Qt.MouseButton.LeftButton)
+    assert done.args[0], done.args[1]
+    assert "xpires" in panel.state.text()
+    ex = send(qtbot, first, oidc_provider.resource)
+    assert ex.response.status == 200
+    sent = dict(ex.hops[-1].request.headers)["Authorization"]
+    assert sent == "Bearer ****"
+    first.close()
+    second = make_window(qtbot, SecretStore(keychain))
+    with qtbot.waitSignal(second.persistence.restored, timeout=10000):
+        second.restore()
+    panel = open_auth(second, "oauth2")
+    assert "xpires" in panel.state.text()  # the token is back, from the keychain

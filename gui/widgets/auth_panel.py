@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QStandardItemModel
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,6 +36,8 @@ class AuthPanel(QWidget):
     edited = Signal()
     #: The user asked to remove this scheme's secrets from the keychain (scheme id).
     forget_requested = Signal(str)
+    #: An action finished: (succeeded, message).
+    action_done = Signal(bool, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,6 +48,10 @@ class AuthPanel(QWidget):
         self._pending: AuthConfig | None = None
         self._storage_note = ""
         self._inherit_note = ""
+        #: Gives the AuthContext (keychain place) of the request this panel edits.
+        self.context_provider: Any = None
+        self.runner: Any = None
+        self._code = self._device_url = ""
 
     # -- building -------------------------------------------------------------------------
 
@@ -80,6 +86,37 @@ class AuthPanel(QWidget):
         self.form = QFormLayout(self.form_host)
         self.form.setContentsMargins(0, 4, 0, 4)
         layout.addWidget(self.form_host)
+        actions = QHBoxLayout()
+        self.actions_row = actions
+        self.action_buttons: dict[str, QPushButton] = {}
+        self.cancel_action = QPushButton("Cancel", objectName="authActionCancel",
+                                         accessibleName="Cancel the auth step")
+        self.cancel_action.clicked.connect(self._cancel_action)
+        self.cancel_action.hide()
+        actions.addStretch(1)
+        actions.addWidget(self.cancel_action)
+        layout.addLayout(actions)
+        self.state = QLabel("", objectName="authState", accessibleName="Token state")
+        self.state.setWordWrap(True)
+        self.state.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.state)
+        self.device = QWidget(objectName="deviceCodeBox")
+        device_row = QHBoxLayout(self.device)
+        device_row.setContentsMargins(0, 0, 0, 0)
+        self.device_label = QLabel("", objectName="deviceCode", accessibleName="Device code")
+        self.device_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse)
+        copy_code = QPushButton("Copy code", objectName="copyDeviceCode",
+                                accessibleName="Copy the user code")
+        copy_code.clicked.connect(lambda: QGuiApplication.clipboard().setText(self._code))
+        open_page = QPushButton("Open browser", objectName="openDevicePage",
+                                accessibleName="Open the verification page")
+        open_page.clicked.connect(lambda: QDesktopServices.openUrl(QUrl(self._device_url)))
+        device_row.addWidget(self.device_label, 1)
+        device_row.addWidget(copy_code)
+        device_row.addWidget(open_page)
+        self.device.hide()
+        layout.addWidget(self.device)
         self.notes = QLabel("", objectName="authNotes", accessibleName="Auth warnings")
         self.notes.setWordWrap(True)
         self.notes.setStyleSheet(WARN_STYLE)
@@ -129,9 +166,82 @@ class AuthPanel(QWidget):
             self.form.addRow(label, widget)
         self.help.setText(self._inherit_note if scheme.id == "inherit" and self._inherit_note
                           else scheme.help)
+        self._build_actions(scheme)
         self.forget.setVisible(bool(scheme.secret_names()))
         self._refresh_notes()
         self.edited.emit()
+
+    # -- actions (OAuth 2's Get new token, Refresh, Clear) ----------------------------------
+
+    def _build_actions(self, scheme: Any) -> None:
+        for button in self.action_buttons.values():
+            self.actions_row.removeWidget(button)
+            button.deleteLater()
+        self.action_buttons = {}
+        for n, action in enumerate(scheme.actions):
+            button = QPushButton(action.label, objectName=f"authAction_{action.name}",
+                                 accessibleName=action.label)
+            button.setToolTip(action.help)
+            button.clicked.connect(lambda _=False, a=action.name: self.run_action(a))
+            self.actions_row.insertWidget(n, button)
+            self.action_buttons[action.name] = button
+        self.device.hide()
+        self.refresh_state()
+
+    def refresh_state(self) -> None:
+        from ..core import auth
+
+        if not self._built:
+            return
+        context = self.context_provider() if self.context_provider else None
+        if context is None:
+            self.state.setText("")
+            return
+        scheme = auth.get(self.scheme.currentData())
+        if not scheme.actions:
+            self.state.setText("")
+            return
+        try:
+            self.state.setText(scheme.state(self._current_values(), context))
+        except Exception as exc:  # noqa: BLE001 - a state is only shown
+            self.state.setText(str(exc))
+
+    def run_action(self, name: str) -> None:
+        from ..auth_actions import ActionRunner
+        from ..core import auth
+
+        context = self.context_provider() if self.context_provider else None
+        if context is None:
+            return
+        if self.runner is None:
+            self.runner = ActionRunner(self)
+            self.runner.finished.connect(self._action_finished)
+            self.runner.waiting.connect(self.state.setText)
+            self.runner.device_code.connect(self._show_device_code)
+        for button in self.action_buttons.values():
+            button.setEnabled(False)
+        self.cancel_action.show()
+        self.state.setText("Working…")
+        self.runner.run(auth.get(self.scheme.currentData()), name, self._current_values(),
+                        context)
+
+    def _cancel_action(self) -> None:
+        if self.runner is not None:
+            self.runner.cancel()
+
+    def _show_device_code(self, code: str, uri: str, complete: str) -> None:
+        self._code, self._device_url = code, complete or uri
+        self.device_label.setText(f"Go to <b>{uri}</b> and enter the code <b>{code}</b>")
+        self.device.show()
+
+    def _action_finished(self, ok: bool, message: str, state: str) -> None:
+        for button in self.action_buttons.values():
+            button.setEnabled(True)
+        self.cancel_action.hide()
+        self.device.hide()
+        self.state.setText(state)
+        self.notes.setText(message if not ok else "")
+        self.action_done.emit(ok, message)
 
     def _input(self, f: Field, value: Any) -> tuple[QWidget, QWidget]:
         """The widget for the form row, and the one that holds the value."""

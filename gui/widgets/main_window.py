@@ -51,7 +51,9 @@ class MainWindow(QMainWindow):
         from ..worker import Dispatcher
 
         self.persistence = persistence
-        self._store = store
+        # One keychain for everything: the scratch request's and the collections'.
+        self._store = store if store is not None or persistence is None else \
+            persistence.store()
         self._globals: list | None = None
         self._environments: dict[str, str] = {}  # collection id -> environment name
         self.setObjectName("mainWindow")
@@ -166,6 +168,7 @@ class MainWindow(QMainWindow):
     def _add_tab(self, item: RequestItem | None) -> RequestTab:
         tab = RequestTab(self.dispatcher, item)
         tab.prepare = lambda spec: self._prepare(tab, spec)
+        tab.editor.auth.context_provider = lambda: self._auth_context(tab)
         tab.status.connect(self.statusBar().showMessage)
         tab.title_changed.connect(lambda: self._retitle(tab))
         tab.reload_button.clicked.connect(lambda: self.reload_tab(tab))
@@ -419,7 +422,24 @@ class MainWindow(QMainWindow):
         self.environment.setCurrentText(name)
         self._environment_chosen(0)
 
-    def _prepare(self, tab: RequestTab, spec: RequestSpec) -> tuple[RequestSpec, tuple[str, ...]]:
+    def _auth_context(self, tab: RequestTab, scheme: str | None = None) -> Any:
+        """Where the auth of this tab keeps state (tokens) in the keychain: the scratch
+        request's place, or the collection place of the item or parent that owns it."""
+        from ..core.auth import AuthContext
+        from ..core.colmodel import collection_of
+        from ..core.colsecrets import auth_place
+        from ..core.inherit import auth_source
+        from ..core.state import SCRATCH
+        from ..core.state import auth_place as scratch_place
+
+        scheme = scheme or tab.editor.auth.config().scheme
+        if tab.item is None:
+            return AuthContext(self.store(), SCRATCH, scratch_place(scheme))
+        source = auth_source(tab.item) if scheme == "inherit" else tab.item
+        return AuthContext(self.store(), collection_of(tab.item).id, auth_place(source))
+
+    def _prepare(self, tab: RequestTab, spec: RequestSpec
+                 ) -> tuple[RequestSpec, tuple[str, ...], Any]:
         """The spec to send: inherited headers and auth, {{variables}} resolved."""
         from ..core.colmodel import RequestItem, collection_of
         from ..core.colsecrets import variable_key
@@ -457,7 +477,7 @@ class MainWindow(QMainWindow):
         except VariableCycle as exc:
             raise PrepareError(f"Not sent: the variables refer to each other in a loop: "
                                f"{' → '.join(exc.cycle)}.") from None
-        return prepared, secret_values(*scopes)
+        return prepared, secret_values(*scopes), self._auth_context(tab, spec.auth.scheme)
 
     def _ask_missing_secrets(self, spec: RequestSpec, scopes: list[Any],
                              keys: list[Any]) -> None:

@@ -8,7 +8,7 @@ sending (variables, inherited headers and auth) through `prepare`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
@@ -23,9 +23,9 @@ if TYPE_CHECKING:
     from ..core.present import Presentation
     from ..worker import Dispatcher, SendJob
 
-#: (the spec as edited) -> (the spec to send, secret values to mask); raises
-#: PrepareError with a message for the user.
-Prepare = Callable[["RequestSpec"], "tuple[RequestSpec, tuple[str, ...]]"]
+#: (the spec as edited) -> (the spec to send, secret values to mask, the AuthContext for
+#: schemes that keep tokens or None); raises PrepareError with a message for the user.
+Prepare = Callable[["RequestSpec"], "tuple[RequestSpec, tuple[str, ...], Any]"]
 
 
 class PrepareError(Exception):
@@ -120,9 +120,10 @@ class RequestTab(QWidget):
 
         spec = self.editor.spec()
         secrets: tuple[str, ...] = ()
+        context = None
         if self.prepare is not None:
             try:
-                spec, secrets = self.prepare(spec)
+                spec, secrets, context = self.prepare(spec)
             except PrepareError as exc:
                 self.editor.show_problems(str(exc))
                 self.status.emit("Not sent: fix the request first.")
@@ -133,12 +134,13 @@ class RequestTab(QWidget):
             self.status.emit("Not sent: fix the request first.")
             return
         self.editor.clear_problems()
-        self.start(spec, secrets)
+        self.start(spec, secrets, context)
 
-    def start(self, spec: RequestSpec, secrets: tuple[str, ...] = ()) -> None:
+    def start(self, spec: RequestSpec, secrets: tuple[str, ...] = (),
+              context: Any = None) -> None:
         from ..worker import SendJob
 
-        job = SendJob(spec, secrets)
+        job = SendJob(spec, secrets, context)
         self.job = job
         self.editor.set_running(True)
         self.response.show_sending(spec.method, spec.url)
@@ -181,4 +183,5 @@ class RequestTab(QWidget):
         self.editor.set_running(False)
         self.response.show_exchange(exchange, shown, job.spec)
         self.status.emit(f"Failed: {exchange.error.message}" if exchange.error else "Done.")
+        self.editor.auth.refresh_state()  # a refreshed token shows its new expiry
         self.sent.emit(job.spec, exchange, job.secrets)
