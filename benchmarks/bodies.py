@@ -30,6 +30,19 @@ def _rss_mib() -> float:
     return kib / 1024
 
 
+class Heartbeat:
+    """Notes the gap between beats of a 100 Hz timer on the GUI thread."""
+
+    def __init__(self) -> None:
+        self.stalls: list[float] = []
+        self._last = time.perf_counter()
+
+    def beat(self) -> None:
+        now = time.perf_counter()
+        self.stalls.append(now - self._last)
+        self._last = now
+
+
 @contextmanager
 def _server_process() -> Iterator[str]:
     """The test suite's odd-responses server, in its own process: a server thread in
@@ -67,15 +80,9 @@ def main() -> None:
             app.processEvents()
             time.sleep(0.002)
         for mb in SIZES_MB:
-            stalls: list[float] = []
-            last = [time.perf_counter()]
-
-            def beat() -> None:
-                now = time.perf_counter()
-                stalls.append(now - last[0])
-                last[0] = now
-
-            timer = QTimer(interval=10, timeout=beat)
+            heart = Heartbeat()
+            stalls = heart.stalls
+            timer = QTimer(interval=10, timeout=heart.beat)
             base = _rss_mib()
             peak_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             window.editor.url.setText(f"{url}/big?mb={mb}")
