@@ -15,7 +15,7 @@ from . import __version__
 if TYPE_CHECKING:
     import argparse
 
-    from .core.auth.base import Scheme
+    from .core.auth.base import AuthContext, Scheme
     from .core.exchange import Exchange
     from .core.model import AuthConfig, RequestSpec
 
@@ -255,9 +255,50 @@ def _auth_from_args(args: argparse.Namespace) -> AuthConfig:
     return AuthConfig(scheme.id, values)
 
 
+class TerminalInteraction:
+    """OAuth 2's browser and device-code steps on the terminal (stderr, so that stdout
+    stays the exchange)."""
+
+    def open_browser(self, url: str) -> None:
+        import webbrowser
+
+        print(f"gatepost: sign in in your browser: {url}", file=sys.stderr)
+        webbrowser.open(url)
+
+    def show_device_code(self, user_code: str, verification_uri: str,
+                         complete_uri: str | None) -> None:
+        print(f"gatepost: go to {complete_uri or verification_uri} and enter the code "
+              f"{user_code}", file=sys.stderr)
+
+    def cancelled(self) -> bool:
+        return False  # Ctrl+C interrupts instead
+
+
+def _auth_context(spec: RequestSpec) -> AuthContext | None:
+    """The keychain place of the window's scratch request (where `keyring` values and
+    OAuth 2 tokens live); for a scheme with a Get token step and no token yet, that step
+    runs first, on the terminal."""
+    from .core.auth import AuthContext, AuthError, get
+    from .core.secrets import SecretStore
+    from .core.state import SCRATCH, auth_place
+
+    scheme = get(spec.auth.scheme)
+    if not scheme.actions:
+        return None
+    context = AuthContext(SecretStore(), SCRATCH, auth_place(scheme.id), TerminalInteraction())
+    try:
+        scheme.build(spec.auth.values, context=context)
+    except AuthError:
+        if any(a.name == "get_token" for a in scheme.actions):
+            message = scheme.run_action("get_token", spec.auth.values, context)
+            print(f"gatepost: {message}", file=sys.stderr)
+    return context
+
+
 def _send(args: argparse.Namespace) -> int:
     import json
 
+    from .core.auth import AuthError as AuthErrorType
     from .core.validate import check
 
     try:
@@ -273,11 +314,15 @@ def _send(args: argparse.Namespace) -> int:
     from .core.engine import Engine
 
     try:
+        context = _auth_context(spec)
         with Engine() as engine:
-            exchange = engine.send(spec)
+            exchange = engine.send(spec, context=context)
     except KeyboardInterrupt:
         print("gatepost: cancelled", file=sys.stderr)
         return EXIT_CANCELLED
+    except AuthErrorType as exc:
+        print(f"gatepost: {exc}", file=sys.stderr)
+        return EXIT_TRANSPORT
     if args.json:
         json.dump(exchange.to_dict(), sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -860,3 +860,26 @@ def test_refresh_grant_without_a_saved_token(keyring):
         SCHEME.build(vals, context(keyring))
     with pytest.raises(AuthError, match="another grant first"):
         SCHEME.run_action("get_token", vals, context(keyring))
+
+
+def test_cli_client_credentials_token_hops_are_auth_and_masked(oidc_provider, tmp_path):
+    import json as _json
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, CS="service-secret:with/odd&chars",
+               PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    result = subprocess.run(
+        [sys.executable, "-m", "gui", "send", "--json", "--auth", "oauth2",
+         "--auth-field", "grant=client_credentials",
+         "--auth-field", f"issuer={oidc_provider.issuer}",
+         "--auth-field", "client_id=service", "--auth-field", "client_secret=env:CS",
+         oidc_provider.resource], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    doc = _json.loads(result.stdout)
+    assert doc["hops"][-1]["response"]["status"] == 200
+    assert {h["kind"] for h in doc["hops"][:-1]} <= {"auth"} and len(doc["hops"]) >= 2
+    assert "service-secret" not in result.stdout + result.stderr
+    bearer = dict(map(tuple, doc["hops"][-1]["request"]["headers"]))["Authorization"]
+    assert bearer == "Bearer ****"
