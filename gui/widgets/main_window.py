@@ -177,8 +177,11 @@ class MainWindow(QMainWindow):
         index = self.tabs.addTab(tab, tab.title())
         self.tabs.setCurrentIndex(index)
         if item is not None:
+            from ..persistence import storage_note
+
             self.watcher.addPath(str(item.path))
             self._show_inherited(tab)
+            tab.editor.auth.set_storage_note(storage_note(self.store()))
         return tab
 
     def _retitle(self, tab: RequestTab) -> None:

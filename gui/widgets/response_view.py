@@ -277,7 +277,7 @@ class ResponseView(QWidget):
                 f"{n} {human_time(v)}" for n, v in phases))
         for c in (0, 1, 2, 4, 5):
             self.hops.resizeColumnToContents(c)
-        self.hops.setColumnWidth(3, min(max(self.hops.sizeHintForColumn(3), 200), 420))
+        self.hops.setColumnWidth(3, min(max(self.hops.sizeHintForColumn(3), 200), 320))
         if exchange.hops:
             self.hops.selectRow(len(exchange.hops) - 1)
         else:
