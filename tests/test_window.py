@@ -199,6 +199,8 @@ def test_window_stays_responsive_during_a_slow_request(qtbot, window, httpbin_ur
 def test_controls_have_names_for_tests_and_screen_readers(window):
     from PySide6.QtWidgets import QWidget
 
+    assert window.response is not None  # built on first use
+
     for name in ("methodCombo", "urlEdit", "sendButton", "paramsTable", "headersTable",
                  "bodyKind", "bodyText", "responseBody", "responseHeaders", "hopTable",
                  "hopDetail", "statusLabel", "prettyButton", "rawButton"):

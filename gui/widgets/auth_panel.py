@@ -13,7 +13,6 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -290,6 +289,8 @@ class AuthPanel(QWidget):
         return row, edit
 
     def _browse(self, edit: QLineEdit, label: str) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         path, _ = QFileDialog.getOpenFileName(self, f"Choose {label}")
         if path:
             edit.setText(path)

@@ -6,15 +6,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QFileSystemWatcher, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -23,10 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from .request_tab import PrepareError, RequestTab
-from .sent_requests import SentRequestsPanel
 from .sidebar import CollectionsSidebar
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QFileSystemWatcher
+
     from ..core.colmodel import Collection, Environment, RequestItem
     from ..core.exchange import Exchange
     from ..core.history import SentRequests
@@ -36,6 +35,7 @@ if TYPE_CHECKING:
     from ..worker import Dispatcher, SendJob
     from .request_editor import RequestEditor
     from .response_view import ResponseView
+    from .sent_requests import SentRequestsPanel
 
 NO_ENVIRONMENT = "No environment"
 
@@ -84,12 +84,15 @@ class MainWindow(QMainWindow):
         self.left = QTabWidget(objectName="leftPanes", accessibleName="Collections and "
                                "sent requests")
         self.left.addTab(self.sidebar, "Collections")
-        self.sent_requests = SentRequestsPanel(history)
-        self.sent_requests.open_requested.connect(self.open_spec)
-        self.left.addTab(self.sent_requests, "Sent requests")
+        # Built when first shown or first needed: not part of the first paint.
+        self._history = history
+        self._sent_requests: SentRequestsPanel | None = None
+        self._sent_page = QWidget(objectName="sentRequestsPage")
+        QVBoxLayout(self._sent_page).setContentsMargins(0, 0, 0, 0)
+        self.left.addTab(self._sent_page, "Sent requests")
         self.left.currentChanged.connect(
             lambda i: self.sent_requests.refresh() if self.left.widget(i) is
-            self.sent_requests else None)
+            self._sent_page else None)
         self.tabs = QTabWidget(objectName="openRequests", accessibleName="Open requests")
         self.tabs.setTabsClosable(True)
         self.tabs.setMovable(True)
@@ -109,8 +112,7 @@ class MainWindow(QMainWindow):
         self.sidebar.forget_keys.connect(self._forget_keys)
         self.sidebar.open_button.clicked.connect(self.open_collection_dialog)
         self.sidebar.new_button.clicked.connect(self.new_collection_dialog)
-        self.watcher = QFileSystemWatcher(self)
-        self.watcher.fileChanged.connect(self._file_changed)
+        self._watcher: QFileSystemWatcher | None = None
 
         scratch = self._add_tab(None)
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
@@ -125,6 +127,26 @@ class MainWindow(QMainWindow):
             persistence.restored.connect(self._restored)
             persistence.saved.connect(scratch.editor.auth.set_storage_note)
         self._update_environments()
+
+    @property
+    def watcher(self) -> QFileSystemWatcher:
+        """Watches the files of open requests; made when the first one opens."""
+        if self._watcher is None:
+            from PySide6.QtCore import QFileSystemWatcher
+
+            self._watcher = QFileSystemWatcher(self)
+            self._watcher.fileChanged.connect(self._file_changed)
+        return self._watcher
+
+    @property
+    def sent_requests(self) -> SentRequestsPanel:
+        if self._sent_requests is None:
+            from .sent_requests import SentRequestsPanel
+
+            self._sent_requests = SentRequestsPanel(self._history)
+            self._sent_requests.open_requested.connect(self.open_spec)
+            self._sent_page.layout().addWidget(self._sent_requests)
+        return self._sent_requests
 
     # -- the current tab, for the toolbar, shortcuts and tests ---------------------------------
 
@@ -192,6 +214,8 @@ class MainWindow(QMainWindow):
                                     "Not in a collection; kept across restarts")
 
     def open_request(self, item: RequestItem) -> RequestTab:
+        from PySide6.QtWidgets import QMessageBox
+
         for i in range(self.tabs.count()):
             tab = self.tabs.widget(i)
             if isinstance(tab, RequestTab) and tab.item is item:
@@ -219,6 +243,8 @@ class MainWindow(QMainWindow):
         self.close_tab(self.tabs.currentIndex())
 
     def close_tab(self, index: int, confirm: bool = True) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         tab = self.tabs.widget(index)
         if not isinstance(tab, RequestTab) or index == 0:
             return False
@@ -252,6 +278,8 @@ class MainWindow(QMainWindow):
         return self._store
 
     def open_collection(self, path: str) -> Collection | None:
+        from PySide6.QtWidgets import QMessageBox
+
         from ..core.collection import CollectionError, fill_secrets, open_collection
 
         for c in self.sidebar.collections:
@@ -278,12 +306,14 @@ class MainWindow(QMainWindow):
         return collection
 
     def open_collection_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         path = QFileDialog.getExistingDirectory(self, "Open a collection folder")
         if path:
             self.open_collection(path)
 
     def new_collection_dialog(self) -> None:
-        from PySide6.QtWidgets import QInputDialog
+        from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
         from ..core.collection import CollectionError, new_collection
 
@@ -306,6 +336,8 @@ class MainWindow(QMainWindow):
         return self.save_tab(self.tab)
 
     def save_tab(self, tab: RequestTab, force: bool = False) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         from ..core.collection import CollectionError, ConflictError, save_request
 
         if tab.item is None:
@@ -352,6 +384,8 @@ class MainWindow(QMainWindow):
         return self.save_tab(new_tab)
 
     def reload_tab(self, tab: RequestTab) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from ..core.collection import reload_request
 
         assert tab.item is not None
@@ -391,10 +425,12 @@ class MainWindow(QMainWindow):
         return self._globals
 
     def current_collection(self) -> Collection | None:
+        item = self.tab.item if self.tabs.count() else None
+        if item is None:
+            return None  # without importing the collection model at start-up
         from ..core.colmodel import collection_of
 
-        item = self.tab.item if self.tabs.count() else None
-        return collection_of(item) if item is not None else None
+        return collection_of(item)
 
     def current_environment(self) -> Environment | None:
         collection = self.current_collection()
@@ -541,6 +577,8 @@ class MainWindow(QMainWindow):
     # -- secrets, the scratch request and the session --------------------------------------------
 
     def _forget_keys(self, keys: list[str]) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         if QMessageBox.question(self, "Forget secrets",
                                 "Also remove its secrets from the system keychain?"
                                 ) == QMessageBox.StandardButton.Yes:
@@ -548,6 +586,8 @@ class MainWindow(QMainWindow):
                 self.store().delete(key)
 
     def forget_secrets(self, scheme_id: str, confirm: bool = True) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         if confirm and QMessageBox.question(
                 self, "Forget saved secrets",
                 "Remove this scheme's secrets from the system keychain and clear them "
@@ -623,6 +663,8 @@ class MainWindow(QMainWindow):
         self._update_environments()
 
     def closeEvent(self, event) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         for i in range(self.tabs.count() - 1, 0, -1):
             tab = self.tabs.widget(i)
             if isinstance(tab, RequestTab) and tab.dirty():

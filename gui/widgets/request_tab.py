@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
 from .request_editor import RequestEditor
-from .response_view import ResponseView
 
 if TYPE_CHECKING:
     from ..core.colmodel import RequestItem
@@ -22,6 +21,7 @@ if TYPE_CHECKING:
     from ..core.model import RequestSpec
     from ..core.present import Presentation
     from ..worker import Dispatcher, SendJob
+    from .response_view import ResponseView
 
 #: (the spec as edited) -> (the spec to send, secret values to mask, the AuthContext for
 #: schemes that keep tokens or None); raises PrepareError with a message for the user.
@@ -68,9 +68,15 @@ class RequestTab(QWidget):
         layout.addWidget(self.changed_bar)
         splitter = QSplitter(Qt.Orientation.Vertical, objectName="mainSplitter")
         self.editor = RequestEditor()
-        self.response = ResponseView()
+        # The response area is built when it is first needed: a label paints faster
+        # than five tabs of views, and start-up is a benchmark target.
+        self._response: ResponseView | None = None
+        self._placeholder = QLabel("Send a request to see its response here.",
+                                   objectName="responsePlaceholder")
+        self._placeholder.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self._splitter = splitter
         splitter.addWidget(self.editor)
-        splitter.addWidget(self.response)
+        splitter.addWidget(self._placeholder)
         splitter.setSizes([300, 460])
         layout.addWidget(splitter)
         self.editor.send_requested.connect(self.send_or_cancel)
@@ -80,6 +86,18 @@ class RequestTab(QWidget):
         dispatcher.events.connect(self._events)
         if item is not None:
             self.load(item.spec)
+
+    @property
+    def response(self) -> ResponseView:
+        if self._response is None:
+            from .response_view import ResponseView
+
+            self._response = ResponseView()
+            sizes = self._splitter.sizes()
+            self._splitter.replaceWidget(1, self._response)
+            self._placeholder.deleteLater()
+            self._splitter.setSizes(sizes)
+        return self._response
 
     # -- identity and unsaved changes ------------------------------------------------------
 

@@ -14,10 +14,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
-    QInputDialog,
     QLineEdit,
-    QMenu,
-    QMessageBox,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -197,6 +194,8 @@ class CollectionsSidebar(QWidget):
         return item.data(0, ROLE) if item is not None else None
 
     def _menu(self, position) -> None:  # type: ignore[no-untyped-def]
+        from PySide6.QtWidgets import QMenu
+
         from ..core.colmodel import Collection, Folder, RequestItem
 
         item = self.tree.itemAt(position)
@@ -216,13 +215,15 @@ class CollectionsSidebar(QWidget):
         if not menu.isEmpty():
             menu.exec(self.tree.viewport().mapToGlobal(position))
 
-    def _action(self, menu: QMenu, text: str, slot) -> None:  # type: ignore[no-untyped-def]
+    def _action(self, menu: Any, text: str, slot) -> None:  # type: ignore[no-untyped-def]
         action = QAction(text, menu)
         action.triggered.connect(slot)
         menu.addAction(action)
 
     def _guarded(self, what: str, fn) -> Any:  # type: ignore[no-untyped-def]
         """Run a core operation; its error becomes a message and nothing is lost."""
+        from PySide6.QtWidgets import QMessageBox
+
         from ..core.colmodel import CollectionError
 
         try:
@@ -265,6 +266,8 @@ class CollectionsSidebar(QWidget):
         return self._guarded("duplicate", lambda: duplicate(obj))
 
     def delete(self, obj: Any, confirm: bool = True) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         from ..core.collection import delete
 
         if confirm and QMessageBox.question(
@@ -285,5 +288,7 @@ class CollectionsSidebar(QWidget):
         self._guarded("move", lambda: move(obj, folder, index))
 
     def _ask(self, title: str, label: str, text: str) -> str:
+        from PySide6.QtWidgets import QInputDialog
+
         value, ok = QInputDialog.getText(self, title, label, text=text)
         return value.strip() if ok else ""
