@@ -21,6 +21,17 @@ def collect_on_the_main_thread():
     gc.enable()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _close_the_window_engine():
+    """The window's engine lives for the process; close its connections at the end."""
+    yield
+    from gui import worker
+
+    if worker._engine is not None:
+        worker._engine.close()
+        worker._engine = None
+
+
 @pytest.fixture(autouse=True)
 def _collect_after_each_test():
     yield

@@ -12,6 +12,7 @@ from importlib import import_module
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
+from . import requests_adapter
 from .base import Action, AuthContext, AuthError, Field, FieldKind, Interaction, Scheme
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ _BUILTIN = [
     (".simple", "NoAuth"), (".simple", "InheritAuth"), (".simple", "BasicScheme"),
     (".digest", "DigestScheme"), (".netrc", "NetrcScheme"), (".simple", "BearerScheme"),
     (".simple", "ApiKeyScheme"), (".oauth1", "OAuth1Scheme"), (".oauth2", "OAuth2Scheme"),
-    (".aws", "AWSSigV4Scheme"),
+    (".aws", "AWSSigV4Scheme"), (".jwt_bearer", "JwtBearerScheme"),
     (".optional", "NtlmScheme"), (".optional", "KerberosScheme"),
 ]
 _errors: list[str] = []
@@ -57,8 +58,11 @@ def _plugin(name: str, obj: Any) -> Scheme:
         scheme = obj()
     elif isinstance(obj, type) and issubclass(obj, httpx.Auth):
         scheme = AuthClassScheme(name, obj)
+    elif requests_adapter.is_requests_auth(obj):
+        scheme = requests_adapter.scheme_for_requests_auth(name, obj)
     else:
-        raise TypeError(f"{obj!r} is neither a gatepost Scheme nor an httpx.Auth subclass")
+        raise TypeError(f"{obj!r} is neither a gatepost Scheme, an httpx.Auth subclass nor "
+                        "a requests.auth.AuthBase subclass")
     scheme.id = scheme.id or name
     return scheme
 
