@@ -26,8 +26,10 @@ class BodyData:
 
     @classmethod
     def of(cls, data: bytes) -> BodyData:
+        """A small body already in memory, kept as it is (no copy)."""
         body = cls()
-        body.write(data)
+        body._memory = data  # type: ignore[assignment]
+        body.size = len(data)
         return body
 
     @property
@@ -45,6 +47,8 @@ class BodyData:
                 self._file.write(self._memory)
                 self._memory = bytearray()
             if self._file is None:
+                if isinstance(self._memory, bytes):
+                    self._memory = bytearray(self._memory)
                 self._memory += chunk
             else:
                 self._file.write(chunk)
@@ -57,6 +61,8 @@ class BodyData:
             if offset >= end:
                 return b""
             if self._file is None:
+                if isinstance(self._memory, bytes) and offset == 0 and end == self.size:
+                    return self._memory
                 return bytes(self._memory[offset:end])
             self._file.flush()
             with open(self._file.name, "rb") as fh:

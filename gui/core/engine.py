@@ -61,15 +61,23 @@ class _Trace:
         self.marks: dict[str, float] = {}
 
     def __call__(self, name: str, info: dict[str, Any]) -> None:
-        # "http11.send_request_headers.started" -> "send_request_headers.started"
-        self.marks[name.partition(".")[2]] = time.perf_counter()
+        # Called about ten times a hop: keep it to a dict store.
+        self.marks[name] = time.perf_counter()
+
+    def _mark(self, event: str) -> float | None:
+        # "send_request_headers.started" is "http11." or "http2." prefixed; connecting
+        # is "connection.".
+        for prefix in ("http11.", "connection.", "http2."):
+            mark = self.marks.get(prefix + event)
+            if mark is not None:
+                return mark
+        return None
 
     def span(self, phase: str) -> float | None:
-        start, end = self.marks.get(phase + ".started"), self.marks.get(phase + ".complete")
-        return end - start if start is not None and end is not None else None
+        return self.between(phase + ".started", phase + ".complete")
 
     def between(self, a: str, b: str) -> float | None:
-        start, end = self.marks.get(a), self.marks.get(b)
+        start, end = self._mark(a), self._mark(b)
         return end - start if start is not None and end is not None else None
 
 
@@ -82,8 +90,13 @@ def _head_size(first_line: str, headers: list[tuple[str, str]]) -> int:
 
 
 def _decode_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
-    encoding = headers.encoding
-    return [(k.decode(encoding), v.decode(encoding)) for k, v in headers.raw]
+    raw = headers.raw
+    try:
+        # Nearly always ASCII; httpx's own guess tries every header in turn first.
+        return [(k.decode("ascii"), v.decode("ascii")) for k, v in raw]
+    except UnicodeDecodeError:
+        encoding = headers.encoding
+        return [(k.decode(encoding), v.decode(encoding)) for k, v in raw]
 
 
 class Engine:
@@ -351,12 +364,23 @@ class _Body:
              on_events: OnEvents | None = None) -> None:
         encoded = bool(response.headers.get("content-encoding", "").strip(" ,").replace(
             "identity", ""))
+        total = response.headers.get("content-length")
+        expected = int(total) if total and total.isdigit() else None
+        if not encoded and on_events is None and expected is not None and \
+                expected <= self.KEEP_FOR_HTTPX:
+            # Small, plain and of known size: httpx reads it, nothing to spool or keep.
+            try:
+                self.data = BodyData.of(response.read())
+            except httpx.TransportError as exc:
+                self.error = f"The body is incomplete: {exc or type(exc).__name__}"
+                raise
+            if progress is not None:
+                progress(response.num_bytes_downloaded, expected)
+            return
         if encoded:
             self.raw = BodyData()
         # httpx's own decoders, chained as its Response would (private, pinned httpx).
         decoder = response._get_content_decoder()
-        total = response.headers.get("content-length")
-        expected = int(total) if total and total.isdigit() else None
         try:
             for chunk in response.iter_raw():
                 if self.raw is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from urllib.parse import quote, quote_plus
 
 from .bodydata import BodyData
 from .tlsinfo import TlsInfo
@@ -204,8 +205,8 @@ def mask_text(text: str, secrets: tuple[str, ...] = ()) -> str:
     Values shorter than MIN_MASKED are left alone: masking every "p" of a one-letter
     password would garble the record without protecting anything.
     """
-    from urllib.parse import quote, quote_plus
-
+    if not secrets:
+        return text  # the common case, on every header of every hop
     for secret in secrets:
         if len(secret) < MIN_MASKED:
             continue

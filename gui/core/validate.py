@@ -88,6 +88,8 @@ def check(spec: RequestSpec) -> list[Problem]:
 
 
 def _check_auth(spec: RequestSpec) -> list[Problem]:
+    if spec.auth.scheme == "none":
+        return []
     from .auth import AuthError, get
 
     try:
