@@ -183,3 +183,14 @@ def test_session_comes_back_after_a_restart(qtbot, keychain, api):
     second.persistence.wait()
     assert [c.name for c in second.sidebar.collections] == ["Test API"]
     assert second.tabs.count() == 2 and second.tabs.tabText(1) == "Health"
+
+
+def test_url_variables_show_their_value_and_unknown_ones_are_marked(qtbot, keychain, api,
+                                                                    httpbin_url):
+    w = make(qtbot, keychain)
+    w.open_collection(str(api))
+    w.open_request(request_named(w, "Health"))
+    assert w.editor.url.toolTip() == f"Sends: {httpbin_url}/get"
+    w.editor.url.setText("{{base}}/{{missing}}")
+    assert w.editor.url.toolTip() == "Unknown variable: {{missing}}"
+    assert w.editor.url.property("unknownVariables") is True

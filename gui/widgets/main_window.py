@@ -191,6 +191,8 @@ class MainWindow(QMainWindow):
         tab = RequestTab(self.dispatcher, item)
         tab.prepare = lambda spec: self._prepare(tab, spec)
         tab.editor.auth.context_provider = lambda: self._auth_context(tab)
+        tab.editor.scope_provider = lambda: self._scope(tab)
+        tab.editor.refresh_variables()
         tab.status.connect(self.statusBar().showMessage)
         tab.title_changed.connect(lambda: self._retitle(tab))
         tab.reload_button.clicked.connect(lambda: self.reload_tab(tab))
@@ -456,10 +458,25 @@ class MainWindow(QMainWindow):
         if collection is not None:
             name = self.environment.currentText()
             self._environments[collection.id] = "" if name == NO_ENVIRONMENT else name
+            self.editor.refresh_variables()
 
     def set_environment(self, name: str) -> None:
         self.environment.setCurrentText(name)
         self._environment_chosen(0)
+
+    def _scope(self, tab: RequestTab) -> dict[str, str]:
+        """The variables a tab's request sees: globals, its collection's, the
+        environment's (later ones win)."""
+        from ..core.variables import layer
+
+        scopes: list[Any] = [self.globals()]
+        if tab.item is not None:
+            from ..core.colmodel import collection_of
+
+            environment = self.current_environment()
+            scopes += [collection_of(tab.item).variables,
+                       environment.variables if environment else []]
+        return layer(*scopes)
 
     def _auth_context(self, tab: RequestTab, scheme: str | None = None) -> Any:
         """Where the auth of this tab keeps state (tokens) in the keychain: the scratch

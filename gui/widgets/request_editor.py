@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -132,6 +132,9 @@ class RequestEditor(QWidget):
         self.tabs.addTab(self.options, "Settings")
         layout.addWidget(self.tabs, 1)
 
+        #: Gives the {{variable}} values in scope for this request (name -> value).
+        self.scope_provider: Any = None
+        self.url.textChanged.connect(self._show_variables)
         self.url.returnPressed.connect(self.send_requested)
         self.send_button.clicked.connect(self.send_requested)
         self.url.textEdited.connect(self._url_edited)
@@ -161,6 +164,36 @@ class RequestEditor(QWidget):
         cursor = self.url.cursorPosition()
         self.url.setText(with_query(self.url.text(), pairs))
         self.url.setCursorPosition(min(cursor, len(self.url.text())))
+
+    def refresh_variables(self) -> None:
+        self._show_variables(self.url.text())
+
+    def _show_variables(self, text: str) -> None:
+        """The URL's {{variables}}: the resolved URL on hover, unknown ones marked."""
+        if "{{" not in text:
+            if self.url.property("unknownVariables"):
+                self.url.setProperty("unknownVariables", False)
+                self.url.setStyleSheet("")
+            self.url.setToolTip("")
+            return
+        from ..core.variables import UnresolvedVariable, VariableError, find_variables, resolve_text
+
+        scope = self.scope_provider() if self.scope_provider else {}
+        unknown = sorted({v.name for v in find_variables(text)} - set(scope))
+        try:
+            resolved = resolve_text(text, scope)
+        except UnresolvedVariable:
+            resolved = ""
+        except VariableError as exc:
+            resolved = str(exc)
+        if unknown:
+            names = ", ".join("{{" + n + "}}" for n in unknown)
+            self.url.setToolTip(f"Unknown variable: {names}")
+            self.url.setStyleSheet("QLineEdit { border: 2px solid #b35c00; }")
+        else:
+            self.url.setToolTip(f"Sends: {resolved}")
+            self.url.setStyleSheet("")
+        self.url.setProperty("unknownVariables", bool(unknown))
 
     def _update_counts(self) -> None:
         for index, label, rows in ((PARAMS, "Params", self.params.rows()),
