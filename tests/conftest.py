@@ -104,3 +104,16 @@ def tls_url(tls_ca):
 def odd_url():
     with oddities_server() as url:
         yield url
+
+
+@pytest.fixture
+def window(qtbot):
+    """A main window that keeps nothing across restarts, shown offscreen."""
+    from gui.widgets.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    yield w
+    if w.job is not None:
+        w.cancel()

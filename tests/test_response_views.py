@@ -10,16 +10,6 @@ from PySide6.QtWidgets import QApplication
 from gui.widgets.main_window import MainWindow
 
 
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    if w.job is not None:
-        w.cancel()
-
-
 def send(qtbot, window, url, method="GET", timeout=30000):
     window.editor.method.setCurrentText(method)
     window.editor.url.setText(url)

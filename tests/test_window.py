@@ -2,21 +2,9 @@
 
 import json
 
-import pytest
 from PySide6.QtCore import Qt, QTimer
 
-from gui.widgets.main_window import MainWindow
 from tests.servers import free_port
-
-
-@pytest.fixture
-def window(qtbot):
-    w = MainWindow()
-    qtbot.addWidget(w)
-    w.show()
-    yield w
-    if w.job is not None:
-        w.cancel()
 
 
 def type_url(qtbot, window, url):

@@ -15,7 +15,14 @@ from typing import Any
 
 from .colmodel import FORMAT_VERSION, Collection, Environment, Folder, RequestItem
 from .model import AuthConfig, RequestSpec, Row
-from .serialize import SECRET_MARK, FormatError, auth_from_dict, auth_to_dict, spec_from_dict
+from .serialize import (
+    SECRET_MARK,
+    FormatError,
+    auth_from_dict,
+    auth_to_dict,
+    rows_out,
+    spec_from_dict,
+)
 from .serialize import spec_to_dict as _spec_dict
 from .variables import Variable
 
@@ -127,18 +134,6 @@ def rows(data: list[dict[str, Any]] | None) -> list[Row]:
                 r.get("file", False)) for r in data or []]
 
 
-def rows_data(items: list[Row]) -> list[dict[str, Any]]:
-    out = []
-    for row in items:
-        d: dict[str, Any] = {"name": row.name, "value": row.value}
-        if not row.enabled:
-            d["enabled"] = False
-        if row.is_file:
-            d["file"] = True
-        out.append(d)
-    return out
-
-
 def auth(data: dict[str, Any] | None, default: str) -> AuthConfig:
     return auth_from_dict(data) if data is not None else AuthConfig(default)
 
@@ -194,13 +189,13 @@ def request_data(item: RequestItem) -> dict[str, Any]:
 
 
 def folder_data(folder: Folder) -> dict[str, Any]:
-    return _compact({"name": folder.name, "id": folder.id, "headers": rows_data(folder.headers),
+    return _compact({"name": folder.name, "id": folder.id, "headers": rows_out(folder.headers),
                      "auth": auth_data(folder.auth, "inherit"), "order": folder.order})
 
 
 def collection_data(c: Collection) -> dict[str, Any]:
     return _compact({"version": c.version, "id": c.id, "name": c.name,
-                     "headers": rows_data(c.headers), "auth": auth_data(c.auth, "none"),
+                     "headers": rows_out(c.headers), "auth": auth_data(c.auth, "none"),
                      "variables": variables_data(c.variables), "order": c.root.order})
 
 

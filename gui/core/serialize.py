@@ -19,7 +19,7 @@ class FormatError(ValueError):
     """A file's content is not a request: the message says which key and why."""
 
 
-def _rows_out(rows: list[Row]) -> list[dict[str, Any]]:
+def rows_out(rows: list[Row]) -> list[dict[str, Any]]:
     out = []
     for row in rows:
         d: dict[str, Any] = {"name": row.name, "value": row.value}
@@ -79,14 +79,14 @@ def auth_from_dict(data: Any) -> AuthConfig:
 def spec_to_dict(spec: RequestSpec) -> dict[str, Any]:
     d: dict[str, Any] = {"method": spec.method, "url": spec.url}
     if spec.params:
-        d["params"] = _rows_out(spec.params)
+        d["params"] = rows_out(spec.params)
     if spec.headers:
-        d["headers"] = _rows_out(spec.headers)
+        d["headers"] = rows_out(spec.headers)
     if spec.body.kind is not BodyKind.NONE or spec.body != Body():
         body = {k: v for k, v in asdict(spec.body).items() if v != asdict(Body())[k]}
         body["kind"] = spec.body.kind.value
         if spec.body.rows:
-            body["rows"] = _rows_out(spec.body.rows)
+            body["rows"] = rows_out(spec.body.rows)
         d["body"] = body
     default = asdict(Options())
     options = {k: v for k, v in asdict(spec.options).items() if v != default[k]}

@@ -48,19 +48,25 @@ def load_current(path: Path | None = None) -> RequestSpec | None:
         raise FormatError(f"{path}: {exc}") from None
 
 
-def load_auth_secrets(config: AuthConfig, store: SecretStore, collection_id: str = SCRATCH,
-                      place: str | None = None) -> None:
-    """Fill the config's empty secret fields from the keychain, in place."""
+def _secret_fields(config: AuthConfig, collection_id: str,
+                   place: str | None) -> list[tuple[str, str]]:
+    """(field name, keychain key) of each secret field of the config's scheme."""
     from .auth import AuthError, get
 
     try:
         names = get(config.scheme).secret_names()
     except AuthError:
-        return
+        return []
     place = place or auth_place(config.scheme)
-    for name in names:
+    return [(name, secret_key(collection_id, place, name)) for name in names]
+
+
+def load_auth_secrets(config: AuthConfig, store: SecretStore, collection_id: str = SCRATCH,
+                      place: str | None = None) -> None:
+    """Fill the config's empty secret fields from the keychain, in place."""
+    for name, key in _secret_fields(config, collection_id, place):
         if not config.values.get(name):
-            value = store.get(secret_key(collection_id, place, name))
+            value = store.get(key)
             if value is not None:
                 config.values[name] = value
 
@@ -68,15 +74,7 @@ def load_auth_secrets(config: AuthConfig, store: SecretStore, collection_id: str
 def store_auth_secrets(config: AuthConfig, store: SecretStore, collection_id: str = SCRATCH,
                        place: str | None = None) -> None:
     """Put the config's secret fields in the keychain; an emptied field is removed."""
-    from .auth import AuthError, get
-
-    try:
-        names = get(config.scheme).secret_names()
-    except AuthError:
-        return
-    place = place or auth_place(config.scheme)
-    for name in names:
-        key = secret_key(collection_id, place, name)
+    for name, key in _secret_fields(config, collection_id, place):
         value = config.values.get(name)
         if value:
             if store.get(key) != value:
