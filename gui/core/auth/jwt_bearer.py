@@ -26,10 +26,10 @@ import secrets
 import time
 import warnings
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .base import AuthContext, AuthError, Field, FieldKind, Scheme
+from .keys import load_pem_private_key
 
 if TYPE_CHECKING:
     import httpx
@@ -62,31 +62,10 @@ def load_private_key(path: str, passphrase: str, algorithm: str) -> Any:
     """The joserfc key for the PEM private key in `path`. AuthError, naming the file,
     when it cannot be read, is not a PEM private key, needs another passphrase, or is
     the wrong type for `algorithm`."""
-    from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives import serialization
     from joserfc.jwk import ECKey, OKPKey, RSAKey
 
-    try:
-        data = Path(path).expanduser().read_bytes()
-    except OSError as exc:
-        raise AuthError(f"The JWT key file {path} cannot be read ({exc.strerror or exc}).")\
-            from None
-    password = passphrase.encode() if passphrase else None
-    try:
-        key = serialization.load_pem_private_key(data, password=password)
-    except TypeError:
-        # cryptography's TypeError says which way the passphrase and the key disagree.
-        if password is None:
-            raise AuthError(f"The JWT key file {path} is encrypted: enter its passphrase.")\
-                from None
-        raise AuthError(f"The JWT key file {path} is not encrypted: leave the Key "
-                        "passphrase empty.") from None
-    except (ValueError, UnsupportedAlgorithm):
-        if password is not None and _is_encrypted(data):
-            raise AuthError(f"The Key passphrase for the JWT key file {path} is wrong.")\
-                from None
-        raise AuthError(f"The JWT key file {path} does not hold a PEM private key.")\
-            from None
+    key = load_pem_private_key(path, passphrase, "JWT key file", "Key passphrase")
     if not _key_fits(algorithm, key):
         raise AuthError(f"The key in {path} does not fit {algorithm}, which needs "
                         f"{KEY_NEEDS[algorithm]}.")
@@ -95,19 +74,6 @@ def load_private_key(path: str, passphrase: str, algorithm: str) -> Any:
     kind = RSAKey if algorithm.startswith(("RS", "PS")) else \
         ECKey if algorithm.startswith("ES") else OKPKey
     return kind.import_key(pem)
-
-
-def _is_encrypted(data: bytes) -> bool:
-    from cryptography.exceptions import UnsupportedAlgorithm
-    from cryptography.hazmat.primitives import serialization
-
-    try:
-        serialization.load_pem_private_key(data, password=None)
-    except TypeError:  # "Password was not given but private key is encrypted"
-        return True
-    except (ValueError, UnsupportedAlgorithm):
-        return False
-    return False
 
 
 def _hmac_key(secret: str) -> Any:

@@ -19,10 +19,10 @@ as most servers expect; the RFC makes it optional.
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .base import AuthContext, AuthError, Field, FieldKind, Scheme
+from .keys import load_pem_private_key
 
 if TYPE_CHECKING:
     import httpx
@@ -35,46 +35,14 @@ FORM = "application/x-www-form-urlencoded"
 def load_rsa_key(path: str, passphrase: str = "") -> str:
     """The private key in `path` as an unencrypted PKCS#8 PEM string (kept in memory only:
     oauthlib takes a PEM string). AuthError, naming the file, when it cannot be used."""
-    from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
-    try:
-        data = Path(path).expanduser().read_bytes()
-    except OSError as exc:
-        raise AuthError(f"The RSA key file {path} cannot be read ({exc.strerror or exc}).")\
-            from None
-    password = passphrase.encode() if passphrase else None
-    try:
-        key = serialization.load_pem_private_key(data, password=password)
-    except TypeError:
-        # cryptography's TypeError says which way the passphrase and the key disagree.
-        if password is None:
-            raise AuthError(f"The RSA key file {path} is encrypted: enter its passphrase.")\
-                from None
-        raise AuthError(f"The RSA key file {path} is not encrypted: leave the passphrase "
-                        "empty.") from None
-    except (ValueError, UnsupportedAlgorithm):
-        if password is not None and _is_encrypted(data):
-            raise AuthError(f"The passphrase for the RSA key file {path} is wrong.") from None
-        raise AuthError(f"The RSA key file {path} does not hold a PEM private key.") from None
+    key = load_pem_private_key(path, passphrase, "RSA key file")
     if not isinstance(key, RSAPrivateKey):
         raise AuthError(f"The key in {path} is not an RSA key; RSA-SHA1 needs one.")
     return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                              serialization.NoEncryption()).decode("ascii")
-
-
-def _is_encrypted(data: bytes) -> bool:
-    from cryptography.exceptions import UnsupportedAlgorithm
-    from cryptography.hazmat.primitives import serialization
-
-    try:
-        serialization.load_pem_private_key(data, password=None)
-    except TypeError:  # "Password was not given but private key is encrypted"
-        return True
-    except (ValueError, UnsupportedAlgorithm):
-        return False
-    return False
 
 
 def _media_type(request: httpx.Request) -> str:

@@ -1,0 +1,52 @@
+"""PEM private keys for signing schemes (OAuth 1 RSA-SHA1, JWT Bearer), with every way a
+key file can be wrong turned into one sentence that names the file and never the
+passphrase."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .base import AuthError
+
+
+def load_pem_private_key(path: str, passphrase: str, what: str,
+                         passphrase_label: str = "passphrase") -> Any:
+    """The cryptography key in `path`. `what` names the file in messages ("JWT key
+    file"); `passphrase_label` names the field the passphrase is typed in."""
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+
+    try:
+        data = Path(path).expanduser().read_bytes()
+    except OSError as exc:
+        raise AuthError(f"The {what} {path} cannot be read ({exc.strerror or exc}).") \
+            from None
+    password = passphrase.encode() if passphrase else None
+    try:
+        return serialization.load_pem_private_key(data, password=password)
+    except TypeError:
+        # cryptography's TypeError says which way the passphrase and the key disagree.
+        if password is None:
+            raise AuthError(f"The {what} {path} is encrypted: enter its passphrase.") \
+                from None
+        raise AuthError(f"The {what} {path} is not encrypted: leave the "
+                        f"{passphrase_label} empty.") from None
+    except (ValueError, UnsupportedAlgorithm):
+        if password is not None and _is_encrypted(data):
+            raise AuthError(f"The {passphrase_label} for the {what} {path} is wrong.") \
+                from None
+        raise AuthError(f"The {what} {path} does not hold a PEM private key.") from None
+
+
+def _is_encrypted(data: bytes) -> bool:
+    from cryptography.exceptions import UnsupportedAlgorithm
+    from cryptography.hazmat.primitives import serialization
+
+    try:
+        serialization.load_pem_private_key(data, password=None)
+    except TypeError:  # "Password was not given but private key is encrypted"
+        return True
+    except (ValueError, UnsupportedAlgorithm):
+        return False
+    return False
