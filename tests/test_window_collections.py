@@ -194,3 +194,17 @@ def test_url_variables_show_their_value_and_unknown_ones_are_marked(qtbot, keych
     w.editor.url.setText("{{base}}/{{missing}}")
     assert w.editor.url.toolTip() == "Unknown variable: {{missing}}"
     assert w.editor.url.property("unknownVariables") is True
+
+
+def test_cloned_collection_asks_for_a_missing_auth_secret_once(qtbot, api, monkeypatch):
+    fresh = MemoryKeyring()  # a teammate's machine: the folder's password is not there
+    asked = []
+    monkeypatch.setattr(QInputDialog, "getText",
+                        lambda *a, **k: (asked.append(a[2]), ("pw-folder", True))[1])
+    w = make(qtbot, fresh)
+    w.open_collection(str(api))
+    w.open_request(request_named(w, "Who am I"))
+    assert send(qtbot, w).response.status == 200
+    assert "Password of 'Users'" in asked[0]
+    assert "pw-folder" in fresh.items.values()
+    assert send(qtbot, w).response.status == 200 and len(asked) == 1

@@ -56,6 +56,8 @@ class MainWindow(QMainWindow):
             persistence.store()
         self._globals: list | None = None
         self._environments: dict[str, str] = {}  # collection id -> environment name
+        #: Keychain keys already asked for this session (see _ask_missing_auth_secrets).
+        self._asked: set[str] = set()
         self.setObjectName("mainWindow")
         self.setWindowTitle("Gatepost")
         self.setAccessibleName("Gatepost")
@@ -526,6 +528,7 @@ class MainWindow(QMainWindow):
                 draft = RequestItem(tab.item.path, tab.item.name, spec, tab.item.id,
                                     tab.item.parent)
                 prepared = prepare(draft, scope)
+                self._ask_missing_auth_secrets(tab, draft, prepared)
         except UnresolvedVariable as exc:
             names = ", ".join("{{" + n + "}}" for n in exc.names)
             raise PrepareError(f"Not sent: unknown variable {names}. Define it in "
@@ -557,6 +560,44 @@ class MainWindow(QMainWindow):
                     if ok and value:
                         var.value = value
                         self.store().set(key(var.name), value)
+
+    def _ask_missing_auth_secrets(self, tab: RequestTab, draft: Any,
+                                  prepared: RequestSpec) -> None:
+        """A secret auth field with no value on this machine (the collection was cloned:
+        secrets are never in its files): ask once a session, keep it in the keychain."""
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        from ..core import auth
+        from ..core.colmodel import RequestItem, collection_of
+        from ..core.colsecrets import auth_place
+        from ..core.inherit import auth_source
+        from ..core.secrets import secret_key
+
+        try:
+            scheme = auth.get(prepared.auth.scheme)
+        except auth.AuthError:
+            return
+        source = auth_source(draft)
+        owner = tab.item if source is draft else source
+        config = owner.spec.auth if isinstance(owner, RequestItem) else owner.auth
+        for f in scheme.fields:
+            if not f.secret or prepared.auth.values.get(f.name):
+                continue
+            key = secret_key(collection_of(tab.item).id, auth_place(owner, scheme.id), f.name)
+            if key in self._asked:
+                continue
+            self._asked.add(key)
+            value, ok = QInputDialog.getText(
+                self, "Secret", f"{scheme.label}: {f.label} of {owner.name!r} has no value on "
+                "this machine (secrets are never in the collection's files). Enter it; it "
+                "goes to your system keychain. Cancel sends the request without it:",
+                QLineEdit.EchoMode.Password)
+            if ok and value:
+                prepared.auth.values[f.name] = value
+                config.values[f.name] = value
+                if owner is tab.item:
+                    tab.editor.auth.set_config(config)
+                self.store().set(key, value)
 
     def _show_inherited(self, tab: RequestTab) -> None:
         from ..core import auth
