@@ -6,14 +6,22 @@ subclass that declares `gatepost_label` and `gatepost_fields` (docs/auth-plugins
 
 from __future__ import annotations
 
-import inspect
 from functools import cache
 from importlib import import_module
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
 from . import requests_adapter
-from .base import Action, AuthContext, AuthError, Field, FieldKind, Interaction, Scheme
+from .base import (
+    Action,
+    AuthClassScheme,
+    AuthContext,
+    AuthError,
+    Field,
+    FieldKind,
+    Interaction,
+    Scheme,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -32,21 +40,6 @@ _BUILTIN = [
     (".optional", "NtlmScheme"), (".optional", "KerberosScheme"),
 ]
 _errors: list[str] = []
-
-
-class AuthClassScheme(Scheme):
-    """A plug-in that is an httpx.Auth subclass: its fields are its constructor's
-    keyword arguments, declared in `gatepost_fields`."""
-
-    def __init__(self, id: str, cls: type[Any]) -> None:
-        self.id = id
-        self.cls = cls
-        self.label = getattr(cls, "gatepost_label", id)
-        self.help = getattr(cls, "gatepost_help", inspect.getdoc(cls) or "")
-        self.fields = tuple(getattr(cls, "gatepost_fields", ()))
-
-    def build(self, values: dict[str, Any], context: AuthContext | None = None) -> httpx.Auth:
-        return self.cls(**self.values(values))
 
 
 def _plugin(name: str, obj: Any) -> Scheme:

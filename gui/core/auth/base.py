@@ -8,6 +8,7 @@ read, so that no auth flow does keychain I/O (a keyring read can block on D-Bus)
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
@@ -148,3 +149,19 @@ class Scheme:
     def after_send(self, auth: httpx.Auth, context: AuthContext) -> None:
         """Called after a send with the auth that was used, to persist what it learnt
         (e.g. a refreshed token). Runs in the sending thread, after the last hop."""
+
+
+class AuthClassScheme(Scheme):
+    """A plug-in that is an httpx.Auth subclass: its fields are its constructor's
+    keyword arguments, declared in `gatepost_fields` (with `gatepost_label` and
+    `gatepost_help`)."""
+
+    def __init__(self, id: str, cls: type[Any]) -> None:
+        self.id = id
+        self.cls = cls
+        self.label = getattr(cls, "gatepost_label", id)
+        self.help = getattr(cls, "gatepost_help", inspect.getdoc(cls) or "")
+        self.fields = tuple(getattr(cls, "gatepost_fields", ()))
+
+    def build(self, values: dict[str, Any], context: AuthContext | None = None) -> httpx.Auth:
+        return self.cls(**self.values(values))

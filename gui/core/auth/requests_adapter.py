@@ -31,11 +31,10 @@ dependency (`pip install 'gatepost[requests]'`); this module imports it only whe
 
 from __future__ import annotations
 
-import inspect
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from .base import AuthContext, AuthError, Scheme
+from .base import AuthClassScheme, AuthContext, AuthError, Scheme
 
 if TYPE_CHECKING:
     import httpx
@@ -167,19 +166,11 @@ def _requests_installed() -> bool:
     return True
 
 
-class RequestsAuthScheme(Scheme):
-    """A plug-in that is a `requests.auth.AuthBase` subclass: its fields are its
-    constructor's keyword arguments, declared in `gatepost_fields`; each send wraps a
-    new handler in the adapter."""
+class RequestsAuthScheme(AuthClassScheme):
+    """A plug-in that is a `requests.auth.AuthBase` subclass, declared like an httpx one
+    (AuthClassScheme); each send wraps a new handler in the adapter."""
 
     install_hint = INSTALL_HINT
-
-    def __init__(self, id: str, cls: type[Any]) -> None:
-        self.id = id
-        self.cls = cls
-        self.label = getattr(cls, "gatepost_label", id)
-        self.help = getattr(cls, "gatepost_help", inspect.getdoc(cls) or "")
-        self.fields = tuple(getattr(cls, "gatepost_fields", ()))
 
     def available(self) -> bool:
         return _requests_installed()
