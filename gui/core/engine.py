@@ -40,7 +40,9 @@ from .exchange import (
 )
 from .model import Options, RequestSpec
 from .netio import Backend, HopContext, hop_context
+from .tlsconfig import TlsSettings, base_context
 from .tlsinfo import TlsInfo, read_tls
+from .tlsroute import CLIENT_CERT_EXTENSION, TlsRouter
 from .validate import check
 
 USER_AGENT = f"Gatepost/{_version}"
@@ -103,12 +105,25 @@ class Engine:
     """Sends requests. Thread-safe: the window sends from worker threads.
 
     One httpx.Client per (verify, HTTP/2) pair keeps connections alive across sends.
+    `tls` is the certificate settings (tlsconfig): the base trust, and client
+    certificates and CA bundles per host; `tls_problem` a message every send reports
+    instead of sending, when the settings could not be read. `ssl_context` replaces the
+    base trust altogether (the tests' throw-away CA).
     """
 
-    def __init__(self, ssl_context: ssl.SSLContext | None = None) -> None:
+    def __init__(self, ssl_context: ssl.SSLContext | None = None,
+                 tls: TlsSettings | None = None, tls_problem: str | None = None) -> None:
         self._ssl_context = ssl_context
+        self._tls = tls or TlsSettings()
+        self._tls_problem = tls_problem
         self._clients: dict[tuple[bool, bool], httpx.Client] = {}
         self._lock = threading.Lock()
+
+    def configure_tls(self, tls: TlsSettings | None, problem: str | None = None) -> None:
+        """New certificate settings; open connections made with the old ones are closed."""
+        with self._lock:
+            self._tls, self._tls_problem = tls or TlsSettings(), problem
+        self.close()
 
     def close(self) -> None:
         with self._lock:
@@ -127,16 +142,31 @@ class Engine:
         with self._lock:
             client = self._clients.get(key)
             if client is None:
-                verify: ssl.SSLContext | bool = options.verify_tls
-                if options.verify_tls and self._ssl_context is not None:
-                    verify = self._ssl_context
-                transport = httpx.HTTPTransport(verify=verify, http2=options.http2)
-                # httpx gives no public way to pass httpcore a network backend.
-                transport._pool._network_backend = Backend()  # type: ignore[attr-defined]
+                transport: httpx.BaseTransport
+                if self._tls.routed:
+                    transport = TlsRouter(self._tls, verify=options.verify_tls,
+                                          http2=options.http2,
+                                          make_transport=self._transport_maker(options))
+                else:
+                    transport = self._transport_maker(options)(None)
                 client = httpx.Client(transport=transport, follow_redirects=False,
                                       headers={"User-Agent": USER_AGENT})
                 self._clients[key] = client
             return client
+
+    def _transport_maker(self, options: Options
+                         ) -> Callable[[ssl.SSLContext | None], httpx.HTTPTransport]:
+        def make(context: ssl.SSLContext | None) -> httpx.HTTPTransport:
+            if context is None:
+                if self._ssl_context is not None and options.verify_tls:
+                    context = self._ssl_context
+                else:
+                    context = base_context(self._tls.system_trust, options.verify_tls)
+            transport = httpx.HTTPTransport(verify=context, http2=options.http2)
+            # httpx gives no public way to pass httpcore a network backend.
+            transport._pool._network_backend = Backend()  # type: ignore[attr-defined]
+            return transport
+        return make
 
     def send(self, spec: RequestSpec, *, auth: httpx.Auth | None = None,
              cancel: CancelToken | None = None, secrets: tuple[str, ...] = (),
@@ -158,6 +188,9 @@ class Engine:
         if problems:
             exchange.error = ErrorInfo("invalid_request", " ".join(map(str, problems)))
             return exchange
+        if self._tls_problem:
+            exchange.error = ErrorInfo("certificate", self._tls_problem)
+            return exchange
         try:
             secrets = (*secrets, *secret_values(spec.auth))
             from_spec = auth is None
@@ -178,6 +211,9 @@ class Engine:
                     get_scheme(spec.auth.scheme).after_send(auth, context)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a readable error
             exchange.error = classify(exc, token)
+            if exchange.error.kind == "tls" and exchange.hops:
+                exchange.error.message += _client_cert_note(exchange.hops[-1],
+                                                            exchange.error.message)
         exchange.total = time.perf_counter() - started
         return exchange
 
@@ -327,7 +363,7 @@ class _Send:
             total=end - begin,
         )
         hop = Hop(kind=kind, request=sent, timings=timings, remote_address=ctx.remote_address,
-                  tls=body.tls)
+                  tls=body.tls, client_certificate=request.extensions.get(CLIENT_CERT_EXTENSION))
         if response is not None:
             received_headers = [(n, mask_text(v, self.secrets))
                                 for n, v in _decode_headers(response.headers)]
@@ -413,6 +449,16 @@ class _Body:
         except httpx.DecodingError as exc:
             self.error = (f"The body could not be decoded ({exc}); what could be decoded is "
                           "shown, and the raw bytes are kept.")
+
+
+def _client_cert_note(hop: Hop, message: str) -> str:
+    """What Gatepost did about a client certificate, for a failed handshake."""
+    if hop.client_certificate is not None:
+        return f" Gatepost offered the client certificate {hop.client_certificate.subject}."
+    if "client certificate" in message:
+        return (" No client certificate is set for this host: add one under Certificates "
+                "(in the window) or pass --cert (gatepost send).")
+    return ""
 
 
 def _why_next(response: httpx.Response, retry: bool) -> str:

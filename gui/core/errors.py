@@ -11,10 +11,36 @@ from .auth.base import AuthError
 from .cancel import Cancelled, CancelToken
 from .exchange import ErrorInfo
 from .netio import DNSError
+from .tlsconfig import TlsSetupError
 
 
 class TooManyRedirects(Exception):
     pass
+
+
+#: TLS alerts a server sends about the client's certificate, in words. OpenSSL names
+#: them in `SSLError.reason`, e.g. TLSV13_ALERT_CERTIFICATE_REQUIRED.
+_CLIENT_CERT_ALERTS = {
+    "CERTIFICATE_REQUIRED": "the server requires a client certificate",
+    "HANDSHAKE_FAILURE": "the server ended the handshake (often: it wants a client "
+                         "certificate, or no protocol or cipher is in common)",
+    "UNKNOWN_CA": "the server does not trust the issuer of the client certificate",
+    "BAD_CERTIFICATE": "the server rejected the client certificate",
+    "UNSUPPORTED_CERTIFICATE": "the server does not accept this kind of client certificate",
+    "CERTIFICATE_EXPIRED": "the server says the client certificate has expired",
+    "CERTIFICATE_REVOKED": "the server says the client certificate was revoked",
+    "CERTIFICATE_UNKNOWN": "the server could not accept the client certificate",
+    "ACCESS_DENIED": "the server denied access for the client certificate",
+}
+
+
+def _tls_message(ssl_error: ssl.SSLError) -> str:
+    reason = getattr(ssl_error, "verify_message", None) or getattr(
+        ssl_error, "reason", None) or str(ssl_error)
+    for alert, words in _CLIENT_CERT_ALERTS.items():
+        if isinstance(reason, str) and reason.endswith("ALERT_" + alert):
+            return f"TLS handshake failed: {words} ({reason})."
+    return f"TLS handshake failed: {reason}."
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -32,6 +58,8 @@ def classify(exc: BaseException, token: CancelToken | None = None) -> ErrorInfo:
     chain = _chain(exc)
     if isinstance(exc, AuthError):
         return ErrorInfo("auth", str(exc))
+    if isinstance(exc, TlsSetupError):
+        return ErrorInfo("certificate", str(exc))
     auth_error = next((e for e in chain if isinstance(e, AuthError)), None)
     if auth_error is not None:
         return ErrorInfo("auth", str(auth_error))
@@ -57,9 +85,7 @@ def classify(exc: BaseException, token: CancelToken | None = None) -> ErrorInfo:
         return ErrorInfo("timeout", f"Timed out while {phase}.")
     ssl_error = next((e for e in chain if isinstance(e, ssl.SSLError)), None)
     if ssl_error is not None:
-        reason = getattr(ssl_error, "verify_message", None) or getattr(
-            ssl_error, "reason", None) or str(ssl_error)
-        return ErrorInfo("tls", f"TLS handshake failed: {reason}.")
+        return ErrorInfo("tls", _tls_message(ssl_error))
     if isinstance(exc, httpx.ConnectError):
         if any(isinstance(e, OSError) and e.errno == errno.ECONNREFUSED for e in chain) or (
                 "refused" in str(exc).lower()):

@@ -12,7 +12,7 @@ from enum import StrEnum
 from urllib.parse import quote, quote_plus
 
 from .bodydata import BodyData
-from .tlsinfo import TlsInfo
+from .tlsinfo import Certificate, TlsInfo
 
 MASK = "****"
 MIN_MASKED = 4
@@ -123,6 +123,9 @@ class Hop:
     next_reason: str | None = None
     remote_address: str | None = None
     tls: TlsInfo | None = None
+    #: The client certificate Gatepost had ready for this host (mutual TLS); the
+    #: server only receives it if it asks for one.
+    client_certificate: Certificate | None = None
 
 
 @dataclass
@@ -183,6 +186,8 @@ def _hop_dict(hop: Hop) -> dict:
         "next": hop.next_reason,
         "remote_address": hop.remote_address,
         "tls": asdict(hop.tls) if hop.tls else None,
+        "client_certificate": (asdict(hop.client_certificate)
+                               if hop.client_certificate else None),
     }
 
 

@@ -20,3 +20,8 @@ def data_dir() -> Path:
 
 def current_request_file() -> Path:
     return data_dir() / "current-request.json"
+
+
+def tls_settings_file() -> Path:
+    """Client certificates, CA bundles and the trust choice (no passphrases)."""
+    return data_dir() / "certificates.json"

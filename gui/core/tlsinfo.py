@@ -28,7 +28,7 @@ class TlsInfo:
     certificates: list[Certificate] = field(default_factory=list)
 
 
-def _describe(der: bytes) -> Certificate:
+def describe_certificate(der: bytes) -> Certificate:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes
 
@@ -78,7 +78,7 @@ def read_tls(network_stream: Any) -> TlsInfo | None:
     certificates = []
     for der in ders:
         try:
-            certificates.append(_describe(der))
+            certificates.append(describe_certificate(der))
         except ValueError:
             continue
     return TlsInfo(version=ssl_object.version() or "", cipher=cipher[0] if cipher else "",

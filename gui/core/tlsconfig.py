@@ -1,0 +1,447 @@
+"""Certificate settings: client certificates (mutual TLS) and extra CA bundles per host
+pattern, and whether to trust the operating system's certificate store.
+
+What the other clients offer, with their rules:
+
+- A host pattern is a host name or address with an optional port: `api.example.com`,
+  `*.example.com` (any subdomain, not the bare domain), `*` (every host),
+  `127.0.0.1:8443`, `[::1]:8443`. Without a port it matches every port. Matching is
+  case-insensitive; `*` is the only wildcard.
+- The first enabled client certificate whose pattern matches a request's host is
+  offered (a server that does not ask for one never sees it); every enabled CA bundle
+  whose pattern matches is trusted in addition to the base trust.
+- The base trust is the operating system's store through truststore (the default: what
+  the user's browser and company proxy rely on), or the Mozilla bundle httpx ships.
+
+A certificate is PEM (certificate file, key in the same file or its own) or PKCS#12.
+Whatever it is, it is checked before anything is sent — files readable, passphrase
+right, key matching the certificate, the certificate valid now — and each problem is one
+sentence naming the pattern and the file. The passphrase is a secret: it lives in the
+keychain (`tls-passphrase:<id>`), never in the settings file.
+
+Python's `ssl` only loads a client certificate from a file. So the identity is written,
+certificate chain plus key encrypted under a random one-time password, to a private
+temporary file that is removed as soon as OpenSSL has read it: the key is never on disk
+in the clear, whatever form the user's file had.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import secrets
+import ssl
+import tempfile
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .atomic import write_atomic
+from .paths import tls_settings_file
+from .tlsinfo import Certificate, describe_certificate
+
+if TYPE_CHECKING:
+    from .secrets import SecretStore
+
+SECRET_PREFIX = "tls-passphrase:"
+FORMAT_VERSION = 1
+
+
+class TlsSetupError(Exception):
+    """A certificate setting that cannot work; the message is for the user."""
+
+
+@dataclass
+class HostPattern:
+    host: str
+    port: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> HostPattern:
+        """The pattern typed; ValueError with a readable message when it is not one."""
+        raw = text.strip()
+        if "://" in raw:  # people paste URLs; keep only the authority
+            raw = raw.split("://", 1)[1]
+        raw = raw.split("/", 1)[0]
+        if not raw:
+            raise ValueError("the host pattern is empty")
+        port: int | None = None
+        host = raw
+        if raw.startswith("["):
+            end = raw.find("]")
+            if end < 0:
+                raise ValueError(f"{text!r}: an IPv6 address needs its closing ]")
+            host, rest = raw[1:end], raw[end + 1:]
+            if rest:
+                if not rest.startswith(":"):
+                    raise ValueError(f"{text!r}: expected :port after ]")
+                port = _port(rest[1:], text)
+        elif raw.count(":") == 1:
+            host, _, port_text = raw.partition(":")
+            port = _port(port_text, text)
+        if not host or any(c.isspace() for c in host):
+            raise ValueError(f"{text!r} is not a host name")
+        return cls(host.lower(), port)
+
+    def matches(self, host: str, port: int) -> bool:
+        if self.port is not None and self.port != port:
+            return False
+        host = host.lower().strip("[]")
+        if self.host == "*":
+            return True
+        if "*" not in self.host:
+            return host == self.host
+        # fnmatch's other wildcards ([…], ?) are escaped: `*` is the only one we offer.
+        glob = self.host.replace("[", "[[]").replace("?", "[?]")
+        return fnmatch.fnmatchcase(host, glob)
+
+    def __str__(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return host if self.port is None else f"{host}:{self.port}"
+
+
+def _port(text: str, whole: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise ValueError(f"{whole!r}: the port must be a number from 1 to 65535")
+    return int(text)
+
+
+def host_matches(pattern: str, host: str, port: int) -> bool:
+    try:
+        return HostPattern.parse(pattern).matches(host, port)
+    except ValueError:
+        return False
+
+
+@dataclass
+class ClientCert:
+    """One client certificate bound to a host pattern."""
+
+    host: str
+    #: "pem" (cert + key files) or "pkcs12" (one .p12/.pfx file in `cert`).
+    kind: str = "pem"
+    cert: str = ""
+    #: PEM key file; empty when the key is in the certificate file.
+    key: str = ""
+    #: Never written to the settings file; kept in the keychain.
+    passphrase: str = field(default="", repr=False)
+    enabled: bool = True
+    id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+
+    @property
+    def label(self) -> str:
+        return f"the client certificate for {self.host or '(no host)'}"
+
+
+@dataclass
+class CaBundle:
+    """CA certificates (a PEM file) trusted, in addition, for hosts matching a pattern."""
+
+    host: str
+    path: str
+    enabled: bool = True
+
+
+@dataclass
+class TlsSettings:
+    system_trust: bool = True
+    client_certs: list[ClientCert] = field(default_factory=list)
+    ca_bundles: list[CaBundle] = field(default_factory=list)
+
+    @property
+    def routed(self) -> bool:
+        """True when some host gets something other than the base trust."""
+        return any(c.enabled for c in self.client_certs) or any(
+            b.enabled for b in self.ca_bundles)
+
+    def client_cert_for(self, host: str, port: int) -> ClientCert | None:
+        return next((c for c in self.client_certs
+                     if c.enabled and host_matches(c.host, host, port)), None)
+
+    def ca_bundles_for(self, host: str, port: int) -> tuple[str, ...]:
+        return tuple(b.path for b in self.ca_bundles
+                     if b.enabled and host_matches(b.host, host, port))
+
+    def problems(self) -> list[str]:
+        """Everything wrong with the settings, each a sentence; expiry included."""
+        found = []
+        for bundle in self.ca_bundles:
+            found += [f"CA bundle for {bundle.host or '(no host)'}: {p}"
+                      for p in _bundle_problems(bundle)]
+        for cert in self.client_certs:
+            try:
+                HostPattern.parse(cert.host)
+                load_identity(cert, check_dates=True)
+            except (ValueError, TlsSetupError) as exc:
+                text = str(exc)
+                found.append(text if text.startswith("The client certificate") else
+                             f"The client certificate for {cert.host or '(no host)'}: {text}.")
+        return found
+
+
+def _bundle_problems(bundle: CaBundle) -> list[str]:
+    try:
+        HostPattern.parse(bundle.host)
+    except ValueError as exc:
+        return [str(exc)]
+    try:
+        load_ca_file(bundle.path)
+    except TlsSetupError as exc:
+        return [str(exc)]
+    return []
+
+
+def load_ca_file(path: str) -> str:
+    """The CA file's PEM text; TlsSetupError when it cannot be read or holds none."""
+    from cryptography import x509
+
+    if not path:
+        raise TlsSetupError("no CA file was chosen")
+    try:
+        data = Path(path).expanduser().read_bytes()
+    except OSError as exc:
+        raise TlsSetupError(f"The CA file {path} cannot be read "
+                            f"({exc.strerror or exc}).") from None
+    try:
+        certs = x509.load_pem_x509_certificates(data)
+    except ValueError:
+        raise TlsSetupError(f"The CA file {path} holds no PEM certificate.") from None
+    return "".join(c.public_bytes(_pem()).decode() for c in certs)
+
+
+def _pem() -> Any:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return Encoding.PEM
+
+
+# -- identities --------------------------------------------------------------------------
+
+
+@dataclass
+class Identity:
+    """A client certificate, loaded and checked: what goes to OpenSSL and to the record."""
+
+    chain_pem: bytes
+    key: Any
+    leaf: Certificate
+    not_before: datetime
+    not_after: datetime
+
+    def check_dates(self, label: str, now: datetime | None = None) -> None:
+        now = now or datetime.now(UTC)
+        if now < self.not_before:
+            raise TlsSetupError(
+                f"{label.capitalize()} ({self.leaf.subject}) is not valid until "
+                f"{self.not_before:%Y-%m-%d %H:%M} UTC.")
+        if now > self.not_after:
+            raise TlsSetupError(
+                f"{label.capitalize()} ({self.leaf.subject}) expired on "
+                f"{self.not_after:%Y-%m-%d %H:%M} UTC; renew it or turn it off in "
+                "Certificates.")
+
+    def load_into(self, context: ssl.SSLContext) -> None:
+        from cryptography.hazmat.primitives import serialization
+
+        password = secrets.token_urlsafe(24).encode()
+        key_pem = self.key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(password))
+        with tempfile.TemporaryDirectory(prefix="gatepost-tls-") as folder:
+            path = os.path.join(folder, "identity.pem")
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(self.chain_pem + key_pem)
+            context.load_cert_chain(path, password=password)
+
+
+def load_identity(cert: ClientCert, *, check_dates: bool = True) -> Identity:
+    """The certificate and key, checked; TlsSetupError naming the pattern and the file."""
+    label = cert.label
+    if not cert.cert:
+        raise TlsSetupError(f"{label.capitalize()}: no certificate file was chosen.")
+    try:
+        data = Path(cert.cert).expanduser().read_bytes()
+    except OSError as exc:
+        raise TlsSetupError(f"{label.capitalize()}: the file {cert.cert} cannot be read "
+                            f"({exc.strerror or exc}).") from None
+    if cert.kind == "pkcs12":
+        key, chain = _load_pkcs12(cert, data)
+    else:
+        key, chain = _load_pem(cert, data)
+    if not _same_key(key, chain[0]):
+        where = cert.key or cert.cert
+        raise TlsSetupError(f"{label.capitalize()}: the key in {where} does not match the "
+                            f"certificate in {cert.cert}.")
+    leaf = chain[0]
+    identity = Identity(
+        chain_pem=b"".join(c.public_bytes(_pem()) for c in chain), key=key,
+        leaf=describe_certificate(leaf.public_bytes(_der())),
+        not_before=leaf.not_valid_before_utc, not_after=leaf.not_valid_after_utc)
+    if check_dates:
+        identity.check_dates(label)
+    return identity
+
+
+def _der() -> Any:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return Encoding.DER
+
+
+def _load_pkcs12(cert: ClientCert, data: bytes) -> tuple[Any, list[Any]]:
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    label = cert.label.capitalize()
+    if data.lstrip().startswith(b"-----BEGIN"):
+        raise TlsSetupError(f"{label}: {cert.cert} is a PEM file, not PKCS#12; choose PEM.")
+    password = cert.passphrase.encode() if cert.passphrase else None
+    try:
+        key, leaf, extra = pkcs12.load_key_and_certificates(data, password)
+    except ValueError:
+        if password is not None and _pkcs12_without_password(data):
+            raise TlsSetupError(f"{label}: {cert.cert} has no passphrase; leave the "
+                                "passphrase empty.") from None
+        raise TlsSetupError(f"{label}: {cert.cert} is not a PKCS#12 file, or the "
+                            "passphrase is wrong.") from None
+    if key is None or leaf is None:
+        raise TlsSetupError(f"{label}: {cert.cert} holds no certificate with its key.")
+    return key, [leaf, *extra]
+
+
+def _pkcs12_without_password(data: bytes) -> bool:
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    try:
+        pkcs12.load_key_and_certificates(data, None)
+    except ValueError:
+        return False
+    return True
+
+
+def _load_pem(cert: ClientCert, data: bytes) -> tuple[Any, list[Any]]:
+    from cryptography import x509
+
+    from .auth.base import AuthError
+    from .auth.keys import load_pem_private_key
+
+    label = cert.label.capitalize()
+    try:
+        chain = x509.load_pem_x509_certificates(data)
+    except ValueError:
+        hint = " (it looks like PKCS#12: choose PKCS#12)" if data[:1] == b"\x30" else ""
+        raise TlsSetupError(f"{label}: {cert.cert} holds no PEM certificate{hint}.") \
+            from None
+    key_path = cert.key or cert.cert
+    try:
+        key = load_pem_private_key(key_path, cert.passphrase, "key file")
+    except AuthError as exc:
+        if not cert.key and "does not hold" in str(exc):
+            raise TlsSetupError(f"{label}: {cert.cert} has no private key; choose the "
+                                "key file.") from None
+        raise TlsSetupError(f"{label}: {exc}") from None
+    return key, chain
+
+
+def _same_key(key: Any, certificate: Any) -> bool:
+    from cryptography.hazmat.primitives import serialization
+
+    def spki(public: Any) -> bytes:
+        return public.public_bytes(serialization.Encoding.DER,
+                                   serialization.PublicFormat.SubjectPublicKeyInfo)
+
+    try:
+        return spki(key.public_key()) == spki(certificate.public_key())
+    except (AttributeError, ValueError):
+        return False
+
+
+# -- SSL contexts ------------------------------------------------------------------------
+
+
+def base_context(system_trust: bool, verify: bool) -> ssl.SSLContext:
+    """A client context with the base trust (or none, when verification is off)."""
+    if not verify:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return context
+    if system_trust:
+        import truststore
+
+        return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    import certifi
+
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+# -- storage -----------------------------------------------------------------------------
+
+
+def to_dict(settings: TlsSettings) -> dict:
+    certs = []
+    for cert in settings.client_certs:
+        entry = asdict(cert)
+        del entry["passphrase"]
+        certs.append(entry)
+    return {"version": FORMAT_VERSION, "system_trust": settings.system_trust,
+            "client_certificates": certs,
+            "ca_bundles": [asdict(b) for b in settings.ca_bundles]}
+
+
+def from_dict(data: dict) -> TlsSettings:
+    def text(entry: dict, name: str, default: str = "") -> str:
+        value = entry.get(name, default)
+        return value if isinstance(value, str) else default
+
+    certs = [ClientCert(host=text(c, "host"), kind=text(c, "kind", "pem"),
+                        cert=text(c, "cert"), key=text(c, "key"),
+                        enabled=bool(c.get("enabled", True)),
+                        id=text(c, "id") or uuid.uuid4().hex[:12])
+             for c in data.get("client_certificates", []) if isinstance(c, dict)]
+    bundles = [CaBundle(host=text(b, "host"), path=text(b, "path"),
+                        enabled=bool(b.get("enabled", True)))
+               for b in data.get("ca_bundles", []) if isinstance(b, dict)]
+    return TlsSettings(system_trust=bool(data.get("system_trust", True)),
+                       client_certs=certs, ca_bundles=bundles)
+
+
+def load(store: SecretStore | None = None) -> TlsSettings:
+    """The saved settings, passphrases filled from the keychain when `store` is given.
+    A missing file is the defaults; a damaged one raises TlsSetupError naming it."""
+    path = tls_settings_file()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return TlsSettings()
+    except (OSError, ValueError) as exc:
+        raise TlsSetupError(f"The certificate settings in {path} cannot be read: {exc}. "
+                            "They were left as they are; fix or delete the file.") from None
+    if not isinstance(data, dict):
+        raise TlsSetupError(f"The certificate settings in {path} are not a JSON object.")
+    settings = from_dict(data)
+    if store is not None:
+        for cert in settings.client_certs:
+            cert.passphrase = store.get(SECRET_PREFIX + cert.id) or ""
+    return settings
+
+
+def save(settings: TlsSettings, store: SecretStore | None = None,
+         previous: TlsSettings | None = None) -> None:
+    """Write the settings atomically; passphrases go to the keychain, and those of
+    certificates that were removed are forgotten."""
+    if store is not None:
+        for cert in settings.client_certs:
+            if cert.passphrase:
+                store.set(SECRET_PREFIX + cert.id, cert.passphrase)
+            else:
+                store.delete(SECRET_PREFIX + cert.id)
+        kept = {c.id for c in settings.client_certs}
+        for cert in previous.client_certs if previous else []:
+            if cert.id not in kept:
+                store.delete(SECRET_PREFIX + cert.id)
+    text = json.dumps(to_dict(settings), indent=2) + "\n"
+    write_atomic(tls_settings_file(), text.encode("utf-8"))

@@ -1,0 +1,240 @@
+"""Client certificates and CA bundles per host, against a TLS server on 127.0.0.1 that
+requires a client certificate (trustme makes both CAs and every certificate)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import ssl
+
+import pytest
+
+from gui.core import tlsconfig
+from gui.core.engine import Engine
+from gui.core.model import Options, RequestSpec
+from gui.core.secrets import SecretStore
+from gui.core.tlsconfig import CaBundle, ClientCert, HostPattern, TlsSettings, TlsSetupError
+from tests.fakes import MemoryKeyring
+from tests.servers import httpbin_server
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture(scope="module")
+def client_ca():
+    import trustme
+
+    return trustme.CA(organization_name="Gatepost test client CA")
+
+
+@pytest.fixture(scope="module")
+def mtls_url(tls_ca, client_ca):
+    """httpbin over TLS that refuses any client without a certificate from client_ca."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls_ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+    context.verify_mode = ssl.CERT_REQUIRED
+    client_ca.configure_trust(context)
+    with httpbin_server(ssl_context=context) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory, tls_ca, client_ca):
+    """Every form a user's certificate comes in, written to files."""
+    import trustme
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    folder = tmp_path_factory.mktemp("certs")
+    paths = {}
+
+    def write(name, data):
+        paths[name] = folder / name
+        paths[name].write_bytes(data)
+        return paths[name]
+
+    leaf = client_ca.issue_cert("alice@example.test", common_name="alice")
+    write("server-ca.pem", tls_ca.cert_pem.bytes())
+    write("client.pem", b"".join(b.bytes() for b in leaf.cert_chain_pems))
+    write("client.key", leaf.private_key_pem.bytes())
+    write("combined.pem", leaf.private_key_and_cert_chain_pem.bytes())
+    key = serialization.load_pem_private_key(leaf.private_key_pem.bytes(), None)
+    write("client-encrypted.key", key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(PASSPHRASE.encode())))
+    from cryptography import x509
+
+    cert = x509.load_pem_x509_certificate(leaf.cert_chain_pems[0].bytes())
+    write("client.p12", pkcs12.serialize_key_and_certificates(
+        b"alice", key, cert, None,
+        serialization.BestAvailableEncryption(PASSPHRASE.encode())))
+    write("not.p12", b"this is not a PKCS#12 file at all")
+    other = client_ca.issue_cert("bob@example.test", common_name="bob")
+    write("other.key", other.private_key_pem.bytes())
+    now = dt.datetime.now(dt.UTC)
+    expired = client_ca.issue_cert("old@example.test", common_name="old",
+                                   not_before=now - dt.timedelta(days=30),
+                                   not_after=now - dt.timedelta(days=1))
+    write("expired.pem", expired.private_key_and_cert_chain_pem.bytes())
+    future = client_ca.issue_cert("new@example.test", common_name="new",
+                                  not_before=now + dt.timedelta(days=1),
+                                  not_after=now + dt.timedelta(days=30))
+    write("future.pem", future.private_key_and_cert_chain_pem.bytes())
+    stranger = trustme.CA().issue_cert("mallory@example.test", common_name="mallory")
+    write("stranger.pem", stranger.private_key_and_cert_chain_pem.bytes())
+    return {name: str(path) for name, path in paths.items()}
+
+
+def settings(files, *certs: ClientCert, system_trust: bool = True) -> TlsSettings:
+    return TlsSettings(system_trust=system_trust, client_certs=list(certs),
+                       ca_bundles=[CaBundle("127.0.0.1", files["server-ca.pem"])])
+
+
+def send(url: str, tls: TlsSettings, **options):
+    with Engine(tls=tls) as engine:
+        return engine.send(RequestSpec("GET", f"{url}/get", options=Options(**options)))
+
+
+def test_no_certificate_is_a_handshake_failure_in_plain_words(mtls_url, files):
+    ex = send(mtls_url, settings(files))
+    assert ex.error is not None and ex.error.kind == "tls"
+    assert "requires a client certificate" in ex.error.message
+    assert "No client certificate is set for this host" in ex.error.message
+    assert "Traceback" not in ex.error.message
+
+
+@pytest.mark.parametrize("cert", [
+    ClientCert("127.0.0.1", cert="client.pem", key="client.key"),
+    ClientCert("127.0.0.1", cert="combined.pem"),
+    ClientCert("127.0.0.1:*", cert="client.pem", key="client-encrypted.key",
+               passphrase=PASSPHRASE),
+    ClientCert("*", kind="pkcs12", cert="client.p12", passphrase=PASSPHRASE),
+], ids=["pem-pair", "pem-combined", "encrypted-key", "pkcs12"])
+def test_the_right_certificate_gets_200_and_is_recorded(mtls_url, files, cert):
+    port = int(mtls_url.rsplit(":", 1)[1])
+    host = cert.host.replace("*", str(port)) if cert.host.endswith(":*") else cert.host
+    cert = ClientCert(host, kind=cert.kind, cert=files[cert.cert],
+                      key=files[cert.key] if cert.key else "", passphrase=cert.passphrase)
+    ex = send(mtls_url, settings(files, cert))
+    assert ex.error is None, ex.error
+    assert ex.response.status == 200
+    offered = ex.hops[0].client_certificate
+    assert offered is not None and "CN=alice" in offered.subject
+    record = json.dumps(ex.to_dict())
+    assert "CN=alice" in record
+    assert PASSPHRASE not in record
+
+
+def test_a_certificate_for_another_host_is_not_offered(mtls_url, files):
+    cert = ClientCert("*.example.test", cert=files["combined.pem"])
+    ex = send(mtls_url, settings(files, cert))
+    assert ex.error is not None and ex.error.kind == "tls"
+    assert ex.hops[0].client_certificate is None
+
+
+def test_a_certificate_from_an_untrusted_ca_is_rejected_in_plain_words(mtls_url, files):
+    ex = send(mtls_url, settings(files, ClientCert("127.0.0.1", cert=files["stranger.pem"])))
+    assert ex.error is not None and ex.error.kind == "tls"
+    assert "does not trust the issuer of the client certificate" in ex.error.message
+    assert "offered the client certificate CN=mallory" in ex.error.message
+
+
+@pytest.mark.parametrize(("cert", "words"), [
+    (ClientCert("127.0.0.1", cert="client.pem", key="client-encrypted.key",
+                passphrase="wrong passphrase"), "passphrase for the key file"),
+    (ClientCert("127.0.0.1", cert="client.pem", key="client-encrypted.key"),
+     "is encrypted: enter its passphrase"),
+    (ClientCert("127.0.0.1", cert="client.pem", key="other.key"), "does not match"),
+    (ClientCert("127.0.0.1", kind="pkcs12", cert="not.p12"), "is not a PKCS#12 file"),
+    (ClientCert("127.0.0.1", kind="pkcs12", cert="client.p12", passphrase="nope"),
+     "or the passphrase is wrong"),
+    (ClientCert("127.0.0.1", kind="pkcs12", cert="combined.pem"), "is a PEM file"),
+    (ClientCert("127.0.0.1", cert="client.pem"), "has no private key"),
+    (ClientCert("127.0.0.1", cert="expired.pem"), "expired on"),
+    (ClientCert("127.0.0.1", cert="future.pem"), "is not valid until"),
+    (ClientCert("127.0.0.1", cert="missing.pem"), "cannot be read"),
+], ids=["wrong-passphrase", "no-passphrase", "key-mismatch", "not-pkcs12",
+        "pkcs12-passphrase", "pem-as-pkcs12", "no-key", "expired", "not-yet-valid",
+        "missing"])
+def test_bad_certificates_are_refused_before_sending(mtls_url, files, tmp_path, cert, words):
+    cert.cert = files.get(cert.cert, str(tmp_path / cert.cert))
+    cert.key = files[cert.key] if cert.key else ""
+    ex = send(mtls_url, settings(files, cert))
+    assert ex.error is not None and ex.error.kind == "certificate"
+    assert words in ex.error.message
+    assert "client certificate for 127.0.0.1" in ex.error.message
+    assert not ex.hops or ex.hops[0].response is None
+    assert "wrong passphrase" not in ex.error.message and "nope" not in ex.error.message
+    # The settings dialog reports the same problem before they are even saved.
+    assert any(words in p for p in settings(files, cert).problems())
+
+
+def test_ca_bundle_is_trusted_only_for_its_hosts(tls_url, files):
+    plain = TlsSettings(ca_bundles=[CaBundle("127.0.0.1", files["server-ca.pem"])])
+    assert send(tls_url, plain).response.status == 200
+    elsewhere = TlsSettings(ca_bundles=[CaBundle("*.example.test", files["server-ca.pem"])])
+    ex = send(tls_url, elsewhere)
+    assert ex.error is not None and ex.error.kind == "tls"
+    assert "certificate verify failed" in ex.error.message or "unable to get local" in \
+        ex.error.message
+    assert send(tls_url, TlsSettings(), verify_tls=False).response.status == 200
+
+
+def test_mozilla_bundle_instead_of_the_system_store(tls_url, files):
+    ex = send(tls_url, settings(files, system_trust=False))
+    assert ex.response.status == 200
+
+
+def test_a_damaged_settings_file_stops_sending_with_its_name(data_dir):
+    from gui.core.paths import tls_settings_file
+
+    tls_settings_file().parent.mkdir(parents=True, exist_ok=True)
+    tls_settings_file().write_text("{not json")
+    with pytest.raises(TlsSetupError, match="certificates.json"):
+        tlsconfig.load()
+    with Engine(tls_problem="The certificate settings … cannot be read") as engine:
+        ex = engine.send(RequestSpec("GET", "http://127.0.0.1:9/"))
+    assert ex.error.kind == "certificate" and not ex.hops
+
+
+def test_settings_round_trip_keeps_the_passphrase_in_the_keychain(data_dir, files):
+    from gui.core.paths import tls_settings_file
+
+    keyring = MemoryKeyring()
+    store = SecretStore(keyring)
+    cert = ClientCert("*.example.test:8443", kind="pkcs12", cert=files["client.p12"],
+                      passphrase=PASSPHRASE)
+    saved = TlsSettings(system_trust=False, client_certs=[cert],
+                        ca_bundles=[CaBundle("127.0.0.1", files["server-ca.pem"], False)])
+    tlsconfig.save(saved, store)
+    text = tls_settings_file().read_text()
+    assert PASSPHRASE not in text
+    assert PASSPHRASE in keyring.items.values()
+    loaded = tlsconfig.load(store)
+    assert loaded == saved
+    tlsconfig.save(TlsSettings(), store, previous=loaded)
+    assert PASSPHRASE not in keyring.items.values()
+
+
+@pytest.mark.parametrize(("pattern", "host", "port", "expected"), [
+    ("api.example.com", "API.example.com", 443, True),
+    ("api.example.com", "example.com", 443, False),
+    ("*.example.com", "a.b.example.com", 443, True),
+    ("*.example.com", "example.com", 443, False),
+    ("*", "anything", 1, True),
+    ("example.com:8443", "example.com", 8443, True),
+    ("example.com:8443", "example.com", 443, False),
+    ("https://example.com:8443/path", "example.com", 8443, True),
+    ("[::1]:8443", "::1", 8443, True),
+    ("[::1]", "::1", 1, True),
+    ("ex?mple.com", "example.com", 443, False),
+])
+def test_host_patterns(pattern, host, port, expected):
+    assert HostPattern.parse(pattern).matches(host, port) is expected
+
+
+@pytest.mark.parametrize("pattern", ["", "example.com:0", "example.com:https", "[::1",
+                                     "a b"])
+def test_bad_host_patterns_say_why(pattern):
+    with pytest.raises(ValueError, match=r"\w"):
+        HostPattern.parse(pattern)
