@@ -36,7 +36,7 @@ _BUILTIN = [
     (".simple", "NoAuth"), (".simple", "InheritAuth"), (".simple", "BasicScheme"),
     (".digest", "DigestScheme"), (".netrc", "NetrcScheme"), (".simple", "BearerScheme"),
     (".simple", "ApiKeyScheme"), (".oauth1", "OAuth1Scheme"), (".oauth2", "OAuth2Scheme"),
-    (".aws", "AWSSigV4Scheme"), (".jwt_bearer", "JwtBearerScheme"),
+    (".aws", "AWSSigV4Scheme"), (".jwt_bearer", "JwtBearerScheme"), (".hawk", "HawkScheme"),
     (".optional", "NtlmScheme"), (".optional", "KerberosScheme"),
 ]
 _errors: list[str] = []
