@@ -25,14 +25,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -43,19 +41,20 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTableWidget,
     QTableWidgetItem,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from .rowtable import ENABLED, NAME, VALUE, RowTable
+
 if TYPE_CHECKING:
     from ..core.colmodel import Collection, Environment
     from ..core.secrets import SecretStore
     from ..core.variables import Variable
 
-ENABLED, NAME, VALUE, SECRET, ACTIONS = range(5)
+SECRET, ACTIONS = 3, 4
 MASK = "••••••"
 #: The value of a row, whatever the cell shows.
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -92,33 +91,16 @@ class _ValueDelegate(QStyledItemDelegate):
             self._table.set_value(index.row(), editor.text())
 
 
-class VariablesTable(QTableWidget):
+class VariablesTable(RowTable):
     """Variables, one per row, and a blank last row to add one. Emits `edited` whenever
     the user changes something (not when `set_variables` is called)."""
 
-    edited = Signal()
+    remove_tip = "Remove this variable"
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(0, 5, parent)
-        self.setObjectName("variablesTable")
-        self.setAccessibleName("Variables")
-        self._loading = False
-        self.setHorizontalHeaderLabels(["", "Name", "Value", "Secret", ""])
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(ENABLED, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(VALUE, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(SECRET, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(ACTIONS, QHeaderView.ResizeMode.ResizeToContents)
-        self.setColumnWidth(NAME, 180)
-        self.verticalHeader().setVisible(False)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
+        super().__init__("variablesTable", "Variables", ["", "Name", "Value", "Secret", ""],
+                         180, parent)
         self.setItemDelegateForColumn(VALUE, _ValueDelegate(self))
-        self.itemChanged.connect(self._on_item_changed)
-        delete = QShortcut(QKeySequence.StandardKey.Delete, self)
-        delete.setContext(Qt.ShortcutContext.WidgetShortcut)
-        delete.activated.connect(self._remove_selected)
         self.set_variables([])
 
     # -- the model side -------------------------------------------------------------------
@@ -127,21 +109,14 @@ class VariablesTable(QTableWidget):
         from ..core.variables import Variable
 
         out = []
-        for r in range(self.rowCount() - 1):  # the last row is the blank one
+        for r in self._real_rows():
             name = self.item(r, NAME)
             out.append(Variable(name.text() if name else "", self.value(r),
                                 self._checked(r, ENABLED), self._checked(r, SECRET)))
         return out
 
     def set_variables(self, variables: list[Variable]) -> None:
-        self._loading = True
-        try:
-            self.setRowCount(0)
-            for v in variables:
-                self._append(v)
-            self._append(None)
-        finally:
-            self._loading = False
+        self._load(variables)
 
     def value(self, r: int) -> str:
         item = self.item(r, VALUE)
@@ -152,12 +127,9 @@ class VariablesTable(QTableWidget):
         item = self.item(r, VALUE)
         if item is None:
             return
-        self._loading = True
-        try:
+        with self._quietly():
             item.setData(VALUE_ROLE, value)
             self._show_value(r)
-        finally:
-            self._loading = False
         self._changed(r, VALUE, bool(value))
 
     def is_masked(self, r: int) -> bool:
@@ -171,12 +143,9 @@ class VariablesTable(QTableWidget):
         item = self.item(r, VALUE)
         if item is None:
             return
-        self._loading = True
-        try:
+        with self._quietly():
             item.setData(SHOWN_ROLE, shown)
             self._show_value(r)
-        finally:
-            self._loading = False
 
     def commit_editing(self) -> None:
         """Take the text of a cell being edited now (before a save reads the table)."""
@@ -192,10 +161,6 @@ class VariablesTable(QTableWidget):
 
     # -- building rows --------------------------------------------------------------------
 
-    def _checked(self, r: int, column: int) -> bool:
-        item = self.item(r, column)
-        return item is not None and item.checkState() == Qt.CheckState.Checked
-
     def _check_item(self, checked: bool, tip: str, accessible: str) -> QTableWidgetItem:
         item = QTableWidgetItem()
         item.setFlags(Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEnabled
@@ -205,15 +170,10 @@ class VariablesTable(QTableWidget):
         item.setData(Qt.ItemDataRole.AccessibleTextRole, accessible)
         return item
 
-    def _append(self, v: Variable | None) -> None:
-        r = self.rowCount()
-        self.insertRow(r)
-        self.setItem(r, ENABLED, self._check_item(v is None or v.enabled,
-                                                  "Use this variable", "Enabled"))
-        name = QTableWidgetItem(v.name if v else "")
-        if v is None:
-            name.setToolTip("Type here to add a variable")
-        self.setItem(r, NAME, name)
+    def _enabled_item(self, checked: bool) -> QTableWidgetItem:
+        return self._check_item(checked, "Use this variable", "Enabled")
+
+    def _fill_row(self, r: int, v: Variable | None) -> None:
         value = QTableWidgetItem()
         value.setData(VALUE_ROLE, v.value if v else "")
         value.setData(SHOWN_ROLE, False)
@@ -221,33 +181,19 @@ class VariablesTable(QTableWidget):
         self.setItem(r, SECRET, self._check_item(
             bool(v and v.secret), "Keep the value in the keychain, never in a file",
             "Secret"))
-        self._add_actions(r, blank=v is None)
-        self._show_value(r)
 
-    def _add_actions(self, r: int, blank: bool) -> None:
-        box = QWidget()
-        layout = QHBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
+    def _append(self, v: Variable | None) -> None:
+        super()._append(v)
+        # After the row buttons exist: Show is enabled for secret rows only.
+        self._show_value(self.rowCount() - 1)
+
+    def _row_buttons(self, box: QWidget) -> list[QToolButton]:
         show = QToolButton(box, objectName="revealValueButton", accessibleName="Show value")
         show.setText("Show")
         show.setCheckable(True)
         show.setToolTip("Show this secret value")
         show.toggled.connect(lambda on: self._reveal(box, on))
-        layout.addWidget(show)
-        remove = QToolButton(box, objectName="removeRowButton", accessibleName="Remove row")
-        remove.setText("✕")
-        remove.setToolTip("Remove this variable")
-        remove.setEnabled(not blank)
-        remove.clicked.connect(lambda: self._remove(self._row_of(box)))
-        layout.addWidget(remove)
-        self.setCellWidget(r, ACTIONS, box)
-
-    def _row_of(self, box: QWidget) -> int:
-        for r in range(self.rowCount()):
-            if self.cellWidget(r, ACTIONS) is box:
-                return r
-        return -1
+        return [show]
 
     def _reveal(self, box: QWidget, on: bool) -> None:
         button = box.findChild(QToolButton, "revealValueButton")
@@ -274,37 +220,14 @@ class VariablesTable(QTableWidget):
     # -- user edits -------------------------------------------------------------------------
 
     def _on_item_changed(self, item: QTableWidgetItem) -> None:
-        if self._loading:
-            return
-        r, column = item.row(), item.column()
-        if column == SECRET:
-            self._loading = True
-            try:
-                self._show_value(r)
-            finally:
-                self._loading = False
-        self._changed(r, column, column == NAME and bool(item.text()))
+        if not self._loading and item.column() == SECRET:
+            with self._quietly():
+                self._show_value(item.row())
+        super()._on_item_changed(item)
 
-    def _changed(self, r: int, column: int, has_text: bool) -> None:
-        if r == self.rowCount() - 1 and column in (NAME, VALUE) and has_text:
-            # The blank row got content: it becomes a real row and a new blank follows.
-            self._loading = True
-            try:
-                self.cellWidget(r, ACTIONS).findChild(
-                    QToolButton, "removeRowButton").setEnabled(True)
-                self._append(None)
-            finally:
-                self._loading = False
-        self.edited.emit()
-
-    def _remove(self, r: int) -> None:
-        if 0 <= r < self.rowCount() - 1:
-            self.removeRow(r)
-            self.edited.emit()
-
-    def _remove_selected(self) -> None:
-        for r in sorted({i.row() for i in self.selectedIndexes()}, reverse=True):
-            self._remove(r)
+    def _has_text(self, item: QTableWidgetItem) -> bool:
+        # The cell shows the value (or its mask); a value is typed through set_value.
+        return item.column() == NAME and bool(item.text())
 
 
 # -- the dialog -------------------------------------------------------------------------------
