@@ -19,14 +19,21 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .core.engine import Engine
     from .core.model import RequestSpec
+    from .core.tlsconfig import TlsSettings
 
 _engine: Engine | None = None
 _engine_lock = threading.Lock()
 _ids = count(1)
 #: How often a download reports progress to the window.
 PROGRESS_INTERVAL = 0.1
+
+
+#: Reads a keychain entry by key; the window sets it to its SecretStore's `get`.
+_secret_lookup: Callable[[str], str | None] | None = None
 
 
 def engine() -> Engine:
@@ -37,7 +44,32 @@ def engine() -> Engine:
             from .core.engine import Engine
 
             _engine = Engine()
+            _engine.configure_tls(*_load_tls())
         return _engine
+
+
+def set_secret_lookup(lookup: Callable[[str], str | None]) -> None:
+    global _secret_lookup
+    _secret_lookup = lookup
+
+
+def _load_tls() -> tuple[TlsSettings | None, str | None]:
+    from .core.tlsconfig import TlsSetupError, load
+
+    try:
+        settings = load()
+    except TlsSetupError as exc:
+        return None, str(exc)
+    settings.secret_lookup = _secret_lookup
+    return settings, None
+
+
+def reload_tls_settings() -> None:
+    """After the certificate settings were saved: later sends use them."""
+    with _engine_lock:
+        current = _engine
+    if current is not None:
+        current.configure_tls(*_load_tls())
 
 
 class Dispatcher(QObject):

@@ -190,7 +190,7 @@ def test_a_damaged_settings_file_stops_sending_with_its_name(data_dir):
 
     tls_settings_file().parent.mkdir(parents=True, exist_ok=True)
     tls_settings_file().write_text("{not json")
-    with pytest.raises(TlsSetupError, match="certificates.json"):
+    with pytest.raises(TlsSetupError, match=r"certificates\.json"):
         tlsconfig.load()
     with Engine(tls_problem="The certificate settings … cannot be read") as engine:
         ex = engine.send(RequestSpec("GET", "http://127.0.0.1:9/"))
@@ -238,3 +238,83 @@ def test_host_patterns(pattern, host, port, expected):
 def test_bad_host_patterns_say_why(pattern):
     with pytest.raises(ValueError, match=r"\w"):
         HostPattern.parse(pattern)
+
+
+# -- the window ----------------------------------------------------------------------------
+
+
+def test_certificates_dialog_checks_as_you_type(qtbot, files):
+    from gui.widgets.certificates_dialog import CertificatesDialog
+
+    dialog = CertificatesDialog(TlsSettings(), SecretStore(MemoryKeyring()))
+    qtbot.addWidget(dialog)
+    dialog.add_certificate()
+    dialog.cert_host.setText("127.0.0.1")
+    dialog.cert_file.setText(files["client.pem"])
+    dialog.key_file.setText(files["client-encrypted.key"])
+    assert "is encrypted: enter its passphrase" in dialog.clients.status.text()
+    dialog.passphrase.setText("wrong")
+    assert "passphrase for the key file" in dialog.clients.status.text()
+    assert "wrong" not in dialog.clients.status.text().replace("is wrong", "")
+    dialog.passphrase.setText(PASSPHRASE)
+    assert "CN=alice" in dialog.clients.status.text()
+    assert "valid until" in dialog.clients.status.text()
+    dialog.cert_kind.setCurrentIndex(dialog.cert_kind.findData("pkcs12"))
+    assert not dialog.key_row.isEnabled()
+    assert "is a PEM file" in dialog.clients.status.text()
+    dialog.add_ca()
+    dialog.ca_host.setText("bad host")
+    assert "is not a host name" in dialog.cas.status.text()
+    dialog.ca_host.setText("127.0.0.1")
+    dialog.ca_path.setText(files["server-ca.pem"])
+    assert "1 CA certificate trusted" in dialog.cas.status.text()
+    # Problems left: OK asks first, and the safe answer (No) keeps the dialog open.
+    assert dialog.save() is False
+
+
+def test_window_sends_with_the_client_certificate_chosen_in_settings(
+        qtbot, mtls_url, files, data_dir, monkeypatch):
+    from gui import worker
+    from gui.widgets.certificates_dialog import CertificatesDialog
+    from gui.widgets.main_window import MainWindow
+    from tests.test_window import send_and_wait
+
+    keyring = MemoryKeyring()
+    previous, worker._engine = worker._engine, None
+    window = MainWindow(store=SecretStore(keyring))
+    qtbot.addWidget(window)
+
+    def fill_and_ok(dialog):
+        dialog.system_trust.setChecked(False)
+        dialog.add_ca()
+        dialog.ca_host.setText("127.0.0.1")
+        dialog.ca_path.setText(files["server-ca.pem"])
+        dialog.add_certificate()
+        dialog.cert_host.setText("127.0.0.1")
+        dialog.cert_kind.setCurrentIndex(dialog.cert_kind.findData("pkcs12"))
+        dialog.cert_file.setText(files["client.p12"])
+        dialog.passphrase.setText(PASSPHRASE)
+        return dialog.save()
+
+    monkeypatch.setattr(CertificatesDialog, "exec", fill_and_ok)
+    try:
+        window.editor.url.setText(f"{mtls_url}/get")
+        send_and_wait(qtbot, window)
+        assert "add its CA under Certificates" in window.response.status.text()
+        assert window.edit_certificates() is not None
+        assert PASSPHRASE in keyring.items.values()
+        from gui.core.paths import tls_settings_file
+
+        assert PASSPHRASE not in tls_settings_file().read_text()
+        send_and_wait(qtbot, window)
+        assert window.last_exchange.response.status == 200
+        assert "CN=alice" in window.response.tls.toPlainText()
+        # A new session (a fresh engine) reads the passphrase from the keychain.
+        worker._engine.close()
+        worker._engine = None
+        send_and_wait(qtbot, window)
+        assert window.last_exchange.response.status == 200
+    finally:
+        if worker._engine is not None:
+            worker._engine.close()
+        worker._engine = previous

@@ -35,8 +35,12 @@ _CLIENT_CERT_ALERTS = {
 
 
 def _tls_message(ssl_error: ssl.SSLError) -> str:
-    reason = getattr(ssl_error, "verify_message", None) or getattr(
-        ssl_error, "reason", None) or str(ssl_error)
+    verify = getattr(ssl_error, "verify_message", None)
+    if verify:
+        return (f"TLS handshake failed: the server's certificate could not be verified "
+                f"({verify}). If you trust it, add its CA under Certificates, or turn off "
+                "verifying the server's certificate in the request's Settings.")
+    reason = getattr(ssl_error, "reason", None) or str(ssl_error)
     for alert, words in _CLIENT_CERT_ALERTS.items():
         if isinstance(reason, str) and reason.endswith("ALERT_" + alert):
             return f"TLS handshake failed: {words} ({reason})."

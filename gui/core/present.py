@@ -12,7 +12,7 @@ from typing import Any
 
 from .challenge import describe
 from .exchange import Hop, ReceivedResponse
-from .tlsinfo import TlsInfo
+from .tlsinfo import Certificate, TlsInfo
 
 #: Pretty-printing, highlighting and the JSON tree stop past this size (a setting).
 PRETTY_LIMIT = 10 * 1024 * 1024
@@ -152,6 +152,14 @@ def tls_text(tls: TlsInfo) -> list[str]:
     return lines
 
 
+def client_cert_text(cert: Certificate) -> list[str]:
+    """The client certificate Gatepost had ready for the host (sent if the server asked)."""
+    return ["Client certificate (offered when the server asks for one)",
+            f"  subject: {cert.subject}", f"  issuer:  {cert.issuer}",
+            f"  valid:   {cert.not_before} to {cert.not_after}",
+            f"  sha256:  {cert.fingerprint_sha256}"]
+
+
 def hop_text(hop: Hop) -> str:
     """The hop as it went over the wire: request head, then response head and timings."""
     req = hop.request
@@ -179,6 +187,9 @@ def hop_text(hop: Hop) -> str:
     if hop.tls is not None:
         lines.append("")
         lines.append("TLS: " + "\n".join(tls_text(hop.tls)))
+    if hop.client_certificate is not None:
+        lines.append("")
+        lines += client_cert_text(hop.client_certificate)
     t = hop.timings
     lines.append("")
     lines.append("Timings: " + ", ".join(

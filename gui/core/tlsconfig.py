@@ -34,6 +34,7 @@ import secrets
 import ssl
 import tempfile
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -150,6 +151,15 @@ class TlsSettings:
     system_trust: bool = True
     client_certs: list[ClientCert] = field(default_factory=list)
     ca_bundles: list[CaBundle] = field(default_factory=list)
+    #: Reads a passphrase from the keychain by key, when a certificate is first used:
+    #: a session that never talks to that host never reads it.
+    secret_lookup: Callable[[str], str | None] | None = field(
+        default=None, compare=False, repr=False)
+
+    def passphrase(self, cert: ClientCert) -> str:
+        if not cert.passphrase and self.secret_lookup is not None:
+            cert.passphrase = self.secret_lookup(SECRET_PREFIX + cert.id) or ""
+        return cert.passphrase
 
     @property
     def routed(self) -> bool:

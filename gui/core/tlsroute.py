@@ -64,6 +64,7 @@ class TlsRouter(httpx.BaseTransport):
         with self._lock:
             identity = self._identities.get(cert.id)
             if identity is None:
+                self._settings.passphrase(cert)
                 identity = load_identity(cert, check_dates=False)
                 self._identities[cert.id] = identity
         # Checked at every request, not once: a long session can outlive a certificate.

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from ..core.secrets import SecretStore
     from ..persistence import Persistence
     from ..worker import Dispatcher, SendJob
+    from .certificates_dialog import CertificatesDialog
     from .request_editor import RequestEditor
     from .response_view import ResponseView
     from .sent_requests import SentRequestsPanel
@@ -79,7 +80,17 @@ class MainWindow(QMainWindow):
                                             accessibleName="Edit variables and environments")
         self.variables_button.clicked.connect(self.edit_variables)
         top.addWidget(self.variables_button)
+        self.certificates_button = QPushButton(
+            "Certificates…", objectName="certificatesButton",
+            accessibleName="Client certificates, CA certificates and trust")
+        self.certificates_button.clicked.connect(self.edit_certificates)
+        top.addWidget(self.certificates_button)
         layout.addLayout(top)
+        from .. import worker
+
+        # The engine reads a client certificate's passphrase from the keychain when that
+        # certificate is first used, in the worker that sends.
+        worker.set_secret_lookup(lambda key: self.store().get(key))
 
         self.split = QSplitter(Qt.Orientation.Horizontal, objectName="windowSplitter")
         self.sidebar = CollectionsSidebar()
@@ -631,6 +642,29 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self._globals = None
             self._update_environments()
+
+    def edit_certificates(self) -> CertificatesDialog | None:
+        """Open the Certificates settings; returns the dialog once it is closed."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from .. import worker
+        from ..core.tlsconfig import TlsSettings, TlsSetupError, load
+        from .certificates_dialog import CertificatesDialog
+
+        try:
+            settings = load(self.store())
+        except TlsSetupError as exc:
+            if QMessageBox.question(
+                    self, "Certificates", f"{exc}\n\nStart from empty settings? The file "
+                    "is replaced only when you press OK.") != QMessageBox.StandardButton.Yes:
+                return None
+            settings = TlsSettings()
+        dialog = CertificatesDialog(settings, self.store(), self)
+        if dialog.exec():
+            worker.reload_tls_settings()
+            self.statusBar().showMessage("Certificate settings saved; new connections use "
+                                         "them.")
+        return dialog
 
     # -- secrets, the scratch request and the session --------------------------------------------
 

@@ -245,14 +245,17 @@ class ResponseView(QWidget):
         self.tabs.setTabText(2, f"Cookies ({count})" if count else "Cookies")
 
     def _fill_tls(self, exchange: Exchange) -> None:
-        from ..core.present import tls_text
+        from ..core.present import client_cert_text, tls_text
 
         final = next((h for h in reversed(exchange.hops) if h.response is not None), None)
         if final is None or final.tls is None:
             self.tls.setPlainText("The final response did not come over TLS.")
             return
         version = final.response.http_version if final.response else ""
-        self.tls.setPlainText(f"Negotiated {version} over " + "\n".join(tls_text(final.tls)))
+        lines = [f"Negotiated {version} over " + "\n".join(tls_text(final.tls))]
+        if final.client_certificate is not None:
+            lines += ["", *client_cert_text(final.client_certificate)]
+        self.tls.setPlainText("\n".join(lines))
 
     def _fill_hops(self, exchange: Exchange) -> None:
         from ..core.present import human_time
