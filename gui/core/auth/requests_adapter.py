@@ -19,6 +19,9 @@ request's TLS, proxy, timeout and cancel settings to it, and the hook needs a re
 `Response` with a live connection that Gatepost does not have. Rather than send half a
 handshake, the adapter refuses such a handler with an AuthError before anything is sent,
 and names the native schemes that do the same work as real hops (Digest, NTLM, Kerberos).
+The one exception is a hook known to do nothing but sign a redirect again
+(`REDIRECT_ONLY_HOOKS`, e.g. edgegrid-python's): the engine already runs the auth flow
+for every redirect to the same origin, so that hook is dropped and the handler runs.
 
 A handler that raises is reported as an AuthError naming it; nothing is sent.
 
@@ -40,6 +43,9 @@ if TYPE_CHECKING:
     import httpx
 
 INSTALL_HINT = "pip install 'gatepost[requests]'"
+#: Response hooks (module.qualname) that only re-sign a redirect: Gatepost signs each
+#: same-origin redirect hop through the auth flow anyway, so they are safe to drop.
+REDIRECT_ONLY_HOOKS = frozenset({"akamai.edgegrid.edgegrid.EdgeGridAuth.handle_redirect"})
 
 
 def is_requests_auth(obj: Any) -> bool:
@@ -51,6 +57,10 @@ def is_requests_auth(obj: Any) -> bool:
 
 def _handler_name(handler: Any) -> str:
     return getattr(handler, "gatepost_label", None) or type(handler).__name__
+
+
+def _hook_name(hook: Any) -> str:
+    return f"{getattr(hook, '__module__', '')}.{getattr(hook, '__qualname__', '')}"
 
 
 def _text(value: str | bytes) -> str:
@@ -114,7 +124,8 @@ def _auth_class() -> type[httpx.Auth]:
                                 f"{type(exc).__name__}: {exc}") from None
             if result is not None:
                 prepared = result
-            if any(prepared.hooks.get("response") or ()):
+            if any(_hook_name(h) not in REDIRECT_ONLY_HOOKS
+                   for h in prepared.hooks.get("response") or ()):
                 raise AuthError(
                     f"The requests auth handler {self.label} answers challenges through a "
                     "response hook, which Gatepost cannot drive: use the Digest scheme "
