@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .core.auth.base import AuthContext, Scheme
     from .core.exchange import Exchange
     from .core.model import AuthConfig, RequestSpec
+    from .core.tlsconfig import TlsSettings
 
 EXIT_OK, EXIT_TRANSPORT, EXIT_USAGE, EXIT_INTERNAL, EXIT_CANCELLED = 0, 1, 2, 70, 130
 
@@ -64,6 +65,19 @@ def _parser(auth_scheme: str | None = None) -> argparse.ArgumentParser:
     send.add_argument("-k", "--insecure", action="store_true",
                       help="do not verify the server's TLS certificate")
     send.add_argument("--http2", action="store_true", help="offer HTTP/2 (over TLS)")
+    certs = send.add_argument_group(
+        "certificates", "The window's Certificates settings apply here too; these come "
+        "first, for every host of this request.")
+    certs.add_argument("--cert", metavar="FILE", help="client certificate: PEM (with the "
+                       "key unless --key is given) or PKCS#12 (.p12, .pfx)")
+    certs.add_argument("--key", metavar="FILE", help="the client certificate's PEM key")
+    certs.add_argument("--cert-type", choices=["pem", "p12"],
+                       help="the --cert file's type (default: from its extension)")
+    certs.add_argument("--pass", dest="cert_pass", metavar="PASSPHRASE",
+                       help="passphrase of the key or PKCS#12 file: env:VAR, or - to be "
+                            "prompted")
+    certs.add_argument("--cacert", metavar="FILE",
+                       help="also trust the CA certificates in this PEM file")
     output = send.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true",
                         help="print the whole exchange as one JSON document")
@@ -226,6 +240,37 @@ def _secret(value: str, scheme_id: str, name: str, label: str) -> str:
     return value
 
 
+def _tls_from_args(args: argparse.Namespace) -> tuple[TlsSettings | None, str | None]:
+    """The saved certificate settings, with the command line's --cert and --cacert
+    first; or the reason the saved settings cannot be read."""
+    from .core.secrets import SecretStore
+    from .core.tlsconfig import CaBundle, ClientCert, TlsSettings, TlsSetupError, load
+
+    try:
+        settings = load()
+    except TlsSetupError as exc:
+        if not (args.cert or args.cacert):
+            return None, str(exc)
+        print(f"gatepost: {exc} Using only --cert and --cacert.", file=sys.stderr)
+        settings = TlsSettings()
+    # The keychain is read only if a saved certificate is used.
+    settings.secret_lookup = lambda key: SecretStore().get(key)
+    if args.key and not args.cert:
+        raise UsageError("--key needs --cert.")
+    if args.cacert:
+        settings.ca_bundles.insert(0, CaBundle("*", args.cacert))
+    if args.cert:
+        if args.cert_pass == "keyring":
+            raise UsageError("--pass: keyring is not offered here; use env:VAR or -.")
+        passphrase = _secret(args.cert_pass, "tls", "passphrase", "Certificate passphrase") \
+            if args.cert_pass else ""
+        kind = {"p12": "pkcs12", "pem": "pem"}.get(args.cert_type or "") or (
+            "pkcs12" if args.cert.lower().endswith((".p12", ".pfx")) else "pem")
+        settings.client_certs.insert(0, ClientCert("*", kind=kind, cert=args.cert,
+                                                   key=args.key or "", passphrase=passphrase))
+    return settings, None
+
+
 def _auth_from_args(args: argparse.Namespace) -> AuthConfig:
     from .core.auth import AuthError, FieldKind, get
     from .core.model import AuthConfig
@@ -314,8 +359,13 @@ def _send(args: argparse.Namespace) -> int:
     from .core.engine import Engine
 
     try:
+        tls, tls_problem = _tls_from_args(args)
+    except UsageError as exc:
+        print(f"gatepost: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
         context = _auth_context(spec)
-        with Engine() as engine:
+        with Engine(tls=tls, tls_problem=tls_problem) as engine:
             exchange = engine.send(spec, context=context)
     except KeyboardInterrupt:
         print("gatepost: cancelled", file=sys.stderr)
@@ -330,8 +380,9 @@ def _send(args: argparse.Namespace) -> int:
         _print_exchange(exchange, body_only=args.body_only)
     if exchange.error is not None:
         print(f"gatepost: {exchange.error.message}", file=sys.stderr)
-        return EXIT_USAGE if exchange.error.kind in ("invalid_request", "invalid_url",
-                                                     "unsupported_scheme") else EXIT_TRANSPORT
+        return EXIT_USAGE if exchange.error.kind in (
+            "invalid_request", "invalid_url", "unsupported_scheme", "certificate") \
+            else EXIT_TRANSPORT
     return EXIT_OK
 
 

@@ -318,3 +318,30 @@ def test_window_sends_with_the_client_certificate_chosen_in_settings(
         if worker._engine is not None:
             worker._engine.close()
         worker._engine = previous
+
+
+# -- gatepost send ---------------------------------------------------------------------------
+
+
+def test_cli_cert_and_cacert(mtls_url, files, data_dir):
+    import os
+
+    from tests.test_cli import gatepost
+
+    env = {**os.environ, "CERT_PASS": PASSPHRASE}
+    ok = gatepost("send", "--json", "--cacert", files["server-ca.pem"], "--cert",
+                  files["client.p12"], "--pass", "env:CERT_PASS", f"{mtls_url}/get", env=env)
+    assert ok.returncode == 0, ok.stderr
+    record = json.loads(ok.stdout)
+    assert "CN=alice" in record["hops"][0]["client_certificate"]["subject"]
+    assert PASSPHRASE not in ok.stdout + ok.stderr
+    none = gatepost("send", "--cacert", files["server-ca.pem"], f"{mtls_url}/get", env=env)
+    assert none.returncode == 1
+    assert "requires a client certificate" in none.stderr and "--cert" in none.stderr
+    assert "Traceback" not in none.stderr
+    wrong = gatepost("send", "--cacert", files["server-ca.pem"], "--cert", files["client.pem"],
+                     "--key", files["client-encrypted.key"], "--pass", "env:WRONG",
+                     f"{mtls_url}/get", env={**env, "WRONG": "not it"})
+    assert wrong.returncode == 2
+    assert "passphrase for the key file" in wrong.stderr and "not it" not in wrong.stderr
+    assert "Traceback" not in wrong.stderr
