@@ -110,7 +110,7 @@ class _EntryList(QGroupBox):
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         self.list = QListWidget(objectName=f"{name}List", accessibleName=title)
-        self.list.setMaximumHeight(96)
+        self.list.setFixedHeight(84)
         top.addWidget(self.list, 1)
         buttons = QVBoxLayout()
         self.add_button = QPushButton(add_label, objectName=f"{name}Add")
@@ -139,7 +139,7 @@ class CertificatesDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent, objectName="certificatesDialog")
         self.setWindowTitle("Certificates")
-        self.resize(720, 640)
+        self.resize(760, 740)
         self._previous = settings
         self.settings = copy.deepcopy(settings)
         self._store = store
@@ -208,6 +208,7 @@ class CertificatesDialog(QDialog):
                       "port; * is the only wildcard.", wordWrap=True)
         note.setStyleSheet(NOTE_STYLE)
         layout.addWidget(note)
+        layout.addStretch(1)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
