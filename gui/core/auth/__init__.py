@@ -37,7 +37,7 @@ _BUILTIN = [
     (".digest", "DigestScheme"), (".netrc", "NetrcScheme"), (".simple", "BearerScheme"),
     (".simple", "ApiKeyScheme"), (".oauth1", "OAuth1Scheme"), (".oauth2", "OAuth2Scheme"),
     (".aws", "AWSSigV4Scheme"), (".jwt_bearer", "JwtBearerScheme"), (".hawk", "HawkScheme"),
-    (".edgegrid", "EdgeGridScheme"),
+    (".edgegrid", "EdgeGridScheme"), (".asap", "AsapScheme"),
     (".optional", "NtlmScheme"), (".optional", "KerberosScheme"),
 ]
 _errors: list[str] = []
