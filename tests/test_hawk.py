@@ -265,7 +265,9 @@ def test_cli_bad_hawk_input_exits_2():
     assert "Hawk auth key is required." in result.stderr and "Traceback" not in result.stderr
 
 
-def test_auth_list_names_hawk():
+def test_auth_list_names_the_new_schemes():
     out = gatepost("auth", "list").stdout
-    assert "hawk: Hawk" in out and "auth_key" in out
-    assert out.index("jwt-bearer:") < out.index("hawk:") < out.index("ntlm:")
+    assert "hawk: Hawk" in out and "edgegrid: Akamai EdgeGrid" in out
+    assert "asap: Atlassian ASAP" in out
+    assert out.index("jwt-bearer:") < out.index("hawk:") < out.index("edgegrid:") \
+        < out.index("asap:") < out.index("ntlm:")
