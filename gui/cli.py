@@ -386,11 +386,9 @@ def _send(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _ms(seconds: float | None) -> str:
-    return f"{seconds * 1000:.1f} ms" if seconds is not None else "-"
-
-
 def _print_exchange(exchange: Exchange, body_only: bool) -> None:
+    from .core.present import human_size, human_time
+
     out = sys.stdout
     if not body_only:
         for number, hop in enumerate(exchange.hops, 1):
@@ -400,7 +398,7 @@ def _print_exchange(exchange: Exchange, body_only: bool) -> None:
                 continue
             r = hop.response
             out.write(f"    {r.http_version} {r.status} {r.reason}  "
-                      f"({_ms(hop.timings.total)}, {r.body_size} bytes)\n")
+                      f"({human_time(hop.timings.total)}, {human_size(r.body_size)})\n")
             if hop.next_reason:
                 out.write(f"    -> {hop.next_reason}\n")
         if exchange.response is not None:
