@@ -196,6 +196,39 @@ def test_url_variables_show_their_value_and_unknown_ones_are_marked(qtbot, keych
     assert w.editor.url.property("unknownVariables") is True
 
 
+def test_unknown_variables_are_marked_in_headers_params_and_body(qtbot, keychain, api):
+    from gui.core.model import Body, BodyKind
+    from gui.widgets.kvtable import UNKNOWN_COLOUR
+
+    w = make(qtbot, keychain)
+    w.open_collection(str(api))
+    w.open_request(request_named(w, "Health"))
+    editor = w.editor
+    editor.set_spec(RequestSpec(
+        url="{{base}}/post", method="POST",
+        headers=[Row("X-Known", "{{base}}"), Row("X-Token", "Bearer {{token}}")],
+        body=Body(BodyKind.JSON, text='{"user": "{{user}}", "base": "{{base}}"}')))
+    known, unknown = editor.headers.item(0, 2), editor.headers.item(1, 2)
+    assert unknown.toolTip() == "Unknown variable: {{token}}"
+    assert unknown.foreground().color().name() == UNKNOWN_COLOUR
+    assert known.toolTip() == "Uses {{base}}"
+    assert known.foreground().color().name() != UNKNOWN_COLOUR
+    marks = editor.body.text.extraSelections()
+    assert [editor.body.text.toPlainText()[m.cursor.selectionStart():m.cursor.selectionEnd()]
+            for m in marks] == ["{{user}}"]
+    # Typing the missing variable's definition elsewhere is not needed: editing the
+    # cell re-marks it at once.
+    unknown.setText("Bearer {{base}}")
+    assert unknown.toolTip() == "Uses {{base}}"
+    editor.body.text.setPlainText('{"base": "{{base}}"}')
+    assert editor.body.text.extraSelections() == []
+    # Marking is not an edit of the request.
+    edits = []
+    editor.edited.connect(lambda: edits.append(1))
+    editor.refresh_variables()
+    assert edits == []
+
+
 def test_cloned_collection_asks_for_a_missing_auth_secret_once(qtbot, api, monkeypatch):
     fresh = MemoryKeyring()  # a teammate's machine: the folder's password is not there
     asked = []

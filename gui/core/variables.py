@@ -65,6 +65,13 @@ def find_variables(text: str) -> list[VariableSpan]:
     return [VariableSpan(m.start(), m.end(), m.group(1)) for m in _REFERENCE.finditer(text)]
 
 
+def unknown_variables(text: str, scope: Mapping[str, str]) -> list[str]:
+    """The names of the {{variables}} in `text` that `scope` does not define, sorted."""
+    if "{{" not in text:
+        return []
+    return sorted({v.name for v in find_variables(text)} - set(scope))
+
+
 def layer(*scopes: Iterable[Variable]) -> dict[str, str]:
     """One name -> value mapping from scopes given lowest first (globals, collection,
     environment); disabled and nameless rows are left out."""

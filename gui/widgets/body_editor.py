@@ -10,7 +10,7 @@ import json
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtGui import QColor, QFontDatabase, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -19,14 +19,20 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QStackedWidget,
+    QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from .kvtable import KeyValueTable
+from .kvtable import UNKNOWN_COLOUR, KeyValueTable
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from ..core.model import Body
+
+#: Bodies longer than this are not scanned for {{variables}} as they are typed.
+MARK_LIMIT = 1 << 20
 
 # BodyKind values, spelt out so that the model is not imported before the first paint.
 KINDS = [
@@ -142,6 +148,32 @@ class BodyEditor(QWidget):
             return message
         self.text.setPlainText(json.dumps(value, indent=2, ensure_ascii=False))
         return None
+
+    def mark_variables(self, scope: Mapping[str, str]) -> int:
+        """Underline the {{variables}} of the body that `scope` does not define, in the
+        text and in the form tables; returns how many places are marked."""
+        from ..core.variables import find_variables
+
+        text = self.text.toPlainText()
+        selections = []
+        if "{{" in text and len(text) <= MARK_LIMIT:
+            unknown = QTextCharFormat()
+            unknown.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+            unknown.setUnderlineColor(QColor(UNKNOWN_COLOUR))
+            unknown.setForeground(QColor(UNKNOWN_COLOUR))
+            unknown.setToolTip("Unknown variable")
+            for span in find_variables(text):
+                if span.name in scope:
+                    continue
+                selection = QTextEdit.ExtraSelection()
+                cursor = QTextCursor(self.text.document())
+                cursor.setPosition(span.start)
+                cursor.setPosition(span.end, QTextCursor.MoveMode.KeepAnchor)
+                selection.cursor, selection.format = cursor, unknown
+                selections.append(selection)
+        self.text.setExtraSelections(selections)
+        return len(selections) + self.form.mark_variables(scope) + \
+            self.multipart.mark_variables(scope)
 
     def body(self) -> Body:
         from ..core.model import Body, BodyKind

@@ -10,14 +10,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QTableWidgetItem, QToolButton, QWidget
 
 from .rowtable import ENABLED, NAME, VALUE, RowTable
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from ..core.model import Row
 
 ACTIONS = 3
+#: The colour of a cell that uses an unknown variable (the URL field's border colour).
+UNKNOWN_COLOUR = "#b35c00"
 
 
 class KeyValueTable(RowTable):
@@ -72,6 +77,37 @@ class KeyValueTable(RowTable):
         font = item.font()
         font.setItalic(is_file)
         item.setFont(font)
+
+    # -- variables --------------------------------------------------------------------
+
+    def mark_variables(self, scope: Mapping[str, str]) -> int:
+        """Mark the cells that use a {{variable}} the scope does not define (as the URL
+        field does); returns how many cells are marked."""
+        from ..core.variables import find_variables, unknown_variables
+
+        marked = 0
+        with self._quietly():
+            for r in self._real_rows():
+                for column in (NAME, VALUE):
+                    item = self.item(r, column)
+                    if item is None or item.data(Qt.ItemDataRole.UserRole):
+                        continue  # a file part's path is not a template
+                    text = item.text()
+                    unknown = unknown_variables(text, scope)
+                    marked += bool(unknown)
+                    if unknown:
+                        tip = "Unknown variable: " + ", ".join("{{" + n + "}}" for n in unknown)
+                    elif "{{" in text and find_variables(text):
+                        tip = "Uses " + ", ".join(
+                            sorted({"{{" + v.name + "}}" for v in find_variables(text)}))
+                    else:
+                        tip = ""
+                    if item.toolTip() != tip:
+                        item.setToolTip(tip)
+                    colour = QBrush(QColor(UNKNOWN_COLOUR)) if unknown else QBrush()
+                    if item.foreground() != colour:
+                        item.setForeground(colour)
+        return marked
 
     # -- files ------------------------------------------------------------------------
 

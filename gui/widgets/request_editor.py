@@ -144,6 +144,8 @@ class RequestEditor(QWidget):
         self.body.edited.connect(self._update_counts)
         self.auth.edited.connect(self._update_counts)
         self.body.problem.connect(self.show_problems)
+        for signal in (self.params.edited, self.headers.edited, self.body.edited):
+            signal.connect(self._mark_variables)
         for signal in (self.url.textChanged, self.method.currentTextChanged, self.params.edited,
                        self.headers.edited, self.body.edited, self.auth.edited,
                        self.options.changed):
@@ -167,6 +169,14 @@ class RequestEditor(QWidget):
 
     def refresh_variables(self) -> None:
         self._show_variables(self.url.text())
+        self._mark_variables()
+
+    def _mark_variables(self) -> None:
+        """Mark unknown {{variables}} in the params, headers and body, as in the URL."""
+        scope = self.scope_provider() if self.scope_provider else {}
+        self.params.mark_variables(scope)
+        self.headers.mark_variables(scope)
+        self.body.mark_variables(scope)
 
     def _show_variables(self, text: str) -> None:
         """The URL's {{variables}}: the resolved URL on hover, unknown ones marked."""
@@ -176,10 +186,15 @@ class RequestEditor(QWidget):
                 self.url.setStyleSheet("")
             self.url.setToolTip("")
             return
-        from ..core.variables import UnresolvedVariable, VariableError, find_variables, resolve_text
+        from ..core.variables import (
+            UnresolvedVariable,
+            VariableError,
+            resolve_text,
+            unknown_variables,
+        )
 
         scope = self.scope_provider() if self.scope_provider else {}
-        unknown = sorted({v.name for v in find_variables(text)} - set(scope))
+        unknown = unknown_variables(text, scope)
         try:
             resolved = resolve_text(text, scope)
         except UnresolvedVariable:
@@ -231,6 +246,8 @@ class RequestEditor(QWidget):
         self.options.set_options(spec.options)
         self.auth.set_config(spec.auth)
         self._update_counts()
+        if self.scope_provider is not None:
+            self._mark_variables()
 
     # -- feedback ---------------------------------------------------------------------------
 
