@@ -1,11 +1,19 @@
-"""NTLM and Kerberos / Negotiate: optional extras, listed even when not installed."""
+"""NTLM and Kerberos / Negotiate: optional extras, listed even when not installed.
+
+Both libraries are wrapped in a thin subclass, built on first use so that neither is
+imported before a request needs it. httpx-ntlm 1.4 and httpx-gssapi 0.6 work with
+httpx 0.28 as they are; the subclasses only turn their failures into an AuthError with
+a sentence a person can act on (tests/test_negotiate.py runs both against real peers).
+"""
 
 from __future__ import annotations
 
+import functools
 import importlib.util
+from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
-from .base import AuthContext, Field, FieldKind, Scheme
+from .base import AuthContext, AuthError, Field, FieldKind, Scheme
 
 if TYPE_CHECKING:
     import httpx
@@ -25,10 +33,8 @@ class NtlmScheme(Scheme):
         return importlib.util.find_spec("httpx_ntlm") is not None
 
     def build(self, values: dict[str, Any], context: AuthContext | None = None) -> httpx.Auth:
-        from httpx_ntlm import HttpNtlmAuth
-
         values = self.values(values)
-        return HttpNtlmAuth(values["username"], values["password"])
+        return _ntlm_class()(values["username"], values["password"])
 
 
 class KerberosScheme(Scheme):
@@ -46,8 +52,100 @@ class KerberosScheme(Scheme):
         return importlib.util.find_spec("httpx_gssapi") is not None
 
     def build(self, values: dict[str, Any], context: AuthContext | None = None) -> httpx.Auth:
-        from httpx_gssapi import DISABLED, REQUIRED, HTTPSPNEGOAuth
+        from httpx_gssapi import DISABLED, REQUIRED
 
         values = self.values(values)
-        return HTTPSPNEGOAuth(mutual_authentication=REQUIRED if values["mutual"] else DISABLED,
-                              delegate=bool(values["delegate"]))
+        return _spnego_class()(mutual_authentication=REQUIRED if values["mutual"] else DISABLED,
+                               delegate=bool(values["delegate"]))
+
+
+@functools.cache
+def _ntlm_class() -> type[httpx.Auth]:
+    from httpx_ntlm import HttpNtlmAuth
+    from spnego.exceptions import SpnegoError
+
+    class NtlmAuth(HttpNtlmAuth):
+        # httpx-ntlm reads the server's answer to its negotiate message without checking
+        # it: no challenge there ends in a KeyError or "generator raised StopIteration".
+        def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, Any, None]:
+            try:
+                yield from super().auth_flow(request)
+            except (KeyError, RuntimeError) as exc:
+                raise AuthError(
+                    "The server answered NTLM's negotiate message without a challenge. "
+                    "NTLM needs its whole handshake on one kept-alive connection; a proxy "
+                    "or load balancer in between may be breaking it.") from exc
+            except (SpnegoError, ValueError) as exc:
+                raise AuthError(f"The server's NTLM challenge could not be used: {exc}") \
+                    from exc
+
+    return NtlmAuth
+
+
+@functools.cache
+def _spnego_class() -> type[httpx.Auth]:
+    from httpx_gssapi import HTTPSPNEGOAuth
+    from httpx_gssapi.exceptions import MutualAuthenticationError, SPNEGOExchangeError
+
+    class SpnegoAuth(HTTPSPNEGOAuth):
+        # httpx-gssapi logs a failure to make a token (no ticket, an unknown service
+        # principal) and sends the request again without one, twice: the user would see
+        # three 401s and no reason.
+        def set_auth_header(self, request: httpx.Request,
+                            response: httpx.Response | None = None) -> Any:
+            try:
+                return super().set_auth_header(request, response)
+            except SPNEGOExchangeError as exc:
+                raise AuthError(_gss_message(exc, request)) from exc
+
+        # Its MutualAuthenticationError only says "Unable to authenticate <Response>".
+        def handle_mutual_auth(self, response: httpx.Response, ctx: Any) -> None:
+            try:
+                super().handle_mutual_auth(response, ctx)
+            except MutualAuthenticationError as exc:
+                sent = "Negotiate" in response.headers.get("www-authenticate", "")
+                why = ("its Negotiate token did not verify" if sent else
+                       "it sent no Negotiate token with the response")
+                raise AuthError(
+                    f"Mutual authentication is required, but the server did not prove it "
+                    f"is HTTP@{response.request.url.host}: {why}. The response "
+                    f"({response.status_code}) is not trusted.") from exc
+
+    return SpnegoAuth
+
+
+def _gss_message(exc: Exception, request: httpx.Request) -> str:
+    from gssapi.raw.exceptions import ExpiredCredentialsError, MissingCredentialsError
+    from gssapi.raw.misc import GSSError
+
+    # httpx-gssapi raised its error while handling the GSSError, which says more.
+    cause = exc.__context__
+    if not isinstance(cause, GSSError):
+        return f"Kerberos failed: {exc}"
+    said = _gss_said(cause)
+    if isinstance(cause, MissingCredentialsError | ExpiredCredentialsError):
+        # Through SPNEGO this only says "SPNEGO cannot find mechanisms to negotiate";
+        # asking Kerberos itself names the ticket cache it looked in.
+        said = _kerberos_credential_problem() or said
+        return (f"No valid Kerberos ticket: run kinit (or point KRB5CCNAME at a ticket "
+                f"cache), then send again. Kerberos said: {said}.")
+    return f"Kerberos could not get a ticket for HTTP@{request.url.host}: {said}."
+
+
+def _gss_said(error: Any) -> str:
+    # The C library's strings can end in a NUL.
+    minor = [s.strip(" \x00") for s in error.get_all_statuses(error.min_code, False)] \
+        if error.min_code else []
+    return "; ".join(s for s in minor if s) or error.gen_message()
+
+
+def _kerberos_credential_problem() -> str | None:
+    import gssapi
+    from gssapi.raw.misc import GSSError
+
+    kerberos = gssapi.OID.from_int_seq("1.2.840.113554.1.2.2")
+    try:
+        gssapi.Credentials(usage="initiate", mechs=[kerberos]).lifetime  # noqa: B018
+    except GSSError as error:
+        return _gss_said(error)
+    return None
