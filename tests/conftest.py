@@ -9,7 +9,7 @@ import pytest
 from gui.core.engine import Engine
 from tests.servers import httpbin_server, oddities_server, silent_server
 
-pytest_plugins = ["tests.secret_service", "tests.oidc_fixture"]
+pytest_plugins = ["tests.secret_service", "tests.oidc_fixture", "tests.kerberos_fixture"]
 
 
 @pytest.fixture(autouse=True, scope="session")
