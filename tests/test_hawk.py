@@ -271,3 +271,23 @@ def test_auth_list_names_the_new_schemes():
     assert "asap: Atlassian ASAP" in out
     assert out.index("jwt-bearer:") < out.index("hawk:") < out.index("edgegrid:") \
         < out.index("asap:") < out.index("ntlm:")
+
+
+def test_the_window_sends_with_hawk(qtbot, window, hawk_url):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
+
+    window.editor.tabs.setCurrentWidget(window.editor.auth)
+    combo = window.findChild(QComboBox, "authScheme")
+    combo.setCurrentIndex(combo.findData("hawk"))
+    assert window.findChild(QCheckBox, "authField_payload_hash").isChecked()
+    for name, value in (("auth_id", "dh37fgj492je"), ("auth_key", KEY), ("ext", "ui")):
+        field = window.findChild(QWidget, f"authField_{name}")
+        field.clear()
+        qtbot.keyClicks(field, value)
+    window.editor.url.setText(f"{hawk_url}/window")
+    qtbot.mouseClick(window.editor.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.job is None and window.last_exchange is not None,
+                    timeout=15000)
+    ex = window.last_exchange
+    assert ex.response.status == 200 and json.loads(ex.response.body)["ext"] == "ui"
