@@ -43,8 +43,7 @@ def engine() -> Engine:
         if _engine is None:
             from .core.engine import Engine
 
-            _engine = Engine()
-            _engine.configure_tls(*_load_tls())
+            _engine = Engine(*(None, *_load_tls()))
         return _engine
 
 

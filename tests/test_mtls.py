@@ -193,8 +193,14 @@ def test_a_damaged_settings_file_stops_sending_with_its_name(data_dir):
     with pytest.raises(TlsSetupError, match=r"certificates\.json"):
         tlsconfig.load()
     with Engine(tls_problem="The certificate settings … cannot be read") as engine:
-        ex = engine.send(RequestSpec("GET", "http://127.0.0.1:9/"))
-    assert ex.error.kind == "certificate" and not ex.hops
+        ex = engine.send(RequestSpec("GET", "https://127.0.0.1:9/"))
+        plain = engine.send(RequestSpec("GET", "http://127.0.0.1:9/"))
+    assert ex.error.kind == "certificate" and "cannot be read" in ex.error.message
+    assert ex.hops[0].response is None
+    assert plain.error.kind == "refused"  # plain HTTP is not held up by them
+    tls_settings_file().write_text('{"client_certificates": null}')
+    with pytest.raises(TlsSetupError, match="damaged"):
+        tlsconfig.load()
 
 
 def test_settings_round_trip_keeps_the_passphrase_in_the_keychain(data_dir, files):
@@ -228,16 +234,140 @@ def test_settings_round_trip_keeps_the_passphrase_in_the_keychain(data_dir, file
     ("[::1]:8443", "::1", 8443, True),
     ("[::1]", "::1", 1, True),
     ("ex?mple.com", "example.com", 443, False),
+    (":8443", "anything.example", 8443, True),
+    ("example.com.", "EXAMPLE.com", 443, True),
+    ("münchen.example", "xn--mnchen-3ya.example", 443, True),
+    ("xn--mnchen-3ya.example", "münchen.example", 443, True),
 ])
 def test_host_patterns(pattern, host, port, expected):
     assert HostPattern.parse(pattern).matches(host, port) is expected
 
 
-@pytest.mark.parametrize("pattern", ["", "example.com:0", "example.com:https", "[::1",
-                                     "a b"])
+@pytest.mark.parametrize("pattern", ["", ":", "example.com:0", "example.com:https",
+                                     "[::1", "a b"])
 def test_bad_host_patterns_say_why(pattern):
     with pytest.raises(ValueError, match=r"\w"):
         HostPattern.parse(pattern)
+
+
+def test_a_redirect_to_another_host_records_no_certificate_there(mtls_url, files,
+                                                                  httpbin_url):
+    from urllib.parse import quote
+
+    cert = ClientCert("127.0.0.1", cert=files["combined.pem"])
+    # The TLS server's host is 127.0.0.1; the plain one is reached as localhost.
+    target = httpbin_url.replace("127.0.0.1", "localhost") + "/get"
+    with Engine(tls=settings(files, cert)) as engine:
+        ex = engine.send(RequestSpec("GET", f"{mtls_url}/redirect-to?url={quote(target)}"))
+    assert [h.response.status for h in ex.hops] == [302, 200]
+    assert ex.hops[0].client_certificate is not None
+    assert ex.hops[1].client_certificate is None
+
+
+def test_new_settings_do_not_break_a_send_in_flight(mtls_url, files):
+    import threading
+
+    cert = ClientCert("127.0.0.1", cert=files["combined.pem"])
+    engine = Engine(tls=settings(files, cert))
+    results = []
+    sending = threading.Thread(target=lambda: results.append(
+        engine.send(RequestSpec("GET", f"{mtls_url}/drip?duration=1&numbytes=4&delay=0"))))
+    sending.start()
+    try:
+        engine.configure_tls(TlsSettings())  # as OK in the dialog does, mid-request
+        sending.join(30)
+        assert results and results[0].error is None and results[0].response.status == 200
+        assert engine._retired == []  # closed by the sending thread once it was done
+    finally:
+        engine.close()
+
+
+def test_injected_trust_is_kept_when_certificates_are_routed(mtls_url, files, tls_ca):
+    trusting = ssl.create_default_context()
+    tls_ca.configure_trust(trusting)
+    tls = TlsSettings(client_certs=[ClientCert("127.0.0.1", cert=files["combined.pem"])])
+    with Engine(ssl_context=trusting, tls=tls) as engine:
+        ex = engine.send(RequestSpec("GET", f"{mtls_url}/get"))
+    assert ex.error is None and ex.response.status == 200
+    assert not trusting.get_ca_certs() or "alice" not in str(trusting.get_ca_certs())
+
+
+def test_certificate_files_in_other_shapes(mtls_url, files, tmp_path, client_ca):
+    from pathlib import Path
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    pems = Path(files["client.pem"]).read_bytes()
+    leaf = x509.load_pem_x509_certificates(pems)[0]
+    ca_first = tmp_path / "ca-first.pem"
+    ca_first.write_bytes(client_ca.cert_pem.bytes() + leaf.public_bytes(
+        serialization.Encoding.PEM))
+    der = tmp_path / "client.der"
+    der.write_bytes(leaf.public_bytes(serialization.Encoding.DER))
+    for path in (ca_first, der):
+        cert = ClientCert("127.0.0.1", cert=str(path), key=files["client.key"])
+        ex = send(mtls_url, settings(files, cert))
+        assert ex.error is None, (path.name, ex.error)
+        assert "CN=alice" in ex.hops[0].client_certificate.subject
+
+
+def test_a_fifo_or_a_huge_file_is_not_read(tmp_path):
+    import os
+
+    fifo = tmp_path / "fifo.pem"
+    os.mkfifo(fifo)
+    big = tmp_path / "big.pem"
+    big.write_bytes(b"x" * (9 << 20))  # past the CA bundle limit too
+    for path, words in ((fifo, "not a regular file"), (big, "larger than")):
+        with pytest.raises(TlsSetupError, match=words):
+            tlsconfig.load_identity(ClientCert("*", cert=str(path)))
+        assert any(words in p for p in TlsSettings(
+            ca_bundles=[CaBundle("*", str(path))]).problems())
+
+
+def test_a_key_openssl_refuses_is_named_before_sending(mtls_url, files, tmp_path):
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "weak")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(1)
+            .not_valid_before(now - dt.timedelta(days=1))
+            .not_valid_after(now + dt.timedelta(days=1)).sign(key, hashes.SHA256()))
+    path = tmp_path / "weak.pem"
+    path.write_bytes(cert.public_bytes(serialization.Encoding.PEM) + key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption()))
+    weak = ClientCert("127.0.0.1", cert=str(path))
+    problems = settings(files, weak).problems()
+    assert problems and "OpenSSL says" in problems[0]
+    ex = send(mtls_url, settings(files, weak))
+    assert ex.error.kind == "certificate" and "OpenSSL says" in ex.error.message
+
+
+def test_a_renewed_certificate_file_is_picked_up_without_a_restart(mtls_url, files,
+                                                                   tmp_path):
+    import shutil
+
+    path = tmp_path / "renewing.pem"
+    shutil.copy(files["expired.pem"], path)
+    with Engine(tls=settings(files, ClientCert("127.0.0.1", cert=str(path)))) as engine:
+        assert "expired on" in engine.send(RequestSpec("GET", f"{mtls_url}/get")).error.message
+        shutil.copy(files["combined.pem"], path)
+        ex = engine.send(RequestSpec("GET", f"{mtls_url}/get"))
+    assert ex.error is None and ex.response.status == 200
+
+
+def test_disabled_entries_are_not_checked(files):
+    off = ClientCert("127.0.0.1", cert=files["expired.pem"], enabled=False)
+    assert settings(files, off).problems() == []
 
 
 # -- the window ----------------------------------------------------------------------------
@@ -252,24 +382,37 @@ def test_certificates_dialog_checks_as_you_type(qtbot, files):
     dialog.cert_host.setText("127.0.0.1")
     dialog.cert_file.setText(files["client.pem"])
     dialog.key_file.setText(files["client-encrypted.key"])
+    dialog.flush_checks()
     assert "is encrypted: enter its passphrase" in dialog.clients.status.text()
     dialog.passphrase.setText("wrong")
-    assert "passphrase for the key file" in dialog.clients.status.text()
+    qtbot.waitUntil(lambda: "passphrase for the key file" in dialog.clients.status.text())
     assert "wrong" not in dialog.clients.status.text().replace("is wrong", "")
     dialog.passphrase.setText(PASSPHRASE)
+    dialog.flush_checks()
     assert "CN=alice" in dialog.clients.status.text()
     assert "valid until" in dialog.clients.status.text()
     dialog.cert_kind.setCurrentIndex(dialog.cert_kind.findData("pkcs12"))
+    dialog.flush_checks()
     assert not dialog.key_row.isEnabled()
     assert "is a PEM file" in dialog.clients.status.text()
     dialog.add_ca()
     dialog.ca_host.setText("bad host")
+    dialog.flush_checks()
     assert "is not a host name" in dialog.cas.status.text()
     dialog.ca_host.setText("127.0.0.1")
     dialog.ca_path.setText(files["server-ca.pem"])
+    dialog.flush_checks()
     assert "1 CA certificate trusted" in dialog.cas.status.text()
     # Problems left: OK asks first, and the safe answer (No) keeps the dialog open.
     assert dialog.save() is False
+    # A shown passphrase is hidden again when another entry is selected; the key path
+    # typed for PEM survives a look at PKCS#12.
+    dialog.clients.list.setCurrentRow(0)
+    dialog.show_passphrase.setChecked(True)
+    dialog.add_certificate("other.example")
+    assert dialog.passphrase.echoMode() == dialog.passphrase.EchoMode.Password
+    dialog.clients.list.setCurrentRow(0)
+    assert dialog.key_file.text() == files["client-encrypted.key"]
 
 
 def test_window_sends_with_the_client_certificate_chosen_in_settings(

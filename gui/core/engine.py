@@ -106,9 +106,9 @@ class Engine:
 
     One httpx.Client per (verify, HTTP/2) pair keeps connections alive across sends.
     `tls` is the certificate settings (tlsconfig): the base trust, and client
-    certificates and CA bundles per host; `tls_problem` a message every send reports
-    instead of sending, when the settings could not be read. `ssl_context` replaces the
-    base trust altogether (the tests' throw-away CA).
+    certificates and CA bundles per host; `tls_problem` is why the settings could not be
+    read, reported by every HTTPS request instead of sending it. `ssl_context` replaces
+    the base trust (the tests' throw-away CA).
     """
 
     def __init__(self, ssl_context: ssl.SSLContext | None = None,
@@ -117,17 +117,25 @@ class Engine:
         self._tls = tls or TlsSettings()
         self._tls_problem = tls_problem
         self._clients: dict[tuple[bool, bool], httpx.Client] = {}
+        #: Sends in flight per client (by id), and clients replaced by new settings
+        #: that are closed once their last send is over.
+        self._busy: dict[int, int] = {}
+        self._retired: list[httpx.Client] = []
         self._lock = threading.Lock()
 
     def configure_tls(self, tls: TlsSettings | None, problem: str | None = None) -> None:
-        """New certificate settings; open connections made with the old ones are closed."""
+        """New certificate settings for the sends that start from now on. Sends in
+        flight finish on their connections; those are closed afterwards, by the sending
+        threads (this method does no I/O: the window calls it on the GUI thread)."""
         with self._lock:
             self._tls, self._tls_problem = tls or TlsSettings(), problem
-        self.close()
+            self._retired += self._clients.values()
+            self._clients = {}
 
     def close(self) -> None:
         with self._lock:
-            clients, self._clients = list(self._clients.values()), {}
+            clients = [*self._clients.values(), *self._retired]
+            self._clients, self._retired = {}, []
         for client in clients:
             client.close()
 
@@ -137,36 +145,54 @@ class Engine:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _client(self, options: Options) -> httpx.Client:
+    def _acquire(self, options: Options) -> httpx.Client:
         key = (options.verify_tls, options.http2)
         with self._lock:
             client = self._clients.get(key)
             if client is None:
-                transport: httpx.BaseTransport
-                if self._tls.routed:
-                    transport = TlsRouter(self._tls, verify=options.verify_tls,
-                                          http2=options.http2,
-                                          make_transport=self._transport_maker(options))
-                else:
-                    transport = self._transport_maker(options)(None)
-                client = httpx.Client(transport=transport, follow_redirects=False,
+                client = httpx.Client(transport=self._transport(options),
+                                      follow_redirects=False,
                                       headers={"User-Agent": USER_AGENT})
                 self._clients[key] = client
+            self._busy[id(client)] = self._busy.get(id(client), 0) + 1
             return client
 
-    def _transport_maker(self, options: Options
-                         ) -> Callable[[ssl.SSLContext | None], httpx.HTTPTransport]:
-        def make(context: ssl.SSLContext | None) -> httpx.HTTPTransport:
-            if context is None:
-                if self._ssl_context is not None and options.verify_tls:
-                    context = self._ssl_context
-                else:
-                    context = base_context(self._tls.system_trust, options.verify_tls)
-            transport = httpx.HTTPTransport(verify=context, http2=options.http2)
+    def _release(self, client: httpx.Client) -> None:
+        with self._lock:
+            left = self._busy[id(client)] = self._busy[id(client)] - 1
+            if not left:
+                del self._busy[id(client)]
+            idle = [c for c in self._retired if id(c) not in self._busy]
+            self._retired = [c for c in self._retired if id(c) in self._busy]
+        for old in idle:
+            old.close()
+
+    def _transport(self, options: Options) -> httpx.BaseTransport:
+        """The transport for a new client, with the settings of this moment (the lock
+        is held)."""
+        tls, verify, http2 = self._tls, options.verify_tls, options.http2
+        injected = self._ssl_context if verify else None
+
+        def base() -> ssl.SSLContext:
+            if injected is not None:
+                # A fresh context trusting what the injected one trusts: client
+                # certificates are loaded into it, never into the caller's context.
+                context = ssl.create_default_context()
+                for der in injected.get_ca_certs(binary_form=True):
+                    context.load_verify_locations(cadata=der)
+                return context
+            return base_context(tls.system_trust, verify)
+
+        def make(context: ssl.SSLContext) -> httpx.HTTPTransport:
+            transport = httpx.HTTPTransport(verify=context, http2=http2)
             # httpx gives no public way to pass httpcore a network backend.
             transport._pool._network_backend = Backend()  # type: ignore[attr-defined]
             return transport
-        return make
+
+        if tls.routed or self._tls_problem:
+            return TlsRouter(tls, verify=verify, base_context=base, make_transport=make,
+                             problem=self._tls_problem)
+        return make(injected if injected is not None else base())
 
     def send(self, spec: RequestSpec, *, auth: httpx.Auth | None = None,
              cancel: CancelToken | None = None, secrets: tuple[str, ...] = (),
@@ -188,27 +214,27 @@ class Engine:
         if problems:
             exchange.error = ErrorInfo("invalid_request", " ".join(map(str, problems)))
             return exchange
-        if self._tls_problem:
-            exchange.error = ErrorInfo("certificate", self._tls_problem)
-            return exchange
         try:
             secrets = (*secrets, *secret_values(spec.auth))
             from_spec = auth is None
             if auth is None:
                 auth = build_auth(spec.auth, context)
-            client = self._client(spec.options)
-            # Each exchange starts with an empty cookie jar: the request sends what the
-            # user composed plus what this exchange's own responses set, nothing older.
-            client.cookies.clear()
-            request = build_request(client, spec)
-            sender = _Send(client, spec.options, auth, token, exchange, started, secrets,
-                           progress, on_events)
+            client = self._acquire(spec.options)
             try:
-                sender.run(request)
+                # Each exchange starts with an empty cookie jar: the request sends what
+                # the user composed plus what this exchange's own responses set.
+                client.cookies.clear()
+                request = build_request(client, spec)
+                sender = _Send(client, spec.options, auth, token, exchange, started,
+                               secrets, progress, on_events)
+                try:
+                    sender.run(request)
+                finally:
+                    sender.finish()
+                    if from_spec and auth is not None and context is not None:
+                        get_scheme(spec.auth.scheme).after_send(auth, context)
             finally:
-                sender.finish()
-                if from_spec and auth is not None and context is not None:
-                    get_scheme(spec.auth.scheme).after_send(auth, context)
+                self._release(client)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a readable error
             exchange.error = classify(exc, token)
             if exchange.error.kind == "tls" and exchange.hops:
@@ -455,9 +481,12 @@ def _client_cert_note(hop: Hop, message: str) -> str:
     """What Gatepost did about a client certificate, for a failed handshake."""
     if hop.client_certificate is not None:
         return f" Gatepost offered the client certificate {hop.client_certificate.subject}."
-    if "client certificate" in message:
+    if "ALERT_CERTIFICATE_REQUIRED" in message:
         return (" No client certificate is set for this host: add one under Certificates "
                 "(in the window) or pass --cert (gatepost send).")
+    if "ALERT_HANDSHAKE_FAILURE" in message:
+        return (" No client certificate is set for this host; if the server wants one, "
+                "add it under Certificates (in the window) or pass --cert (gatepost send).")
     return ""
 
 

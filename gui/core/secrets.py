@@ -13,6 +13,7 @@ and says why in `SecretStore.problem`. It never falls back to writing them anywh
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -106,6 +107,9 @@ class SecretStore:
         self._resolved = False
         self._memory: dict[str, str] = {}
         self._problem: str | None = None
+        # The window reads a certificate passphrase from a worker thread: the backend is
+        # chosen once, under this lock, and published only once it is set.
+        self._lock = threading.Lock()
 
     @property
     def persistent(self) -> bool:
@@ -153,18 +157,22 @@ class SecretStore:
             self._fall_back(exc)
 
     def _keychain(self) -> KeyringBackend | None:
-        if not self._resolved:
-            self._resolved = True
-            try:
-                import keyring
+        if self._resolved:
+            return self._backend
+        with self._lock:
+            if not self._resolved:
+                try:
+                    import keyring
 
-                backend = self._given if self._given is not None else keyring.get_keyring()
-            except Exception as exc:  # noqa: BLE001 - a broken keyring config must not stop us
-                self._problem = (
-                    f"The keychain could not be set up ({_describe(exc)}), {_IN_MEMORY}"
-                )
-                return None
-            self._backend, self._problem = _pick(backend)
+                    backend = self._given if self._given is not None else \
+                        keyring.get_keyring()
+                except Exception as exc:  # noqa: BLE001 - a broken keyring config must not stop us
+                    self._problem = (
+                        f"The keychain could not be set up ({_describe(exc)}), {_IN_MEMORY}"
+                    )
+                else:
+                    self._backend, self._problem = _pick(backend)
+                self._resolved = True
         return self._backend
 
     def _fall_back(self, exc: BaseException) -> None:

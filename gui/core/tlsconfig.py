@@ -37,10 +37,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .atomic import write_atomic
+from .auth.keys import read_small_file
 from .paths import tls_settings_file
 from .tlsinfo import Certificate, describe_certificate
 
@@ -48,6 +48,8 @@ if TYPE_CHECKING:
     from .secrets import SecretStore
 
 SECRET_PREFIX = "tls-passphrase:"
+#: CA bundles may hold a few hundred certificates (a whole distribution's list).
+MAX_CA_FILE = 8 << 20
 FORMAT_VERSION = 1
 
 
@@ -83,14 +85,17 @@ class HostPattern:
         elif raw.count(":") == 1:
             host, _, port_text = raw.partition(":")
             port = _port(port_text, text)
+        if not host and port is not None:
+            host = "*"  # ":8443" is every host on that port
         if not host or any(c.isspace() for c in host):
-            raise ValueError(f"{text!r} is not a host name")
-        return cls(host.lower(), port)
+            raise ValueError(f"{text!r} is not a host name (try *:PORT for every host on "
+                             "a port)" if not host else f"{text!r} is not a host name")
+        return cls(_ascii_host(host), port)
 
     def matches(self, host: str, port: int) -> bool:
         if self.port is not None and self.port != port:
             return False
-        host = host.lower().strip("[]")
+        host = _ascii_host(host.strip("[]"))
         if self.host == "*":
             return True
         if "*" not in self.host:
@@ -102,6 +107,21 @@ class HostPattern:
     def __str__(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return host if self.port is None else f"{host}:{self.port}"
+
+
+def _ascii_host(host: str) -> str:
+    """Lower case, no trailing dot, international labels as IDNA (xn--…), so that a
+    pattern typed either way matches the host httpx reports either way."""
+    labels = []
+    for label in host.lower().rstrip(".").split("."):
+        if label.isascii():
+            labels.append(label)
+            continue
+        try:
+            labels.append(label.encode("idna").decode("ascii"))
+        except UnicodeError:
+            labels.append(label)
+    return ".".join(labels)
 
 
 def _port(text: str, whole: str) -> int:
@@ -135,6 +155,18 @@ class ClientCert:
     @property
     def label(self) -> str:
         return f"the client certificate for {self.host or '(no host)'}"
+
+    def version(self) -> tuple:
+        """Changes when the files are replaced: a renewed certificate is picked up
+        without a restart."""
+        stamps = []
+        for path in (self.cert, self.key):
+            try:
+                info = os.stat(os.path.expanduser(path)) if path else None
+            except OSError:
+                info = None
+            stamps.append((info.st_mtime_ns, info.st_size) if info else None)
+        return (self.id, self.kind, self.cert, self.key, self.passphrase, *stamps)
 
 
 @dataclass
@@ -179,9 +211,13 @@ class TlsSettings:
         """Everything wrong with the settings, each a sentence; expiry included."""
         found = []
         for bundle in self.ca_bundles:
+            if not bundle.enabled:
+                continue
             found += [f"CA bundle for {bundle.host or '(no host)'}: {p}"
                       for p in _bundle_problems(bundle)]
         for cert in self.client_certs:
+            if not cert.enabled:
+                continue
             try:
                 HostPattern.parse(cert.host)
                 load_identity(cert, check_dates=True)
@@ -206,20 +242,29 @@ def _bundle_problems(bundle: CaBundle) -> list[str]:
 
 def load_ca_file(path: str) -> str:
     """The CA file's PEM text; TlsSetupError when it cannot be read or holds none."""
-    from cryptography import x509
 
     if not path:
         raise TlsSetupError("no CA file was chosen")
     try:
-        data = Path(path).expanduser().read_bytes()
+        data = read_small_file(path, MAX_CA_FILE)
     except OSError as exc:
         raise TlsSetupError(f"The CA file {path} cannot be read "
                             f"({exc.strerror or exc}).") from None
     try:
-        certs = x509.load_pem_x509_certificates(data)
+        certs = _certificates(data)
     except ValueError:
-        raise TlsSetupError(f"The CA file {path} holds no PEM certificate.") from None
+        raise TlsSetupError(f"The CA file {path} holds no certificate (PEM or DER).") \
+            from None
     return "".join(c.public_bytes(_pem()).decode() for c in certs)
+
+
+def _certificates(data: bytes) -> list[Any]:
+    """The certificates in PEM text, or the one certificate of a DER file."""
+    from cryptography import x509
+
+    if b"-----BEGIN" in data:
+        return x509.load_pem_x509_certificates(data)
+    return [x509.load_der_x509_certificate(data)]
 
 
 def _pem() -> Any:
@@ -240,6 +285,7 @@ class Identity:
     leaf: Certificate
     not_before: datetime
     not_after: datetime
+    label: str = "the client certificate"
 
     def check_dates(self, label: str, now: datetime | None = None) -> None:
         now = now or datetime.now(UTC)
@@ -260,21 +306,30 @@ class Identity:
         key_pem = self.key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
             serialization.BestAvailableEncryption(password))
-        with tempfile.TemporaryDirectory(prefix="gatepost-tls-") as folder:
-            path = os.path.join(folder, "identity.pem")
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(self.chain_pem + key_pem)
-            context.load_cert_chain(path, password=password)
+        try:
+            with tempfile.TemporaryDirectory(prefix="gatepost-tls-") as folder:
+                path = os.path.join(folder, "identity.pem")
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(self.chain_pem + key_pem)
+                context.load_cert_chain(path, password=password)
+        except ssl.SSLError as exc:
+            # OpenSSL's own refusal, e.g. EE_KEY_TOO_SMALL for a 1024-bit RSA key.
+            raise TlsSetupError(f"{self.label.capitalize()} ({self.leaf.subject}) cannot "
+                                f"be used: OpenSSL says {exc.reason or exc}.") from None
+        except OSError as exc:
+            raise TlsSetupError(f"{self.label.capitalize()} could not be handed to OpenSSL "
+                                f"({exc.strerror or exc}).") from None
 
 
-def load_identity(cert: ClientCert, *, check_dates: bool = True) -> Identity:
+def load_identity(cert: ClientCert, *, check_dates: bool = True,
+                  trial: bool = True) -> Identity:
     """The certificate and key, checked; TlsSetupError naming the pattern and the file."""
     label = cert.label
     if not cert.cert:
         raise TlsSetupError(f"{label.capitalize()}: no certificate file was chosen.")
     try:
-        data = Path(cert.cert).expanduser().read_bytes()
+        data = read_small_file(cert.cert)
     except OSError as exc:
         raise TlsSetupError(f"{label.capitalize()}: the file {cert.cert} cannot be read "
                             f"({exc.strerror or exc}).") from None
@@ -282,17 +337,25 @@ def load_identity(cert: ClientCert, *, check_dates: bool = True) -> Identity:
         key, chain = _load_pkcs12(cert, data)
     else:
         key, chain = _load_pem(cert, data)
-    if not _same_key(key, chain[0]):
+    # The leaf is the certificate of the key, wherever the file put it (some bundles
+    # list the CA first); the others follow as its chain.
+    leaf = next((c for c in chain if _same_key(key, c)), None)
+    if leaf is None:
         where = cert.key or cert.cert
         raise TlsSetupError(f"{label.capitalize()}: the key in {where} does not match the "
                             f"certificate in {cert.cert}.")
-    leaf = chain[0]
+    chain = [leaf, *(c for c in chain if c is not leaf)]
     identity = Identity(
         chain_pem=b"".join(c.public_bytes(_pem()) for c in chain), key=key,
         leaf=describe_certificate(leaf.public_bytes(_der())),
-        not_before=leaf.not_valid_before_utc, not_after=leaf.not_valid_after_utc)
+        not_before=leaf.not_valid_before_utc, not_after=leaf.not_valid_after_utc,
+        label=label)
     if check_dates:
         identity.check_dates(label)
+    if trial:
+        # What OpenSSL itself refuses (a key too small for its security level) is found
+        # here, in the dialog, not at the first handshake.
+        identity.load_into(ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT))
     return identity
 
 
@@ -333,17 +396,16 @@ def _pkcs12_without_password(data: bytes) -> bool:
 
 
 def _load_pem(cert: ClientCert, data: bytes) -> tuple[Any, list[Any]]:
-    from cryptography import x509
 
     from .auth.base import AuthError
     from .auth.keys import load_pem_private_key
 
     label = cert.label.capitalize()
     try:
-        chain = x509.load_pem_x509_certificates(data)
+        chain = _certificates(data)
     except ValueError:
         hint = " (it looks like PKCS#12: choose PKCS#12)" if data[:1] == b"\x30" else ""
-        raise TlsSetupError(f"{label}: {cert.cert} holds no PEM certificate{hint}.") \
+        raise TlsSetupError(f"{label}: {cert.cert} holds no PEM or DER certificate{hint}.") \
             from None
     key_path = cert.key or cert.cert
     try:
@@ -402,6 +464,14 @@ def to_dict(settings: TlsSettings) -> dict:
             "ca_bundles": [asdict(b) for b in settings.ca_bundles]}
 
 
+def _entries(data: dict, name: str) -> list[dict]:
+    value = data.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
+        raise TlsSetupError(f"The certificate settings file is damaged: {name!r} is not a "
+                            "list of entries.")
+    return value
+
+
 def from_dict(data: dict) -> TlsSettings:
     def text(entry: dict, name: str, default: str = "") -> str:
         value = entry.get(name, default)
@@ -411,10 +481,10 @@ def from_dict(data: dict) -> TlsSettings:
                         cert=text(c, "cert"), key=text(c, "key"),
                         enabled=bool(c.get("enabled", True)),
                         id=text(c, "id") or uuid.uuid4().hex[:12])
-             for c in data.get("client_certificates", []) if isinstance(c, dict)]
+             for c in _entries(data, "client_certificates")]
     bundles = [CaBundle(host=text(b, "host"), path=text(b, "path"),
                         enabled=bool(b.get("enabled", True)))
-               for b in data.get("ca_bundles", []) if isinstance(b, dict)]
+               for b in _entries(data, "ca_bundles")]
     return TlsSettings(system_trust=bool(data.get("system_trust", True)),
                        client_certs=certs, ca_bundles=bundles)
 
@@ -432,7 +502,11 @@ def load(store: SecretStore | None = None) -> TlsSettings:
                             "They were left as they are; fix or delete the file.") from None
     if not isinstance(data, dict):
         raise TlsSetupError(f"The certificate settings in {path} are not a JSON object.")
-    settings = from_dict(data)
+    try:
+        settings = from_dict(data)
+    except TlsSetupError as exc:
+        raise TlsSetupError(f"{exc} ({path}). It was left as it is; fix or delete it.") \
+            from None
     if store is not None:
         for cert in settings.client_certs:
             cert.passphrase = store.get(SECRET_PREFIX + cert.id) or ""
@@ -442,7 +516,10 @@ def load(store: SecretStore | None = None) -> TlsSettings:
 def save(settings: TlsSettings, store: SecretStore | None = None,
          previous: TlsSettings | None = None) -> None:
     """Write the settings atomically; passphrases go to the keychain, and those of
-    certificates that were removed are forgotten."""
+    certificates that were removed are forgotten. The file is written first: when it
+    cannot be, the keychain is left as it was too."""
+    text = json.dumps(to_dict(settings), indent=2) + "\n"
+    write_atomic(tls_settings_file(), text.encode("utf-8"))
     if store is not None:
         for cert in settings.client_certs:
             if cert.passphrase:
@@ -453,5 +530,3 @@ def save(settings: TlsSettings, store: SecretStore | None = None,
         for cert in previous.client_certs if previous else []:
             if cert.id not in kept:
                 store.delete(SECRET_PREFIX + cert.id)
-    text = json.dumps(to_dict(settings), indent=2) + "\n"
-    write_atomic(tls_settings_file(), text.encode("utf-8"))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -51,6 +51,8 @@ if TYPE_CHECKING:
 NOTE_STYLE = "color: #5a6270;"
 ERROR_STYLE = "color: #c62828;"
 OK_STYLE = "color: #2e7d32;"
+#: How long after the last keystroke the entry is checked.
+CHECK_DELAY_MS = 300
 KINDS = (("pem", "PEM (certificate and key)"), ("pkcs12", "PKCS#12 (.p12, .pfx)"))
 
 
@@ -144,6 +146,8 @@ class CertificatesDialog(QDialog):
         self.settings = copy.deepcopy(settings)
         self._store = store
         self._loading = False
+        self._checks = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
+        self._checks.timeout.connect(self.flush_checks)
         layout = QVBoxLayout(self)
 
         self.system_trust = QCheckBox(
@@ -180,7 +184,8 @@ class CertificatesDialog(QDialog):
         self.passphrase = QLineEdit(objectName="certPassphrase",
                                     echoMode=QLineEdit.EchoMode.Password,
                                     placeholderText="stored in the system keychain")
-        show = QToolButton(text="Show", checkable=True, accessibleName="Show the passphrase")
+        self.show_passphrase = show = QToolButton(text="Show", checkable=True,
+                                                  accessibleName="Show the passphrase")
         show.toggled.connect(lambda on: (
             self.passphrase.setEchoMode(QLineEdit.EchoMode.Normal if on else
                                         QLineEdit.EchoMode.Password),
@@ -208,6 +213,11 @@ class CertificatesDialog(QDialog):
                       "port; * is the only wildcard.", wordWrap=True)
         note.setStyleSheet(NOTE_STYLE)
         layout.addWidget(note)
+        if store is not None and store.problem:
+            kept = QLabel(f"Passphrases: {store.problem}", objectName="storeProblem",
+                          wordWrap=True)
+            kept.setStyleSheet(ERROR_STYLE)
+            layout.addWidget(kept)
         layout.addStretch(1)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -234,6 +244,19 @@ class CertificatesDialog(QDialog):
         self._fill(self.clients.list, [self._cert_text(c) for c in self.settings.client_certs])
         self._ca_selected(self.cas.list.currentRow())
         self._cert_selected(self.clients.list.currentRow())
+
+    # -- checks ----------------------------------------------------------------------------
+
+    def flush_checks(self) -> None:
+        """Check the selected entries now (the checks run a moment after typing stops:
+        decrypting a key on every keystroke of its passphrase would make typing lag)."""
+        self._checks.stop()
+        row = self.cas.list.currentRow()
+        if 0 <= row < len(self.settings.ca_bundles):
+            self.cas.show_status(*describe_bundle(self.settings.ca_bundles[row]))
+        row = self.clients.list.currentRow()
+        if 0 <= row < len(self.settings.client_certs):
+            self.clients.show_status(*describe_cert(self.settings.client_certs[row]))
 
     # -- lists ---------------------------------------------------------------------------
 
@@ -303,7 +326,7 @@ class CertificatesDialog(QDialog):
         bundle.host, bundle.path = self.ca_host.text().strip(), self.ca_path.text().strip()
         bundle.enabled = self.ca_enabled.isChecked()
         self.cas.list.item(row).setText(self._ca_text(bundle))
-        self.cas.show_status(*describe_bundle(bundle))
+        self._checks.start()
 
     def _cert_selected(self, row: int) -> None:
         has = 0 <= row < len(self.settings.client_certs)
@@ -318,6 +341,7 @@ class CertificatesDialog(QDialog):
         self.passphrase.setText(self.settings.passphrase(cert) if has else "")
         self.cert_enabled.setChecked(cert.enabled)
         self.key_row.setEnabled(cert.kind == "pem")
+        self.show_passphrase.setChecked(False)  # another entry's secret starts hidden
         self._loading = False
         if has:
             self.clients.show_status(*describe_cert(cert))
@@ -332,12 +356,12 @@ class CertificatesDialog(QDialog):
         cert.host = self.cert_host.text().strip()
         cert.kind = self.cert_kind.currentData()
         cert.cert = self.cert_file.text().strip()
-        cert.key = self.key_file.text().strip() if cert.kind == "pem" else ""
+        cert.key = self.key_file.text().strip()  # kept, unused, while PKCS#12 is chosen
         cert.passphrase = self.passphrase.text()
         cert.enabled = self.cert_enabled.isChecked()
         self.key_row.setEnabled(cert.kind == "pem")
         self.clients.list.item(row).setText(self._cert_text(cert))
-        self.clients.show_status(*describe_cert(cert))
+        self._checks.start()
 
     # -- saving --------------------------------------------------------------------------
 
@@ -350,6 +374,7 @@ class CertificatesDialog(QDialog):
         fix a problem first or the file could not be written."""
         from ..core import tlsconfig
 
+        self.flush_checks()
         self.settings.system_trust = self.system_trust.isChecked()
         for cert in self.settings.client_certs:
             self.settings.passphrase(cert)  # so that saving keeps what the keychain has

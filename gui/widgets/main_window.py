@@ -4,6 +4,7 @@ environment, and the send/cancel cycle of the current tab."""
 from __future__ import annotations
 
 import json
+import threading
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from .sent_requests import SentRequestsPanel
 
 NO_ENVIRONMENT = "No environment"
+_STORE_LOCK = threading.Lock()
 
 
 class MainWindow(QMainWindow):
@@ -286,11 +288,13 @@ class MainWindow(QMainWindow):
     # -- collections ---------------------------------------------------------------------------
 
     def store(self) -> SecretStore:
-        if self._store is None:
-            from ..core.secrets import SecretStore
+        # A worker may ask first (a certificate passphrase), hence the lock.
+        with _STORE_LOCK:
+            if self._store is None:
+                from ..core.secrets import SecretStore
 
-            self._store = SecretStore()
-        return self._store
+                self._store = SecretStore()
+            return self._store
 
     def open_collection(self, path: str) -> Collection | None:
         from PySide6.QtWidgets import QMessageBox

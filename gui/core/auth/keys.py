@@ -4,10 +4,30 @@ passphrase."""
 
 from __future__ import annotations
 
+import errno
+import stat
 from pathlib import Path
 from typing import Any
 
 from .base import AuthError
+
+#: Key and certificate files are small; anything bigger is not one (and is not read).
+MAX_KEY_FILE = 1 << 20
+
+
+def read_small_file(path: str, limit: int = MAX_KEY_FILE) -> bytes:
+    """The bytes of a key or certificate file. OSError, with a readable strerror, for a
+    path that is not a regular file (a FIFO would block, /dev/zero never end) or is
+    larger than `limit`."""
+    file = Path(path).expanduser()
+    info = file.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(errno.EINVAL, "not a regular file")
+    if info.st_size > limit:
+        raise OSError(errno.EFBIG, f"larger than {limit // 1024} KB: not a key or "
+                      "certificate file")
+    with file.open("rb") as handle:
+        return handle.read(limit + 1)
 
 
 def load_pem_private_key(path: str, passphrase: str, what: str,
@@ -18,7 +38,7 @@ def load_pem_private_key(path: str, passphrase: str, what: str,
     from cryptography.hazmat.primitives import serialization
 
     try:
-        data = Path(path).expanduser().read_bytes()
+        data = read_small_file(path)
     except OSError as exc:
         raise AuthError(f"The {what} {path} cannot be read ({exc.strerror or exc}).") \
             from None
