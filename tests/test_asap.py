@@ -253,13 +253,13 @@ def test_extra_claims(key_file):
 def test_key_files(tmp_path, key_file):
     missing = tmp_path / "nope.pem"
     assert check(**values(key_file, private_key_file=str(missing))) == [
-        f"The JWT key file {missing} cannot be read (No such file or directory)."]
+        f"The ASAP private key file {missing} cannot be read (No such file or directory)."]
     encrypted = key_file("rsa", b"right horse")
     assert check(**values(key_file, private_key_file=encrypted,
                           key_passphrase="wrong battery")) == [
-        f"The Key passphrase for the JWT key file {encrypted} is wrong."]
+        f"The Key passphrase for the ASAP private key file {encrypted} is wrong."]
     assert check(**values(key_file, private_key_file=encrypted)) == [
-        f"The JWT key file {encrypted} is encrypted: enter its passphrase."]
+        f"The ASAP private key file {encrypted} is encrypted: enter its passphrase."]
     p256 = key_file("p256")
     assert check(**values(key_file, private_key_file=p256)) == [
         f"The key in {p256} does not fit RS256, which needs an RSA key."]
@@ -268,7 +268,8 @@ def test_key_files(tmp_path, key_file):
         f"The key in {rsa_file} does not fit ES384, which needs an EC key on the P-384 curve."]
     assert check(**values(key_file, algorithm="HS256")) == [
         "Algorithm must be one of RS256, RS384, RS512, PS256, ES256, ES384."]
-    with pytest.raises(AuthError, match=r"^Atlassian ASAP: The JWT key file .* cannot be read"):
+    with pytest.raises(AuthError,
+                       match=r"^Atlassian ASAP: The ASAP private key file .* cannot be read"):
         AsapScheme().build(values(key_file, private_key_file=str(missing)))
 
 

@@ -88,7 +88,7 @@ def test_missing_required_field_is_explained_inline(qtbot, window):
     window.editor.url.setText("http://127.0.0.1:9/")
     qtbot.mouseClick(window.editor.send_button, Qt.MouseButton.LeftButton)
     assert window.job is None
-    assert "auth: Token is required" in window.editor.problem.text()
+    assert "auth: Bearer token: Token is required" in window.editor.problem.text()
     assert window.editor.tabs.currentWidget() is window.editor.auth
 
 
@@ -98,18 +98,6 @@ def test_switching_schemes_keeps_what_was_typed(qtbot, window):
     open_auth(window, "bearer")
     open_auth(window, "basic")
     assert window.findChild(QLineEdit, "authField_username").text() == "kept"
-
-
-def test_unavailable_scheme_is_listed_disabled_with_its_hint(window):
-    from gui.core import auth
-
-    open_auth(window, "none")
-    combo = window.findChild(QComboBox, "authScheme")
-    for scheme in auth.schemes().values():
-        if not scheme.available():
-            index = combo.findData(scheme.id)
-            assert not combo.model().item(index).isEnabled()
-            assert combo.itemData(index, Qt.ItemDataRole.ToolTipRole) == scheme.install_hint
 
 
 def test_secret_comes_back_after_a_restart_from_the_keychain_only(qtbot, data_dir):

@@ -98,7 +98,9 @@ def _check_auth(spec: RequestSpec) -> list[Problem]:
         return [Problem("auth", str(exc))]
     if not scheme.available():
         return [Problem("auth", f"{scheme.label} is not installed: {scheme.install_hint}")]
-    return [Problem("auth", message) for message in scheme.check(spec.auth.values)]
+    # The scheme is named, so that "the key id is empty" says whose key id.
+    return [Problem("auth", f"{scheme.label}: {message}")
+            for message in scheme.check(spec.auth.values)]
 
 
 def _check_body(spec: RequestSpec) -> list[Problem]:

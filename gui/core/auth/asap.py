@@ -34,6 +34,9 @@ from typing import TYPE_CHECKING, Any
 from .base import AuthContext, AuthError, Field, FieldKind, Scheme
 from .jwt_bearer import load_private_key
 
+#: How messages name the key file.
+KEY_FILE = "ASAP private key file"
+
 if TYPE_CHECKING:
     import httpx
 
@@ -175,7 +178,8 @@ class AsapScheme(Scheme):
         algorithm = str(values["algorithm"])
         if path and algorithm in ALGORITHMS:
             try:
-                load_private_key(path, str(values["key_passphrase"] or ""), algorithm)
+                load_private_key(path, str(values["key_passphrase"] or ""), algorithm,
+                                 KEY_FILE)
             except AuthError as exc:
                 problems.append(str(exc))
         return problems
@@ -196,7 +200,7 @@ class AsapScheme(Scheme):
         values = self.values(values)
         algorithm = str(values["algorithm"])
         key = load_private_key(str(values["private_key_file"]).strip(),
-                               str(values["key_passphrase"] or ""), algorithm)
+                               str(values["key_passphrase"] or ""), algorithm, KEY_FILE)
         issuer = str(values["issuer"]).strip()
         claims = {**_extra_claims(str(values["extra_claims"] or "")), "iss": issuer,
                   "sub": str(values["subject"] or "").strip() or issuer,

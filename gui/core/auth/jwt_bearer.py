@@ -58,14 +58,15 @@ def _key_fits(algorithm: str, key: Any) -> bool:
     return isinstance(key, ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey)
 
 
-def load_private_key(path: str, passphrase: str, algorithm: str) -> Any:
+def load_private_key(path: str, passphrase: str, algorithm: str,
+                     what: str = "JWT key file") -> Any:
     """The joserfc key for the PEM private key in `path`. AuthError, naming the file,
     when it cannot be read, is not a PEM private key, needs another passphrase, or is
     the wrong type for `algorithm`."""
     from cryptography.hazmat.primitives import serialization
     from joserfc.jwk import ECKey, OKPKey, RSAKey
 
-    key = load_pem_private_key(path, passphrase, "JWT key file", "Key passphrase")
+    key = load_pem_private_key(path, passphrase, what, "Key passphrase")
     if not _key_fits(algorithm, key):
         raise AuthError(f"The key in {path} does not fit {algorithm}, which needs "
                         f"{KEY_NEEDS[algorithm]}.")
