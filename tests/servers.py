@@ -111,6 +111,12 @@ def oddities_app(environ, start_response):
         start_response("200 OK", [("Content-Type", "application/json"),
                                   ("Content-Length", str(length))])
         return generate()
+    if path == "/needle":
+        # N MB of plain text with "NEEDLE" once, at the very end: for find in big bodies.
+        megabytes = int(query.get("mb", ["1"])[0])
+        line = b"lorem ipsum dolor sit amet, consectetur adipiscing elit\n"
+        body = line * ((megabytes * 1024 * 1024) // len(line)) + b"the NEEDLE is here\n"
+        return reply(body, "text/plain; charset=utf-8")
     if path == "/sse":
         count_ = int(query.get("n", ["3"])[0])
         delay = float(query.get("delay", ["0.05"])[0])

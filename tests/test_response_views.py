@@ -126,6 +126,42 @@ def test_find_counts_matches(qtbot, window, httpbin_url):
     assert view.find_count.text() == "3 matches"
 
 
+@pytest.mark.parametrize("mb", [2, 12], ids=["text-in-memory", "bytes-paged"])
+def test_find_searches_the_whole_body_and_loads_up_to_the_next_match(qtbot, window,
+                                                                    odd_url, mb):
+    send(qtbot, window, f"{odd_url}/needle?mb={mb}", timeout=60000)
+    view = window.response.body_view
+    assert view.more.isVisible()  # only the first pages are shown
+    assert "NEEDLE" not in view.text.toPlainText()
+    view.open_find()
+    view.find.setText("needle")
+    qtbot.waitUntil(lambda: view.find_count.text().startswith("1 match"), timeout=20000)
+    assert "0 in what is loaded" in view.find_count.text()
+    view.find.returnPressed.emit()  # Find next: past what is loaded
+    qtbot.waitUntil(lambda: "Searching" not in view.find_count.text(), timeout=20000)
+    if "press Enter again" in view.find_count.text():  # more than LOAD_AHEAD further on
+        view.find.returnPressed.emit()
+    qtbot.waitUntil(lambda: view.text.textCursor().selectedText() == "NEEDLE",
+                    timeout=20000)
+    assert view.find_count.text().startswith("1 match")
+
+
+def test_search_body_counts_across_chunks_and_multibyte_boundaries(monkeypatch):
+    from gui.core import present
+    from gui.core.bodydata import BodyData
+    from gui.core.exchange import ReceivedResponse
+
+    monkeypatch.setattr(present, "SEARCH_CHUNK", 7)  # splits words and "é" alike
+    text = "café Café CAFÉ ca\nfé café"
+    response = ReceivedResponse(200, "OK", "HTTP/1.1",
+                                [("Content-Type", "text/plain; charset=utf-8")],
+                                data=BodyData.of(text.encode()))
+    assert present.search_body(response, "CAFÉ") == (4, None)
+    found, end = present.search_body(response, "café", start=12, first=True)
+    assert found == 1 and end is not None and end > 12
+    assert present.search_body(response, "absent") == (0, None)
+
+
 def test_save_body(qtbot, window, httpbin_url, tmp_path):
     ex = send(qtbot, window, f"{httpbin_url}/bytes/1000")
     window.response.body_view.save_to(str(tmp_path / "body.bin"))

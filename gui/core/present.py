@@ -7,6 +7,7 @@ never on the GUI thread.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -199,3 +200,38 @@ def hop_text(hop: Hop) -> str:
     if hop.next_reason:
         lines.append(f"Next: {hop.next_reason}")
     return "\n".join(lines)
+
+
+#: How much of the body the whole-body search decodes at a time.
+SEARCH_CHUNK = 1 << 20
+
+
+def search_body(response: ReceivedResponse, needle: str, start: int = 0,
+                first: bool = False,
+                cancelled: Callable[[], bool] = lambda: False) -> tuple[int, int | None]:
+    """Case-insensitive matches of `needle` in the decoded body from byte `start`, read a
+    chunk at a time (a spooled body is never loaded whole): (how many, None), or with
+    `first`, (1, the byte offset of the end of the chunk holding the first match) as soon
+    as one is found, (0, None) if none. Runs in a worker; `cancelled` stops it early."""
+    import codecs
+
+    wanted = needle.lower()
+    if not wanted:
+        return 0, None
+    try:
+        decoder = codecs.getincrementaldecoder(response.charset or "utf-8")("replace")
+    except LookupError:
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    data, offset, count, tail = response.data, start, 0, ""
+    while offset < data.size and not cancelled():
+        chunk = data.read(offset, SEARCH_CHUNK)
+        offset += len(chunk)
+        # The tail is shorter than the needle, so a match found here ends in this chunk
+        # and is never counted twice.
+        text = tail + decoder.decode(chunk, final=offset >= data.size).lower()
+        found = text.count(wanted)
+        if first and found:
+            return 1, offset
+        count += found
+        tail = text[-(len(wanted) - 1):] if len(wanted) > 1 else ""
+    return count, None

@@ -51,6 +51,8 @@ COLOURS = {"key": "#8b1a8b", "string": "#1e7d32", "number": "#1f5fbf", "keyword"
            "operator": "#5a6270"}
 MODES = ["pretty", "raw", "hex", "preview", "tree"]
 TREE_BATCH = 500
+#: Find next loads at most this much more of a paged body at a time.
+LOAD_AHEAD = 8 << 20
 
 
 class SpanHighlighter(QSyntaxHighlighter):
@@ -101,9 +103,30 @@ class _Present(QRunnable):
         self._view.presented.emit(response, present(response, limit=response.body_size))
 
 
+class _Search(QRunnable):
+    """Counts, or finds the next, match in the whole body, in a worker."""
+
+    def __init__(self, view: BodyView, response: ReceivedResponse, needle: str,
+                 start: int, first: bool, generation: int) -> None:
+        super().__init__()
+        self._view, self._response, self._needle = view, response, needle
+        self._start, self._first, self._generation = start, first, generation
+
+    def run(self) -> None:
+        from ..core.present import search_body
+
+        view, first = self._view, self._first
+        count, offset = search_body(
+            self._response, self._needle, self._start, first,
+            cancelled=lambda: view.search_generation[first] != self._generation)
+        self._view.searched.emit(self._generation, self._first, count, offset)
+
+
 class BodyView(QWidget):
     #: (response, presentation) computed off the GUI thread on request
     presented = Signal(object, object)
+    #: (generation, looking for the next match?, count, byte offset or None), from _Search
+    searched = Signal(int, bool, int, object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,6 +136,13 @@ class BodyView(QWidget):
         self._mode = "pretty"
         self._loaded = 0  # characters (pretty/raw) or bytes (hex) shown so far
         self._filtered: str | None = None
+        #: Bumped for every whole-body search started, per kind (index False: counting,
+        #: True: finding the next match); a search seeing another number stops, and its
+        #: result is ignored.
+        self.search_generation = [0, 0]
+        self._whole: tuple[tuple, int | None] | None = None  # (what was counted, count)
+        self._bulk = False  # loading many pages at once: highlight once, at the end
+        self.searched.connect(self._searched)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
 
@@ -413,13 +443,74 @@ class BodyView(QWidget):
         self.find.setFocus()
         self.find.selectAll()
 
+    def _bytes_paged(self) -> bool:
+        """True when the view pages the body's bytes (raw, or past the pretty limit),
+        not a text held in memory."""
+        p = self._presentation
+        return self._filtered is None and (self._mode == "raw" or bool(p and p.over_limit))
+
+    def _count_text(self, needle: str, loaded: int) -> str:
+        """The match count for the label: the whole body's when it is known."""
+        def matches(n: int) -> str:
+            return f"{n} match{'es' if n != 1 else ''}"
+
+        if not self.more.isVisible():
+            return matches(loaded)
+        if self._mode == "hex":
+            return matches(loaded) + " in what is loaded"
+        if not self._bytes_paged():
+            total = self._source().lower().count(needle.lower())
+            return f"{matches(total)} ({loaded} in what is loaded)"
+        key = (needle, id(self._response), self._mode)
+        if self._whole is None or self._whole[0] != key:
+            self.search_generation[False] += 1
+            self._whole = (key, None)
+            assert self._response is not None
+            QThreadPool.globalInstance().start(_Search(
+                self, self._response, needle, 0, False, self.search_generation[False]))
+        total = self._whole[1]
+        if total is None:
+            return f"{matches(loaded)} in what is loaded; counting the whole body…"
+        return f"{matches(total)} in the whole body ({loaded} in what is loaded)"
+
+    def _searched(self, generation: int, first: bool, count: int, offset: Any) -> None:
+        if generation != self.search_generation[first]:
+            return
+        needle = self.find.text()
+        if not first:
+            if self._whole is not None:
+                self._whole = (self._whole[0], count)
+            self._find_changed(needle)
+            return
+        if offset is None:
+            self._wrap_find(True)
+            return
+        self._load_until(min(offset, self._loaded + LOAD_AHEAD), at_least_one=True)
+        if not self.text.find(needle):
+            self.find_count.setText(f"{self.find_count.text()} · the next match is further "
+                                    "on: press Enter again")
+
+    def _load_until(self, target: int, at_least_one: bool = False) -> None:
+        """Load pages until `target` characters (bytes, when bytes are paged) are shown."""
+        cursor = self.text.textCursor()
+        self._bulk = True
+        try:
+            while self.more.isVisible() and (self._loaded < target or at_least_one):
+                at_least_one = False
+                self._load_more()
+        finally:
+            self._bulk = False
+        self.text.setTextCursor(cursor)  # the search goes on from where it was
+        self._find_changed(self.find.text())
+
     def _find_changed(self, needle: str) -> None:
+        if self._bulk:
+            return
         selections = []
         if needle and self.stack.currentWidget() is self.text:
             haystack = self.text.toPlainText()
             count = haystack.lower().count(needle.lower())
-            partial = "" if not self.more.isVisible() else " in what is loaded"
-            self.find_count.setText(f"{count} match{'es' if count != 1 else ''}{partial}")
+            self.find_count.setText(self._count_text(needle, count))
             doc = self.text.document()
             cursor = QTextCursor(doc)
             fmt = QTextCharFormat()
@@ -436,11 +527,34 @@ class BodyView(QWidget):
         self.text.setExtraSelections(selections)
 
     def _find_step(self, forward: bool) -> None:
+        needle = self.find.text()
         flags = QTextDocument.FindFlag(0) if forward else QTextDocument.FindFlag.FindBackward
-        if not self.text.find(self.find.text(), flags):
-            self.text.moveCursor(QTextCursor.MoveOperation.Start if forward
-                                 else QTextCursor.MoveOperation.End)
-            self.text.find(self.find.text(), flags)
+        if not needle or self.text.find(needle, flags):
+            return
+        if forward and self.more.isVisible() and self._mode != "hex":
+            # The next match is past what is loaded: load up to it.
+            if not self._bytes_paged():
+                at = self._source().lower().find(needle.lower(),
+                                                 max(0, self._loaded - len(needle) + 1))
+                if at >= 0:
+                    self._load_until(at + len(needle))
+                    self.text.find(needle, flags)
+                    return
+            else:
+                assert self._response is not None
+                self.search_generation[True] += 1
+                self.find_count.setText("Searching the rest of the body…")
+                QThreadPool.globalInstance().start(_Search(
+                    self, self._response, needle, max(0, self._loaded - 4 * len(needle)),
+                    True, self.search_generation[True]))
+                return
+        self._wrap_find(forward)
+
+    def _wrap_find(self, forward: bool) -> None:
+        flags = QTextDocument.FindFlag(0) if forward else QTextDocument.FindFlag.FindBackward
+        self.text.moveCursor(QTextCursor.MoveOperation.Start if forward
+                             else QTextCursor.MoveOperation.End)
+        self.text.find(self.find.text(), flags)
 
     def _set_wrap(self, on: bool) -> None:
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth if on
