@@ -243,6 +243,28 @@ def test_cancel_frees_the_connection(engine, httpbin_url):
     ex = engine.send(RequestSpec(url=f"{httpbin_url}/drip?duration=5&numbytes=5"),
                      cancel=token)
     assert ex.error.kind == "cancelled"
-    client = next(iter(engine._clients.values()))
+    transport = next(iter(engine._transports.values()))
     assert all(not c.is_available() or c.is_idle()
-               for c in client._transport._pool.connections)
+               for c in transport._pool.connections)
+
+
+def test_each_thread_has_its_own_cookie_jar_over_shared_connections(engine, httpbin_url):
+    """Two tabs sending at once must not hand each other cookies: a client (and so a
+    cookie jar) per thread, one transport (and so one pool) for all."""
+    seen = {}
+
+    def send(name):
+        ex = engine.send(RequestSpec(url=f"{httpbin_url}/cookies/set?{name}=1"))
+        client, transport = engine._acquire(Options())
+        engine._release(transport)
+        seen[name] = (ex.response.text(), client, transport)
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in ("first", "second")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    (body_a, client_a, pool_a), (body_b, client_b, pool_b) = seen["first"], seen["second"]
+    assert json.loads(body_a)["cookies"] == {"first": "1"}
+    assert json.loads(body_b)["cookies"] == {"second": "1"}
+    assert client_a is not client_b and pool_a is pool_b

@@ -104,7 +104,8 @@ def _decode_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
 class Engine:
     """Sends requests. Thread-safe: the window sends from worker threads.
 
-    One httpx.Client per (verify, HTTP/2) pair keeps connections alive across sends.
+    One pooled transport per (verify, HTTP/2) pair keeps connections alive across sends;
+    each thread sends through its own httpx.Client (its own cookie jar) over it.
     `tls` is the certificate settings (tlsconfig): the base trust, and client
     certificates and CA bundles per host; `tls_problem` is why the settings could not be
     read, reported by every HTTPS request instead of sending it. `ssl_context` replaces
@@ -116,11 +117,18 @@ class Engine:
         self._ssl_context = ssl_context
         self._tls = tls or TlsSettings()
         self._tls_problem = tls_problem
-        self._clients: dict[tuple[bool, bool], httpx.Client] = {}
-        #: Sends in flight per client (by id), and clients replaced by new settings
-        #: that are closed once their last send is over.
+        #: One pooled transport per (verify, HTTP/2), shared by every thread.
+        self._transports: dict[tuple[bool, bool], httpx.BaseTransport] = {}
+        #: Sends in flight per transport (by id), and transports replaced by new
+        #: settings, closed once their last send is over.
         self._busy: dict[int, int] = {}
-        self._retired: list[httpx.Client] = []
+        self._retired: list[httpx.BaseTransport] = []
+        #: Bumped by configure_tls: a thread's clients of an older generation are dropped.
+        self._generation = 0
+        # A client per thread: an httpx.Client's cookie jar is its own, and each
+        # exchange starts from an empty one, so two sends at once (two tabs) must not
+        # share a client. The connections are shared all the same, through the transport.
+        self._local = threading.local()
         self._lock = threading.Lock()
 
     def configure_tls(self, tls: TlsSettings | None, problem: str | None = None) -> None:
@@ -129,15 +137,17 @@ class Engine:
         threads (this method does no I/O: the window calls it on the GUI thread)."""
         with self._lock:
             self._tls, self._tls_problem = tls or TlsSettings(), problem
-            self._retired += self._clients.values()
-            self._clients = {}
+            self._retired += self._transports.values()
+            self._transports = {}
+            self._generation += 1
 
     def close(self) -> None:
         with self._lock:
-            clients = [*self._clients.values(), *self._retired]
-            self._clients, self._retired = {}, []
-        for client in clients:
-            client.close()
+            transports = [*self._transports.values(), *self._retired]
+            self._transports, self._retired = {}, []
+            self._generation += 1
+        for transport in transports:
+            transport.close()
 
     def __enter__(self) -> Engine:
         return self
@@ -145,25 +155,31 @@ class Engine:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _acquire(self, options: Options) -> httpx.Client:
+    def _acquire(self, options: Options) -> tuple[httpx.Client, httpx.BaseTransport]:
         key = (options.verify_tls, options.http2)
+        local = self._local
         with self._lock:
-            client = self._clients.get(key)
-            if client is None:
-                client = httpx.Client(transport=self._transport(options),
-                                      follow_redirects=False,
-                                      headers={"User-Agent": USER_AGENT})
-                self._clients[key] = client
-            self._busy[id(client)] = self._busy.get(id(client), 0) + 1
-            return client
+            transport = self._transports.get(key)
+            if transport is None:
+                transport = self._transports[key] = self._transport(options)
+            self._busy[id(transport)] = self._busy.get(id(transport), 0) + 1
+            generation = self._generation
+        if getattr(local, "generation", None) != generation:
+            local.generation, local.clients = generation, {}
+        client = local.clients.get(key)
+        if client is None:
+            client = local.clients[key] = httpx.Client(
+                transport=_Borrowed(transport), follow_redirects=False,
+                headers={"User-Agent": USER_AGENT})
+        return client, transport
 
-    def _release(self, client: httpx.Client) -> None:
+    def _release(self, transport: httpx.BaseTransport) -> None:
         with self._lock:
-            left = self._busy[id(client)] = self._busy[id(client)] - 1
+            left = self._busy[id(transport)] = self._busy[id(transport)] - 1
             if not left:
-                del self._busy[id(client)]
-            idle = [c for c in self._retired if id(c) not in self._busy]
-            self._retired = [c for c in self._retired if id(c) in self._busy]
+                del self._busy[id(transport)]
+            idle = [t for t in self._retired if id(t) not in self._busy]
+            self._retired = [t for t in self._retired if id(t) in self._busy]
         for old in idle:
             old.close()
 
@@ -219,7 +235,7 @@ class Engine:
             from_spec = auth is None
             if auth is None:
                 auth = build_auth(spec.auth, context)
-            client = self._acquire(spec.options)
+            client, transport = self._acquire(spec.options)
             try:
                 # Each exchange starts with an empty cookie jar: the request sends what
                 # the user composed plus what this exchange's own responses set.
@@ -234,7 +250,7 @@ class Engine:
                     if from_spec and auth is not None and context is not None:
                         get_scheme(spec.auth.scheme).after_send(auth, context)
             finally:
-                self._release(client)
+                self._release(transport)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a readable error
             exchange.error = classify(exc, token)
             if exchange.error.kind == "tls" and exchange.hops:
@@ -242,6 +258,22 @@ class Engine:
                                                             exchange.error.message)
         exchange.total = time.perf_counter() - started
         return exchange
+
+
+class _Borrowed(httpx.BaseTransport):
+    """A shared transport as a thread's client sees it: the engine, not the client,
+    closes it."""
+
+    __slots__ = ("transport",)
+
+    def __init__(self, transport: httpx.BaseTransport) -> None:
+        self.transport = transport
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self.transport.handle_request(request)
+
+    def close(self) -> None:
+        pass
 
 
 class _Send:
