@@ -161,6 +161,33 @@ def test_move_between_folders(qtbot, keychain, api):
     assert item.path.parent.name == "users" and item.path.exists()
 
 
+def test_dropping_a_request_on_a_folder_moves_its_file(qtbot, keychain, api):
+    """The drop as the tree receives it from a drag: a QDropEvent over the target row."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QDropEvent
+
+    w = make(qtbot, keychain)
+    w.open_collection(str(api))
+    tree = w.sidebar.tree
+    before = request_named(w, "Health").path
+    assert before.exists()
+    rows = {i.text(0): i for i in w.sidebar._items()}
+    source = next(i for label, i in rows.items() if "Health" in label)
+    target = rows["▸ Users"]
+    tree.setCurrentItem(source)
+    mime = tree.mimeData([source])
+    point = QPointF(tree.visualItemRect(target).center())
+    event = QDropEvent(point, Qt.DropAction.MoveAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    tree.dropEvent(event)
+    moved = request_named(w, "Health")
+    assert moved.path.parent.name == "users" and moved.path.exists()
+    assert not before.exists()
+    # The tree is rebuilt from the collection: Health now sits under Users.
+    users = next(i for i in w.sidebar._items() if i.text(0) == "▸ Users")
+    assert any("Health" in users.child(n).text(0) for n in range(users.childCount()))
+
+
 def test_broken_file_is_reported_and_left_alone(qtbot, keychain, api, monkeypatch):
     bad = api / "bad.request.yaml"
     bad.write_text("method: GET\nurl: [unclosed\n")
