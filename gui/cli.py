@@ -237,6 +237,10 @@ def _secret(value: str, scheme_id: str, name: str, label: str) -> str:
                              + (f" ({store.problem})" if store.problem else "")
                              + ". Save it from the window first.")
         return found
+    # Allowed, as curl allows it, but said: a value in the arguments is visible to every
+    # user of the machine (ps) and may stay in the shell's history.
+    print(f"gatepost: warning: {label} was given in the command line, where other users "
+          "can see it and your shell may keep it; env:VAR or - is safer.", file=sys.stderr)
     return value
 
 

@@ -488,3 +488,8 @@ def test_cli_cert_and_cacert(mtls_url, files, data_dir):
     assert wrong.returncode == 2
     assert "passphrase for the key file" in wrong.stderr and "not it" not in wrong.stderr
     assert "Traceback" not in wrong.stderr
+    literal = gatepost("send", "--cacert", files["server-ca.pem"], "--cert",
+                       files["client.p12"], "--pass", PASSPHRASE, f"{mtls_url}/get", env=env)
+    assert literal.returncode == 0
+    assert "warning: Certificate passphrase was given in the command line" in literal.stderr
+    assert PASSPHRASE not in literal.stdout + literal.stderr
