@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import spnego
 from spnego.exceptions import SpnegoError
+
+from tests.servers import handler_server
 
 #: The first bytes of every NTLM message, then its type (1 = negotiate).
 _NTLM_NEGOTIATE = b"NTLMSSP\x00\x01\x00\x00\x00"
@@ -128,19 +127,8 @@ class NtlmHandler(_AuthHandler):
             self._reply(401, f"NTLM {base64.b64encode(out or b'').decode()}", "Challenge.")
 
 
-@contextmanager
-def auth_server(handler: type[_AuthHandler], host: str = "127.0.0.1") -> Iterator[str]:
-    """The server on a free port of `host`, for as long as the block runs."""
-    server = ThreadingHTTPServer((host, 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{host}:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+#: The server on a free port of `host`, for as long as the block runs.
+auth_server = handler_server
 
 
 def write_ntlm_users(path: Path, users: list[tuple[str, str, str]]) -> Path:

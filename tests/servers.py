@@ -3,12 +3,40 @@
 from __future__ import annotations
 
 import socket
+import socketserver
 import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from werkzeug.serving import make_server
+
+
+@contextmanager
+def serving(server: socketserver.BaseServer, scheme: str = "http") -> Iterator[str]:
+    """Runs a socketserver-style server in a thread for as long as the block runs, and
+    yields its URL."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        host, port = server.server_address[:2]
+        yield f"{scheme}://{host}:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@contextmanager
+def handler_server(handler: type[BaseHTTPRequestHandler],
+                   host: str = "127.0.0.1") -> Iterator[str]:
+    """A threaded http.server with `handler`, on a free port of `host` (the receivers
+    of the auth scheme tests)."""
+    server = ThreadingHTTPServer((host, 0), handler)
+    server.daemon_threads = True
+    with serving(server) as url:
+        yield url
 
 
 @contextmanager
@@ -18,14 +46,8 @@ def httpbin_server(ssl_context: ssl.SSLContext | None = None) -> Iterator[str]:
     from httpbin import app
 
     server = make_server("127.0.0.1", 0, app, threaded=True, ssl_context=ssl_context)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        scheme = "https" if ssl_context else "http"
-        yield f"{scheme}://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(server, "https" if ssl_context else "http") as url:
+        yield url
 
 
 @contextmanager
@@ -135,10 +157,5 @@ def oddities_app(environ, start_response):
 @contextmanager
 def oddities_server() -> Iterator[str]:
     server = make_server("127.0.0.1", 0, oddities_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(server) as url:
+        yield url

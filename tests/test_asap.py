@@ -2,11 +2,10 @@
 JWTAuthVerifier in a receiver on 127.0.0.1 and with the public key through joserfc."""
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from atlassian_jwt_auth import JWTAuthVerifier
@@ -19,6 +18,7 @@ from joserfc.jwk import ECKey, RSAKey
 from gui.core.auth import AuthError
 from gui.core.auth.asap import AsapScheme
 from gui.core.model import AuthConfig, RequestSpec
+from tests.servers import handler_server
 
 ISSUER, KID, AUDIENCE = "gatepost-tests", "gatepost-tests/key-1", "their-service"
 
@@ -96,15 +96,8 @@ class AsapReceiver(BaseHTTPRequestHandler):
 def asap_server(public_keys: dict[str, str]) -> Iterator[str]:
     verifier = JWTAuthVerifier(StaticRetriever(public_keys), check_jti_uniqueness=True)
     handler = type("Receiver", (AsapReceiver,), {"verifier": verifier})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with handler_server(handler) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -4,10 +4,7 @@ engine to a receiver on 127.0.0.1 that checks the signature with edgegrid-python
 
 import json
 import re
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -22,6 +19,7 @@ from gui.core.auth import edgegrid as native
 from gui.core.auth.edgegrid import EdgeGridScheme
 from gui.core.auth.requests_adapter import adapt
 from gui.core.model import AuthConfig, Body, BodyKind, RequestSpec, Row
+from tests.servers import handler_server
 
 VECTORS = Path(__file__).parent / "data" / "edgegrid"
 DATA = json.loads((VECTORS / "testdata.json").read_text())
@@ -118,22 +116,9 @@ class EdgeGridReceiver(BaseHTTPRequestHandler):
         pass
 
 
-@contextmanager
-def edgegrid_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), EdgeGridReceiver)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.fixture(scope="module")
 def edgegrid_url():
-    with edgegrid_server() as url:
+    with handler_server(EdgeGridReceiver) as url:
         yield url
 
 

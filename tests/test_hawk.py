@@ -6,9 +6,7 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
 
 import httpx
@@ -17,6 +15,7 @@ import pytest
 from gui.core.auth import AuthError
 from gui.core.auth.hawk import HawkScheme
 from gui.core.model import AuthConfig, Body, BodyKind, RequestSpec
+from tests.servers import handler_server
 
 KEY = "werxhqb98rpaxn39848xrunpaw3489ruxnpa98w4rxn"
 CREDENTIALS = {"auth_id": "dh37fgj492je", "auth_key": KEY}
@@ -79,22 +78,9 @@ class HawkReceiver(BaseHTTPRequestHandler):
         pass  # keep the test output clean
 
 
-@contextmanager
-def hawk_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), HawkReceiver)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.fixture(scope="module")
 def hawk_url():
-    with hawk_server() as url:
+    with handler_server(HawkReceiver) as url:
         yield url
 
 
