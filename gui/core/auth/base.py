@@ -87,6 +87,17 @@ class AuthError(Exception):
     """
 
 
+#: How a flag stored as text (a hand-edited file, a {{variable}}) says "off".
+FALSE_WORDS = frozenset({"", "0", "false", "no", "off"})
+
+
+def flag(value: Any) -> bool:
+    """A flag as stored (bool) or as typed in a file or a variable ("false" is off)."""
+    if isinstance(value, str):
+        return value.strip().lower() not in FALSE_WORDS
+    return bool(value)
+
+
 class Scheme:
     """One auth scheme. Subclass it, or declare an httpx.Auth subclass as a plug-in
     (see docs/auth-plugins.md)."""

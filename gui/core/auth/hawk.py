@@ -23,20 +23,12 @@ from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from .base import AuthContext, AuthError, Field, FieldKind, Scheme
+from .base import AuthContext, AuthError, Field, FieldKind, Scheme, flag
 
 if TYPE_CHECKING:
     import httpx
 
 ALGORITHMS = ("sha256", "sha1")
-_FALSE = ("", "0", "false", "no", "off")
-
-
-def _flag(value: Any) -> bool:
-    """A flag as stored (bool) or as typed in a file or a variable ("false")."""
-    if isinstance(value, str):
-        return value.strip().lower() not in _FALSE
-    return bool(value)
 
 
 def _header_text_ok(text: str) -> bool:
@@ -146,5 +138,5 @@ class HawkScheme(Scheme):
         return _auth_class()(
             str(values["auth_id"]), str(values["auth_key"]), str(values["algorithm"]),
             ext=str(values["ext"] or ""), app=str(values["app"] or ""),
-            dlg=str(values["dlg"] or ""), payload_hash=_flag(values["payload_hash"]),
+            dlg=str(values["dlg"] or ""), payload_hash=flag(values["payload_hash"]),
             now=now, nonce=nonce)
