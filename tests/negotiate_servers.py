@@ -114,6 +114,9 @@ class NtlmHandler(_AuthHandler):
             if self.path.startswith("/no-challenge"):
                 self._reply(401, "NTLM", "No challenge here.")
                 return
+            if self.path.startswith("/forbidden"):
+                self._reply(403, None, "This account may not use NTLM here.")
+                return
             # A new handshake, even on a connection that had one.
             self.acceptor = self._new_acceptor()
         elif self.acceptor is None:

@@ -22,15 +22,31 @@ def _require(module: str, extra: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def ntlm_url(tmp_path_factory):
-    _require("httpx_ntlm", "ntlm")
-    from tests.negotiate_servers import NtlmHandler, auth_server, write_ntlm_users
+def ntlm_users(tmp_path_factory):
+    from tests.negotiate_servers import write_ntlm_users
 
-    users = write_ntlm_users(tmp_path_factory.mktemp("ntlm") / "users",
-                             [(DOMAIN, NTLM_USER, NTLM_PASSWORD)])
-    with pytest.MonkeyPatch.context() as patch, auth_server(NtlmHandler) as url:
-        patch.setenv("NTLM_USER_FILE", str(users))
+    return str(write_ntlm_users(tmp_path_factory.mktemp("ntlm") / "users",
+                                [(DOMAIN, NTLM_USER, NTLM_PASSWORD)]))
+
+
+@pytest.fixture(scope="session")
+def ntlm_url():
+    _require("httpx_ntlm", "ntlm")
+    from tests.negotiate_servers import NtlmHandler, auth_server
+
+    with auth_server(NtlmHandler) as url:
         yield url
+
+
+@pytest.fixture(autouse=True)
+def _environment_of_this_test(request, monkeypatch):
+    """The acceptors' and the client's environment, set for each test that uses them
+    and undone after it, so that nothing leaks into the rest of the session."""
+    names = request.fixturenames
+    if "negotiate_url" in names or "kerberos_realm" in names:
+        request.getfixturevalue("kerberos_env")
+    if "ntlm_url" in names:
+        monkeypatch.setenv("NTLM_USER_FILE", request.getfixturevalue("ntlm_users"))
 
 
 @pytest.fixture(scope="session")
@@ -94,6 +110,52 @@ def test_ntlm_server_without_a_challenge_is_explained(engine, ntlm_url):
     assert ex.error.kind == "auth"
     assert "without a challenge" in ex.error.message
     assert "one kept-alive connection" in ex.error.message
+
+
+def test_ntlm_answer_other_than_a_challenge_is_the_result(engine, ntlm_url):
+    """A 403 to the negotiate message is the server's answer, shown as such."""
+    ex = send(engine, f"{ntlm_url}/forbidden", "ntlm", username=f"{DOMAIN}\\{NTLM_USER}",
+              password=NTLM_PASSWORD)
+    assert ex.error is None
+    assert statuses(ex) == [("request", 401), ("challenge", 403)]
+    assert "may not use NTLM" in ex.response.text()
+
+
+def test_ntlm_keeps_its_connection_while_other_sends_share_the_pool(engine, ntlm_url):
+    """Two other threads keep sending to the same server; every NTLM handshake still
+    runs its legs on one connection (a pool of its own), so every one ends in 200."""
+    import threading
+
+    stop = threading.Event()
+
+    def other() -> None:
+        while not stop.is_set():
+            engine.send(RequestSpec(url=f"{ntlm_url}/other"))
+
+    threads = [threading.Thread(target=other) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    try:
+        results = [send(engine, f"{ntlm_url}/private", "ntlm",
+                        username=f"{DOMAIN}\\{NTLM_USER}", password=NTLM_PASSWORD)
+                   for _ in range(10)]
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+    assert [ex.response.status for ex in results] == [200] * 10
+
+
+@pytest.mark.parametrize("off", [False, "false", "off", "no", "0", ""])
+def test_kerberos_flags_typed_as_text_stay_off(off):
+    _require("httpx_gssapi", "kerberos")
+    import gssapi
+
+    built = KerberosScheme().build({"mutual": off, "delegate": off})
+    assert gssapi.RequirementFlag.delegate_to_peer not in built._gssflags
+    assert gssapi.RequirementFlag.mutual_authentication not in built._gssflags
+    on = KerberosScheme().build({"mutual": "true", "delegate": "yes"})
+    assert gssapi.RequirementFlag.delegate_to_peer in on._gssflags
 
 
 def test_cli_ntlm_with_the_password_from_the_environment(ntlm_url):

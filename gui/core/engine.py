@@ -235,7 +235,15 @@ class Engine:
             from_spec = auth is None
             if auth is None:
                 auth = build_auth(spec.auth, context)
-            client, transport = self._acquire(spec.options)
+            private = bool(getattr(auth, "connection_bound", False))
+            if private:
+                # A pool of its own for a connection-bound handshake (NTLM), closed after.
+                with self._lock:
+                    transport = self._transport(spec.options)
+                client = httpx.Client(transport=transport, follow_redirects=False,
+                                      headers={"User-Agent": USER_AGENT})
+            else:
+                client, transport = self._acquire(spec.options)
             try:
                 # Each exchange starts with an empty cookie jar: the request sends what
                 # the user composed plus what this exchange's own responses set.
@@ -250,7 +258,10 @@ class Engine:
                     if from_spec and auth is not None and context is not None:
                         get_scheme(spec.auth.scheme).after_send(auth, context)
             finally:
-                self._release(transport)
+                if private:
+                    client.close()
+                else:
+                    self._release(transport)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a readable error
             exchange.error = classify(exc, token)
             if exchange.error.kind == "tls" and exchange.hops:

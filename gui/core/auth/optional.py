@@ -13,7 +13,7 @@ import importlib.util
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
-from .base import AuthContext, AuthError, Field, FieldKind, Scheme
+from .base import AuthContext, AuthError, Field, FieldKind, Scheme, flag
 
 if TYPE_CHECKING:
     import httpx
@@ -55,8 +55,10 @@ class KerberosScheme(Scheme):
         from httpx_gssapi import DISABLED, REQUIRED
 
         values = self.values(values)
-        return _spnego_class()(mutual_authentication=REQUIRED if values["mutual"] else DISABLED,
-                               delegate=bool(values["delegate"]))
+        # flag(): "false" typed in a file or a variable must not delegate the ticket.
+        return _spnego_class()(
+            mutual_authentication=REQUIRED if flag(values["mutual"]) else DISABLED,
+            delegate=flag(values["delegate"]))
 
 
 @functools.cache
@@ -65,19 +67,35 @@ def _ntlm_class() -> type[httpx.Auth]:
     from spnego.exceptions import SpnegoError
 
     class NtlmAuth(HttpNtlmAuth):
+        #: NTLM authenticates a connection, not a request: the engine gives such a send
+        #: a connection pool of its own, so that no other send (another tab) takes the
+        #: connection between the legs and no other idle connection is picked for one.
+        connection_bound = True
+
         # httpx-ntlm reads the server's answer to its negotiate message without checking
         # it: no challenge there ends in a KeyError or "generator raised StopIteration".
         def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, Any, None]:
+            flow = super().auth_flow(request)
             try:
-                yield from super().auth_flow(request)
-            except (KeyError, RuntimeError) as exc:
-                raise AuthError(
-                    "The server answered NTLM's negotiate message without a challenge. "
-                    "NTLM needs its whole handshake on one kept-alive connection; a proxy "
-                    "or load balancer in between may be breaking it.") from exc
-            except (SpnegoError, ValueError) as exc:
-                raise AuthError(f"The server's NTLM challenge could not be used: {exc}") \
-                    from exc
+                outgoing = next(flow)
+            except StopIteration:
+                return
+            while True:
+                response = yield outgoing
+                try:
+                    outgoing = flow.send(response)
+                except StopIteration:
+                    return
+                except (KeyError, RuntimeError) as exc:
+                    if response.status_code not in (401, 407):
+                        return  # the server's own answer (403, 500, 200…) is the result
+                    raise AuthError(
+                        "The server answered NTLM's negotiate message without a challenge. "
+                        "NTLM needs its whole handshake on one kept-alive connection; a "
+                        "proxy or load balancer in between may be breaking it.") from exc
+                except (SpnegoError, ValueError) as exc:
+                    raise AuthError(f"The server's NTLM challenge could not be used: {exc}") \
+                        from exc
 
     return NtlmAuth
 
