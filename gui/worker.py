@@ -86,7 +86,7 @@ class SendJob:
     """One request in flight."""
 
     def __init__(self, spec: RequestSpec, secrets: tuple[str, ...] = (),
-                 context: Any = None) -> None:
+                 context: Any = None, tls: TlsSettings | None = None) -> None:
         from .core.cancel import CancelToken
 
         self.id = next(_ids)
@@ -95,6 +95,8 @@ class SendJob:
         self.secrets = secrets
         #: The AuthContext for schemes that keep tokens in the keychain, or None.
         self.context = context
+        #: The request's collection's certificates, before the global ones, or None.
+        self.tls = tls
         self.token = CancelToken()
         self.started = time.monotonic()
         #: The user pressed Stop on a streaming response: show what arrived.
@@ -142,7 +144,7 @@ class _Call(QRunnable):
         try:
             exchange = engine().send(job.spec, cancel=job.token, progress=self._progress,
                                      on_events=self._events, secrets=job.secrets,
-                                     context=job.context)
+                                     context=job.context, tls=job.tls)
             self._flush(time.monotonic())
             from .core.present import present
 

@@ -493,3 +493,107 @@ def test_cli_cert_and_cacert(mtls_url, files, data_dir):
     assert literal.returncode == 0
     assert "warning: Certificate passphrase was given in the command line" in literal.stderr
     assert PASSPHRASE not in literal.stdout + literal.stderr
+
+
+# -- a collection's own certificates ---------------------------------------------------------
+
+
+@pytest.fixture
+def certified(tmp_path, files, mtls_url):
+    """A collection with its client certificate and CA inside its folder."""
+    import shutil
+
+    from gui.core import collection as col
+
+    c = col.new_collection(tmp_path / "api", "mTLS API")
+    shutil.copy(files["client.p12"], c.path / "client.p12")
+    shutil.copy(files["server-ca.pem"], c.path / "ca.pem")
+    c.client_certs = [ClientCert("127.0.0.1", kind="pkcs12", cert="client.p12")]
+    c.ca_bundles = [CaBundle("127.0.0.1", "ca.pem")]
+    col.save_collection(c)
+    col.new_request(c.root, "Get", RequestSpec(url=f"{mtls_url}/get"))
+    return c
+
+
+def test_collection_certificates_round_trip_without_the_passphrase(certified):
+    from gui.core import collection as col
+
+    text = certified.settings_path.read_text()
+    assert "certificates:" in text and "cert: client.p12" in text and "file: ca.pem" in text
+    assert PASSPHRASE not in text
+    again, problems = col.open_collection(certified.path)
+    assert problems == []
+    assert [(c.host, c.kind, c.cert, c.id) for c in again.client_certs] == [
+        (c.host, c.kind, c.cert, c.id) for c in certified.client_certs]
+    assert [(b.host, b.path) for b in again.ca_bundles] == [("127.0.0.1", "ca.pem")]
+
+
+def test_a_certificate_type_that_is_not_one_is_named_with_its_line(certified):
+    from gui.core import collection as col
+
+    path = certified.settings_path
+    path.write_text(path.read_text().replace("type: pkcs12", "type: p7b"))
+    _, problems = col.open_collection(certified.path)
+    assert problems and problems[0].line is not None
+    assert "pem, pkcs12" in problems[0].message and "p7b" in problems[0].message
+
+
+def test_engine_uses_a_collections_certificates_before_the_global_ones(certified, mtls_url):
+    from gui.core.coltls import collection_tls, passphrase_key
+
+    keyring = MemoryKeyring()
+    store = SecretStore(keyring)
+    store.set(passphrase_key(certified, certified.client_certs[0].id), PASSPHRASE)
+    with Engine(tls=TlsSettings(secret_lookup=store.get)) as engine:
+        without = engine.send(RequestSpec("GET", f"{mtls_url}/get"))
+        ex = engine.send(RequestSpec("GET", f"{mtls_url}/get"),
+                         tls=collection_tls(certified))
+    assert without.error is not None and without.error.kind == "tls"
+    assert ex.error is None and ex.response.status == 200
+    assert "CN=alice" in ex.hops[0].client_certificate.subject
+
+
+def test_window_edits_and_uses_a_collections_certificates(qtbot, certified, mtls_url,
+                                                          data_dir, monkeypatch):
+    from gui import worker
+    from gui.core import collection as col
+    from gui.widgets.certificates_dialog import CertificatesDialog
+    from gui.widgets.main_window import MainWindow
+    from tests.test_window import send_and_wait
+
+    keyring = MemoryKeyring()
+    previous, worker._engine = worker._engine, None
+    window = MainWindow(store=SecretStore(keyring))
+    qtbot.addWidget(window)
+
+    def type_passphrase_and_ok(dialog):
+        assert dialog.windowTitle() == "Certificates of mTLS API"
+        assert dialog.system_trust.isHidden()
+        dialog.clients.list.setCurrentRow(0)
+        assert dialog.cert_file.text() == str(certified.path / "client.p12")
+        dialog.passphrase.setText(PASSPHRASE)
+        dialog.flush_checks()
+        assert "CN=alice" in dialog.clients.status.text()
+        return dialog.save()
+
+    monkeypatch.setattr(CertificatesDialog, "exec", type_passphrase_and_ok)
+    try:
+        c = window.open_collection(str(certified.path))
+        window.open_request(next(r for r in c.requests() if r.name == "Get"))
+        assert window.edit_collection_certificates(c) is not None
+        text = c.settings_path.read_text()
+        assert "cert: client.p12" in text and PASSPHRASE not in text  # still relative
+        assert PASSPHRASE in keyring.items.values()
+        send_and_wait(qtbot, window)
+        assert window.last_exchange.error is None
+        assert window.last_exchange.response.status == 200
+        # The scratch tab is not in the collection: it gets no certificate.
+        window.tabs.setCurrentIndex(0)
+        window.editor.url.setText(f"{mtls_url}/get")
+        send_and_wait(qtbot, window)
+        assert window.last_exchange.error.kind == "tls"
+        assert col.open_collection(certified.path)[0].client_certs[0].cert == "client.p12"
+    finally:
+        if worker._engine is not None:
+            worker._engine.close()
+        worker._engine = previous

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .model import AuthConfig, RequestSpec, Row
 from .variables import Variable
+
+if TYPE_CHECKING:
+    from .tlsconfig import CaBundle, ClientCert
 
 #: The version written in collection.yaml; a newer one is opened but never written.
 FORMAT_VERSION = 1
@@ -127,6 +131,10 @@ class Collection:
     environments: list[Environment] = field(default_factory=list)
     #: The collection's own folder; its `order` is written in collection.yaml.
     root: Folder = field(default=None, repr=False)  # type: ignore[assignment]
+    #: Client certificates and CA bundles for this collection's requests, before the
+    #: global ones (gui/core/coltls.py); paths relative to the collection folder allowed.
+    client_certs: list[ClientCert] = field(default_factory=list)
+    ca_bundles: list[CaBundle] = field(default_factory=list)
     version: int = FORMAT_VERSION
     disk: DiskState = field(default_factory=DiskState, repr=False)
 

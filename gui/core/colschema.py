@@ -62,8 +62,14 @@ REQUEST = {
     },
     "auth": AUTH, "id": TEXT,
 }
+CLIENT_CERT = {"host": SCALAR, "type": TEXT, "cert": SCALAR, "key": SCALAR, "enabled": FLAG,
+               "id": TEXT}
+CA_CERT = {"host": SCALAR, "file": SCALAR, "enabled": FLAG}
 COLLECTION = {"version": INTEGER, "id": TEXT, "name": SCALAR, "headers": [ROW], "auth": AUTH,
-              "variables": [VARIABLE], "order": [TEXT]}
+              "variables": [VARIABLE], "order": [TEXT],
+              "certificates": {"client": [CLIENT_CERT], "ca": [CA_CERT]}}
+#: How certificate types are written, and read back.
+CERT_TYPES = {"pem": "pem", "pkcs12": "pkcs12"}
 FOLDER = {"name": SCALAR, "id": TEXT, "headers": [ROW], "auth": AUTH, "order": [TEXT]}
 ENVIRONMENT = {"name": SCALAR, "variables": [VARIABLE]}
 
@@ -193,10 +199,40 @@ def folder_data(folder: Folder) -> dict[str, Any]:
                      "auth": auth_data(folder.auth, "inherit"), "order": folder.order})
 
 
+def certificates_data(c: Collection) -> dict[str, Any] | None:
+    """The collection's certificates as written: paths as given (relative ones are
+    relative to the collection folder), never a passphrase (that is in the keychain)."""
+    client = [_compact({"host": cert.host, "type": cert.kind, "cert": cert.cert,
+                        "key": cert.key or None, "enabled": None if cert.enabled else False,
+                        "id": cert.id}) for cert in c.client_certs]
+    ca = [_compact({"host": b.host, "file": b.path, "enabled": None if b.enabled else False})
+          for b in c.ca_bundles]
+    return _compact({"client": client, "ca": ca}) or None
+
+
 def collection_data(c: Collection) -> dict[str, Any]:
     return _compact({"version": c.version, "id": c.id, "name": c.name,
                      "headers": rows_out(c.headers), "auth": auth_data(c.auth, "none"),
-                     "variables": variables_data(c.variables), "order": c.root.order})
+                     "variables": variables_data(c.variables), "order": c.root.order,
+                     "certificates": certificates_data(c)})
+
+
+def _certificates(d: dict[str, Any], c: Collection) -> None:
+    from .tlsconfig import CaBundle, ClientCert
+
+    certs = d.get("certificates", {})
+    for n, entry in enumerate(certs.get("client", [])):
+        kind = entry.get("type", "pem")
+        if kind not in CERT_TYPES:
+            raise SchemaError(f"must be one of {', '.join(CERT_TYPES)}, not {kind!r}",
+                              ("certificates", "client", n, "type"))
+        cert = ClientCert(entry.get("host", ""), kind=kind, cert=entry.get("cert", ""),
+                          key=entry.get("key", ""), enabled=entry.get("enabled", True))
+        if entry.get("id"):
+            cert.id = entry["id"]
+        c.client_certs.append(cert)
+    c.ca_bundles = [CaBundle(b.get("host", ""), b.get("file", ""), b.get("enabled", True))
+                    for b in certs.get("ca", [])]
 
 
 def environment_data(env: Environment) -> dict[str, Any]:
@@ -226,6 +262,7 @@ def read_collection(data: Any, path: Path) -> Collection:
                    rows(d.get("headers")), auth(d.get("auth"), "none"),
                    variables(d.get("variables")), version=version)
     c.root.order = d.get("order")
+    _certificates(d, c)
     return c
 
 

@@ -50,6 +50,8 @@ USER_AGENT = f"Gatepost/{_version}"
 Progress = Callable[[int, int | None], None]
 #: Called with each decoded chunk of a streaming response (event stream, NDJSON).
 OnEvents = Callable[[bytes], None]
+#: Pools kept at once (per TLS set-up); more are closed, oldest first.
+MAX_TRANSPORTS = 16
 STREAMING_TYPES = ("text/event-stream", "application/x-ndjson", "application/ndjson",
                    "application/jsonl", "application/stream+json")
 
@@ -118,7 +120,7 @@ class Engine:
         self._tls = tls or TlsSettings()
         self._tls_problem = tls_problem
         #: One pooled transport per (verify, HTTP/2), shared by every thread.
-        self._transports: dict[tuple[bool, bool], httpx.BaseTransport] = {}
+        self._transports: dict[tuple[bool, bool, tuple], httpx.BaseTransport] = {}
         #: Sends in flight per transport (by id), and transports replaced by new
         #: settings, closed once their last send is over.
         self._busy: dict[int, int] = {}
@@ -155,13 +157,19 @@ class Engine:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _acquire(self, options: Options) -> tuple[httpx.Client, httpx.BaseTransport]:
-        key = (options.verify_tls, options.http2)
+    def _acquire(self, options: Options, overlay: TlsSettings | None = None
+                 ) -> tuple[httpx.Client, httpx.BaseTransport]:
+        key = (options.verify_tls, options.http2, _overlay_key(overlay))
         local = self._local
         with self._lock:
             transport = self._transports.get(key)
             if transport is None:
-                transport = self._transports[key] = self._transport(options)
+                if len(self._transports) >= MAX_TRANSPORTS:
+                    # Certificates of many collections, or edited often: the oldest
+                    # pool goes, closed once no send uses it.
+                    oldest = next(iter(self._transports))
+                    self._retired.append(self._transports.pop(oldest))
+                transport = self._transports[key] = self._transport(options, overlay)
             self._busy[id(transport)] = self._busy.get(id(transport), 0) + 1
             generation = self._generation
         if getattr(local, "generation", None) != generation:
@@ -183,10 +191,16 @@ class Engine:
         for old in idle:
             old.close()
 
-    def _transport(self, options: Options) -> httpx.BaseTransport:
-        """The transport for a new client, with the settings of this moment (the lock
-        is held)."""
+    def _transport(self, options: Options, overlay: TlsSettings | None = None
+                   ) -> httpx.BaseTransport:
+        """The transport for a new client, with the settings of this moment, and a
+        collection's certificates (`overlay`) before the global ones (the lock is held)."""
         tls, verify, http2 = self._tls, options.verify_tls, options.http2
+        if overlay is not None:
+            tls = TlsSettings(system_trust=tls.system_trust,
+                              client_certs=[*overlay.client_certs, *tls.client_certs],
+                              ca_bundles=[*overlay.ca_bundles, *tls.ca_bundles],
+                              secret_lookup=tls.secret_lookup)
         injected = self._ssl_context if verify else None
 
         def base() -> ssl.SSLContext:
@@ -213,7 +227,7 @@ class Engine:
     def send(self, spec: RequestSpec, *, auth: httpx.Auth | None = None,
              cancel: CancelToken | None = None, secrets: tuple[str, ...] = (),
              context: AuthContext | None = None, progress: Progress | None = None,
-             on_events: OnEvents | None = None) -> Exchange:
+             on_events: OnEvents | None = None, tls: TlsSettings | None = None) -> Exchange:
         """Send the request and return its whole exchange. Never raises for anything
         the network or the user's input did: that is `Exchange.error`.
 
@@ -222,7 +236,8 @@ class Engine:
         whatever the auth object lists in a `secrets` attribute, e.g. tokens it fetched).
         `context` is handed to schemes that keep state in the keychain; `progress` is
         called from the sending thread as body bytes arrive, and `on_events` with each
-        chunk of a streaming response (STREAMING_TYPES) as it arrives."""
+        chunk of a streaming response (STREAMING_TYPES) as it arrives. `tls` is a
+        collection's certificates, used before the global ones (gui/core/coltls.py)."""
         exchange = Exchange()
         started = time.perf_counter()
         token = cancel or CancelToken()
@@ -239,11 +254,11 @@ class Engine:
             if private:
                 # A pool of its own for a connection-bound handshake (NTLM), closed after.
                 with self._lock:
-                    transport = self._transport(spec.options)
+                    transport = self._transport(spec.options, tls)
                 client = httpx.Client(transport=transport, follow_redirects=False,
                                       headers={"User-Agent": USER_AGENT})
             else:
-                client, transport = self._acquire(spec.options)
+                client, transport = self._acquire(spec.options, tls)
             try:
                 # Each exchange starts with an empty cookie jar: the request sends what
                 # the user composed plus what this exchange's own responses set.
@@ -269,6 +284,15 @@ class Engine:
                                                             exchange.error.message)
         exchange.total = time.perf_counter() - started
         return exchange
+
+
+def _overlay_key(overlay: TlsSettings | None) -> tuple:
+    """What makes two collections' certificates the same set-up, for sharing a pool."""
+    if overlay is None:
+        return ()
+    return (tuple((c.id, c.host, c.kind, c.cert, c.key, c.enabled, c.keychain_key)
+                  for c in overlay.client_certs),
+            tuple((b.host, b.path, b.enabled) for b in overlay.ca_bundles))
 
 
 class _Borrowed(httpx.BaseTransport):

@@ -151,6 +151,9 @@ class ClientCert:
     passphrase: str = field(default="", repr=False)
     enabled: bool = True
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    #: Where the passphrase is in the keychain when not at `SECRET_PREFIX + id` (a
+    #: collection's certificate: gui/core/coltls.py). Never written to a file.
+    keychain_key: str = field(default="", repr=False, compare=False)
 
     @property
     def label(self) -> str:
@@ -190,7 +193,8 @@ class TlsSettings:
 
     def passphrase(self, cert: ClientCert) -> str:
         if not cert.passphrase and self.secret_lookup is not None:
-            cert.passphrase = self.secret_lookup(SECRET_PREFIX + cert.id) or ""
+            key = cert.keychain_key or SECRET_PREFIX + cert.id
+            cert.passphrase = self.secret_lookup(key) or ""
         return cert.passphrase
 
     @property
@@ -457,7 +461,7 @@ def to_dict(settings: TlsSettings) -> dict:
     certs = []
     for cert in settings.client_certs:
         entry = asdict(cert)
-        del entry["passphrase"]
+        del entry["passphrase"], entry["keychain_key"]
         certs.append(entry)
     return {"version": FORMAT_VERSION, "system_trust": settings.system_trust,
             "client_certificates": certs,

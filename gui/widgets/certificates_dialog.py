@@ -12,6 +12,7 @@ settings as they were. Passphrases go to the keychain, never to the settings fil
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
@@ -138,13 +139,18 @@ class _EntryList(QGroupBox):
 
 class CertificatesDialog(QDialog):
     def __init__(self, settings: TlsSettings, store: SecretStore | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, collection: str | None = None,
+                 save_handler: Callable[[TlsSettings], None] | None = None) -> None:
+        """`collection` names the collection whose own certificates are edited (no
+        trust choice then: that is global); `save_handler` writes them instead of the
+        global settings file, raising OSError or CollectionError when it cannot."""
         super().__init__(parent, objectName="certificatesDialog")
-        self.setWindowTitle("Certificates")
+        self.setWindowTitle(f"Certificates of {collection}" if collection else "Certificates")
         self.resize(760, 740)
         self._previous = settings
         self.settings = copy.deepcopy(settings)
         self._store = store
+        self._save_handler = save_handler
         self._loading = False
         self._checks = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
         self._checks.timeout.connect(self.flush_checks)
@@ -161,6 +167,12 @@ class CertificatesDialog(QDialog):
                             wordWrap=True)
         trust_note.setStyleSheet(NOTE_STYLE)
         layout.addWidget(trust_note)
+        if collection:
+            self.system_trust.hide()
+            trust_note.setText(f"For the requests of {collection}, before the certificates "
+                               "of the Certificates settings. Saved in collection.yaml (a "
+                               "file inside the collection's folder as a relative path); "
+                               "passphrases stay in the system keychain.")
 
         self.cas = _EntryList("CA certificates", "caBundles", "Add CA…")
         self.ca_host = QLineEdit(objectName="caHost", placeholderText="*.internal.example")
@@ -387,10 +399,16 @@ class CertificatesDialog(QDialog):
                 "until it is fixed.")
             if answer != QMessageBox.StandardButton.Yes:
                 return False
+        from ..core.colmodel import CollectionError
+
         try:
-            tlsconfig.save(self.settings, self._store, self._previous)
-        except OSError as exc:
+            if self._save_handler is not None:
+                self._save_handler(self.settings)
+            else:
+                tlsconfig.save(self.settings, self._store, self._previous)
+        except (OSError, CollectionError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             QMessageBox.warning(self, "Certificates", f"The settings could not be saved: "
-                                f"{exc.strerror or exc}. Nothing was changed.")
+                                f"{reason}. Nothing was changed.")
             return False
         return True

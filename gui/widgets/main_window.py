@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         self.sidebar.open_request.connect(self.open_request)
         self.sidebar.status.connect(self.statusBar().showMessage)
         self.sidebar.forget_keys.connect(self._forget_keys)
+        self.sidebar.certificates_requested.connect(self.edit_collection_certificates)
         self.sidebar.open_button.clicked.connect(self.open_collection_dialog)
         self.sidebar.new_button.clicked.connect(self.new_collection_dialog)
         self._watcher: QFileSystemWatcher | None = None
@@ -205,6 +206,7 @@ class MainWindow(QMainWindow):
     def _add_tab(self, item: RequestItem | None) -> RequestTab:
         tab = RequestTab(self.dispatcher, item)
         tab.prepare = lambda spec: self._prepare(tab, spec)
+        tab.tls_provider = lambda: self._collection_tls(tab)
         tab.editor.auth.context_provider = lambda: self._auth_context(tab)
         tab.editor.scope_provider = lambda: self._scope(tab)
         tab.editor.refresh_variables()
@@ -495,6 +497,15 @@ class MainWindow(QMainWindow):
                        environment.variables if environment else []]
         return layer(*scopes)
 
+    def _collection_tls(self, tab: RequestTab) -> Any:
+        """The certificates of the tab's collection, used before the global ones."""
+        if tab.item is None:
+            return None
+        from ..core.colmodel import collection_of
+        from ..core.coltls import collection_tls
+
+        return collection_tls(collection_of(tab.item))
+
     def _auth_context(self, tab: RequestTab, scheme: str | None = None) -> Any:
         """Where the auth of this tab keeps state (tokens) in the keychain: the scratch
         request's place, or the collection place of the item or parent that owns it."""
@@ -668,6 +679,30 @@ class MainWindow(QMainWindow):
             worker.reload_tls_settings()
             self.statusBar().showMessage("Certificate settings saved; new connections use "
                                          "them.")
+        return dialog
+
+    def edit_collection_certificates(self, collection: Collection
+                                     ) -> CertificatesDialog | None:
+        """Open a collection's own certificates; returns the dialog once it is closed."""
+        from ..core import coltls
+        from ..core.collection import save_collection
+        from .certificates_dialog import CertificatesDialog
+
+        def save(edited: Any) -> None:
+            previous = (list(collection.client_certs), list(collection.ca_bundles))
+            old_ids = {c.id for c in collection.client_certs}
+            coltls.apply(collection, edited)
+            try:
+                save_collection(collection)
+            except BaseException:
+                collection.client_certs, collection.ca_bundles = previous
+                raise
+            coltls.store_passphrases(collection, edited, old_ids, self.store())
+
+        dialog = CertificatesDialog(coltls.for_editing(collection, self.store()), self.store(),
+                                    self, collection=collection.name, save_handler=save)
+        if dialog.exec():
+            self.statusBar().showMessage(f"Certificates of {collection.name} saved.")
         return dialog
 
     # -- secrets, the scratch request and the session --------------------------------------------

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..core.exchange import Exchange
     from ..core.model import RequestSpec
     from ..core.present import Presentation
+    from ..core.tlsconfig import TlsSettings
     from ..worker import Dispatcher, SendJob
     from .response_view import ResponseView
 
@@ -46,6 +47,8 @@ class RequestTab(QWidget):
         self.setObjectName("requestTab")
         self.item = item
         self.prepare = prepare
+        #: The certificates of the request's collection (gui/core/coltls.py), or None.
+        self.tls_provider: Callable[[], TlsSettings | None] | None = None
         self.job: SendJob | None = None
         self.last_exchange: Exchange | None = None
         self._dispatcher = dispatcher
@@ -158,7 +161,8 @@ class RequestTab(QWidget):
               context: Any = None) -> None:
         from ..worker import SendJob
 
-        job = SendJob(spec, secrets, context)
+        tls = self.tls_provider() if self.tls_provider is not None else None
+        job = SendJob(spec, secrets, context, tls)
         self.job = job
         self.editor.set_running(True)
         self.response.show_sending(spec.method, spec.url)

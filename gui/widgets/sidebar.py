@@ -53,6 +53,8 @@ class _Tree(QTreeWidget):
 
 class CollectionsSidebar(QWidget):
     open_request = Signal(object)  # RequestItem
+    #: The user asked to edit a collection's own certificates.
+    certificates_requested = Signal(object)  # Collection
     #: The set of open collections changed (for the session file).
     collections_changed = Signal()
     #: A message for the status bar.
@@ -211,6 +213,7 @@ class CollectionsSidebar(QWidget):
             self._action(menu, "Duplicate", lambda: self.duplicate(obj))
             self._action(menu, "Delete…", lambda: self.delete(obj))
         if isinstance(obj, Collection):
+            self._action(menu, "Certificates…", lambda: self.certificates_requested.emit(obj))
             self._action(menu, "Close collection", lambda: self.close_collection(obj))
         if not menu.isEmpty():
             menu.exec(self.tree.viewport().mapToGlobal(position))
