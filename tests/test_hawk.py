@@ -1,11 +1,16 @@
-"""Hawk: requests signed by Gatepost (mohawk's Sender), verified by a real receiver on
-127.0.0.1 that uses mohawk's Receiver, payload hash, ext, app and dlg included."""
+"""Hawk: requests signed by Gatepost (with mohawk), verified by a real receiver on
+127.0.0.1 that uses mohawk's checks on the raw request target (as the Node.js reference
+receiver does with `req.url`), payload hash, ext, app, dlg and clock skew included."""
 
+import base64
+import hashlib
+import hmac
 import json
 import os
 import subprocess
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
 
@@ -14,29 +19,46 @@ import pytest
 
 from gui.core.auth import AuthError
 from gui.core.auth.hawk import HawkScheme
-from gui.core.model import AuthConfig, Body, BodyKind, RequestSpec
+from gui.core.model import AuthConfig, Body, BodyKind, RequestSpec, Row
 from tests.servers import handler_server
 
 KEY = "werxhqb98rpaxn39848xrunpaw3489ruxnpa98w4rxn"
 CREDENTIALS = {"auth_id": "dh37fgj492je", "auth_key": KEY}
 
 
+def raw_target_resource(target: str, **kw):
+    """mohawk's Resource with the request target as received, not as urlparse has it."""
+    from mohawk.base import Resource
+
+    class RawTarget(Resource):
+        def parse_url(self, url: str) -> dict:
+            return {**super().parse_url(url), "resource": target}
+
+    return RawTarget(**kw)
+
+
 class HawkReceiver(BaseHTTPRequestHandler):
-    """Answers 200 and what it verified when mohawk's Receiver accepts the request, 401
-    and the reason when it does not. Paths under /untrusted accept a request whose body
-    is not hashed; everywhere else a body must be covered by the payload hash."""
+    """Answers 200 and what it verified when mohawk accepts the request, 401 and the
+    reason when it does not. Paths under /untrusted accept a request whose body is not
+    hashed; everywhere else a body must be covered by the payload hash. Under /skewed the
+    receiver's clock is an hour ahead, and under /skewed-forged its stale-timestamp
+    challenge carries a `tsm` made with another key. Under /echo every request header
+    comes back as an X-Echo-* response header."""
 
     keys: ClassVar[dict[str, str]] = {"dh37fgj492je": KEY, "uni": "kéy-ñ"}
     seen: ClassVar[set[tuple[str, str, str]]] = set()
     lock = threading.Lock()
 
     def handle_any(self) -> None:
-        from mohawk import Receiver
-        from mohawk.exc import HawkFail
+        from mohawk.base import HawkAuthority
+        from mohawk.exc import CredentialsLookupError, HawkFail, TokenExpired
+        from mohawk.util import calculate_ts_mac, parse_authorization_header
 
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
 
         def lookup(auth_id: str) -> dict:
+            if auth_id not in self.keys:
+                raise CredentialsLookupError(auth_id)
             return {"id": auth_id, "key": self.keys[auth_id].encode(),
                     "algorithm": self.path.rsplit("algorithm=", 1)[-1]
                     if "algorithm=" in self.path else "sha256"}
@@ -48,27 +70,47 @@ class HawkReceiver(BaseHTTPRequestHandler):
                 self.seen.add((auth_id, nonce, ts))
                 return False
 
+        # What mohawk's Receiver does, but with the raw target: Receiver itself would
+        # urlparse the URL and lose `;params` and an empty `?`.
         try:
-            receiver = Receiver(
-                lookup, self.headers.get("Authorization", ""),
-                f"http://{self.headers['Host']}{self.path}", self.command,
-                content=body, content_type=self.headers.get("Content-Type", ""),
-                seen_nonce=seen_nonce,
+            parsed = parse_authorization_header(self.headers.get("Authorization", ""))
+            credentials = lookup(parsed["id"])
+            resource = raw_target_resource(
+                self.path, url=f"http://{self.headers['Host']}{self.path}",
+                method=self.command, credentials=credentials, nonce=parsed["nonce"],
+                timestamp=parsed["ts"], ext=parsed.get("ext"), app=parsed.get("app"),
+                dlg=parsed.get("dlg"), content=body,
+                content_type=self.headers.get("Content-Type", ""), seen_nonce=seen_nonce)
+            HawkAuthority()._authorize(
+                "header", parsed, resource,
+                localtime_offset_in_seconds=3600 if self.path.startswith("/skewed") else 0,
                 accept_untrusted_content=self.path.startswith("/untrusted"))
-        except HawkFail as exc:
+        except TokenExpired as exc:
+            challenge = exc.www_authenticate
+            if self.path.startswith("/skewed-forged"):
+                forged = calculate_ts_mac(exc.localtime_in_seconds,
+                                          {"key": b"not-the-key", "algorithm": "sha256"})
+                challenge = challenge.replace(
+                    parse_authorization_header(challenge)["tsm"], forged.decode())
+            self.reply(401, {"error": type(exc).__name__}, {"WWW-Authenticate": challenge})
+            return
+        except (HawkFail, ValueError, KeyError) as exc:
             self.reply(401, {"error": type(exc).__name__, "message": str(exc)})
             return
-        parsed = receiver.parsed_header
+        echo = {f"X-Echo-{n}": v for n, v in self.headers.items()} \
+            if self.path.startswith("/echo") else {}
         self.reply(200, {"id": parsed["id"], "ext": parsed.get("ext"),
                          "app": parsed.get("app"), "dlg": parsed.get("dlg"),
                          "hashed": "hash" in parsed, "ts": parsed["ts"],
-                         "nonce": parsed["nonce"]})
+                         "nonce": parsed["nonce"]}, echo)
 
     do_GET = do_POST = do_PUT = do_DELETE = handle_any
 
-    def reply(self, status: int, doc: dict) -> None:
+    def reply(self, status: int, doc: dict, headers: dict | None = None) -> None:
         data = json.dumps(doc).encode()
         self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -110,6 +152,142 @@ def test_the_hawk_specification_examples():
         'Hawk mac="aSe1DERmZuRl3pI36/9BdZmnErTw3sNzOOAUlfeKjVw=", '
         'hash="Yi9LfIIFRtBEPt74PVmbTF/xVAwPn7ub15ePICfgnuY=", id="dh37fgj492je", '
         'ts="1353832234", nonce="j4h3g2", ext="some-app-ext-data"')
+
+
+def spec_mac(ts: int, nonce: str, method: str, resource: str, host: str, port: int,
+             ext: str = "") -> str:
+    """The MAC as Hawk's README defines it, worked by hand: HMAC-SHA256 of the
+    normalised string `hawk.1.header`, ts, nonce, method, resource (path and query),
+    host, port, payload hash and ext, each followed by a newline."""
+    normalized = f"hawk.1.header\n{ts}\n{nonce}\n{method}\n{resource}\n{host}\n{port}\n\n{ext}\n"
+    digest = hmac.new(KEY.encode(), normalized.encode(), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def signed_mac(url: str, headers: dict | None = None, ext: str = "") -> str:
+    auth = HawkScheme().build({**CREDENTIALS, "ext": ext, "payload_hash": False},
+                              now=lambda: 1353832234, nonce=lambda: "j4h3g2")
+    header = auth.header(httpx.Request("GET", url, headers=headers))
+    return header.split('mac="', 1)[1].split('"', 1)[0]
+
+
+def test_params_and_an_empty_query_are_signed():
+    """urlparse would sign all three of these as /a; Hawk receivers sign the raw target."""
+    base = "http://example.com:8000"
+    assert signed_mac(f"{base}/resource/1;b?x=1", ext="e") == spec_mac(
+        1353832234, "j4h3g2", "GET", "/resource/1;b?x=1", "example.com", 8000, "e")
+    assert signed_mac(f"{base}/a?") == spec_mac(1353832234, "j4h3g2", "GET", "/a?",
+                                                "example.com", 8000)
+    macs = {signed_mac(f"{base}{path}") for path in ("/a", "/a;evil=1", "/a?")}
+    assert len(macs) == 3
+
+
+def test_the_host_header_is_what_is_signed():
+    assert signed_mac("http://127.0.0.1:9/x", {"Host": "api.example.com"}) == spec_mac(
+        1353832234, "j4h3g2", "GET", "/x", "api.example.com", 80)
+    assert signed_mac("https://127.0.0.1:9/x", {"Host": "api.example.com:8443"}) == spec_mac(
+        1353832234, "j4h3g2", "GET", "/x", "api.example.com", 8443)
+    assert signed_mac("https://api.example.com/x") == spec_mac(
+        1353832234, "j4h3g2", "GET", "/x", "api.example.com", 443)
+
+
+@pytest.mark.parametrize("path", ["/a;x=1", "/a;x=1?q=2", "/a?"])
+def test_params_and_empty_query_reach_a_raw_target_receiver(engine, hawk_url, path):
+    status, _ = send(engine, {}, f"{hawk_url}{path}")
+    assert status == 200
+
+
+def test_a_changed_param_is_refused(hawk_url):
+    header = HawkScheme().build(CREDENTIALS).header(httpx.Request("GET", f"{hawk_url}/a;x=1"))
+    with httpx.Client() as client:
+        tampered = client.get(f"{hawk_url}/a;x=2", headers={"Authorization": header})
+        assert tampered.status_code == 401 and tampered.json()["error"] == "MacMismatch"
+        genuine = client.get(f"{hawk_url}/a;x=1", headers={"Authorization": header})
+        assert genuine.status_code == 200
+
+
+def test_a_host_header_set_by_the_user_is_signed(engine, hawk_url):
+    spec = RequestSpec(url=f"{hawk_url}/vhost", headers=[Row("Host", "api.example.test")],
+                       auth=AuthConfig("hawk", CREDENTIALS))
+    ex = engine.send(spec)
+    assert ex.error is None and ex.response.status == 200, ex.response.body
+
+
+def test_a_host_header_that_is_not_a_host_sends_nothing(engine, hawk_url):
+    spec = RequestSpec(url=f"{hawk_url}/vhost", headers=[Row("Host", "a b:c")],
+                       auth=AuthConfig("hawk", CREDENTIALS))
+    ex = engine.send(spec)
+    assert ex.hops == [] and ex.error.kind == "auth"
+    assert ex.error.message.startswith("Hawk") and "Host header" in ex.error.message
+
+
+def test_a_skewed_clock_is_corrected_once(engine, hawk_url):
+    ex = engine.send(RequestSpec(url=f"{hawk_url}/skewed",
+                                 auth=AuthConfig("hawk", CREDENTIALS)))
+    assert ex.error is None
+    assert [(h.kind.value, h.response.status) for h in ex.hops] == [
+        ("request", 401), ("challenge", 200)]
+    assert ex.hops[0].next_reason == "challenge: Hawk"
+    # Signed with the receiver's clock, an hour ahead of ours.
+    assert abs(int(json.loads(ex.response.body)["ts"]) - (time.time() + 3600)) < 60
+
+
+def test_a_challenge_whose_tsm_does_not_verify_is_not_followed(engine, hawk_url):
+    """A stale-timestamp challenge whose tsm was made with another key is not obeyed."""
+    ex = engine.send(RequestSpec(url=f"{hawk_url}/skewed-forged",
+                                 auth=AuthConfig("hawk", CREDENTIALS)))
+    assert [(h.kind.value, h.response.status) for h in ex.hops] == [("request", 401)]
+    assert "tsm=" in dict(ex.hops[0].response.headers)["WWW-Authenticate"]
+
+
+def test_a_forged_stale_timestamp_challenge_moves_no_clock():
+    auth = HawkScheme().build(CREDENTIALS)
+    for challenge in ('Hawk ts="1", tsm="AAAA", error="Stale timestamp"',
+                      'Hawk ts="x", tsm="AAAA"', "Hawk error", 'Basic realm="x"'):
+        response = httpx.Response(401, headers={"WWW-Authenticate": challenge})
+        assert auth.server_time(response) is None
+    from mohawk.util import calculate_ts_mac
+
+    tsm = calculate_ts_mac(1700000000, {"key": KEY.encode(), "algorithm": "sha256"})
+    good = f'Hawk ts="1700000000", tsm="{tsm.decode()}", error="Stale timestamp"'
+    assert auth.server_time(httpx.Response(401, headers={"WWW-Authenticate": good})) \
+        == 1700000000
+    assert auth.server_time(httpx.Response(403, headers={"WWW-Authenticate": good})) is None
+
+
+def test_only_one_resend_for_clock_skew():
+    from mohawk.util import calculate_ts_mac
+
+    tsm = calculate_ts_mac(1700000000, {"key": KEY.encode(), "algorithm": "sha256"})
+    stale = httpx.Response(401, headers={
+        "WWW-Authenticate": f'Hawk ts="1700000000", tsm="{tsm.decode()}"'})
+    auth = HawkScheme().build(CREDENTIALS, now=lambda: 1600000000)
+    request = httpx.Request("GET", "http://example.com/x")
+    flow = auth.auth_flow(request)
+    assert 'ts="1600000000"' in next(flow).headers["Authorization"]
+    assert 'ts="1700000000"' in flow.send(stale).headers["Authorization"]
+    with pytest.raises(StopIteration):
+        flow.send(stale)
+
+
+def test_the_body_is_read_only_for_the_payload_hash():
+    assert HawkScheme().build(CREDENTIALS).requires_request_body is True
+    for off in (False, "false", "0"):
+        auth = HawkScheme().build({**CREDENTIALS, "payload_hash": off})
+        assert auth.requires_request_body is False
+
+
+def test_a_pasted_key_and_id_are_stripped_and_masked(engine, hawk_url):
+    spec = RequestSpec("POST", f"{hawk_url}/echo", headers=[Row("X-Api-Key", KEY)],
+                       body=Body(BodyKind.RAW, text="x", content_type="text/plain"),
+                       auth=AuthConfig("hawk", {"auth_id": " dh37fgj492je\n",
+                                                "auth_key": f"  {KEY}\n"}))
+    ex = engine.send(spec)
+    assert ex.error is None and ex.response.status == 200, ex.response.body
+    assert dict(ex.response.headers)["X-Echo-X-Api-Key"] == "****"
+    assert dict(ex.hops[0].request.headers)["Authorization"] == "Hawk ****"
+    assert KEY not in json.dumps(ex.to_dict())
+    assert check(auth_id="x", auth_key=" \n") == ["Hawk auth key is required."]
 
 
 def test_right_key_gets_200(engine, hawk_url):
