@@ -2,11 +2,15 @@
 against edgegrid-python's EdgeGridAuth run through the requests adapter, and sent by the
 engine to a receiver on 127.0.0.1 that checks the signature with edgegrid-python."""
 
+import asyncio
+import base64
+import hashlib
 import json
 import re
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from urllib.parse import urljoin
+from typing import ClassVar
+from urllib.parse import parse_qs, quote, urljoin, urlsplit
 
 import akamai.edgegrid.edgegrid as eg
 import httpx
@@ -81,11 +85,27 @@ class Recorder(httpx.Auth):
 class EdgeGridReceiver(BaseHTTPRequestHandler):
     """200 when the request's EG1 signature is what edgegrid-python computes for it with
     the receiver's copy of the credentials (timestamp and nonce taken from the header),
-    401 otherwise. Path `…/sign=a,b` lists the headers to sign, `…/max=N` the max body."""
+    401 otherwise. Path `…/sign=a,b` lists the headers to sign, `…/max=N` the max body;
+    `/r?then307=LOCATION` answers a well-signed request with a 307 to LOCATION. The
+    Authorization header comes back in X-Echo-Authorization, as some servers echo it,
+    and each request's (path, Authorization or None) is kept in `seen`."""
+
+    seen: ClassVar[list[tuple[str, str | None]]] = []
+
+    def read_body(self) -> bytes:
+        if "chunked" not in self.headers.get("Transfer-Encoding", "").lower():
+            return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = b""
+        while size := int(self.rfile.readline().split(b";")[0], 16):
+            body += self.rfile.read(size)
+            self.rfile.readline()
+        self.rfile.readline()  # the CRLF after the last chunk (no trailers are sent)
+        return body
 
     def handle_any(self) -> None:
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        body = self.read_body()
         given = self.headers.get("Authorization", "")
+        self.seen.append((self.path, self.headers.get("Authorization")))
         fields = dict(p.split("=", 1) for p in given.removeprefix("EG1-HMAC-SHA256 ")
                       .split(";") if "=" in p)
         signed = re.search(r"/sign=([^/?]*)", self.path)
@@ -104,7 +124,11 @@ class EdgeGridReceiver(BaseHTTPRequestHandler):
                                            fields.get("nonce", ""))
         ok = given == expected
         data = json.dumps({"ok": ok}).encode()
-        self.send_response(200 if ok else 401)
+        to = parse_qs(urlsplit(self.path).query).get("then307")
+        self.send_response((307 if to else 200) if ok else 401)
+        if ok and to:
+            self.send_header("Location", to[0])
+        self.send_header("X-Echo-Authorization", given)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
@@ -236,6 +260,23 @@ def test_the_secrets_are_masked_in_the_record(engine, edgegrid_url):
     ex = engine.send(RequestSpec(url=f"{edgegrid_url}/m", auth=AuthConfig("edgegrid", CREDS)))
     assert ex.response.status == 200
     assert dict(ex.hops[0].request.headers)["Authorization"] == "EG1-HMAC-SHA256 ****"
+    # Not only in the Authorization header: the receiver echoes it in a response header.
+    record = json.dumps(ex.to_dict())
+    assert CREDS["access_token"] not in record and CREDS["client_secret"] not in record
+
+
+def test_pasted_secrets_are_masked_as_signed(engine, edgegrid_url):
+    """The engine knows the values as pasted; the auth lists them as it signed them."""
+    values = {k: f"  {v}\n" for k, v in CREDS.items()}
+    assert EdgeGridScheme().build(values).secrets == (CREDS["client_secret"],
+                                                       CREDS["access_token"])
+    ex = engine.send(RequestSpec(url=f"{edgegrid_url}/m", auth=AuthConfig("edgegrid", values)))
+    assert ex.response.status == 200
+    echoed = dict(ex.hops[0].response.headers)["X-Echo-Authorization"]
+    assert echoed.startswith(f"EG1-HMAC-SHA256 client_token={CREDS['client_token']};"
+                             "access_token=****;")
+    record = json.dumps(ex.to_dict())
+    assert CREDS["access_token"] not in record and CREDS["client_secret"] not in record
 
 
 def check(**values):
@@ -252,7 +293,8 @@ def test_bad_input_is_refused_before_sending(engine, edgegrid_url):
     assert check(**CREDS, headers_to_sign="X-Ok, Bad Name,") == [
         "Headers to sign: 'bad name' is not a header name."]
     assert check(**{**CREDS, "access_token": "a;b"}) == [
-        "Access token may not contain ; or a line break."]
+        "Access token may only contain printable ASCII characters other than space and ;, "
+        "as EdgeGrid credentials do."]
     with pytest.raises(AuthError, match=r"^Akamai EdgeGrid: Max body must be a whole number"):
         EdgeGridScheme().build({**CREDS, "max_body": "lots"})
     spec = RequestSpec(url=f"{edgegrid_url}/x",
@@ -266,3 +308,126 @@ def test_pasted_whitespace_around_credentials_is_ignored(engine, edgegrid_url):
     assert check(**values) == []
     ex = engine.send(RequestSpec(url=f"{edgegrid_url}/x", auth=AuthConfig("edgegrid", values)))
     assert ex.response.status == 200
+
+
+BAD_CREDENTIALS = ["akab-accéss-token", "akab access", "akab-\ttab", "akab-\x7f", "akab-\u200b",
+                   "akab-\udce9"]
+
+
+@pytest.mark.parametrize("field", ["client_token", "client_secret", "access_token"])
+@pytest.mark.parametrize("bad", BAD_CREDENTIALS, ids=ascii)
+def test_non_ascii_or_spaced_credentials_are_refused_naming_the_field(engine, edgegrid_url,
+                                                                     field, bad):
+    label = EdgeGridScheme().field(field).label
+    values = {**CREDS, field: f" {bad} "}
+    assert check(**values) == [f"{label} may only contain printable ASCII characters other "
+                               "than space and ;, as EdgeGrid credentials do."]
+    ex = engine.send(RequestSpec(url=f"{edgegrid_url}/x", auth=AuthConfig("edgegrid", values)))
+    assert ex.hops == [] and ex.error.kind == "invalid_request"
+    assert f"Akamai EdgeGrid: {label} may only contain " in ex.error.message
+    # Neither the value nor the character at fault, nor where it is.
+    assert bad not in ex.error.message and bad[5:] not in ex.error.message
+    assert "position" not in ex.error.message
+    # However the auth object is made, a bad value is an AuthError before anything is sent.
+    args = {**CREDS, field: bad}
+    with pytest.raises(AuthError, match=f"^Akamai EdgeGrid: {label} may only contain "):
+        native._auth_class()(args["client_token"], args["client_secret"],
+                             args["access_token"])
+
+
+def test_blank_credentials_are_required():
+    assert check(**{**CREDS, "access_token": " \n"}) == ["Access token is required."]
+    with pytest.raises(AuthError, match=r"^Akamai EdgeGrid: Client secret is required\.$"):
+        native._auth_class()(CREDS["client_token"], "", CREDS["access_token"])
+    with pytest.raises(AuthError, match=r"Headers to sign: 'bad name' is not a header name\. "
+                       r"Max body must be a whole number"):
+        native._auth_class()(*CREDS.values(), ["Bad Name"], -1)
+
+
+def streamed(chunks, log):
+    def body():
+        for chunk in chunks:
+            log.append(chunk)
+            yield chunk
+    return body()
+
+
+def test_only_a_post_body_is_read_before_signing(edgegrid_url):
+    auth = EdgeGridScheme().build(CREDS)
+    assert auth.requires_request_body is False
+    # A PUT's body is not signed: it is left to stream.
+    read = []
+    put = httpx.Request("PUT", f"{edgegrid_url}/put", content=streamed([b"a", b"b"], read))
+    assert next(auth.sync_auth_flow(put)) is put and read == []
+    with pytest.raises(httpx.RequestNotRead):
+        _ = put.content
+    # A POST's is hashed, so it is read first.
+    post = httpx.Request("POST", f"{edgegrid_url}/post", content=streamed([b"a", b"b"], read))
+    header = next(auth.sync_auth_flow(post)).headers["Authorization"]
+    assert read == [b"a", b"b"] and post.content == b"ab"
+    data = native.data_to_sign(post, header.split("signature=")[0], [], native.DEFAULT_MAX_BODY)
+    assert data.split("\t")[5] == base64.b64encode(hashlib.sha256(b"ab").digest()).decode()
+    # Both go out, streamed, and are signed right.
+    with httpx.Client(auth=auth) as client:
+        for method in ("PUT", "POST"):
+            response = client.request(method, f"{edgegrid_url}/s",
+                                      content=streamed([b"x" * 10, b"y" * 10], []))
+            assert response.status_code == 200, method
+
+
+def test_streamed_bodies_are_signed_right_by_an_async_client(edgegrid_url):
+    auth = EdgeGridScheme().build(CREDS)
+
+    async def body():
+        yield b"x" * 10
+        yield b"y" * 10
+
+    async def send(method):
+        async with httpx.AsyncClient(auth=auth) as client:
+            return (await client.request(method, f"{edgegrid_url}/a", content=body())) \
+                .status_code
+
+    assert [asyncio.run(send(m)) for m in ("PUT", "POST")] == [200, 200]
+
+
+def test_a_streamed_post_given_to_auth_flow_directly_is_an_auth_error():
+    auth = EdgeGridScheme().build(CREDS)
+    request = httpx.Request("POST", "https://h.test/", content=streamed([b"a"], []))
+    with pytest.raises(AuthError, match=r"^Akamai EdgeGrid: the POST body was not read"):
+        next(auth.auth_flow(request))
+
+
+def adapted_edgegrid():
+    return adapt(EdgeGridAuth(CREDS["client_token"], CREDS["client_secret"],
+                              CREDS["access_token"]))
+
+
+@pytest.mark.parametrize("make", [adapted_edgegrid, lambda: EdgeGridScheme().build(CREDS)],
+                         ids=["edgegrid-python", "native"])
+def test_a_same_origin_redirect_is_signed_again_for_its_path(engine, edgegrid_url, make):
+    """edgegrid-python's redirect hook is dropped by the adapter: the engine runs the
+    auth again for the new path, or the receiver would refuse the old signature."""
+    EdgeGridReceiver.seen.clear()
+    spec = RequestSpec("POST", f"{edgegrid_url}/r?then307={quote('/moved/here?q=1')}",
+                       body=Body(BodyKind.RAW, text=LONG))
+    ex = engine.send(spec, auth=make())
+    assert ex.error is None
+    assert [(h.kind.value, h.response.status) for h in ex.hops] == [("request", 307),
+                                                                    ("redirect", 200)]
+    (first, one), (second, two) = EdgeGridReceiver.seen
+    assert first.startswith("/r?then307=") and second == "/moved/here?q=1"
+    assert one and two and one != two
+
+
+@pytest.mark.parametrize("make", [adapted_edgegrid, lambda: EdgeGridScheme().build(CREDS)],
+                         ids=["edgegrid-python", "native"])
+def test_a_cross_origin_redirect_goes_without_authorization(engine, edgegrid_url, make):
+    EdgeGridReceiver.seen.clear()
+    other = edgegrid_url.replace("127.0.0.1", "localhost") + "/elsewhere"
+    ex = engine.send(RequestSpec(url=f"{edgegrid_url}/r?then307={quote(other)}"),
+                     auth=make())
+    assert ex.error is None
+    assert [(h.kind.value, h.response.status) for h in ex.hops] == [("request", 307),
+                                                                    ("redirect", 401)]
+    assert "authorization" not in {n.lower() for n, _ in ex.hops[1].request.headers}
+    assert EdgeGridReceiver.seen[1] == ("/elsewhere", None)

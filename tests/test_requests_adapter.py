@@ -2,6 +2,7 @@
 
 import httpx
 import pytest
+from akamai.edgegrid import EdgeGridAuth
 from requests.auth import AuthBase, HTTPBasicAuth, HTTPDigestAuth
 from requests_oauthlib import OAuth1
 
@@ -191,3 +192,44 @@ def test_a_plugin_whose_constructor_fails_is_an_auth_error():
     with pytest.raises(AuthError, match="needs-config could not be set up: ValueError: "
                        "unknown region 'mars'"):
         scheme.build({"region": "mars"})
+
+
+EDGEGRID = ("akab-client-token-xxx", "c2VjcmV0LXNlY3JldA==", "akab-access-token-xxx")
+
+
+class OwnRedirectHook(EdgeGridAuth):
+    """Overrides the redirect hook the adapter drops: it may do anything."""
+
+    def handle_redirect(self, res, **_):
+        return res
+
+
+class ExtraHook(EdgeGridAuth):
+    def __call__(self, r):
+        r = super().__call__(r)
+        r.register_hook("response", lambda res, **_: res)
+        return r
+
+
+class PlainSubclass(EdgeGridAuth):
+    pass
+
+
+@pytest.mark.parametrize("cls", [OwnRedirectHook, ExtraHook])
+def test_an_edgegrid_handler_with_another_response_hook_is_refused(engine, httpbin_url, cls):
+    """Only edgegrid-python's own handle_redirect (by module and qualified name) is known
+    to do nothing but sign a redirect; an override or any other hook is refused."""
+    ex, sent = send(engine, RequestSpec(url=f"{httpbin_url}/get"), adapt(cls(*EDGEGRID)))
+    assert ex.hops == [] and sent == []
+    assert ex.error.kind == "auth"
+    assert ex.error.message.startswith(f"The requests auth handler {cls.__name__} answers "
+                                       "challenges through a response hook, which Gatepost "
+                                       "cannot drive")
+
+
+def test_an_edgegrid_subclass_keeping_its_redirect_hook_is_run(engine, httpbin_url):
+    ex, sent = send(engine, RequestSpec(url=f"{httpbin_url}/get"),
+                    adapt(PlainSubclass(*EDGEGRID)))
+    assert ex.error is None and ex.response.status == 200
+    assert sent[0].headers["Authorization"].startswith(
+        f"EG1-HMAC-SHA256 client_token={EDGEGRID[0]};")

@@ -19,6 +19,10 @@ against the test vectors it ships (tests/test_edgegrid.py):
 - Content hash: for POST only, base64(SHA-256) of the body cut at Max body bytes (Akamai
   hashes the start of a longer body rather than refusing it); empty for an empty body
   and for every other method.
+
+The tokens and the secret must be printable ASCII without spaces or `;`, as .edgerc has
+them: the tokens go into the header, which httpx encodes as ASCII, and `;` separates its
+parts. A value that is not is refused with an AuthError naming the field, never the value.
 """
 
 from __future__ import annotations
@@ -44,6 +48,10 @@ DEFAULT_MAX_BODY = 131072
 # RFC 9110 section 5.6.2: a field name is a token.
 _TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 _SPACES = re.compile(r"\s+")
+# Printable ASCII but space and ";".
+_CREDENTIAL = re.compile(r"^[!-:<-~]+$")
+_CREDENTIAL_FIELDS = (("client_token", "Client token"), ("client_secret", "Client secret"),
+                      ("access_token", "Access token"))
 
 
 def eg_timestamp() -> str:
@@ -91,7 +99,9 @@ def data_to_sign(request: httpx.Request, auth_header: str, names: Sequence[str],
         request.headers.get("host") or url.netloc,
         path,
         canonical_headers(request, names),
-        content_hash(request.method, request.content, max_body),
+        # Only a POST's body is hashed; another's may still be a stream, unread.
+        content_hash(request.method, request.content if request.method == "POST" else b"",
+                     max_body),
         auth_header,
     ])
 
@@ -106,6 +116,22 @@ def _max_body(value: Any) -> int | None:
     return int(text) if text.isascii() and text.isdigit() else None
 
 
+def _credential_problem(label: str, text: str) -> str | None:
+    """Why `text` (stripped) cannot be used; the message never quotes it: it is a
+    secret, or a part of one."""
+    if not text:
+        return f"{label} is required."
+    if not _CREDENTIAL.match(text):
+        return (f"{label} may only contain printable ASCII characters other than space "
+                "and ;, as EdgeGrid credentials do.")
+    return None
+
+
+def _header_name_problem(name: str) -> str | None:
+    return None if _TOKEN.match(name) else \
+        f"Headers to sign: {name!r} is not a header name."
+
+
 @cache
 def _auth_class() -> type[httpx.Auth]:
     import httpx
@@ -114,21 +140,48 @@ def _auth_class() -> type[httpx.Auth]:
         """Signs each request with EG1-HMAC-SHA256 in the Authorization header.
 
         `timestamp` and `nonce` replace the module's `eg_timestamp` and `new_nonce`
-        (tests)."""
+        (tests). `secrets` is what the engine masks in the record: the values as signed,
+        which may differ from the pasted ones it knows."""
 
-        requires_request_body = True
+        # True would read every body; only a POST's is hashed, so the flows below read
+        # that one alone and a PUT of a large file still streams.
+        requires_request_body = False
 
         def __init__(self, client_token: str, client_secret: str, access_token: str,
                      headers_to_sign: Sequence[str] = (), max_body: int = DEFAULT_MAX_BODY,
                      *, timestamp: Callable[[], str] | None = None,
                      nonce: Callable[[], str] | None = None) -> None:
+            # Checked again here, not only by the scheme, so that a value that would
+            # fail half-way through signing is refused before anything is sent, however
+            # the object was made.
+            given = (client_token, client_secret, access_token)
+            found = [_credential_problem(label, value if isinstance(value, str) else "")
+                     for (_, label), value in zip(_CREDENTIAL_FIELDS, given, strict=True)]
+            headers_to_sign = [str(n).lower() for n in headers_to_sign]
+            found += [_header_name_problem(n) for n in headers_to_sign]
+            if not isinstance(max_body, int) or max_body < 0:
+                found.append("Max body must be a whole number of bytes, e.g. 131072.")
+            problems = [p for p in found if p]
+            if problems:
+                raise AuthError("Akamai EdgeGrid: " + " ".join(problems))
             self.client_token, self.client_secret = client_token, client_secret
             self.access_token = access_token
-            self.headers_to_sign = [n.lower() for n in headers_to_sign]
+            self.secrets = (client_secret, access_token)
+            self.headers_to_sign = headers_to_sign
             self.max_body = max_body
             self.timestamp, self.nonce = timestamp, nonce
 
         def auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
+            yield self.sign(request)
+
+        def sync_auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
+            if request.method == "POST":
+                request.read()
+            yield self.sign(request)
+
+        async def async_auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
+            if request.method == "POST":
+                await request.aread()
             yield self.sign(request)
 
         def sign(self, request: httpx.Request) -> httpx.Request:
@@ -137,7 +190,12 @@ def _auth_class() -> type[httpx.Auth]:
             nonce = (self.nonce or new_nonce)()
             unsigned = (f"{ALGORITHM} client_token={self.client_token};"
                         f"access_token={self.access_token};timestamp={when};nonce={nonce};")
-            data = data_to_sign(request, unsigned, self.headers_to_sign, self.max_body)
+            try:
+                data = data_to_sign(request, unsigned, self.headers_to_sign, self.max_body)
+            except httpx.RequestNotRead:
+                # auth_flow called directly on a streamed POST: the flows above read it.
+                raise AuthError("Akamai EdgeGrid: the POST body was not read, so it "
+                                "cannot be signed.") from None
             signature = _b64_hmac(signing_key(self.client_secret, when), data)
             request.headers["Authorization"] = f"{unsigned}signature={signature}"
             return request
@@ -164,16 +222,16 @@ class EdgeGridScheme(Scheme):
         problems = super().check(values)
         values = self.values(values)
         for name in parse_headers_to_sign(str(values["headers_to_sign"] or "")):
-            if not _TOKEN.match(name):
-                problems.append(f"Headers to sign: {name!r} is not a header name.")
+            if problem := _header_name_problem(name):
+                problems.append(problem)
         if _max_body(values["max_body"]) is None:
             problems.append("Max body must be a whole number of bytes, e.g. 131072.")
-        for name in ("client_token", "client_secret", "access_token"):
-            text = str(values[name] or "").strip()
-            # ; separates the header's parts and a line break would end the header.
-            if any(c in text for c in ";\r\n\t"):
-                problems.append(f"{self.field(name).label} may not contain ; or a line "
-                                "break.")
+        for name, label in _CREDENTIAL_FIELDS:
+            if not values[name]:
+                continue  # "is required" already
+            problem = _credential_problem(label, str(values[name]).strip())
+            if problem:
+                problems.append(problem)
         return problems
 
     def build(self, values: dict[str, Any], context: AuthContext | None = None, *,
