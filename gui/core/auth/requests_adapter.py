@@ -127,10 +127,11 @@ def _auth_class() -> type[httpx.Auth]:
             if any(_hook_name(h) not in REDIRECT_ONLY_HOOKS
                    for h in prepared.hooks.get("response") or ()):
                 raise AuthError(
-                    f"The requests auth handler {self.label} answers challenges through a "
-                    "response hook, which Gatepost cannot drive: use the Digest scheme "
-                    "(or NTLM, Kerberos) instead, which answer the challenge as a hop you "
-                    "can see in History.")
+                    f"The requests auth handler {self.label} registers a response hook "
+                    "(to answer a challenge or re-sign a redirect behind the scenes), which "
+                    "Gatepost cannot drive: every request it sends must be a hop you can "
+                    "see in History. For challenges use the Digest, NTLM or Kerberos "
+                    "scheme; redirects are re-signed by Gatepost itself.")
             url = _text(prepared.url or "")
             if url != str(request.url):
                 try:
