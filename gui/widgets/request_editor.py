@@ -134,6 +134,7 @@ class RequestEditor(QWidget):
 
         #: Gives the {{variable}} values in scope for this request (name -> value).
         self.scope_provider: Any = None
+        self._marked = False  # some cell or the body text may be marked
         self.url.textChanged.connect(self._show_variables)
         self.url.returnPressed.connect(self.send_requested)
         self.send_button.clicked.connect(self.send_requested)
@@ -173,6 +174,19 @@ class RequestEditor(QWidget):
 
     def _mark_variables(self) -> None:
         """Mark unknown {{variables}} in the params, headers and body, as in the URL."""
+        spec_text = [self.body.text.toPlainText(), *(
+            f"{r.name}{r.value}" for table in (self.params, self.headers, self.body.form,
+                                              self.body.multipart) for r in table.rows())]
+        # The scope reads the globals file (and the keychain): not for a request without
+        # a single {{ — such as the empty one on screen at start-up.
+        if not any("{{" in text for text in spec_text):
+            if self._marked:
+                self._marked = False
+                for table in (self.params, self.headers):
+                    table.mark_variables({})
+                self.body.mark_variables({})
+            return
+        self._marked = True
         scope = self.scope_provider() if self.scope_provider else {}
         self.params.mark_variables(scope)
         self.headers.mark_variables(scope)
