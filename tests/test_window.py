@@ -188,6 +188,7 @@ def test_controls_have_names_for_tests_and_screen_readers(window):
     from PySide6.QtWidgets import QWidget
 
     assert window.response is not None  # built on first use
+    assert window.editor.body is not None  # so is the Body tab's editor
 
     for name in ("methodCombo", "urlEdit", "sendButton", "paramsTable", "headersTable",
                  "bodyKind", "bodyText", "responseBody", "responseHeaders", "hopTable",

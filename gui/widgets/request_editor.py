@@ -21,12 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from .auth_panel import AuthPanel
-from .body_editor import BodyEditor
 from .kvtable import KeyValueTable
 
 if TYPE_CHECKING:
     from ..core.model import Options, RequestSpec
     from ..core.validate import Problem
+    from .body_editor import BodyEditor
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 PARAMS, AUTH, HEADERS, BODY, SETTINGS = range(5)
@@ -122,14 +122,20 @@ class RequestEditor(QWidget):
         self.params = KeyValueTable("paramsTable", "Query params")
         self.headers = KeyValueTable("headersTable", "Headers")
         self.auth = AuthPanel()
-        self.body = BodyEditor()
+        # The body editor is built when first needed (the tab opened, a body set or
+        # read): it is not part of the first paint.
+        self._body: BodyEditor | None = None
+        self._body_page = QWidget(objectName="bodyPage")
+        QVBoxLayout(self._body_page).setContentsMargins(0, 0, 0, 0)
         self.options = OptionsForm()
         self.options.setObjectName("optionsForm")
         self.tabs.addTab(self.params, "Params")
         self.tabs.addTab(self.auth, "Auth")
         self.tabs.addTab(self.headers, "Headers")
-        self.tabs.addTab(self.body, "Body")
+        self.tabs.addTab(self._body_page, "Body")
         self.tabs.addTab(self.options, "Settings")
+        self.tabs.currentChanged.connect(
+            lambda i: self.body if self.tabs.widget(i) is self._body_page else None)
         layout.addWidget(self.tabs, 1)
 
         #: Gives the {{variable}} values in scope for this request (name -> value).
@@ -142,15 +148,26 @@ class RequestEditor(QWidget):
         self.url.textChanged.connect(self._update_counts)
         self.params.edited.connect(self._params_edited)
         self.headers.edited.connect(self._update_counts)
-        self.body.edited.connect(self._update_counts)
         self.auth.edited.connect(self._update_counts)
-        self.body.problem.connect(self.show_problems)
-        for signal in (self.params.edited, self.headers.edited, self.body.edited):
+        for signal in (self.params.edited, self.headers.edited):
             signal.connect(self._mark_variables)
         for signal in (self.url.textChanged, self.method.currentTextChanged, self.params.edited,
-                       self.headers.edited, self.body.edited, self.auth.edited,
-                       self.options.changed):
+                       self.headers.edited, self.auth.edited, self.options.changed):
             signal.connect(self.edited)
+
+    @property
+    def body(self) -> BodyEditor:
+        """The Body tab's editor, built on first use."""
+        if self._body is None:
+            from .body_editor import BodyEditor
+
+            body = self._body = BodyEditor()
+            self._body_page.layout().addWidget(body)
+            body.edited.connect(self._update_counts)
+            body.problem.connect(self.show_problems)
+            body.edited.connect(self._mark_variables)
+            body.edited.connect(self.edited)
+        return self._body
 
     # -- params <-> URL ----------------------------------------------------------------
 
@@ -174,9 +191,12 @@ class RequestEditor(QWidget):
 
     def _mark_variables(self) -> None:
         """Mark unknown {{variables}} in the params, headers and body, as in the URL."""
-        spec_text = [self.body.text.toPlainText(), *(
-            f"{r.name}{r.value}" for table in (self.params, self.headers, self.body.form,
-                                              self.body.multipart) for r in table.rows())]
+        tables = [self.params, self.headers]
+        spec_text = []
+        if self._body is not None:
+            tables += [self._body.form, self._body.multipart]
+            spec_text.append(self._body.text.toPlainText())
+        spec_text += [f"{r.name}{r.value}" for table in tables for r in table.rows()]
         # The scope reads the globals file (and the keychain): not for a request without
         # a single {{ — such as the empty one on screen at start-up.
         if not any("{{" in text for text in spec_text):
@@ -184,13 +204,15 @@ class RequestEditor(QWidget):
                 self._marked = False
                 for table in (self.params, self.headers):
                     table.mark_variables({})
-                self.body.mark_variables({})
+                if self._body is not None:
+                    self._body.mark_variables({})
             return
         self._marked = True
         scope = self.scope_provider() if self.scope_provider else {}
         self.params.mark_variables(scope)
         self.headers.mark_variables(scope)
-        self.body.mark_variables(scope)
+        if self._body is not None:
+            self._body.mark_variables(scope)
 
     def _show_variables(self, text: str) -> None:
         """The URL's {{variables}}: the resolved URL on hover, unknown ones marked."""
@@ -229,7 +251,7 @@ class RequestEditor(QWidget):
                                    (HEADERS, "Headers", self.headers.rows())):
             count = sum(1 for r in rows if r.enabled and r.name)
             self.tabs.setTabText(index, f"{label} ({count})" if count else label)
-        kind = self.body.current_kind()
+        kind = self._body.current_kind() if self._body is not None else "none"
         self.tabs.setTabText(BODY, "Body" if kind == "none" else f"Body ({kind})")
         scheme = self.auth.config().scheme
         self.tabs.setTabText(AUTH, "Auth" if scheme == "none" else f"Auth ({scheme})")
@@ -237,14 +259,14 @@ class RequestEditor(QWidget):
     # -- the model side -------------------------------------------------------------------
 
     def spec(self) -> RequestSpec:
-        from ..core.model import RequestSpec
+        from ..core.model import Body, RequestSpec
 
         return RequestSpec(
             method=self.method.currentText().strip(),
             url=self.url.text().strip(),
             params=self.params.rows(),
             headers=self.headers.rows(),
-            body=self.body.body(),
+            body=self._body.body() if self._body is not None else Body(),
             options=self.options.options(),
             auth=self.auth.config(),
         )
@@ -256,7 +278,9 @@ class RequestEditor(QWidget):
         self.url.setText(spec.url)
         self.params.set_rows(spec.params or merge_rows([], query_pairs(spec.url)))
         self.headers.set_rows(spec.headers)
-        self.body.set_body(spec.body)
+        if self._body is not None or spec.body.kind.value != "none" or spec.body.text \
+                or spec.body.rows or spec.body.path:
+            self.body.set_body(spec.body)
         self.options.set_options(spec.options)
         self.auth.set_config(spec.auth)
         self._update_counts()
