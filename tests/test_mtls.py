@@ -597,3 +597,115 @@ def test_window_edits_and_uses_a_collections_certificates(qtbot, certified, mtls
         if worker._engine is not None:
             worker._engine.close()
         worker._engine = previous
+
+
+def test_paths_keep_their_form_when_saved_again(tmp_path, files):
+    """A path written relative (even with ..) or through a symbolic link is written back
+    as it was; a new file inside the folder is relative with /; outside, absolute."""
+    import os
+    import shutil
+
+    from gui.core import collection as col
+    from gui.core import coltls
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shutil.copy(files["server-ca.pem"], shared / "ca.pem")
+    shutil.copy(files["combined.pem"], shared / "client.pem")
+    c = col.new_collection(tmp_path / "api", "Paths")
+    os.symlink(shared, c.path / "linked")
+    c.client_certs = [ClientCert("a.test", cert="linked/client.pem")]
+    c.ca_bundles = [CaBundle("a.test", "../shared/ca.pem")]
+    col.save_collection(c)
+    edited = coltls.for_editing(c, None)
+    edited.client_certs.append(ClientCert("b.test", cert=str(c.path / "certs" / "new.pem")))
+    edited.ca_bundles.append(CaBundle("c.test", files["server-ca.pem"]))
+    coltls.apply(c, edited)
+    assert [x.cert for x in c.client_certs] == ["linked/client.pem", "certs/new.pem"]
+    assert [b.path for b in c.ca_bundles] == ["../shared/ca.pem", files["server-ca.pem"]]
+
+
+def test_a_certificate_id_used_twice_is_named_with_its_line(certified):
+    from gui.core import collection as col
+
+    path = certified.settings_path
+    text = path.read_text()
+    cert_id = certified.client_certs[0].id
+    entry = text[text.index("    - host:", text.index("  client:")):text.index("  ca:")]
+    path.write_text(text.replace(entry, entry + entry))
+    _, problems = col.open_collection(certified.path)
+    assert problems and f"the id '{cert_id}' is used twice" in problems[0].message
+    assert problems[0].line is not None
+
+
+def test_pools_evicted_past_the_limit_are_never_used_again(certified, mtls_url,
+                                                           httpbin_url, monkeypatch):
+    from gui.core import engine as engine_module
+    from gui.core.coltls import collection_tls, passphrase_key
+
+    monkeypatch.setattr(engine_module, "MAX_TRANSPORTS", 1)
+    store = SecretStore(MemoryKeyring())
+    store.set(passphrase_key(certified, certified.client_certs[0].id), PASSPHRASE)
+    overlay = collection_tls(certified)
+    with Engine(tls=TlsSettings(secret_lookup=store.get)) as engine:
+        for _ in range(3):  # the same thread, switching pools every time
+            assert engine.send(RequestSpec("GET", f"{mtls_url}/get"),
+                               tls=overlay).response.status == 200
+            assert engine.send(RequestSpec("GET", f"{httpbin_url}/get")).response.status == 200
+        assert len(engine._transports) == 1 and engine._retired == []
+
+
+def test_collection_dialog_checks_paths_typed_relative_to_the_collection(qtbot, certified):
+    from gui.core import coltls
+    from gui.widgets.certificates_dialog import CertificatesDialog
+
+    dialog = CertificatesDialog(coltls.for_editing(certified, None), None,
+                                collection=certified.name,
+                                resolve=lambda s: coltls.resolved(s, certified))
+    qtbot.addWidget(dialog)
+    dialog.cas.list.setCurrentRow(0)
+    dialog.ca_path.setText("ca.pem")  # typed relative: the collection's folder, not ours
+    dialog.flush_checks()
+    assert "1 CA certificate trusted" in dialog.cas.status.text()
+    dialog.clients.list.setCurrentRow(0)
+    assert "(collection mTLS API)" in dialog.clients.status.text()  # no passphrase yet
+
+
+def test_a_new_passphrase_and_a_conflict_in_the_collection_dialog(
+        qtbot, certified, mtls_url, data_dir, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from gui import worker
+    from gui.widgets.certificates_dialog import CertificatesDialog
+    from gui.widgets.main_window import MainWindow
+    from tests.test_window import send_and_wait
+
+    passphrases = iter(["not the passphrase", PASSPHRASE])
+
+    def ok_with_the_next_passphrase(dialog):
+        dialog.clients.list.setCurrentRow(0)
+        dialog.passphrase.setText(next(passphrases))
+        return dialog.save()
+
+    monkeypatch.setattr(CertificatesDialog, "exec", ok_with_the_next_passphrase)
+    previous, worker._engine = worker._engine, None
+    window = MainWindow(store=SecretStore(MemoryKeyring()))
+    qtbot.addWidget(window)
+    try:
+        c = window.open_collection(str(certified.path))
+        window.open_request(next(r for r in c.requests() if r.name == "Get"))
+        monkeypatch.setattr(QMessageBox, "question",  # "Save them anyway?" -> yes
+                            lambda *a, **k: QMessageBox.StandardButton.Yes)
+        window.edit_collection_certificates(c)
+        send_and_wait(qtbot, window)
+        assert "collection mTLS API" in window.last_exchange.error.message
+        # Someone edits collection.yaml meanwhile: the save asks, and overwrites.
+        c.settings_path.write_text(c.settings_path.read_text() + "# edited elsewhere\n")
+        window.edit_collection_certificates(c)
+        send_and_wait(qtbot, window)  # the corrected passphrase applies at once
+        assert window.last_exchange.error is None
+        assert window.last_exchange.response.status == 200
+    finally:
+        if worker._engine is not None:
+            worker._engine.close()
+        worker._engine = previous

@@ -229,6 +229,11 @@ def _certificates(d: dict[str, Any], c: Collection) -> None:
         cert = ClientCert(entry.get("host", ""), kind=kind, cert=entry.get("cert", ""),
                           key=entry.get("key", ""), enabled=entry.get("enabled", True))
         if entry.get("id"):
+            if any(other.id == entry["id"] for other in c.client_certs):
+                # Two entries would share one passphrase in the keychain.
+                raise SchemaError(f"the id {entry['id']!r} is used twice; give each "
+                                  "certificate its own (or none)",
+                                  ("certificates", "client", n, "id"))
             cert.id = entry["id"]
         c.client_certs.append(cert)
     c.ca_bundles = [CaBundle(b.get("host", ""), b.get("file", ""), b.get("enabled", True))

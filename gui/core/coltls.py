@@ -10,6 +10,7 @@ requests, and a passphrase is never there: it is in the keychain under
 from __future__ import annotations
 
 import copy
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,20 +29,27 @@ def passphrase_key(collection: Collection, cert_id: str) -> str:
 
 
 def _absolute(path: str, base: Path) -> str:
+    """A path as given in the file (relative to the collection folder, `/` separated)
+    or typed in the dialog, made absolute; not resolved, so symbolic links stay."""
     if not path:
         return path
     candidate = Path(path).expanduser()
-    return str(candidate if candidate.is_absolute() else base / candidate)
+    return os.path.abspath(candidate if candidate.is_absolute() else base / candidate)
 
 
-def _relative(path: str, base: Path) -> str:
-    """A path inside the collection folder is written relative to it; others as given."""
+def _relative(path: str, base: Path, original: str = "") -> str:
+    """How a path is written: as the file had it when it still names the same file;
+    relative (with `/`, so that it works on every system) when inside the collection
+    folder; otherwise absolute."""
     if not path:
         return path
-    try:
-        return str(Path(path).resolve().relative_to(base.resolve()))
-    except ValueError:
-        return path
+    absolute = _absolute(path, base)
+    if original and _absolute(original, base) == absolute:
+        return original
+    relative = os.path.relpath(absolute, os.path.abspath(base))
+    if relative.startswith(os.pardir):
+        return absolute
+    return Path(relative).as_posix()
 
 
 def collection_tls(collection: Collection) -> TlsSettings | None:
@@ -56,6 +64,7 @@ def collection_tls(collection: Collection) -> TlsSettings | None:
         cert.cert = _absolute(cert.cert, collection.path)
         cert.key = _absolute(cert.key, collection.path)
         cert.keychain_key = passphrase_key(collection, cert.id)
+        cert.owner = collection.name
         certs.append(cert)
     bundles = []
     for bundle in collection.ca_bundles:
@@ -77,6 +86,7 @@ def for_editing(collection: Collection, store: SecretStore | None) -> TlsSetting
         cert.cert = _absolute(cert.cert, collection.path)
         cert.key = _absolute(cert.key, collection.path)
         cert.keychain_key = passphrase_key(collection, cert.id)
+        cert.owner = collection.name
         if store is not None:
             cert.passphrase = store.get(cert.keychain_key) or ""
     for bundle in settings.ca_bundles:
@@ -88,17 +98,22 @@ def apply(collection: Collection, edited: TlsSettings) -> None:
     """Put the dialog's certificates into the collection, paths inside its folder made
     relative and passphrases left out; the caller saves collection.yaml, then calls
     `store_passphrases`."""
+    before = {c.id: c for c in collection.client_certs}
+    bundles_before = {(b.host, _absolute(b.path, collection.path)): b.path
+                      for b in collection.ca_bundles}
     collection.client_certs = []
     for cert in edited.client_certs:
+        was = before.get(cert.id)
         saved = copy.copy(cert)
-        saved.cert = _relative(cert.cert, collection.path)
-        saved.key = _relative(cert.key, collection.path)
-        saved.passphrase, saved.keychain_key = "", ""
+        saved.cert = _relative(cert.cert, collection.path, was.cert if was else "")
+        saved.key = _relative(cert.key, collection.path, was.key if was else "")
+        saved.passphrase, saved.keychain_key, saved.owner = "", "", ""
         collection.client_certs.append(saved)
     collection.ca_bundles = []
     for bundle in edited.ca_bundles:
         saved = copy.copy(bundle)
-        saved.path = _relative(bundle.path, collection.path)
+        original = bundles_before.get((bundle.host, _absolute(bundle.path, collection.path)))
+        saved.path = _relative(bundle.path, collection.path, original or "")
         collection.ca_bundles.append(saved)
 
 
@@ -114,3 +129,21 @@ def store_passphrases(collection: Collection, edited: TlsSettings, previous_ids:
             store.set(passphrase_key(collection, cert.id), cert.passphrase)
         else:
             store.delete(passphrase_key(collection, cert.id))
+
+
+def resolved(settings: TlsSettings, collection: Collection) -> TlsSettings:
+    """Copies with paths typed relative to the collection folder made absolute, for
+    checking them as the engine will read them."""
+    out = copy.copy(settings)
+    out.client_certs = []
+    for cert in settings.client_certs:
+        cert = copy.copy(cert)
+        cert.cert = _absolute(cert.cert, collection.path)
+        cert.key = _absolute(cert.key, collection.path)
+        out.client_certs.append(cert)
+    out.ca_bundles = []
+    for bundle in settings.ca_bundles:
+        bundle = copy.copy(bundle)
+        bundle.path = _absolute(bundle.path, collection.path)
+        out.ca_bundles.append(bundle)
+    return out

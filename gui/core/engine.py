@@ -162,24 +162,30 @@ class Engine:
         key = (options.verify_tls, options.http2, _overlay_key(overlay))
         local = self._local
         with self._lock:
-            transport = self._transports.get(key)
+            transport = self._transports.pop(key, None)
             if transport is None:
                 if len(self._transports) >= MAX_TRANSPORTS:
-                    # Certificates of many collections, or edited often: the oldest
-                    # pool goes, closed once no send uses it.
+                    # Certificates of many collections, or edited often: the pool used
+                    # least recently goes, closed once no send uses it.
                     oldest = next(iter(self._transports))
                     self._retired.append(self._transports.pop(oldest))
-                transport = self._transports[key] = self._transport(options, overlay)
+                transport = self._transport(options, self._tls, overlay, self._tls_problem)
+            self._transports[key] = transport  # last: the most recently used
             self._busy[id(transport)] = self._busy.get(id(transport), 0) + 1
             generation = self._generation
-        if getattr(local, "generation", None) != generation:
-            local.generation, local.clients = generation, {}
-        client = local.clients.get(key)
-        if client is None:
-            client = local.clients[key] = httpx.Client(
-                transport=_Borrowed(transport), follow_redirects=False,
-                headers={"User-Agent": USER_AGENT})
-        return client, transport
+        try:
+            if getattr(local, "generation", None) != generation:
+                local.generation, local.clients = generation, {}
+            cached = local.clients.get(key)
+            # A cached client over a pool that was since evicted is not reused.
+            if cached is None or cached[1] is not transport:
+                cached = local.clients[key] = (httpx.Client(
+                    transport=_Borrowed(transport), follow_redirects=False,
+                    headers={"User-Agent": USER_AGENT}), transport)
+        except BaseException:
+            self._release(transport)
+            raise
+        return cached[0], transport
 
     def _release(self, transport: httpx.BaseTransport) -> None:
         with self._lock:
@@ -191,11 +197,11 @@ class Engine:
         for old in idle:
             old.close()
 
-    def _transport(self, options: Options, overlay: TlsSettings | None = None
-                   ) -> httpx.BaseTransport:
-        """The transport for a new client, with the settings of this moment, and a
-        collection's certificates (`overlay`) before the global ones (the lock is held)."""
-        tls, verify, http2 = self._tls, options.verify_tls, options.http2
+    def _transport(self, options: Options, tls: TlsSettings,
+                   overlay: TlsSettings | None, problem: str | None) -> httpx.BaseTransport:
+        """A transport with the settings `tls` (the engine's at some moment) and a
+        collection's certificates (`overlay`) before the global ones."""
+        verify, http2 = options.verify_tls, options.http2
         if overlay is not None:
             tls = TlsSettings(system_trust=tls.system_trust,
                               client_certs=[*overlay.client_certs, *tls.client_certs],
@@ -219,9 +225,9 @@ class Engine:
             transport._pool._network_backend = Backend()  # type: ignore[attr-defined]
             return transport
 
-        if tls.routed or self._tls_problem:
+        if tls.routed or problem:
             return TlsRouter(tls, verify=verify, base_context=base, make_transport=make,
-                             problem=self._tls_problem)
+                             problem=problem)
         return make(injected if injected is not None else base())
 
     def send(self, spec: RequestSpec, *, auth: httpx.Auth | None = None,
@@ -254,7 +260,9 @@ class Engine:
             if private:
                 # A pool of its own for a connection-bound handshake (NTLM), closed after.
                 with self._lock:
-                    transport = self._transport(spec.options, tls)
+                    settings, problem = self._tls, self._tls_problem
+                # Built outside the lock: loading the trust store takes a while.
+                transport = self._transport(spec.options, settings, tls, problem)
                 client = httpx.Client(transport=transport, follow_redirects=False,
                                       headers={"User-Agent": USER_AGENT})
             else:

@@ -53,6 +53,11 @@ MAX_CA_FILE = 8 << 20
 FORMAT_VERSION = 1
 
 
+def upper_first(text: str) -> str:
+    """The text as the start of a sentence (str.capitalize would lower the host's case)."""
+    return text[:1].upper() + text[1:]
+
+
 class TlsSetupError(Exception):
     """A certificate setting that cannot work; the message is for the user."""
 
@@ -154,10 +159,13 @@ class ClientCert:
     #: Where the passphrase is in the keychain when not at `SECRET_PREFIX + id` (a
     #: collection's certificate: gui/core/coltls.py). Never written to a file.
     keychain_key: str = field(default="", repr=False, compare=False)
+    #: The collection this certificate belongs to, for messages; "" for a global one.
+    owner: str = field(default="", repr=False, compare=False)
 
     @property
     def label(self) -> str:
-        return f"the client certificate for {self.host or '(no host)'}"
+        where = f" (collection {self.owner})" if self.owner else ""
+        return f"the client certificate for {self.host or '(no host)'}{where}"
 
     def version(self) -> tuple:
         """Changes when the files are replaced: a renewed certificate is picked up
@@ -295,11 +303,11 @@ class Identity:
         now = now or datetime.now(UTC)
         if now < self.not_before:
             raise TlsSetupError(
-                f"{label.capitalize()} ({self.leaf.subject}) is not valid until "
+                f"{upper_first(label)} ({self.leaf.subject}) is not valid until "
                 f"{self.not_before:%Y-%m-%d %H:%M} UTC.")
         if now > self.not_after:
             raise TlsSetupError(
-                f"{label.capitalize()} ({self.leaf.subject}) expired on "
+                f"{upper_first(label)} ({self.leaf.subject}) expired on "
                 f"{self.not_after:%Y-%m-%d %H:%M} UTC; renew it or turn it off in "
                 "Certificates.")
 
@@ -319,10 +327,10 @@ class Identity:
                 context.load_cert_chain(path, password=password)
         except ssl.SSLError as exc:
             # OpenSSL's own refusal, e.g. EE_KEY_TOO_SMALL for a 1024-bit RSA key.
-            raise TlsSetupError(f"{self.label.capitalize()} ({self.leaf.subject}) cannot "
+            raise TlsSetupError(f"{upper_first(self.label)} ({self.leaf.subject}) cannot "
                                 f"be used: OpenSSL says {exc.reason or exc}.") from None
         except OSError as exc:
-            raise TlsSetupError(f"{self.label.capitalize()} could not be handed to OpenSSL "
+            raise TlsSetupError(f"{upper_first(self.label)} could not be handed to OpenSSL "
                                 f"({exc.strerror or exc}).") from None
 
 
@@ -331,11 +339,11 @@ def load_identity(cert: ClientCert, *, check_dates: bool = True,
     """The certificate and key, checked; TlsSetupError naming the pattern and the file."""
     label = cert.label
     if not cert.cert:
-        raise TlsSetupError(f"{label.capitalize()}: no certificate file was chosen.")
+        raise TlsSetupError(f"{upper_first(label)}: no certificate file was chosen.")
     try:
         data = read_small_file(cert.cert)
     except OSError as exc:
-        raise TlsSetupError(f"{label.capitalize()}: the file {cert.cert} cannot be read "
+        raise TlsSetupError(f"{upper_first(label)}: the file {cert.cert} cannot be read "
                             f"({exc.strerror or exc}).") from None
     if cert.kind == "pkcs12":
         key, chain = _load_pkcs12(cert, data)
@@ -346,7 +354,7 @@ def load_identity(cert: ClientCert, *, check_dates: bool = True,
     leaf = next((c for c in chain if _same_key(key, c)), None)
     if leaf is None:
         where = cert.key or cert.cert
-        raise TlsSetupError(f"{label.capitalize()}: the key in {where} does not match the "
+        raise TlsSetupError(f"{upper_first(label)}: the key in {where} does not match the "
                             f"certificate in {cert.cert}.")
     chain = [leaf, *(c for c in chain if c is not leaf)]
     identity = Identity(
@@ -372,7 +380,7 @@ def _der() -> Any:
 def _load_pkcs12(cert: ClientCert, data: bytes) -> tuple[Any, list[Any]]:
     from cryptography.hazmat.primitives.serialization import pkcs12
 
-    label = cert.label.capitalize()
+    label = upper_first(cert.label)
     if data.lstrip().startswith(b"-----BEGIN"):
         raise TlsSetupError(f"{label}: {cert.cert} is a PEM file, not PKCS#12; choose PEM.")
     password = cert.passphrase.encode() if cert.passphrase else None
@@ -404,7 +412,7 @@ def _load_pem(cert: ClientCert, data: bytes) -> tuple[Any, list[Any]]:
     from .auth.base import AuthError
     from .auth.keys import load_pem_private_key
 
-    label = cert.label.capitalize()
+    label = upper_first(cert.label)
     try:
         chain = _certificates(data)
     except ValueError:
@@ -461,7 +469,7 @@ def to_dict(settings: TlsSettings) -> dict:
     certs = []
     for cert in settings.client_certs:
         entry = asdict(cert)
-        del entry["passphrase"], entry["keychain_key"]
+        del entry["passphrase"], entry["keychain_key"], entry["owner"]
         certs.append(entry)
     return {"version": FORMAT_VERSION, "system_trust": settings.system_trust,
             "client_certificates": certs,

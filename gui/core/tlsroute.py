@@ -20,7 +20,14 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from .tlsconfig import Identity, TlsSettings, TlsSetupError, load_ca_file, load_identity
+from .tlsconfig import (
+    Identity,
+    TlsSettings,
+    TlsSetupError,
+    load_ca_file,
+    load_identity,
+    upper_first,
+)
 
 if TYPE_CHECKING:
     from .tlsconfig import ClientCert
@@ -70,7 +77,7 @@ class TlsRouter(httpx.BaseTransport):
         try:
             self._settings.passphrase(cert)
         except Exception as exc:  # noqa: BLE001 - a keychain failure is reported, not raised
-            raise TlsSetupError(f"{cert.label.capitalize()}: its passphrase could not be "
+            raise TlsSetupError(f"{upper_first(cert.label)}: its passphrase could not be "
                                 f"read from the keychain ({type(exc).__name__}).") from None
         version = cert.version()
         with self._lock:

@@ -140,10 +140,12 @@ class _EntryList(QGroupBox):
 class CertificatesDialog(QDialog):
     def __init__(self, settings: TlsSettings, store: SecretStore | None = None,
                  parent: QWidget | None = None, *, collection: str | None = None,
-                 save_handler: Callable[[TlsSettings], None] | None = None) -> None:
+                 save_handler: Callable[[TlsSettings], None] | None = None,
+                 resolve: Callable[[TlsSettings], TlsSettings] | None = None) -> None:
         """`collection` names the collection whose own certificates are edited (no
         trust choice then: that is global); `save_handler` writes them instead of the
-        global settings file, raising OSError or CollectionError when it cannot."""
+        global settings file, raising OSError or CollectionError when it cannot;
+        `resolve` makes paths typed relative to the collection absolute for checking."""
         super().__init__(parent, objectName="certificatesDialog")
         self.setWindowTitle(f"Certificates of {collection}" if collection else "Certificates")
         self.resize(760, 740)
@@ -151,6 +153,7 @@ class CertificatesDialog(QDialog):
         self.settings = copy.deepcopy(settings)
         self._store = store
         self._save_handler = save_handler
+        self._resolve = resolve or (lambda settings: settings)
         self._loading = False
         self._checks = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
         self._checks.timeout.connect(self.flush_checks)
@@ -263,12 +266,13 @@ class CertificatesDialog(QDialog):
         """Check the selected entries now (the checks run a moment after typing stops:
         decrypting a key on every keystroke of its passphrase would make typing lag)."""
         self._checks.stop()
+        checked = self._resolve(self.settings)
         row = self.cas.list.currentRow()
-        if 0 <= row < len(self.settings.ca_bundles):
-            self.cas.show_status(*describe_bundle(self.settings.ca_bundles[row]))
+        if 0 <= row < len(checked.ca_bundles):
+            self.cas.show_status(*describe_bundle(checked.ca_bundles[row]))
         row = self.clients.list.currentRow()
-        if 0 <= row < len(self.settings.client_certs):
-            self.clients.show_status(*describe_cert(self.settings.client_certs[row]))
+        if 0 <= row < len(checked.client_certs):
+            self.clients.show_status(*describe_cert(checked.client_certs[row]))
 
     # -- lists ---------------------------------------------------------------------------
 
@@ -326,7 +330,7 @@ class CertificatesDialog(QDialog):
         self.ca_enabled.setChecked(bundle.enabled)
         self._loading = False
         if has:
-            self.cas.show_status(*describe_bundle(bundle))
+            self.flush_checks()
         else:
             self.cas.show_status("", True)
 
@@ -356,7 +360,7 @@ class CertificatesDialog(QDialog):
         self.show_passphrase.setChecked(False)  # another entry's secret starts hidden
         self._loading = False
         if has:
-            self.clients.show_status(*describe_cert(cert))
+            self.flush_checks()
         else:
             self.clients.show_status("", True)
 
@@ -390,7 +394,7 @@ class CertificatesDialog(QDialog):
         self.settings.system_trust = self.system_trust.isChecked()
         for cert in self.settings.client_certs:
             self.settings.passphrase(cert)  # so that saving keeps what the keychain has
-        problems = self.settings.problems()
+        problems = self._resolve(self.settings).problems()
         if problems:
             answer = QMessageBox.question(
                 self, "Certificates",

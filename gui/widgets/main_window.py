@@ -684,8 +684,11 @@ class MainWindow(QMainWindow):
     def edit_collection_certificates(self, collection: Collection
                                      ) -> CertificatesDialog | None:
         """Open a collection's own certificates; returns the dialog once it is closed."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from .. import worker
         from ..core import coltls
-        from ..core.collection import save_collection
+        from ..core.collection import CollectionError, ConflictError, save_collection
         from .certificates_dialog import CertificatesDialog
 
         def save(edited: Any) -> None:
@@ -693,16 +696,31 @@ class MainWindow(QMainWindow):
             old_ids = {c.id for c in collection.client_certs}
             coltls.apply(collection, edited)
             try:
-                save_collection(collection)
+                try:
+                    save_collection(collection)
+                except ConflictError:
+                    if QMessageBox.question(
+                            self, "Certificates",
+                            f"{collection.settings_path} changed on disk since it was read. "
+                            "Overwrite it with these certificates? Its other changes on "
+                            "disk would be lost.") != QMessageBox.StandardButton.Yes:
+                        raise CollectionError("collection.yaml changed on disk and was "
+                                              "left as it is; reload the collection or "
+                                              "overwrite it") from None
+                    save_collection(collection, force=True)
             except BaseException:
                 collection.client_certs, collection.ca_bundles = previous
                 raise
             coltls.store_passphrases(collection, edited, old_ids, self.store())
+            # New passphrases and files apply from the next connection on.
+            worker.reload_tls_settings()
 
         dialog = CertificatesDialog(coltls.for_editing(collection, self.store()), self.store(),
-                                    self, collection=collection.name, save_handler=save)
+                                    self, collection=collection.name, save_handler=save,
+                                    resolve=lambda s: coltls.resolved(s, collection))
         if dialog.exec():
-            self.statusBar().showMessage(f"Certificates of {collection.name} saved.")
+            self.statusBar().showMessage(f"Certificates of {collection.name} saved; new "
+                                         "connections use them.")
         return dialog
 
     # -- secrets, the scratch request and the session --------------------------------------------
