@@ -50,6 +50,17 @@ class KeyValueTable(RowTable):
             ))
         return result
 
+    def texts(self) -> list[str]:
+        """Every name and value as typed, without building the model's rows (which
+        would import the model before the first paint)."""
+        out = []
+        for r in self._real_rows():
+            for column in (NAME, VALUE):
+                item = self.item(r, column)
+                if item is not None:
+                    out.append(item.text())
+        return out
+
     def set_rows(self, rows: list[Row]) -> None:
         self._load(rows)
 

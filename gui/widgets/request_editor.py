@@ -196,7 +196,7 @@ class RequestEditor(QWidget):
         if self._body is not None:
             tables += [self._body.form, self._body.multipart]
             spec_text.append(self._body.text.toPlainText())
-        spec_text += [f"{r.name}{r.value}" for table in tables for r in table.rows()]
+        spec_text += [text for table in tables for text in table.texts()]
         # The scope reads the globals file (and the keychain): not for a request without
         # a single {{ — such as the empty one on screen at start-up.
         if not any("{{" in text for text in spec_text):
