@@ -538,6 +538,17 @@ def test_a_certificate_type_that_is_not_one_is_named_with_its_line(certified):
     assert "pem, pkcs12" in problems[0].message and "p7b" in problems[0].message
 
 
+def test_a_clone_without_the_passphrase_says_where_to_set_it(certified, mtls_url):
+    from gui.core.coltls import collection_tls
+
+    empty = SecretStore(MemoryKeyring())  # a teammate's machine
+    with Engine(tls=TlsSettings(secret_lookup=empty.get)) as engine:
+        ex = engine.send(RequestSpec("GET", f"{mtls_url}/get"), tls=collection_tls(certified))
+    assert ex.error.kind == "certificate"
+    assert "No passphrase is saved for it on this machine" in ex.error.message
+    assert "menu of the collection mTLS API" in ex.error.message
+
+
 def test_engine_uses_a_collections_certificates_before_the_global_ones(certified, mtls_url):
     from gui.core.coltls import collection_tls, passphrase_key
 

@@ -83,7 +83,17 @@ class TlsRouter(httpx.BaseTransport):
         with self._lock:
             identity = self._identities.get(version)
         if identity is None:
-            identity = load_identity(cert, check_dates=False, trial=False)
+            try:
+                identity = load_identity(cert, check_dates=False, trial=False)
+            except TlsSetupError as exc:
+                if cert.owner and not cert.passphrase and "passphrase" in str(exc):
+                    # A teammate's clone: the collection names the file, the keychain
+                    # of this machine has no passphrase for it yet.
+                    raise TlsSetupError(
+                        f"{exc} No passphrase is saved for it on this machine: set it "
+                        f"under Certificates… in the menu of the collection {cert.owner}."
+                    ) from None
+                raise
             with self._lock:
                 self._identities[version] = identity
         # Checked at every request, not once: a long session can outlive a certificate.
