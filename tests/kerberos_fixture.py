@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import stop_process
+
 REALM = "GATEPOST.TEST"
 USER = "alice"
 PASSWORD = "alice-kerberos-pw-7c1d"
@@ -145,16 +147,6 @@ def _wait_for_port(process: subprocess.Popen[bytes], port: int, deadline: float)
             time.sleep(0.02)
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 def _log_tail(directory: Path) -> str:
     texts = [p.read_text(errors="replace").strip() for p in
              (directory / "kdc.out", directory / "kdc.log") if p.exists()]
@@ -205,7 +197,7 @@ def kerberos_realm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Realm]:
             except RuntimeError:
                 # The free port may have been taken between choosing and binding it:
                 # choose another and start again.
-                _stop(kdc)
+                stop_process(kdc)
                 if attempt == 2:
                     raise
                 port = realm.port = _free_port()
@@ -213,12 +205,12 @@ def kerberos_realm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Realm]:
         realm.kinit(ccache)
     except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
         if kdc is not None:
-            _stop(kdc)
+            stop_process(kdc)
         pytest.fail(f"could not start a Kerberos KDC: {exc}\nKDC logs: {_log_tail(directory)}")
     try:
         yield realm
     finally:
-        _stop(kdc)
+        stop_process(kdc)
 
 
 @pytest.fixture

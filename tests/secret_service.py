@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from keyring.backends.SecretService import Keyring
 
+from tests.servers import stop_process
+
 SECRETS_BUS_NAME = "org.freedesktop.secrets"
 START_TIMEOUT = 30.0  # seconds; generous for a loaded machine, normally well under 1
 _PACKAGES = {"dbus-daemon": "dbus", "gnome-keyring-daemon": "gnome-keyring",
@@ -87,19 +89,6 @@ def _wait_for_secrets(
         raise RuntimeError(f"gnome-keyring-daemon exited ({keyring_daemon.returncode})")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-    for stream in (process.stdin, process.stdout):
-        if stream is not None:
-            stream.close()
-
-
 @pytest.fixture(scope="session")
 def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Keyring]:
     """A SecretService keyring backend talking to a private, unlocked gnome-keyring."""
@@ -139,7 +128,7 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Keyring
             _wait_for_secrets(address, keyring_daemon, deadline)
         except Exception as exc:  # noqa: BLE001 - any failure here is reported with the logs
             for process in reversed(started):
-                _stop(process)
+                stop_process(process)
             pytest.fail(
                 f"could not start a private Secret Service: {exc}\n"
                 f"dbus-daemon said: {_log_tail(bus_log)}\n"
@@ -149,4 +138,4 @@ def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Keyring
             yield Keyring()
         finally:
             for process in reversed(started):
-                _stop(process)
+                stop_process(process)

@@ -10,7 +10,6 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 from atlassian_jwt_auth import JWTAuthVerifier
 from atlassian_jwt_auth.key import BasePublicKeyRetriever
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from joserfc import jwt
 from joserfc.jwk import ECKey, RSAKey
@@ -18,21 +17,10 @@ from joserfc.jwk import ECKey, RSAKey
 from gui.core.auth import AuthError
 from gui.core.auth.asap import AsapScheme
 from gui.core.model import AuthConfig, RequestSpec
+from tests.keys import pem, public_pem
 from tests.servers import handler_server
 
 ISSUER, KID, AUDIENCE = "gatepost-tests", "gatepost-tests/key-1", "their-service"
-
-
-def pem(key, password: bytes | None = None) -> bytes:
-    encryption = (serialization.BestAvailableEncryption(password) if password
-                  else serialization.NoEncryption())
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             encryption)
-
-
-def public_pem(key) -> str:
-    return key.public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode()
 
 
 @pytest.fixture(scope="module")

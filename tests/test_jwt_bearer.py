@@ -5,7 +5,6 @@ import time
 
 import httpx
 import pytest
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from joserfc import jwt
 from joserfc.jwk import ECKey, OctKey, OKPKey, RSAKey
@@ -13,23 +12,12 @@ from joserfc.jwk import ECKey, OctKey, OKPKey, RSAKey
 from gui.core.auth import AuthError
 from gui.core.auth.jwt_bearer import JwtBearerScheme
 from gui.core.model import RequestSpec
+from tests.keys import pem, public_pem
 
 SECRET = "a-long-enough-hmac-secret-0123456789"
 CLAIMS = {"issuer": "gatepost-tests", "subject": "user-42", "audience": "https://api.test",
           "lifetime": "120", "extra_claims": '{"scope": "read write", "n": 7}',
           "kid": "key-1"}
-
-
-def pem(key, password: bytes | None = None) -> bytes:
-    encryption = (serialization.BestAvailableEncryption(password) if password
-                  else serialization.NoEncryption())
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             encryption)
-
-
-def public_pem(key) -> bytes:
-    return key.public_key().public_bytes(serialization.Encoding.PEM,
-                                         serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
 @pytest.fixture(scope="module")
@@ -225,7 +213,7 @@ def test_check_claims_and_lifetime():
 
 
 def test_messages_never_hold_a_secret(keys, key_file):
-    secret = public_pem(keys["rsa"]).decode()
+    secret = public_pem(keys["rsa"])
     problems = check(secret=secret)
     assert problems == ["The JWT Secret cannot be used as an HMAC secret (it is empty or is "
                         "a public key)."]
