@@ -106,8 +106,9 @@ def _decode_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
 class Engine:
     """Sends requests. Thread-safe: the window sends from worker threads.
 
-    One pooled transport per (verify, HTTP/2) pair keeps connections alive across sends;
-    each thread sends through its own httpx.Client (its own cookie jar) over it.
+    One pooled transport per (verify, HTTP/2, collection certificates) keeps connections
+    alive across sends; each thread sends through its own httpx.Client (its own cookie
+    jar) over it.
     `tls` is the certificate settings (tlsconfig): the base trust, and client
     certificates and CA bundles per host; `tls_problem` is why the settings could not be
     read, reported by every HTTPS request instead of sending it. `ssl_context` replaces
@@ -119,7 +120,8 @@ class Engine:
         self._ssl_context = ssl_context
         self._tls = tls or TlsSettings()
         self._tls_problem = tls_problem
-        #: One pooled transport per (verify, HTTP/2), shared by every thread.
+        #: One pooled transport per (verify, HTTP/2, collection certificates), shared by
+        #: every thread; in the order of last use.
         self._transports: dict[tuple[bool, bool, tuple], httpx.BaseTransport] = {}
         #: Sends in flight per transport (by id), and transports replaced by new
         #: settings, closed once their last send is over.
