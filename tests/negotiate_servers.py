@@ -33,6 +33,8 @@ class _AuthHandler(BaseHTTPRequestHandler):
     # A client that leaves a kept-alive connection open must not hold a thread forever.
     timeout = 30
     scheme = ""
+    #: Channel bindings the acceptor requires (Extended Protection), or None.
+    channel_bindings = None
 
     def setup(self) -> None:
         super().setup()
@@ -65,7 +67,8 @@ class _AuthHandler(BaseHTTPRequestHandler):
         raise NotImplementedError
 
     def _new_acceptor(self) -> spnego.ContextProxy:
-        return spnego.server(protocol=self.scheme.lower())
+        return spnego.server(protocol=self.scheme.lower(),
+                             channel_bindings=self.channel_bindings)
 
     def _authenticated(self, principal: str | None, final: bytes | None) -> None:
         body = {"principal": principal, "protocol": self.scheme,

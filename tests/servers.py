@@ -44,13 +44,15 @@ def serving(server: socketserver.BaseServer, scheme: str = "http") -> Iterator[s
 
 
 @contextmanager
-def handler_server(handler: type[BaseHTTPRequestHandler],
-                   host: str = "127.0.0.1") -> Iterator[str]:
+def handler_server(handler: type[BaseHTTPRequestHandler], host: str = "127.0.0.1",
+                   ssl_context: ssl.SSLContext | None = None) -> Iterator[str]:
     """A threaded http.server with `handler`, on a free port of `host` (the receivers
-    of the auth scheme tests)."""
+    of the auth scheme tests), over TLS when an `ssl_context` is given."""
     server = ThreadingHTTPServer((host, 0), handler)
     server.daemon_threads = True
-    with serving(server) as url:
+    if ssl_context is not None:
+        server.socket = ssl_context.wrap_socket(server.socket, server_side=True)
+    with serving(server, "https" if ssl_context else "http") as url:
         yield url
 
 

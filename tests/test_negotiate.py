@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 
 from gui.core import auth
 from gui.core.auth.optional import KerberosScheme, NtlmScheme
@@ -31,7 +32,7 @@ def ntlm_users(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def ntlm_url():
-    _require("httpx_ntlm", "ntlm")
+    _require("spnego", "ntlm")
     from tests.negotiate_servers import NtlmHandler, auth_server
 
     with auth_server(NtlmHandler) as url:
@@ -144,6 +145,60 @@ def test_ntlm_keeps_its_connection_while_other_sends_share_the_pool(engine, ntlm
         for thread in threads:
             thread.join(30)
     assert [ex.response.status for ex in results] == [200] * 10
+
+
+@pytest.fixture(scope="module")
+def ntlm_epa_url(tls_ca):
+    """NTLM over HTTPS with Extended Protection required: the acceptor refuses an
+    authenticate message without the channel binding of its own certificate."""
+    import hashlib
+    import ssl
+
+    from cryptography import x509
+    from spnego.channel_bindings import GssChannelBindings
+
+    from tests.negotiate_servers import NtlmHandler, auth_server
+
+    _require("spnego", "ntlm")
+    cert = tls_ca.issue_cert("127.0.0.1", "localhost")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    cert.configure_cert(context)
+    der = x509.load_pem_x509_certificate(cert.cert_chain_pems[0].bytes()).public_bytes(
+        serialization.Encoding.DER)
+    bindings = GssChannelBindings(
+        application_data=b"tls-server-end-point:" + hashlib.sha256(der).digest())
+    handler = type("NtlmEpaHandler", (NtlmHandler,), {"channel_bindings": bindings})
+    with auth_server(handler, ssl_context=context) as url:
+        yield url
+
+
+@pytest.fixture
+def trusting_engine(tls_ca):
+    import ssl
+
+    from gui.core.engine import Engine
+
+    context = ssl.create_default_context()
+    tls_ca.configure_trust(context)
+    with Engine(ssl_context=context) as engine:
+        yield engine
+
+
+def test_ntlm_over_https_sends_the_channel_binding(trusting_engine, ntlm_epa_url,
+                                                     ntlm_users, monkeypatch):
+    monkeypatch.setenv("NTLM_USER_FILE", ntlm_users)
+    ex = send(trusting_engine, f"{ntlm_epa_url}/private", "ntlm",
+              username=f"{DOMAIN}\\{NTLM_USER}", password=NTLM_PASSWORD)
+    assert ex.error is None, ex.error
+    assert statuses(ex) == [("request", 401), ("challenge", 401), ("challenge", 200)]
+    # Without it (as httpx-ntlm sends), Extended Protection refuses the handshake.
+    from gui.core.auth import optional
+
+    monkeypatch.setattr(optional, "_channel_bindings", lambda response: None)
+    refused = send(trusting_engine, f"{ntlm_epa_url}/private", "ntlm",
+                   username=f"{DOMAIN}\\{NTLM_USER}", password=NTLM_PASSWORD)
+    assert statuses(refused)[-1] == ("challenge", 401)
+    assert "bindings" in refused.response.text().lower()
 
 
 @pytest.mark.parametrize("off", [False, "false", "off", "no", "0", ""])

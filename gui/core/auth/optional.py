@@ -1,9 +1,10 @@
 """NTLM and Kerberos / Negotiate: optional extras, listed even when not installed.
 
-Both libraries are wrapped in a thin subclass, built on first use so that neither is
-imported before a request needs it. httpx-ntlm 1.4 and httpx-gssapi 0.6 work with
-httpx 0.28 as they are; the subclasses only turn their failures into an AuthError with
-a sentence a person can act on (tests/test_negotiate.py runs both against real peers).
+Built on first use, so that neither library is imported before a request needs it.
+NTLM is a small auth flow on pyspnego (which does the NTLM messages, and the channel
+binding Extended Protection asks for over HTTPS). Kerberos is httpx-gssapi 0.6 in a
+thin subclass that turns its failures into an AuthError with a sentence a person can
+act on. tests/test_negotiate.py runs both against real peers.
 """
 
 from __future__ import annotations
@@ -22,15 +23,16 @@ if TYPE_CHECKING:
 class NtlmScheme(Scheme):
     id = "ntlm"
     label = "NTLM"
-    help = "Windows NTLM challenge-response, via httpx-ntlm. User name as DOMAIN\\user."
-    install_hint = "pip install 'gatepost[ntlm]'  (installs httpx-ntlm)"
+    help = ("Windows NTLM challenge-response, via pyspnego, with channel binding over "
+            "HTTPS (Extended Protection). User name as DOMAIN\\user.")
+    install_hint = "pip install 'gatepost[ntlm]'  (installs pyspnego)"
     fields = (
         Field("username", "User name", required=True, placeholder="DOMAIN\\user"),
         Field("password", "Password", FieldKind.SECRET),
     )
 
     def available(self) -> bool:
-        return importlib.util.find_spec("httpx_ntlm") is not None
+        return importlib.util.find_spec("spnego") is not None
 
     def build(self, values: dict[str, Any], context: AuthContext | None = None) -> httpx.Auth:
         values = self.values(values)
@@ -63,41 +65,95 @@ class KerberosScheme(Scheme):
 
 @functools.cache
 def _ntlm_class() -> type[httpx.Auth]:
-    from httpx_ntlm import HttpNtlmAuth
+    import base64
+
+    import httpx
+    import spnego
     from spnego.exceptions import SpnegoError
 
-    class NtlmAuth(HttpNtlmAuth):
+    class NtlmAuth(httpx.Auth):
+        """NTLM over HTTP: 401 offering NTLM -> negotiate message -> 401 with the
+        challenge -> authenticate message -> the answer, each a hop. Written on pyspnego
+        (which does the NTLM itself) rather than httpx-ntlm, which sends no channel
+        binding: an HTTPS server with Extended Protection refuses it."""
+
         #: NTLM authenticates a connection, not a request: the engine gives such a send
         #: a connection pool of its own, so that no other send (another tab) takes the
         #: connection between the legs and no other idle connection is picked for one.
         connection_bound = True
 
-        # httpx-ntlm reads the server's answer to its negotiate message without checking
-        # it: no challenge there ends in a KeyError or "generator raised StopIteration".
+        def __init__(self, username: str, password: str) -> None:
+            self.username, self.password = username, password
+            self.secrets = (password,) if password else ()
+
         def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, Any, None]:
-            flow = super().auth_flow(request)
+            response = yield request
+            if response.status_code != 401 or _ntlm_token(response) is None:
+                return  # no NTLM asked for: the answer is the result
+            context = spnego.client(self.username, self.password or None,
+                                    hostname=request.url.host, service="http",
+                                    protocol="ntlm",
+                                    channel_bindings=_channel_bindings(response))
             try:
-                outgoing = next(flow)
-            except StopIteration:
-                return
-            while True:
-                response = yield outgoing
-                try:
-                    outgoing = flow.send(response)
-                except StopIteration:
-                    return
-                except (KeyError, RuntimeError) as exc:
-                    if response.status_code not in (401, 407):
+                request.headers["Authorization"] = f"NTLM {_b64(context.step())}"
+                response = yield request
+                challenge = _ntlm_token(response)
+                if not challenge:
+                    if response.status_code != 401:
                         return  # the server's own answer (403, 500, 200…) is the result
                     raise AuthError(
                         "The server answered NTLM's negotiate message without a challenge. "
                         "NTLM needs its whole handshake on one kept-alive connection; a "
-                        "proxy or load balancer in between may be breaking it.") from exc
-                except (SpnegoError, ValueError) as exc:
-                    raise AuthError(f"The server's NTLM challenge could not be used: {exc}") \
-                        from exc
+                        "proxy or load balancer in between may be breaking it.")
+                request.headers["Authorization"] = f"NTLM {_b64(context.step(challenge))}"
+            except (SpnegoError, ValueError) as exc:
+                raise AuthError(f"The server's NTLM challenge could not be used: {exc}") \
+                    from exc
+            yield request
+
+    def _b64(token: bytes | None) -> str:
+        return base64.b64encode(token or b"").decode("ascii")
 
     return NtlmAuth
+
+
+def _ntlm_token(response: httpx.Response) -> bytes | None:
+    """The NTLM token of a WWW-Authenticate header: b"" when NTLM is offered bare, None
+    when it is not offered at all."""
+    import base64
+    import binascii
+
+    for value in response.headers.get_list("www-authenticate", split_commas=True):
+        scheme, _, token = value.strip().partition(" ")
+        if scheme.lower() == "ntlm":
+            try:
+                return base64.b64decode(token.strip(), validate=True) if token.strip() else b""
+            except (binascii.Error, ValueError):
+                return b""
+    return None
+
+
+def _channel_bindings(response: httpx.Response) -> Any:
+    """RFC 5929 tls-server-end-point of the connection the response came over, as
+    Extended Protection asks; None over plain HTTP."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from spnego.channel_bindings import GssChannelBindings
+
+    stream = response.extensions.get("network_stream")
+    ssl_object = stream.get_extra_info("ssl_object") if stream is not None else None
+    # Positional: httpcore hands out the C-level socket object, whose getpeercert
+    # takes no keyword arguments.
+    der = ssl_object.getpeercert(True) if ssl_object is not None else None
+    if not der:
+        return None
+    algorithm = x509.load_der_x509_certificate(der).signature_hash_algorithm
+    # RFC 5929 4.1: MD5 and SHA-1 signatures are hashed with SHA-256 instead.
+    if algorithm is None or algorithm.name in ("md5", "sha1"):
+        algorithm = hashes.SHA256()
+    digest = hashes.Hash(algorithm)
+    digest.update(der)
+    return GssChannelBindings(application_data=b"tls-server-end-point:" + digest.finalize())
 
 
 @functools.cache
