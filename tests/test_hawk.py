@@ -70,6 +70,23 @@ class HawkReceiver(BaseHTTPRequestHandler):
                 self.seen.add((auth_id, nonce, ts))
                 return False
 
+        if self.path.startswith("/receiver"):
+            # mohawk's own Receiver, unchanged, for a target urlparse keeps whole.
+            from mohawk import Receiver
+
+            try:
+                receiver = Receiver(
+                    lookup, self.headers.get("Authorization", ""),
+                    f"http://{self.headers['Host']}{self.path}", self.command,
+                    content=body, content_type=self.headers.get("Content-Type", ""),
+                    seen_nonce=seen_nonce)
+            except (HawkFail, ValueError, KeyError) as exc:
+                self.reply(401, {"error": type(exc).__name__, "message": str(exc)})
+                return
+            parsed = receiver.parsed_header
+            self.reply(200, {"id": parsed["id"], "ext": parsed.get("ext"),
+                             "hashed": "hash" in parsed, "receiver": "mohawk.Receiver"})
+            return
         # What mohawk's Receiver does, but with the raw target: Receiver itself would
         # urlparse the URL and lose `;params` and an empty `?`.
         try:
@@ -293,6 +310,15 @@ def test_a_pasted_key_and_id_are_stripped_and_masked(engine, hawk_url):
 def test_right_key_gets_200(engine, hawk_url):
     status, doc = send(engine, {}, f"{hawk_url}/resource/1?b=1&a=2")
     assert status == 200 and doc["id"] == "dh37fgj492je" and doc["hashed"] is True
+
+
+def test_mohawk_receiver_itself_accepts_it(engine, hawk_url):
+    status, doc = send(engine, {"ext": "app-data"}, f"{hawk_url}/receiver/items?q=1",
+                       "POST", Body(BodyKind.JSON, text='{"a": 1}'))
+    assert status == 200 and doc["receiver"] == "mohawk.Receiver"
+    assert doc["hashed"] is True and doc["ext"] == "app-data"
+    status, doc = send(engine, {"auth_key": "not-the-key"}, f"{hawk_url}/receiver/items")
+    assert status == 401 and doc["error"] == "MacMismatch"
 
 
 def test_wrong_key_gets_401(engine, hawk_url):
