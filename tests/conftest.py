@@ -9,7 +9,8 @@ import pytest
 from gui.core.engine import Engine
 from tests.servers import httpbin_server, oddities_server, silent_server
 
-pytest_plugins = ["tests.secret_service", "tests.oidc_fixture", "tests.kerberos_fixture"]
+pytest_plugins = ["tests.secret_service", "tests.oidc_fixture", "tests.kerberos_fixture",
+                  "tests.keys"]
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -17,7 +17,7 @@ from joserfc.jwk import ECKey, RSAKey
 from gui.core.auth import AuthError
 from gui.core.auth.asap import AsapScheme
 from gui.core.model import AuthConfig, RequestSpec
-from tests.keys import pem, public_pem
+from tests.keys import public_pem
 from tests.servers import handler_server
 
 ISSUER, KID, AUDIENCE = "gatepost-tests", "gatepost-tests/key-1", "their-service"
@@ -29,15 +29,6 @@ def keys():
             "other-rsa": rsa.generate_private_key(public_exponent=65537, key_size=2048),
             "p256": ec.generate_private_key(ec.SECP256R1()),
             "p384": ec.generate_private_key(ec.SECP384R1())}
-
-
-@pytest.fixture
-def key_file(tmp_path, keys):
-    def write(name: str, password: bytes | None = None) -> str:
-        path = tmp_path / f"{name}{'-enc' if password else ''}.pem"
-        path.write_bytes(pem(keys[name], password))
-        return str(path)
-    return write
 
 
 class StaticRetriever(BasePublicKeyRetriever):

@@ -12,7 +12,7 @@ from joserfc.jwk import ECKey, OctKey, OKPKey, RSAKey
 from gui.core.auth import AuthError
 from gui.core.auth.jwt_bearer import JwtBearerScheme
 from gui.core.model import RequestSpec
-from tests.keys import pem, public_pem
+from tests.keys import public_pem
 
 SECRET = "a-long-enough-hmac-secret-0123456789"
 CLAIMS = {"issuer": "gatepost-tests", "subject": "user-42", "audience": "https://api.test",
@@ -26,15 +26,6 @@ def keys():
             "p256": ec.generate_private_key(ec.SECP256R1()),
             "p384": ec.generate_private_key(ec.SECP384R1()),
             "ed25519": ed25519.Ed25519PrivateKey.generate()}
-
-
-@pytest.fixture
-def key_file(tmp_path, keys):
-    def write(name: str, password: bytes | None = None) -> str:
-        path = tmp_path / f"{name}{'-enc' if password else ''}.pem"
-        path.write_bytes(pem(keys[name], password))
-        return str(path)
-    return write
 
 
 def sign(values: dict, url: str = "https://api.test/x") -> httpx.Request:
