@@ -68,8 +68,8 @@ CA_CERT = {"host": SCALAR, "file": SCALAR, "enabled": FLAG}
 COLLECTION = {"version": INTEGER, "id": TEXT, "name": SCALAR, "headers": [ROW], "auth": AUTH,
               "variables": [VARIABLE], "order": [TEXT],
               "certificates": {"client": [CLIENT_CERT], "ca": [CA_CERT]}}
-#: How certificate types are written, and read back.
-CERT_TYPES = {"pem": "pem", "pkcs12": "pkcs12"}
+#: The certificate types a collection file may name (tlsconfig.ClientCert.kind).
+CERT_TYPES = ("pem", "pkcs12")
 FOLDER = {"name": SCALAR, "id": TEXT, "headers": [ROW], "auth": AUTH, "order": [TEXT]}
 ENVIRONMENT = {"name": SCALAR, "variables": [VARIABLE]}
 

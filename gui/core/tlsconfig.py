@@ -28,6 +28,7 @@ in the clear, whatever form the user's file had.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import json
 import os
 import secrets
@@ -135,11 +136,18 @@ def _port(text: str, whole: str) -> int:
     return int(text)
 
 
-def host_matches(pattern: str, host: str, port: int) -> bool:
+@functools.lru_cache(maxsize=256)
+def _parsed(pattern: str) -> HostPattern | None:
+    # Every HTTPS request asks each pattern; the text is parsed once.
     try:
-        return HostPattern.parse(pattern).matches(host, port)
+        return HostPattern.parse(pattern)
     except ValueError:
-        return False
+        return None
+
+
+def host_matches(pattern: str, host: str, port: int) -> bool:
+    parsed = _parsed(pattern)
+    return parsed is not None and parsed.matches(host, port)
 
 
 @dataclass
