@@ -139,6 +139,66 @@ def test_post_redirected_with_303_becomes_get(engine, httpbin_url):
     assert ex.hops[1].request.body_size == 0
 
 
+def test_body_replayed_by_a_307_is_recorded_on_every_hop(engine, httpbin_url):
+    from gui.core.present import hop_text
+
+    text = '{"name": "gatepost", "list": [1, 2, 3], "nested": {"ok": true}}  '
+    url = f"{httpbin_url}/redirect-to?url=/anything&status_code=307"
+    ex = engine.send(RequestSpec("POST", url, body=Body(BodyKind.JSON, text=text)))
+    assert body_json(ex)["data"] == text  # the server got it on hop 2 ...
+    sent = text.encode()
+    for hop in ex.hops:  # ... and the record says so
+        assert dict(hop.request.headers)["Content-Length"] == str(len(sent))
+        assert (hop.request.body_size, hop.request.body) == (len(sent), sent)
+    assert f"[request body: {len(sent)} B]" in hop_text(ex.hops[1])
+    assert ex.request is ex.hops[0].request and ex.request.url == url
+    assert ex.redirected
+
+
+def test_get_body_through_a_redirect_chain_is_recorded(engine, httpbin_url):
+    ex = engine.send(RequestSpec("GET", f"{httpbin_url}/redirect/3",
+                                 body=Body(BodyKind.RAW, text="hello")))
+    assert len(ex.hops) == 4
+    assert [(h.request.body_size, h.request.body) for h in ex.hops] == [(5, b"hello")] * 4
+    assert ex.request.url == f"{httpbin_url}/redirect/3"
+
+
+def test_multipart_body_size_is_what_was_sent(engine, httpbin_url):
+    url = f"{httpbin_url}/redirect-to?url=/anything&status_code=308"
+    ex = engine.send(RequestSpec("POST", url, body=Body(BodyKind.MULTIPART,
+                                                        rows=[Row("field", "value")])))
+    assert body_json(ex)["form"] == {"field": "value"}
+    for hop in ex.hops:
+        length = int(dict(hop.request.headers)["Content-Length"])
+        assert hop.request.body_size == len(hop.request.body) == length
+        assert b'name="field"' in hop.request.body
+
+
+def test_body_dropped_by_a_302_is_recorded_as_dropped(engine, httpbin_url):
+    url = f"{httpbin_url}/redirect-to?url=/anything&status_code=302"
+    ex = engine.send(RequestSpec("POST", url, body=Body(BodyKind.RAW, text="x")))
+    assert [(h.request.method, h.request.body) for h in ex.hops] == [
+        ("POST", b"x"), ("GET", b"")]
+    assert body_json(ex)["data"] == ""
+
+
+def test_a_secret_in_a_replayed_body_is_masked_its_size_kept(engine, httpbin_url):
+    url = f"{httpbin_url}/redirect-to?url=/anything&status_code=307"
+    text = "token=hunter2hunter2&x=1"
+    ex = engine.send(RequestSpec("POST", url, body=Body(BodyKind.RAW, text=text)),
+                     secrets=("hunter2hunter2",))
+    assert body_json(ex)["data"] == text
+    for hop in ex.hops:
+        assert hop.request.body == b"token=****&x=1"
+        assert hop.request.body_size == len(text)
+
+
+def test_not_following_is_not_redirected(engine, httpbin_url):
+    spec = RequestSpec(url=f"{httpbin_url}/redirect/1", options=Options(follow_redirects=False))
+    ex = engine.send(spec)
+    assert not ex.redirected and ex.request.url == spec.url
+
+
 def test_digest_challenge_is_its_own_hop(engine, httpbin_url):
     ex = engine.send(RequestSpec(url=f"{httpbin_url}/digest-auth/auth/u/p/SHA-256"),
                      auth=httpx.DigestAuth("u", "p"))

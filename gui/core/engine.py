@@ -396,8 +396,16 @@ class _Send:
         secrets = self.secrets
         if not secrets:
             return
+        # A body replayed by redirects is one bytes object: masked once, shared again.
+        masked_bodies: dict[int, tuple[bytes, bytes]] = {}
         for hop in self.exchange.hops:
             hop.request.url = mask_text(hop.request.url, secrets)
+            sent = hop.request.body
+            if sent:
+                kept = masked_bodies.get(id(sent))
+                if kept is None:
+                    kept = masked_bodies[id(sent)] = (sent, _mask_bytes(sent, secrets))
+                hop.request.body = kept[1]
             hop.request.headers = [(n, mask_header(n, v, secrets))
                                    for n, v in hop.request.headers]
             if hop.next_reason:
@@ -419,6 +427,11 @@ class _Send:
         begin = time.perf_counter()
         response: httpx.Response | None = None
         body = _Body()
+        if not _has_content(request):
+            # httpx hands a redirect the previous request's stream, not its bytes, and
+            # keeps multipart as a stream: read it (bodies are built in memory anyway),
+            # so the hop records the body that goes over the wire.
+            request.read()
         try:
             with hop_context(ctx):
                 self.token.raise_if_cancelled()
@@ -447,8 +460,10 @@ class _Send:
             method=request.method,
             url=url,
             headers=headers,
-            body_size=len(request.content) if _has_content(request) else 0,
+            body_size=len(request.content),
             head_size=_head_size(f"{request.method} {target} HTTP/1.1", headers),
+            # Masked in finish(), once every secret the auth learnt is known.
+            body=request.content,
         )
         connect = trace.span("connect_tcp")
         if connect is not None and ctx.dns is not None:
@@ -588,6 +603,12 @@ def _has_content(request: httpx.Request) -> bool:
     except httpx.RequestNotRead:
         return False
     return True
+
+
+def _mask_bytes(data: bytes, secrets: tuple[str, ...]) -> bytes:
+    text = data.decode("utf-8", errors="surrogateescape")
+    masked = mask_text(text, secrets)
+    return data if masked == text else masked.encode("utf-8", errors="surrogateescape")
 
 
 def _phrase(status: int) -> str:

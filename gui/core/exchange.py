@@ -38,6 +38,9 @@ class SentRequest:
     body_size: int
     #: Size of the request line and headers written as HTTP/1.1 text.
     head_size: int
+    #: The body bytes this hop sent (a redirect's replayed body too), secrets masked.
+    #: Hops that send the same body share one bytes object.
+    body: bytes = b""
 
 
 @dataclass
@@ -145,6 +148,18 @@ class Exchange:
     @property
     def ok(self) -> bool:
         return self.error is None and self.response is not None
+
+    @property
+    def request(self) -> SentRequest | None:
+        """The request the person composed, as first sent (URL with the variables
+        resolved, secrets masked): the first hop of kind `request`. A token endpoint
+        call an auth scheme made before it is not it."""
+        return next((h.request for h in self.hops if h.kind is HopKind.REQUEST), None)
+
+    @property
+    def redirected(self) -> bool:
+        """Whether a redirect was followed (curl's -L reproduces it)."""
+        return any(h.kind is HopKind.REDIRECT for h in self.hops)
 
     def to_dict(self) -> dict:
         """The document `gatepost send --json` prints (see docs/cli.md)."""
