@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from .core.tlsconfig import TlsSettings
 
 EXIT_OK, EXIT_TRANSPORT, EXIT_USAGE, EXIT_INTERNAL, EXIT_CANCELLED = 0, 1, 2, 70, 130
+#: --fail and a 4xx/5xx final status: curl's number for it, so scripts can test either.
+EXIT_HTTP_ERROR = 22
 
 
 def _parser(auth_scheme: str | None = None) -> argparse.ArgumentParser:
@@ -40,7 +42,8 @@ def _parser(auth_scheme: str | None = None) -> argparse.ArgumentParser:
         epilog=_auth_epilog(auth_scheme),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    send.add_argument("url", metavar="URL")
+    send.add_argument("url", metavar="URL", help="the URL; with --collection, the saved "
+                      "request (its file or 'Folder/Request')")
     send.add_argument("-X", "--request", dest="method", metavar="METHOD",
                       help="request method (default GET, or POST when a body is given)")
     send.add_argument("-H", "--header", action="append", default=[], metavar="'NAME: VALUE'",
@@ -83,6 +86,12 @@ def _parser(auth_scheme: str | None = None) -> argparse.ArgumentParser:
                         help="print the whole exchange as one JSON document")
     output.add_argument("-b", "--body-only", action="store_true",
                         help="print only the final body")
+    send.add_argument("-f", "--fail", action="store_true",
+                      help="exit with status 22 when the final response is 4xx or 5xx, "
+                           "and do not print its body (as curl -f)")
+    from .cli_saved import add_arguments
+
+    add_arguments(send)
     auth = commands.add_parser("auth", help="list the auth schemes and their fields")
     auth.add_argument("action", choices=["list"])
     return parser
@@ -323,18 +332,21 @@ class TerminalInteraction:
         return False  # Ctrl+C interrupts instead
 
 
-def _auth_context(spec: RequestSpec) -> AuthContext | None:
+def _auth_context(spec: RequestSpec, context: AuthContext | None = None
+                  ) -> AuthContext | None:
     """The keychain place of the window's scratch request (where `keyring` values and
-    OAuth 2 tokens live); for a scheme with a Get token step and no token yet, that step
-    runs first, on the terminal."""
+    OAuth 2 tokens live), or `context` (a saved request's); for a scheme with a Get
+    token step and no token yet, that step runs first, on the terminal."""
     from .core.auth import AuthContext, AuthError, get
     from .core.secrets import SecretStore
     from .core.state import SCRATCH, auth_place
 
     scheme = get(spec.auth.scheme)
     if not scheme.actions:
-        return None
-    context = AuthContext(SecretStore(), SCRATCH, auth_place(scheme.id), TerminalInteraction())
+        return context
+    if context is None:
+        context = AuthContext(SecretStore(), SCRATCH, auth_place(scheme.id),
+                              TerminalInteraction())
     try:
         scheme.build(spec.auth.values, context=context)
     except AuthError:
@@ -350,8 +362,14 @@ def _send(args: argparse.Namespace) -> int:
     from .core.auth import AuthError as AuthErrorType
     from .core.validate import check
 
+    secrets: tuple[str, ...] = ()
+    saved_context: AuthContext | None = None
+    collection_tls: TlsSettings | None = None
     try:
-        spec = spec_from_args(args)
+        if args.collection:
+            spec, secrets, saved_context, collection_tls = _saved(args)
+        else:
+            spec = spec_from_args(args)
     except UsageError as exc:
         print(f"gatepost: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -368,20 +386,29 @@ def _send(args: argparse.Namespace) -> int:
         print(f"gatepost: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        context = _auth_context(spec)
+        context = _auth_context(spec, saved_context)
         with Engine(tls=tls, tls_problem=tls_problem) as engine:
-            exchange = engine.send(spec, context=context)
+            exchange = engine.send(spec, context=context, secrets=secrets,
+                                   tls=collection_tls)
     except KeyboardInterrupt:
         print("gatepost: cancelled", file=sys.stderr)
         return EXIT_CANCELLED
     except AuthErrorType as exc:
         print(f"gatepost: {exc}", file=sys.stderr)
         return EXIT_TRANSPORT
+    final = exchange.response
+    failed = bool(args.fail and exchange.error is None and final is not None
+                  and final.status >= 400)
     if args.json:
         json.dump(exchange.to_dict(), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        _print_exchange(exchange, body_only=args.body_only)
+        # As curl -f: a script's output file never holds an error page.
+        _print_exchange(exchange, body_only=args.body_only, body=not failed)
+    if failed and final is not None:
+        print(f"gatepost: the server answered {final.status} {final.reason} (--fail)",
+              file=sys.stderr)
+        return EXIT_HTTP_ERROR
     if exchange.error is not None:
         print(f"gatepost: {exchange.error.message}", file=sys.stderr)
         return EXIT_USAGE if exchange.error.kind in (
@@ -390,7 +417,24 @@ def _send(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_exchange(exchange: Exchange, body_only: bool) -> None:
+def _saved(args: argparse.Namespace
+           ) -> tuple[RequestSpec, tuple[str, ...], AuthContext | None, TlsSettings | None]:
+    """A saved request's spec, secrets to mask, auth context and its collection's
+    certificates (gui/cli_saved.py); UsageError in one line when it cannot be sent."""
+    from .cli_saved import SavedRequestError, body_arguments_given, saved_plan
+    from .core.workspace import PlanError
+
+    if body_arguments_given(args) or args.auth != "none":
+        raise UsageError("--collection sends the saved request's body and auth; change "
+                         "them in its file (--auth-field may set a field of its auth).")
+    try:
+        plan = saved_plan(args)
+    except (SavedRequestError, PlanError) as exc:
+        raise UsageError(str(exc)) from None
+    return plan.spec, plan.secrets, plan.context, plan.tls
+
+
+def _print_exchange(exchange: Exchange, body_only: bool, body: bool = True) -> None:
     from .core.present import human_size, human_time
 
     out = sys.stdout
@@ -405,10 +449,10 @@ def _print_exchange(exchange: Exchange, body_only: bool) -> None:
                       f"({human_time(hop.timings.total)}, {human_size(r.body_size)})\n")
             if hop.next_reason:
                 out.write(f"    -> {hop.next_reason}\n")
-        if exchange.response is not None:
+        if exchange.response is not None and body:
             out.write("\n")
     final = exchange.response
-    if final is not None and final.body:
+    if body and final is not None and final.body:
         text = final.text()
         out.write(text if text.endswith("\n") else text + "\n")
     out.flush()

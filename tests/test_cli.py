@@ -137,3 +137,25 @@ def test_missing_environment_variable_is_bad_input():
     result = gatepost("send", "--auth", "bearer", "--auth-field", "token=env:NO_SUCH_VAR",
                       "http://h/", env=env)
     assert result.returncode == 2 and "NO_SUCH_VAR is not set" in result.stderr
+
+
+def test_json_records_a_body_replayed_by_a_redirect(httpbin_url):
+    body = '{"replayed": true, "list": [1, 2, 3]}'
+    result = gatepost("send", "--json", "-X", "POST", "--json-body", body,
+                      f"{httpbin_url}/redirect-to?url=/anything&status_code=307")
+    doc = json.loads(result.stdout)
+    assert [h["request"]["body_size"] for h in doc["hops"]] == [len(body)] * 2
+    assert json.loads(doc["body"])["data"] == body
+
+
+def test_fail_exits_22_on_an_http_error_without_its_body(httpbin_url):
+    failed = gatepost("send", "--fail", f"{httpbin_url}/status/404")
+    assert failed.returncode == 22
+    assert "404 NOT FOUND" in failed.stdout  # the hop, for the person
+    assert "gatepost: the server answered 404 NOT FOUND (--fail)" in failed.stderr
+    body_only = gatepost("send", "-f", "-b", f"{httpbin_url}/redirect-to?url=/status/503")
+    assert (body_only.returncode, body_only.stdout) == (22, "")
+    assert gatepost("send", f"{httpbin_url}/status/404").returncode == 0  # only when asked
+    assert gatepost("send", "-f", "-b", f"{httpbin_url}/status/201").returncode == 0
+    # A transport error keeps its own status.
+    assert gatepost("send", "-f", f"http://127.0.0.1:{free_port()}/").returncode == 1
