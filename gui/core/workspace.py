@@ -1,0 +1,414 @@
+"""The Workspace: the one place a request is prepared for sending.
+
+"This request (the scratch one, or one saved in a collection), with this environment"
+becomes a `SendPlan` — the spec the engine sends, the secret values to mask, the auth's
+keychain place and the collection's certificates — or a `PlanError` that says what is
+wrong, naming the file and the field, before anything is sent.
+
+The window (gui/widgets/main_window.py), `gatepost send --collection` (gui/cli.py) and
+the collection runner all call `Workspace.plan`; none of them resolves variables,
+inheritance or secrets itself. What differs between them is only how a missing secret
+is asked for: the `ask` callback (a dialog, a terminal prompt, or nothing in CI).
+
+Order of work in `plan`, as a request needs it:
+
+1. the scopes: globals < collection < environment < overrides (`--var`, captures);
+2. secret variables the request uses but this machine has no value for: asked once and
+   kept in the keychain;
+3. inheritance (headers and auth, collection → folder → request), then `{{variables}}`
+   resolved in every field; unknown names reported together with the fields they are in;
+4. secret auth fields with no value on this machine: asked once per key, kept in the
+   keychain (Cancel sends without them, as before);
+5. the AuthContext (where tokens live) and the collection's certificates.
+
+Keychain reads may block: call `plan` where that is allowed (the CLI, a worker), or
+accept that the window does so while the person waits for a prompt anyway.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .colmodel import Collection, Environment, Folder, RequestItem, collection_of
+from .variables import (
+    UnresolvedVariable,
+    Variable,
+    VariableCycle,
+    layer,
+    secret_values,
+    unknown_variables,
+)
+
+if TYPE_CHECKING:
+    from .auth.base import AuthContext, Interaction
+    from .model import RequestSpec
+    from .secrets import SecretStore
+    from .tlsconfig import TlsSettings
+
+
+class PlanError(Exception):
+    """The request cannot be sent as it is; the message is for the person and names
+    the file and field where it can."""
+
+
+@dataclass(frozen=True)
+class SecretPrompt:
+    """A secret this machine has no value for: what to ask and where it will be kept."""
+
+    key: str
+    title: str
+    message: str
+    #: "variable" (a secret {{variable}}) or "auth" (a secret field of an auth scheme).
+    kind: str
+    name: str
+
+
+#: Asks the person for a secret; None when they decline (or nobody can be asked).
+AskSecret = Callable[[SecretPrompt], "str | None"]
+
+
+@dataclass
+class SendPlan:
+    """What the engine is given: `Engine.send(spec, secrets=, context=, tls=)`."""
+
+    spec: RequestSpec
+    secrets: tuple[str, ...]
+    context: AuthContext | None
+    tls: TlsSettings | None = None
+    item: RequestItem | None = None
+    #: Auth fields of the request's own auth that were asked for while planning: the
+    #: window shows them in the Auth tab (they are already in the keychain).
+    asked_auth: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def source(self) -> str:
+        return str(self.item.path) if self.item is not None else "the scratch request"
+
+
+def namespace(collection: Collection) -> str:
+    """The keychain namespace of a collection's secrets on this machine."""
+    return getattr(collection, "namespace", None) or collection.id
+
+
+class Workspace:
+    """Globals, the keychain and how to ask for secrets, shared by every plan."""
+
+    def __init__(self, store: SecretStore, ask: AskSecret | None = None,
+                 interaction: Interaction | None = None) -> None:
+        self.store = store
+        self.ask = ask
+        #: How an auth scheme's interactive steps (OAuth 2 browser) reach the person.
+        self.interaction = interaction
+        self._globals: list[Variable] | None = None
+        #: Keychain keys already asked for (once per workspace, i.e. per session).
+        self._asked: set[str] = set()
+
+    # -- scopes ----------------------------------------------------------------------------
+
+    def globals(self) -> list[Variable]:
+        """The global variables, secret values filled from the keychain (read once)."""
+        if self._globals is None:
+            from .globalvars import load_globals
+
+            self._globals = load_globals(self.store)[0]
+        return self._globals
+
+    def set_globals(self, variables: list[Variable] | None) -> None:
+        """After the globals were edited (None: read them again when next needed)."""
+        self._globals = variables
+
+    def scopes(self, item: RequestItem | None, environment: Environment | None
+               ) -> list[list[Variable]]:
+        """The variable scopes a request sees, lowest first."""
+        scopes: list[list[Variable]] = [self.globals()]
+        if item is not None:
+            scopes += [collection_of(item).variables,
+                       environment.variables if environment is not None else []]
+        return scopes
+
+    def scope(self, item: RequestItem | None, environment: Environment | None,
+              overrides: Mapping[str, str] | None = None) -> dict[str, str]:
+        """Name -> value of every variable the request sees (later layers win)."""
+        merged = layer(*self.scopes(item, environment))
+        merged.update(overrides or {})
+        return merged
+
+    # -- the plan --------------------------------------------------------------------------
+
+    def plan(self, spec: RequestSpec, item: RequestItem | None = None,
+             environment: Environment | None = None,
+             overrides: Mapping[str, str] | None = None,
+             secret_overrides: tuple[str, ...] = ()) -> SendPlan:
+        """The request as the engine sends it. `spec` is the request as edited (a tab's
+        unsaved state, or `item.spec`); `overrides` are variables above every scope
+        (command-line `--var`, run captures), `secret_overrides` the ones of those to
+        mask. Raises PlanError."""
+        from .inherit import prepare
+        from .variables import resolve_spec
+
+        scopes = self.scopes(item, environment)
+        self._ask_missing_variables(spec, item, environment, scopes, overrides or {})
+        scope = layer(*scopes)
+        scope.update(overrides or {})
+        asked: dict[str, str] = {}
+        try:
+            if item is None:
+                prepared = resolve_spec(spec, scope)
+            else:
+                draft = RequestItem(item.path, item.name, spec, item.id, item.parent)
+                prepared = prepare(draft, scope)
+                asked = self._ask_missing_auth(item, draft, prepared)
+        except UnresolvedVariable as exc:
+            raise PlanError(self._unknown_message(exc, spec, item, scope)) from None
+        except VariableCycle as exc:
+            raise PlanError(f"Not sent: the variables refer to each other in a loop: "
+                            f"{' → '.join(exc.cycle)}.") from None
+        secrets = secret_values(*scopes) + tuple(s for s in secret_overrides if s)
+        return SendPlan(prepared, secrets, self.auth_context(item, spec.auth.scheme),
+                        self.collection_tls(item), item, asked)
+
+    def auth_context(self, item: RequestItem | None, scheme: str) -> AuthContext:
+        """Where the auth of a request keeps state (tokens) in the keychain: the scratch
+        request's place, or the place of the item or parent that owns its auth."""
+        from .auth import AuthContext
+        from .colsecrets import auth_place
+        from .inherit import auth_source
+        from .state import SCRATCH
+        from .state import auth_place as scratch_place
+
+        if item is None:
+            return AuthContext(self.store, SCRATCH, scratch_place(scheme), self.interaction)
+        source = auth_source(item) if scheme == "inherit" else item
+        return AuthContext(self.store, namespace(collection_of(item)), auth_place(source),
+                           self.interaction)
+
+    @staticmethod
+    def collection_tls(item: RequestItem | None) -> TlsSettings | None:
+        """The certificates of the item's collection, used before the global ones."""
+        if item is None:
+            return None
+        from .coltls import collection_tls
+
+        return collection_tls(collection_of(item))
+
+    # -- missing secrets -------------------------------------------------------------------
+
+    def _variable_keys(self, item: RequestItem | None, environment: Environment | None
+                       ) -> list[Callable[[str], str]]:
+        from .colsecrets import variable_key
+        from .globalvars import global_key
+
+        keys: list[Callable[[str], str]] = [global_key]
+        if item is not None:
+            space = namespace(collection_of(item))
+            keys += [lambda name: variable_key(space, None, name),
+                     lambda name: variable_key(space, environment, name)]
+        return keys
+
+    def _ask_missing_variables(self, spec: RequestSpec, item: RequestItem | None,
+                               environment: Environment | None,
+                               scopes: list[list[Variable]],
+                               overrides: Mapping[str, str]) -> None:
+        """A secret variable the request uses but this machine has no value for (a
+        collection cloned from git): ask once and keep the answer in the keychain."""
+        from .serialize import spec_to_dict
+        from .variables import find_variables
+
+        text = json.dumps(spec_to_dict(spec)) + json.dumps(spec.auth.values)
+        if item is not None:
+            text += self._inherited_text(item)
+        used = {span.name for span in find_variables(text)} - set(overrides)
+        keys = self._variable_keys(item, environment)
+        for variables, key in zip(scopes, keys, strict=True):
+            for var in variables:
+                if not (var.secret and var.enabled and not var.value and var.name in used):
+                    continue
+                # Asked at every send that needs it (not once): declining leaves it
+                # empty, and the next Send is the person asking to be asked again.
+                value = self._ask(SecretPrompt(
+                    key(var.name), "Secret variable",
+                    f"{{{{{var.name}}}}} is a secret variable with no value on this machine "
+                    "(secrets are never in the collection's files). Enter it; it goes to "
+                    "your system keychain:", "variable", var.name), once=False)
+                if value:
+                    var.value = value
+                    self.store.set(key(var.name), value)
+
+    @staticmethod
+    def _inherited_text(item: RequestItem) -> str:
+        """The texts a request inherits (headers and auth of its parents), where a
+        {{variable}} may hide."""
+        from .inherit import effective_auth, effective_headers
+
+        rows = [(r.name, r.value) for r in effective_headers(item)]
+        return json.dumps(rows) + json.dumps(effective_auth(item).values, default=str)
+
+    def _ask_missing_auth(self, item: RequestItem, draft: RequestItem,
+                          prepared: RequestSpec) -> dict[str, str]:
+        """A secret auth field with no value on this machine (the collection was cloned:
+        secrets are never in its files): ask once, keep it in the keychain. Declining
+        sends the request without it, as the scheme then reports."""
+        from . import auth
+        from .colsecrets import auth_place
+        from .inherit import auth_source
+        from .secrets import secret_key
+
+        try:
+            scheme = auth.get(prepared.auth.scheme)
+        except auth.AuthError:
+            return {}
+        source = auth_source(draft)
+        owner: Collection | Folder | RequestItem = item if source is draft else source
+        config = owner.spec.auth if isinstance(owner, RequestItem) else owner.auth
+        asked: dict[str, str] = {}
+        for f in scheme.fields:
+            if not f.secret or prepared.auth.values.get(f.name):
+                continue
+            key = secret_key(namespace(collection_of(item)), auth_place(owner, scheme.id),
+                             f.name)
+            if key in self._asked:
+                continue
+            value = self._ask(SecretPrompt(
+                key, "Secret",
+                f"{scheme.label}: {f.label} of {owner.name!r} has no value on this machine "
+                "(secrets are never in the collection's files). Enter it; it goes to your "
+                "system keychain. Cancel sends the request without it:", "auth", f.name))
+            if value:
+                prepared.auth.values[f.name] = value
+                config.values[f.name] = value
+                if owner is item:
+                    asked[f.name] = value
+                self.store.set(key, value)
+        return asked
+
+    def _ask(self, prompt: SecretPrompt, once: bool = True) -> str | None:
+        if once:
+            if prompt.key in self._asked:
+                return None
+            self._asked.add(prompt.key)
+        return self.ask(prompt) if self.ask is not None else None
+
+    def forget_asked(self, keys: list[str] | None = None) -> None:
+        """Ask again for these keys (all when None), e.g. after their secrets were
+        deleted."""
+        if keys is None:
+            self._asked.clear()
+        else:
+            self._asked.difference_update(keys)
+
+    # -- messages --------------------------------------------------------------------------
+
+    @staticmethod
+    def _unknown_message(exc: UnresolvedVariable, spec: RequestSpec,
+                         item: RequestItem | None, scope: Mapping[str, str]) -> str:
+        names = ", ".join("{{" + n + "}}" for n in exc.names)
+        where = unknown_fields(spec, scope)
+        place = f" in {', '.join(where)}" if where else ""
+        if item is not None:
+            place += f" of {item.path}"
+        return (f"Not sent: unknown variable {names}{place}. Define it in Variables… "
+                "(globals, the collection or the environment).")
+
+
+def unknown_fields(spec: RequestSpec, scope: Mapping[str, str]) -> list[str]:
+    """The fields of a request that use a variable `scope` does not define, named as a
+    person finds them in the editor (url, params.page, headers.X-Id, body, auth.token)."""
+    fields: list[tuple[str, str]] = [("url", spec.url)]
+    fields += [(f"params.{r.name or '?'}", r.name + r.value) for r in spec.params if r.enabled]
+    fields += [(f"headers.{r.name or '?'}", r.name + r.value) for r in spec.headers
+               if r.enabled]
+    fields += [("body", spec.body.text + spec.body.path + spec.body.content_type)]
+    fields += [(f"body.{r.name or '?'}", r.name + r.value) for r in spec.body.rows
+               if r.enabled]
+    fields += [(f"auth.{k}", v) for k, v in spec.auth.values.items() if isinstance(v, str)]
+    return [name for name, text in fields if unknown_variables(text, scope)]
+
+
+# -- collections without a window -----------------------------------------------------------
+
+
+def load_collection(path: Path | str, store: SecretStore) -> Collection:
+    """A collection folder opened for a headless send or run, its secrets filled from
+    the keychain. Files that do not parse are named in the PlanError only when the
+    request needs them (`find_request`); a folder that is no collection is refused."""
+    from .collection import CollectionError, fill_secrets, open_collection
+
+    folder = Path(path).expanduser()
+    if not folder.is_dir():
+        raise PlanError(f"{folder}: no such collection folder.")
+    try:
+        collection, problems = open_collection(folder)
+    except (CollectionError, OSError) as exc:
+        raise PlanError(str(exc)) from None
+    collection_problems = [p for p in problems if p.path == collection.settings_path]
+    if collection_problems:
+        raise PlanError(str(collection_problems[0]))
+    collection_problems_by_path = {p.path: p for p in problems}
+    collection.problems = collection_problems_by_path  # type: ignore[attr-defined]
+    for obj in (collection, *collection.root.walk()):
+        fill_secrets(obj, store)
+    return collection
+
+
+
+def find_request(collection: Collection, ref: str) -> RequestItem:
+    """A request of `collection` by its file (relative to the collection folder, or
+    absolute) or by its names in the tree ("Users/Get user"). PlanError when none or
+    several match."""
+    problems = getattr(collection, "problems", {})
+    requests = collection.requests()
+    target = Path(ref).expanduser()
+    candidates = [target if target.is_absolute() else collection.path / target]
+    for path in candidates:
+        for item in requests:
+            if _same_file(item.path, path):
+                if item.disk.problem is not None:
+                    raise PlanError(str(item.disk.problem))
+                return item
+        if path in problems:
+            raise PlanError(str(problems[path]))
+    by_name = [item for item in requests if "/".join(_names(item)) == ref.strip("/")]
+    if not by_name:
+        by_name = [item for item in requests if item.name == ref]
+    if len(by_name) == 1:
+        return by_name[0]
+    if len(by_name) > 1:
+        listed = ", ".join(str(i.path.relative_to(collection.path)) for i in by_name)
+        raise PlanError(f"{ref!r} names {len(by_name)} requests in {collection.path}: "
+                        f"{listed}. Give the file instead.")
+    raise PlanError(f"{collection.path} has no request {ref!r} (give its file, relative to "
+                    "the collection folder, or its names, e.g. 'Folder/Request').")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def _names(item: RequestItem) -> list[str]:
+    names = [item.name]
+    node = item.parent
+    while node is not None and node.parent is not None:
+        names.append(node.name)
+        node = node.parent
+    return list(reversed(names))
+
+
+def find_environment(collection: Collection, name: str) -> Environment:
+    """An environment by its name or its file's slug; PlanError naming the ones there."""
+    for env in collection.environments:
+        if name in (env.name, env.slug):
+            return env
+    names = ", ".join(repr(e.name) for e in collection.environments) or "none"
+    raise PlanError(f"{collection.path} has no environment {name!r} (it has: {names}).")
+
+
+def describe(obj: Any) -> str:
+    """How a message names a collection object: its file."""
+    return str(getattr(obj, "path", obj))
