@@ -2,6 +2,10 @@
 
 Views read it by range (`read(offset, size)`), so a 200 MB body never has to be one
 Python object, let alone three.
+
+The spool file has no name: `tempfile.TemporaryFile` opens it with O_TMPFILE on Linux
+(or unlinks it at once elsewhere on POSIX; on Windows it is opened delete-on-close), so
+the system frees it however the process ends, SIGKILL included.
 """
 
 from __future__ import annotations
@@ -11,17 +15,46 @@ import shutil
 import tempfile
 import threading
 import weakref
+from typing import BinaryIO
 
 #: Bodies larger than this go to a temporary file as they arrive.
 SPILL_AT = 16 * 1024 * 1024
+#: Free space a spooling body leaves on the temporary folder's disk.
+KEEP_FREE = 256 * 1024 * 1024
+#: How often (in bytes written) the free space is looked at again.
+CHECK_SPACE_EVERY = 16 * 1024 * 1024
+
+
+class BodyLimitError(Exception):
+    """A body stopped growing: past its size limit, or the disk is nearly full. What
+    fitted is kept."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+def _size(n: int) -> str:
+    for unit, factor in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= factor:
+            value = n / factor
+            return f"{value:.0f} {unit}" if value == int(value) else f"{value:.1f} {unit}"
+    return f"{n} bytes"
 
 
 class BodyData:
-    def __init__(self, spill_at: int = SPILL_AT) -> None:
+    """`limit` bounds the size (None: no bound); a write past it keeps what fits and
+    raises BodyLimitError. `what` names the body in that message."""
+
+    def __init__(self, spill_at: int = SPILL_AT, limit: int | None = None,
+                 what: str = "The body") -> None:
         self._spill_at = spill_at
+        self._limit = limit
+        self._what = what
         self._memory = bytearray()
-        self._file: tempfile._TemporaryFileWrapper[bytes] | None = None
+        self._file: BinaryIO | None = None
         self._lock = threading.Lock()  # written by a worker, read by the window
+        self._space_checked_at = 0
         self.size = 0
 
     @classmethod
@@ -37,22 +70,47 @@ class BodyData:
         return self._file is None
 
     def write(self, chunk: bytes) -> None:
+        over = self._limit is not None and self.size + len(chunk) > self._limit
+        if over:
+            assert self._limit is not None
+            chunk = chunk[: max(self._limit - self.size, 0)]
         with self._lock:
             if self._file is None and self.size + len(chunk) > self._spill_at:
-                self._file = tempfile.NamedTemporaryFile(prefix="gatepost-body-",
-                                                         delete=True)
+                self._check_space(len(chunk) + self.size)
+                self._file = tempfile.TemporaryFile(prefix="gatepost-body-")
                 # Bodies are dropped, not closed, when an exchange is forgotten: close
-                # (and so delete) the file then.
+                # the file then, to give its space back before the process ends.
                 weakref.finalize(self, self._file.close)
                 self._file.write(self._memory)
                 self._memory = bytearray()
+                self._space_checked_at = self.size
             if self._file is None:
                 if isinstance(self._memory, bytes):
                     self._memory = bytearray(self._memory)
                 self._memory += chunk
             else:
+                if self.size + len(chunk) - self._space_checked_at >= CHECK_SPACE_EVERY:
+                    self._check_space(len(chunk))
+                    self._space_checked_at = self.size
+                self._file.seek(0, os.SEEK_END)
                 self._file.write(chunk)
             self.size += len(chunk)
+        if over:
+            raise BodyLimitError("too_large", (
+                f"{self._what} is larger than the limit of {_size(self._limit or 0)} "
+                "(the maximum body size, in the request's Settings or --max-filesize); "
+                "the download stopped there and what came is kept."))
+
+    def _check_space(self, needed: int) -> None:
+        """Refuse to grow the spool into the last KEEP_FREE bytes of the disk."""
+        try:
+            free = shutil.disk_usage(tempfile.gettempdir()).free
+        except OSError:
+            return
+        if free - needed < KEEP_FREE:
+            raise BodyLimitError("disk_full", (
+                f"{self._what} stopped at {_size(self.size)}: the temporary folder "
+                f"{tempfile.gettempdir()} has only {_size(free)} free. What came is kept."))
 
     def read(self, offset: int = 0, size: int = -1) -> bytes:
         """Bytes from `offset`; `size` -1 means to the end."""
@@ -64,13 +122,22 @@ class BodyData:
                 if isinstance(self._memory, bytes) and offset == 0 and end == self.size:
                     return self._memory
                 return bytes(self._memory[offset:end])
-            self._file.flush()
-            with open(self._file.name, "rb") as fh:
-                fh.seek(offset)
-                return fh.read(end - offset)
+            # Under the lock, so the writer's position is restored before it writes.
+            self._file.seek(offset)
+            return self._file.read(end - offset)
 
     def bytes(self) -> bytes:
         return self.read()
+
+    def chunks(self, size: int = 1024 * 1024):
+        """The body in pieces of `size`, for writing it out without holding it whole."""
+        offset = 0
+        while True:
+            piece = self.read(offset, size)
+            if not piece:
+                return
+            yield piece
+            offset += len(piece)
 
     def save_to(self, path: str | os.PathLike[str]) -> None:
         with self._lock:
@@ -78,8 +145,9 @@ class BodyData:
                 with open(path, "wb") as out:
                     out.write(self._memory)
                 return
-            self._file.flush()
-            shutil.copyfile(self._file.name, path)
+        with open(path, "wb") as out:
+            for piece in self.chunks():
+                out.write(piece)
 
     def close(self) -> None:
         with self._lock:
