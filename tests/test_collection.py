@@ -326,7 +326,7 @@ def test_delete_removes_the_file_and_returns_its_keychain_keys(col):
     item = first_request(col)
     keys = delete(item)
     assert not item.path.exists() and reopen(col).requests() == []
-    assert f"{col.id}/requests/{item.id}/auth/basic/password" in keys
+    assert f"{col.namespace}/requests/{item.id}/auth/basic/password" in keys
 
 
 def test_delete_refuses_a_folder_whose_file_changed_on_disk(col):
@@ -370,8 +370,8 @@ def test_secret_variables_are_markers_in_the_file(col):
     col.variables = [Variable("token", "abc123", secret=True)]
     save_collection(col, store)
     assert "value: {secret: keychain}" in col.settings_path.read_text()
-    assert store.get(f"{col.id}/collection/var/token") == "abc123"
-    assert f"{col.id}/collection/var/token" in secret_keys(col)
+    assert store.get(f"{col.namespace}/collection/var/token") == "abc123"
+    assert f"{col.namespace}/collection/var/token" in secret_keys(col)
 
 
 def test_a_hand_made_collection_file_without_id_gets_one_when_saved(tmp_path):
@@ -453,8 +453,8 @@ def test_renaming_an_environment_moves_its_secrets(col):
     save_environment(env, store)
     rename(env, "Preprod", store)
     assert env.path.name == "preprod.yaml"
-    assert store.get(f"{col.id}/env/preprod/var/key") == "k-1"
-    assert store.get(f"{col.id}/env/staging/var/key") is None
+    assert store.get(f"{col.namespace}/env/preprod/var/key") == "k-1"
+    assert store.get(f"{col.namespace}/env/staging/var/key") is None
 
 
 def test_moving_within_a_folder_reorders_it(col):
@@ -472,7 +472,7 @@ def test_duplicating_a_request_copies_its_secrets_to_the_new_id(col):
     save_request(item, store)
     item.spec.auth.values["token"] = ""  # as after a restart
     copy = duplicate(item, store)
-    assert copy.id != item.id and store.get(f"{col.id}/requests/{copy.id}/auth/bearer/token") == (
+    assert copy.id != item.id and store.get(f"{col.namespace}/requests/{copy.id}/auth/bearer/token") == (
         "tok-9")
 
 
@@ -480,5 +480,5 @@ def test_deleting_an_environment_returns_its_secret_variable_keys(col):
     env = new_environment(col, "Prod")
     env.variables = [Variable("key", secret=True), Variable("host", "h")]
     save_environment(env)
-    assert delete(env) == [f"{col.id}/env/prod/var/key"]
+    assert delete(env) == [f"{col.namespace}/env/prod/var/key"]
     assert not env.path.exists() and reopen(col).environments == []

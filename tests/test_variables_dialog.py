@@ -93,8 +93,8 @@ def test_secret_values_are_in_the_keychain_and_a_marker_in_the_files(make, col, 
     for path, value in ((col.settings_path, "col-secret-1"), (env.path, "env-secret-2")):
         text = path.read_text()
         assert value not in text and "secret: keychain" in text
-    assert keyring.items[(SERVICE, variable_key(col.id, None, "key"))] == "col-secret-1"
-    assert keyring.items[(SERVICE, variable_key(col.id, env, "token"))] == "env-secret-2"
+    assert keyring.items[(SERVICE, variable_key(col.namespace, None, "key"))] == "col-secret-1"
+    assert keyring.items[(SERVICE, variable_key(col.namespace, env, "token"))] == "env-secret-2"
 
 
 def test_a_secret_value_is_masked_until_shown(make):
@@ -145,7 +145,7 @@ def test_a_renamed_environment_moves_its_file_and_secrets(make, col, store):
     assert dialog.save() and dialog.scopes()[-1] == "Production"
     env = col.environments[0]
     assert env.path.name == "production.yaml" and not (col.path / "environments/dev.yaml").exists()
-    assert store.get(variable_key(col.id, env, "token")) == "tok-3"
+    assert store.get(variable_key(col.namespace, env, "token")) == "tok-3"
 
 
 def test_a_deleted_environment_loses_its_file_and_keychain_entries(make, col, keyring):

@@ -203,7 +203,7 @@ def _rename_environment(env: Environment, old_slug: str, store: SecretStore | No
     _rename_on_disk(env, path)
     env.path = path
     if store is not None:
-        cid = collection_of(env).id
+        cid = collection_of(env).namespace  # this machine's, never the file's id
         for v in env.variables:
             value = store.get(variable_key(cid, old, v.name)) if v.secret else None
             if value is not None:
@@ -230,7 +230,8 @@ def duplicate(obj: Item | Environment, store: SecretStore | None = None) -> Item
 
 def _copy(obj: Item, into: Folder, name: str, store: SecretStore | None,
           index: int | None = None) -> Item:
-    cid = collection_of(obj).id
+    # The keychain namespace this machine gave the collection, never the file's id.
+    cid = collection_of(obj).namespace if store is not None else ""
     if isinstance(obj, RequestItem):
         spec = copy.deepcopy(obj.spec)
         if store is not None and obj.id is not None:

@@ -137,11 +137,30 @@ class Collection:
     ca_bundles: list[CaBundle] = field(default_factory=list)
     version: int = FORMAT_VERSION
     disk: DiskState = field(default_factory=DiskState, repr=False)
+    #: Set by `colowners.bind` when the collection is opened; see `namespace`.
+    _namespace: str | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.root is None:
             self.root = Folder(self.path, self.name)
         self.root.collection = self
+
+    @property
+    def namespace(self) -> str:
+        """The first part of every keychain key of this collection on this machine
+        (gui/core/colowners.py), never its `id`, which any file can copy. Bound by the
+        opener; a collection nobody bound binds now by the headless rule, so that an
+        id another folder owns is refused (OwnerConflict) rather than used."""
+        if self._namespace is None:
+            from .colowners import bind
+
+            bind(self)
+        assert self._namespace is not None
+        return self._namespace
+
+    @namespace.setter
+    def namespace(self, value: str) -> None:
+        self._namespace = value
 
     @property
     def settings_path(self) -> Path:

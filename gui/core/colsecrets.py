@@ -1,6 +1,8 @@
 """Where a collection's secrets live in the keychain, and moving them in and out.
 
-Keys are `secret_key(collection id, place, field)` (gui/core/secrets.py):
+Keys are `secret_key(collection.namespace, place, field)` (gui/core/secrets.py): the
+namespace this machine gave the collection's folder (gui/core/colowners.py), never the
+id from collection.yaml, which any folder can copy.
 
 - auth of the collection: place `collection/auth/<scheme>`, of a folder
   `folders/<folder id>/auth/<scheme>`, of a request `requests/<request id>/auth/<scheme>`;
@@ -59,21 +61,22 @@ def variable_place(env: Environment | None) -> str:
     return "collection" if env is None else f"env/{env.slug}"
 
 
-def variable_key(collection_id: str, env: Environment | None, name: str) -> str:
-    return secret_key(collection_id, variable_place(env), f"var/{name}")
+def variable_key(namespace: str, env: Environment | None, name: str) -> str:
+    """The key of a secret variable; `namespace` is `Collection.namespace`."""
+    return secret_key(namespace, variable_place(env), f"var/{name}")
 
 
-def _auth_keys(obj: Owner, cid: str) -> list[str]:
+def _auth_keys(obj: Owner, namespace: str) -> list[str]:
     from .auth import schemes
 
     if _base(obj) is None:
         return []
-    return [secret_key(cid, auth_place(obj, s.id), name)
+    return [secret_key(namespace, auth_place(obj, s.id), name)
             for s in schemes().values() for name in s.secret_names()]
 
 
-def _variable_keys(cid: str, env: Environment | None, variables: list[Variable]) -> list[str]:
-    return [variable_key(cid, env, v.name) for v in variables if v.secret and v.name]
+def _variable_keys(namespace: str, env: Environment | None, variables: list[Variable]) -> list[str]:
+    return [variable_key(namespace, env, v.name) for v in variables if v.secret and v.name]
 
 
 def secret_keys(obj: Owner | Environment) -> list[str]:
@@ -81,16 +84,16 @@ def secret_keys(obj: Owner | Environment) -> list[str]:
     the secret fields of every auth scheme at its place, and its secret variables."""
     c = collection_of(obj)
     if isinstance(obj, Environment):
-        return _variable_keys(c.id, obj, obj.variables)
-    keys = _auth_keys(obj, c.id)
+        return _variable_keys(c.namespace, obj, obj.variables)
+    keys = _auth_keys(obj, c.namespace)
     if isinstance(obj, Collection):
-        keys += _variable_keys(c.id, None, obj.variables)
+        keys += _variable_keys(c.namespace, None, obj.variables)
         for env in obj.environments:
-            keys += _variable_keys(c.id, env, env.variables)
+            keys += _variable_keys(c.namespace, env, env.variables)
         obj = obj.root
     if isinstance(obj, Folder):
         for child in obj.walk():
-            keys += _auth_keys(child, c.id)
+            keys += _auth_keys(child, c.namespace)
     return keys
 
 
@@ -102,13 +105,13 @@ def fill_secrets(obj: Owner | Environment, store: SecretStore) -> None:
         env = obj if isinstance(obj, Environment) else None
         for v in obj.variables:
             if v.secret and v.name and not v.value:
-                v.value = store.get(variable_key(c.id, env, v.name)) or ""
+                v.value = store.get(variable_key(c.namespace, env, v.name)) or ""
         if isinstance(obj, Environment):
             return
         for env in obj.environments:
             fill_secrets(env, store)
     if _base(obj) is not None:
-        load_auth_secrets(_auth_of(obj), store, c.id, auth_place(obj))
+        load_auth_secrets(_auth_of(obj), store, c.namespace, auth_place(obj))
 
 
 def store_secrets(obj: Owner | Environment, store: SecretStore) -> None:
@@ -119,7 +122,7 @@ def store_secrets(obj: Owner | Environment, store: SecretStore) -> None:
     pairs: list[tuple[str, str]] = []
     if isinstance(obj, Environment | Collection):
         env = obj if isinstance(obj, Environment) else None
-        pairs += [(variable_key(c.id, env, v.name), v.value) for v in obj.variables
+        pairs += [(variable_key(c.namespace, env, v.name), v.value) for v in obj.variables
                   if v.secret and v.name and v.value]
     if not isinstance(obj, Environment):
         config = _auth_of(obj)
@@ -127,7 +130,7 @@ def store_secrets(obj: Owner | Environment, store: SecretStore) -> None:
             names = get(config.scheme).secret_names()
         except AuthError:
             names = []
-        pairs += [(secret_key(c.id, auth_place(obj), n), str(config.values[n]))
+        pairs += [(secret_key(c.namespace, auth_place(obj), n), str(config.values[n]))
                   for n in names if config.values.get(n)]
     for key, value in pairs:
         if store.get(key) != value:

@@ -4,7 +4,8 @@ requests use before the global ones (Insomnia and Bruno keep them per collection
 In collection.yaml (docs/collections.md) they sit under `certificates:`; a path may be
 relative to the collection folder, so that a team can keep a test CA beside the
 requests, and a passphrase is never there: it is in the keychain under
-`secret_key(collection id, "certificates", certificate id)`.
+`secret_key(collection.namespace, "certificates", certificate id)` (the namespace this
+machine gave the collection's folder, gui/core/colowners.py, not the copyable id).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ PLACE = "certificates"
 
 
 def passphrase_key(collection: Collection, cert_id: str) -> str:
-    return secret_key(collection.id, PLACE, cert_id)
+    return secret_key(collection.namespace, PLACE, cert_id)
 
 
 def _absolute(path: str, base: Path) -> str:

@@ -25,3 +25,14 @@ def current_request_file() -> Path:
 def tls_settings_file() -> Path:
     """Client certificates, CA bundles and the trust choice (no passphrases)."""
     return data_dir() / "certificates.json"
+
+
+def session_file() -> Path:
+    """The collections and tabs open when the window last closed."""
+    return data_dir() / "session.json"
+
+
+def collection_owners_file() -> Path:
+    """Which collection folder owns which keychain namespace on this machine
+    (gui/core/colowners.py)."""
+    return data_dir() / "collection-owners.json"

@@ -20,7 +20,8 @@ from .serialize import FormatError, spec_from_dict, spec_to_dict
 if TYPE_CHECKING:
     from .secrets import SecretStore
 
-#: The collection id of the request that is not in any collection.
+#: The keychain namespace of the request that is not in any collection; never given to
+#: a collection (gui/core/colowners.py RESERVED).
 SCRATCH = "scratch"
 
 
@@ -48,7 +49,7 @@ def load_current(path: Path | None = None) -> RequestSpec | None:
         raise FormatError(f"{path}: {exc}") from None
 
 
-def _secret_fields(config: AuthConfig, collection_id: str,
+def _secret_fields(config: AuthConfig, namespace: str,
                    place: str | None) -> list[tuple[str, str]]:
     """(field name, keychain key) of each secret field of the config's scheme."""
     from .auth import AuthError, get
@@ -58,23 +59,24 @@ def _secret_fields(config: AuthConfig, collection_id: str,
     except AuthError:
         return []
     place = place or auth_place(config.scheme)
-    return [(name, secret_key(collection_id, place, name)) for name in names]
+    return [(name, secret_key(namespace, place, name)) for name in names]
 
 
-def load_auth_secrets(config: AuthConfig, store: SecretStore, collection_id: str = SCRATCH,
+def load_auth_secrets(config: AuthConfig, store: SecretStore, namespace: str = SCRATCH,
                       place: str | None = None) -> None:
-    """Fill the config's empty secret fields from the keychain, in place."""
-    for name, key in _secret_fields(config, collection_id, place):
+    """Fill the config's empty secret fields from the keychain, in place. `namespace`:
+    SCRATCH, or a collection's `Collection.namespace` (never its id)."""
+    for name, key in _secret_fields(config, namespace, place):
         if not config.values.get(name):
             value = store.get(key)
             if value is not None:
                 config.values[name] = value
 
 
-def store_auth_secrets(config: AuthConfig, store: SecretStore, collection_id: str = SCRATCH,
+def store_auth_secrets(config: AuthConfig, store: SecretStore, namespace: str = SCRATCH,
                        place: str | None = None) -> None:
     """Put the config's secret fields in the keychain; an emptied field is removed."""
-    for name, key in _secret_fields(config, collection_id, place):
+    for name, key in _secret_fields(config, namespace, place):
         value = config.values.get(name)
         if value:
             if store.get(key) != value:

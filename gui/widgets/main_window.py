@@ -308,6 +308,10 @@ class MainWindow(QMainWindow):
                 return c
         try:
             collection, problems = open_collection(path)
+            # Before any secret is read: which keychain entries this folder may use.
+            if not self._bind_namespace(collection):
+                self.statusBar().showMessage(f"{path} was not opened.")
+                return None
         except (CollectionError, OSError) as exc:
             QMessageBox.warning(self, "Cannot open the collection", str(exc))
             return None
@@ -325,6 +329,45 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Opened {collection.name}")
         self._update_environments()
         return collection
+
+    def _bind_namespace(self, collection: Collection) -> bool:
+        """Give the collection its keychain namespace on this machine; when its id is
+        another folder's, ask the person first (gui/core/colowners.py). False: cancelled."""
+        from ..core.colowners import OwnerConflict, bind
+
+        try:
+            bind(collection)
+        except OwnerConflict as conflict:
+            choice = self._ask_owner(collection, conflict)
+            if choice is None:
+                return False
+            bind(collection, choice)
+        return True
+
+    def _ask_owner(self, collection: Collection, conflict: Any) -> Any:
+        """A copy, the same collection moved here, or Cancel (None)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from ..core.colowners import Choice
+
+        box = QMessageBox(QMessageBox.Icon.Question, "Which collection is this?",
+                          f"{collection.path} has the same id as the collection in "
+                          f"{conflict.owner}, whose secrets are kept on this machine.",
+                          parent=self)
+        box.setObjectName("collectionOwnerPrompt")
+        box.setInformativeText(
+            "A copy (a clone, a different collection) asks for its own secrets. If it is "
+            f"that collection moved here, its secrets move with it and {conflict.owner} "
+            "no longer gets them. Cancel leaves it closed.")
+        copy = box.addButton("A copy", QMessageBox.ButtonRole.AcceptRole)
+        moved = box.addButton("Moved here", QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(copy)
+        box.setEscapeButton(cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        box.deleteLater()
+        return {copy: Choice.COPY, moved: Choice.MOVED}.get(clicked)
 
     def open_collection_dialog(self) -> None:
         from PySide6.QtWidgets import QFileDialog
@@ -520,7 +563,7 @@ class MainWindow(QMainWindow):
         if tab.item is None:
             return AuthContext(self.store(), SCRATCH, scratch_place(scheme))
         source = auth_source(tab.item) if scheme == "inherit" else tab.item
-        return AuthContext(self.store(), collection_of(tab.item).id, auth_place(source))
+        return AuthContext(self.store(), collection_of(tab.item).namespace, auth_place(source))
 
     def _prepare(self, tab: RequestTab, spec: RequestSpec
                  ) -> tuple[RequestSpec, tuple[str, ...], Any]:
@@ -543,8 +586,8 @@ class MainWindow(QMainWindow):
             collection = collection_of(tab.item)
             environment = self.current_environment()
             scopes += [collection.variables, environment.variables if environment else []]
-            keys += [lambda name: variable_key(collection.id, None, name),
-                     lambda name: variable_key(collection.id, environment, name)]
+            keys += [lambda name: variable_key(collection.namespace, None, name),
+                     lambda name: variable_key(collection.namespace, environment, name)]
         self._ask_missing_secrets(spec, scopes, keys)
         scope = layer(*scopes)
         try:
@@ -609,7 +652,8 @@ class MainWindow(QMainWindow):
         for f in scheme.fields:
             if not f.secret or prepared.auth.values.get(f.name):
                 continue
-            key = secret_key(collection_of(tab.item).id, auth_place(owner, scheme.id), f.name)
+            key = secret_key(collection_of(tab.item).namespace, auth_place(owner, scheme.id),
+                             f.name)
             if key in self._asked:
                 continue
             self._asked.add(key)

@@ -606,7 +606,7 @@ class VariablesDialog(QDialog):
         except BaseException:
             c.variables = old
             raise
-        self._forget_removed(scope, new, lambda name: col.variable_key(c.id, None, name))
+        self._forget_removed(scope, new, lambda name: col.variable_key(c.namespace, None, name))
 
     def _save_environment(self, c: Collection, scope: _Scope) -> None:
         from ..core import collection as col
@@ -633,7 +633,7 @@ class VariablesDialog(QDialog):
         except BaseException:
             env.variables = old
             raise
-        self._forget_removed(scope, new, lambda name: col.variable_key(c.id, env, name))
+        self._forget_removed(scope, new, lambda name: col.variable_key(c.namespace, env, name))
 
     def _forget_removed(self, scope: _Scope, new: list[Variable], key) -> None:
         """After a save: drop the keychain entries of secrets that are no longer secret
