@@ -119,6 +119,43 @@ def test_netrc_that_does_not_parse_names_file_and_line(engine, tmp_path):
     assert str(rc) in ex.error.message and "line 2" in ex.error.message
 
 
+def test_netrc_incomplete_entry_stops_the_request_naming_file_and_host(engine, httpbin_url,
+                                                                         tmp_path):
+    rc = tmp_path / "netrc"
+    url = f"{httpbin_url}/basic-auth/u/pw"
+    for entry, missing in (("machine 127.0.0.1 login\n", "no login and no password"),
+                           ("machine 127.0.0.1 login u\n", "a login but no password"),
+                           ("machine 127.0.0.1 password pw\n", "a password but no login")):
+        rc.write_text(entry)
+        ex = send(engine, url, "netrc", file=str(rc))
+        assert ex.error is not None and ex.error.kind == "auth", entry
+        assert str(rc) in ex.error.message and "127.0.0.1" in ex.error.message
+        assert missing in ex.error.message
+        assert ex.hops == []  # nothing went out with empty credentials
+        assert missing in " ".join(auth.get("netrc").notes({"file": str(rc)}))
+    rc.write_text("default login u\n")
+    ex = send(engine, url, "netrc", file=str(rc))
+    assert "the default entry (used for 127.0.0.1) has a login but no password" in \
+        ex.error.message
+    # Another host's incomplete entry does not stop this one.
+    rc.write_text("machine elsewhere.test login u\nmachine 127.0.0.1 login u password pw\n")
+    assert send(engine, url, "netrc", file=str(rc)).response.status == 200
+
+
+def test_netrc_syntax_error_names_the_file_and_the_entry(engine, tmp_path):
+    rc = tmp_path / "netrc"
+    rc.write_text("machine a.test login u password p\nmachine b.test login  password p\n")
+    problems = auth.get("netrc").check({"file": str(rc)})
+    assert len(problems) == 1
+    assert str(rc) in problems[0] and "in the entry for b.test" in problems[0]
+    # A login left without a value takes the next word as the login: said so.
+    rc.write_text("machine a.test login\nmachine b.test login u password p\n")
+    ex = send(engine, "http://b.test/", "netrc", file=str(rc))
+    assert ex.error.kind == "invalid_request" and ex.hops == []
+    assert str(rc) in ex.error.message
+    assert "in the entry for a.test: `login` has no value" in ex.error.message
+
+
 def test_netrc_default_entry_is_warned_about(tmp_path):
     rc = tmp_path / "netrc"
     rc.write_text("default login u password p\n")
