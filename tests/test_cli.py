@@ -159,3 +159,21 @@ def test_fail_exits_22_on_an_http_error_without_its_body(httpbin_url):
     assert gatepost("send", "-f", "-b", f"{httpbin_url}/status/201").returncode == 0
     # A transport error keeps its own status.
     assert gatepost("send", "-f", f"http://127.0.0.1:{free_port()}/").returncode == 1
+
+
+def test_netrc_incomplete_or_broken_is_reported_not_sent(httpbin_url, tmp_path):
+    rc = tmp_path / "netrc"
+    rc.write_text("machine 127.0.0.1 login\n")
+    url = f"{httpbin_url}/basic-auth/u/pw"
+    result = gatepost("send", "--auth", "netrc", "--auth-field", f"file={rc}", url)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"The netrc file {rc}: the entry for 127.0.0.1 has no login and no password" \
+        in result.stderr
+    assert result.stdout == ""  # nothing was sent
+    rc.write_text("machine 127.0.0.1 login u password\n")
+    assert "has a login but no password" in gatepost(
+        "send", "--auth", "netrc", "--auth-field", f"file={rc}", url).stderr
+    rc.write_text("machine 127.0.0.1 login u password pw extra\n")
+    broken = gatepost("send", "--auth", "netrc", "--auth-field", f"file={rc}", url)
+    assert broken.returncode == 2 and str(rc) in broken.stderr
+    assert "in the entry for 127.0.0.1" in broken.stderr
