@@ -38,6 +38,8 @@ class Presentation:
     #: The body was over the limit: `pretty` is only its first page, views page the raw
     #: bytes instead.
     over_limit: bool = False
+    #: The bytes are not text (looks_binary): the views open it in Hex, never decode it.
+    binary: bool = False
 
 
 def language_of(response: ReceivedResponse) -> str:
@@ -66,11 +68,53 @@ def _decode(data: bytes, response: ReceivedResponse) -> str:
         return data.decode("utf-8", errors="replace")
 
 
+#: How much of a body looks_binary reads.
+SNIFF = 8192
+#: Control characters that text does not hold (tab, newlines, form feed, backspace and
+#: escape are left out: they appear in logs and terminal output).
+_CONTROLS = bytes(b for b in range(32) if b not in b"\t\n\r\f\b\x1b") + b"\x7f"
+
+
+def looks_binary(sample: bytes, charset: str | None = None) -> bool:
+    """Whether the first bytes of a body are not text: a NUL, more than 5 % control
+    characters, or bytes that do not decode in the charset (UTF-8 when none is given;
+    a character cut at the end of the sample does not count)."""
+    import codecs
+
+    if not sample:
+        return False
+    if b"\0" in sample:
+        return True
+    controls = len(sample) - len(sample.translate(None, _CONTROLS))
+    if controls * 20 > len(sample):
+        return True
+    try:
+        decoder = codecs.getincrementaldecoder(charset or "utf-8")("strict")
+    except LookupError:
+        decoder = codecs.getincrementaldecoder("utf-8")("strict")
+    try:
+        decoder.decode(sample, final=False)
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
 def present(response: ReceivedResponse, limit: int | None = None) -> Presentation:
     """Everything the body views need; `limit` defaults to PRETTY_LIMIT."""
     limit = PRETTY_LIMIT if limit is None else limit
     out = Presentation(language=language_of(response))
     size = response.body_size
+    # A declared text type is trusted; a type we do not know as text (application/
+    # octet-stream, /bytes/…) or none at all is judged by its bytes, so that YAML or
+    # NDJSON under such a label still reads as text.
+    if (out.language == "binary" or not response.content_type) and looks_binary(
+            response.data.read(0, SNIFF), response.charset):
+        out.binary = True
+        out.note = (f"A binary body ({response.content_type or 'no Content-Type'}, "
+                    f"{human_size(size)}): shown in Hex; Save… writes it to a file.")
+        if response.body_error:
+            out.note += f" {response.body_error}"
+        return out
     out.raw_page = _decode(response.data.read(0, PAGE), response)
     if size > limit:
         out.over_limit = True

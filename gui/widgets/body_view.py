@@ -9,11 +9,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QRunnable, Qt, QThreadPool, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QObject,
+    QRunnable,
+    Qt,
+    QThreadPool,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QFontDatabase,
     QGuiApplication,
+    QKeyEvent,
     QKeySequence,
     QPixmap,
     QShortcut,
@@ -134,6 +145,9 @@ class BodyView(QWidget):
         self._response: ReceivedResponse | None = None
         self._presentation: Presentation | None = None
         self._mode = "pretty"
+        #: The view the person last picked: a body that forces another one (Hex for a
+        #: binary body, Preview for an image) does not change it for the next body.
+        self._chosen = "pretty"
         self._loaded = 0  # characters (pretty/raw) or bytes (hex) shown so far
         self._filtered: str | None = None
         #: Bumped for every whole-body search started, per kind (index False: counting,
@@ -187,7 +201,7 @@ class BodyView(QWidget):
         self.find.returnPressed.connect(lambda: self._find_step(forward=True))
         self.find_count = QLabel("", objectName="findCount", accessibleName="Matches")
         close = QToolButton(text="✕", accessibleName="Close find")
-        close.clicked.connect(lambda: (find_row.hide(), self.find.clear()))
+        close.clicked.connect(self.close_find)
         find_layout.addWidget(self.find, 1)
         find_layout.addWidget(self.find_count)
         find_layout.addWidget(close)
@@ -239,15 +253,30 @@ class BodyView(QWidget):
         find_key = QShortcut(QKeySequence.StandardKey.Find, self)
         find_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find_key.activated.connect(self.open_find)
+        # Esc closes an open Find bar before the window's Esc (Cancel) sees it.
+        self.find.installEventFilter(self)
+        self.text.installEventFilter(self)
         self._update_controls()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if (kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress)
+                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Escape
+                and not event.modifiers() and self.find_bar.isVisible()):
+            # Accepting the override claims the key from the window's shortcut; the key
+            # press that follows closes the bar.
+            event.accept()
+            if kind == QEvent.Type.KeyPress:
+                self.close_find()
+            return True
+        return super().eventFilter(watched, event)
 
     # -- filling ---------------------------------------------------------------------------
 
-    def clear(self) -> None:
-        self._response, self._presentation = None, None
-        self.text.clear()
-        self.note.setText("")
-        self._update_controls()
+    def clear(self, why: str = "") -> None:
+        """No body; `why` is said where the body would be."""
+        self.show_body(None, None)
+        self.text.setPlaceholderText(why)
 
     def show_body(self, response: ReceivedResponse | None, presentation: Presentation | None
                   ) -> None:
@@ -258,12 +287,8 @@ class BodyView(QWidget):
         self.filter.blockSignals(False)
         self.tree.clear()
         self._tree_built = False
-        if presentation is not None and presentation.language in ("image", "html"):
-            if self._mode in ("pretty", "tree"):
-                self._mode = "preview"
-        elif self._mode in ("preview", "tree") and not (presentation and presentation.parsed
-                                                         is not None):
-            self._mode = "pretty"
+        if presentation is not None:
+            self._mode = _mode_for(presentation, self._chosen)
         self._buttons[self._mode].setChecked(True)
         self._render()
 
@@ -285,7 +310,7 @@ class BodyView(QWidget):
         self.text.verticalScrollBar().setValue(self.text.verticalScrollBar().maximum())
 
     def set_mode(self, mode: str) -> None:
-        self._mode = mode
+        self._mode = self._chosen = mode
         self._buttons[mode].setChecked(True)
         self._render()
 
@@ -298,6 +323,7 @@ class BodyView(QWidget):
         self.text.setPlaceholderText("The response has no body." if r is not None else "")
         if p is None or r is None:
             self.text.clear()
+            self.note.setText("")
             self.stack.setCurrentWidget(self.text)
             return
         self.note.setText(p.note)
@@ -354,7 +380,9 @@ class BodyView(QWidget):
             self.text.moveCursor(QTextCursor.MoveOperation.Start)
         self.more.setVisible(not done)
         if not done:
-            total = r.data.size if self._mode in ("hex", "raw") else len(self._source())
+            # Past the pretty limit, Pretty pages the body's bytes as Raw does.
+            paged_bytes = self._mode == "hex" or self._bytes_paged()
+            total = r.data.size if paged_bytes else len(self._source())
             self.more.setText(f"Load more ({self._loaded * 100 // max(total, 1)} % shown)")
         self._find_changed(self.find.text())
 
@@ -437,6 +465,11 @@ class BodyView(QWidget):
             self._mode = "pretty"
             self._buttons["pretty"].setChecked(True)
         self._render()
+
+    def close_find(self) -> None:
+        self.find_bar.hide()
+        self.find.clear()
+        self.text.setFocus()
 
     def open_find(self) -> None:
         self.find_bar.show()
@@ -593,8 +626,22 @@ class BodyView(QWidget):
         has_json = p is not None and p.parsed is not None
         self.filter.setVisible(has_json)
         self._buttons["tree"].setEnabled(has_json)
+        # Decoded as text, bytes that are not text are mojibake (and make Qt look for
+        # fonts for every odd character): Raw is still there for a deliberate look.
+        self._buttons["pretty"].setEnabled(p is None or not p.binary)
         self._buttons["preview"].setEnabled(p is not None and p.language in ("image", "html"))
         self.more.setVisible(False)
+
+
+def _mode_for(p: Presentation, chosen: str) -> str:
+    """The view a body opens in: the one last chosen, where it can show this body."""
+    if p.binary:
+        return chosen if chosen in ("hex", "raw") else "hex"
+    if p.language in ("image", "html"):
+        return "preview" if chosen in ("pretty", "tree") else chosen
+    if chosen == "preview" or (chosen == "tree" and p.parsed is None):
+        return "pretty"
+    return chosen
 
 
 def _summary(value: Any) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase, QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -40,7 +40,14 @@ COOKIE_COLUMNS = ["Name", "Value", "Domain", "Path", "Expires", "Secure", "HttpO
 
 
 def _table(object_name: str, accessible: str, headers: list[str]) -> QTableWidget:
-    table = QTableWidget(0, len(headers), objectName=object_name, accessibleName=accessible)
+    return _setup(QTableWidget(), object_name, accessible, headers)
+
+
+def _setup(table: QTableWidget, object_name: str, accessible: str,
+           headers: list[str]) -> QTableWidget:
+    table.setObjectName(object_name)
+    table.setAccessibleName(accessible)
+    table.setColumnCount(len(headers))
     table.setHorizontalHeaderLabels(headers)
     table.verticalHeader().setVisible(False)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -78,6 +85,37 @@ def _readonly_text(object_name: str, accessible: str) -> QPlainTextEdit:
     text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
     text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
     return text
+
+
+class _HopTable(QTableWidget):
+    """The hops: the last column fills the width left, but is never narrower than its
+    text (a horizontal scroll bar appears instead of clipping "What happened next")."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        _setup(self, "hopTable", "Hops of the exchange", HOP_COLUMNS)
+        self.horizontalHeader().sectionResized.connect(self._section_resized)
+        self._fitting = False
+
+    def fit_last_column(self) -> None:
+        last = self.columnCount() - 1
+        others = sum(self.columnWidth(c) for c in range(last))
+        room = self.viewport().width() - others
+        self._fitting = True
+        try:
+            needed = max(self.sizeHintForColumn(last),
+                         self.horizontalHeader().sectionSizeHint(last))
+            self.setColumnWidth(last, max(needed, room))
+        finally:
+            self._fitting = False
+
+    def _section_resized(self, index: int, _old: int, _new: int) -> None:
+        if not self._fitting and index != self.columnCount() - 1:
+            self.fit_last_column()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_last_column()
 
 
 class ResponseView(QWidget):
@@ -144,8 +182,7 @@ class ResponseView(QWidget):
         tools.addWidget(self.curl_button)
         history_layout.addLayout(tools)
         split = QSplitter(Qt.Orientation.Vertical, objectName="historySplitter")
-        self.hops = _table("hopTable", "Hops of the exchange", HOP_COLUMNS)
-        self.hops.horizontalHeader().setStretchLastSection(True)
+        self.hops = _HopTable()
         self.hops.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.hops.setItemDelegateForColumn(WATERFALL, WaterfallDelegate(self.hops))
         self.hops.setColumnWidth(WATERFALL, 220)
@@ -171,6 +208,20 @@ class ResponseView(QWidget):
         self._streaming = False
         self._set_status(f"Sending {method} {url} …", "#5a6270")
         self.meta.setText("")
+        # Nothing of the previous exchange stays on show: it would pass for this one's.
+        self._clear("Waiting for the response…")
+
+    def _clear(self, why: str) -> None:
+        """Every tab empty, saying `why` where a response would be."""
+        self._exchange = self._spec = None
+        self.curl_button.setEnabled(False)
+        self.body_view.clear(why)
+        for table in (self.headers, self.request_headers, self.cookies, self.hops):
+            table.setRowCount(0)
+        self.tabs.setTabText(2, "Cookies")
+        self.hop_detail.clear()
+        self.hop_detail.setPlaceholderText(why)
+        self.tls.clear()
 
     def show_progress(self, received: int, total: int | None, rate: float) -> None:
         from ..core.present import human_size
@@ -200,12 +251,15 @@ class ResponseView(QWidget):
     def show_cancelled(self) -> None:
         self.progress.hide()
         self._set_status("Cancelled.", "#5a6270")
+        self.meta.setText("")
+        self._clear("Cancelled: no response to show.")
 
     def show_exchange(self, exchange: Exchange, presentation: Presentation | None,
                       spec: RequestSpec | None = None) -> None:
         from ..core.present import human_size, human_time
 
         self._exchange, self._spec = exchange, spec
+        self.curl_button.setEnabled(bool(exchange.hops))
         self._streaming = False
         self.progress.hide()
         final = exchange.response
@@ -218,7 +272,10 @@ class ResponseView(QWidget):
         size = human_size(final.body_size) if final is not None else "–"
         self.meta.setText(f"{human_time(exchange.total)}  ·  {size}  ·  "
                           f"{hops} hop{'s' if hops != 1 else ''}")
-        self.body_view.show_body(final, presentation)
+        if final is None:
+            self.body_view.clear("No response: the error above says why.")
+        else:
+            self.body_view.show_body(final, presentation)
         _fill(self.headers, [list(h) for h in final.headers] if final is not None else [])
         self.headers.resizeColumnToContents(0)
         sent = exchange.hops[-1].request.headers if exchange.hops else []
@@ -260,7 +317,11 @@ class ResponseView(QWidget):
     def _fill_hops(self, exchange: Exchange) -> None:
         from ..core.present import human_time
 
-        total = exchange.total
+        # The time axis runs from the first hop's start, not the exchange's: before it
+        # the engine only set itself up (a cold engine loads its trust store first).
+        origin = exchange.hops[0].timings.start if exchange.hops else 0.0
+        total = max((h.timings.start + h.timings.total - origin for h in exchange.hops),
+                    default=0.0)
         self.hops.setRowCount(len(exchange.hops))
         for r, hop in enumerate(exchange.hops):
             status = (f"{hop.response.status} {hop.response.reason}" if hop.response
@@ -275,20 +336,24 @@ class ResponseView(QWidget):
             phases = [(name, value) for name, value in (
                 ("dns", t.dns), ("connect", t.connect), ("tls", t.tls), ("send", t.send),
                 ("wait", t.wait), ("receive", t.receive)) if value]
-            self.hops.item(r, WATERFALL).setData(ROLE, (t.start, phases, total))
+            self.hops.item(r, WATERFALL).setData(ROLE, (t.start - origin, phases, total))
             self.hops.item(r, WATERFALL).setToolTip(", ".join(
                 f"{n} {human_time(v)}" for n, v in phases))
         for c in (0, 1, 2, 4, 5):
             self.hops.resizeColumnToContents(c)
         self.hops.setColumnWidth(3, min(max(self.hops.sizeHintForColumn(3), 200), 320))
+        self.hops.fit_last_column()
         if exchange.hops:
             self.hops.selectRow(len(exchange.hops) - 1)
+            # When that row was already selected (the previous exchange's last hop had
+            # the same number), no selection signal comes: show the hop regardless.
+            self._show_hop()
         else:
             self.hop_detail.setPlainText("Nothing was sent.")
 
     def _show_hop(self) -> None:
         rows = self.hops.selectionModel().selectedRows()
-        if self._exchange is None or not rows:
+        if self._exchange is None or not rows or rows[0].row() >= len(self._exchange.hops):
             return
         from ..core.present import hop_text
 
@@ -299,7 +364,7 @@ class ResponseView(QWidget):
 
         if self._exchange is None or not self._exchange.hops:
             return ""
-        return to_curl(self._exchange.hops[-1].request, self._spec)
+        return to_curl(self._exchange, self._spec)
 
     def copy_curl(self) -> None:
         QGuiApplication.clipboard().setText(self.curl())
