@@ -9,15 +9,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from urllib.parse import quote, quote_plus
 
+from . import masking
 from .bodydata import BodyData
+from .masking import CREDENTIAL_HEADERS, MASK, MIN_MASKED  # noqa: F401 - re-exported
 from .tlsinfo import Certificate, TlsInfo
-
-MASK = "****"
-MIN_MASKED = 4
-#: Headers whose value is a credential: the scheme word is kept, the rest masked.
-CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
 
 
 class HopKind(StrEnum):
@@ -208,28 +204,11 @@ def _hop_dict(hop: Hop) -> dict:
 
 def mask_header(name: str, value: str, secrets: tuple[str, ...] = ()) -> str:
     """The value with credentials masked: `Basic dTpw` becomes `Basic ****`; a Digest
-    answer is kept, with any known secret masked."""
-    if name.lower() in CREDENTIAL_HEADERS:
-        scheme, sep, rest = value.partition(" ")
-        if scheme.lower() == "digest":
-            # A Digest answer carries a hash, not the password: showing it lets the user
-            # check realm, nonce, uri, qop and algorithm against the challenge.
-            return mask_text(value, secrets)
-        return f"{scheme} {MASK}" if sep and rest else MASK
-    return mask_text(value, secrets)
+    answer is kept, with any known secret masked (gui/core/masking.py)."""
+    return masking.mask_header(name, value, secrets)
 
 
 def mask_text(text: str, secrets: tuple[str, ...] = ()) -> str:
-    """The text with every secret value masked, as typed and as percent-encoded.
-
-    Values shorter than MIN_MASKED are left alone: masking every "p" of a one-letter
-    password would garble the record without protecting anything.
-    """
-    if not secrets:
-        return text  # the common case, on every header of every hop
-    for secret in secrets:
-        if len(secret) < MIN_MASKED:
-            continue
-        for form in {secret, quote(secret, safe=""), quote_plus(secret)}:
-            text = text.replace(form, MASK)
-    return text
+    """The text with every secret masked in every form it takes (gui/core/masking.py
+    has the rule for short secrets)."""
+    return masking.mask_text(text, secrets)

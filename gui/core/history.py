@@ -6,7 +6,8 @@ response's History tab (the hops of one exchange).
 Nothing secret is stored: the request is kept as `spec_to_dict` writes it (secret auth
 fields as keychain markers), credential headers typed by hand are masked, and any
 further secret values the caller passes (e.g. secret variables' values) are masked
-wherever they appear. The URL shown is the first hop's, which the engine already masked.
+wherever they appear, in every encoding (gui/core/masking.py). The URL shown is the
+first hop's, masked again here with every secret the request holds.
 
 Used from worker threads: every call opens its own connection and closes it; WAL mode
 lets a reader and a writer work at once, and a short busy timeout absorbs the rest.
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .exchange import mask_header, mask_text
+from .masking import mask_spec_dict, mask_text, spec_secrets
 from .paths import data_dir
 from .serialize import spec_from_dict, spec_to_dict
 
@@ -73,22 +74,9 @@ class SentEntry:
     error: str | None
 
 
-def _masked(value: Any, secrets: tuple[str, ...]) -> Any:
-    if isinstance(value, str):
-        return mask_text(value, secrets)
-    if isinstance(value, list):
-        return [_masked(v, secrets) for v in value]
-    if isinstance(value, dict):
-        return {k: _masked(v, secrets) for k, v in value.items()}
-    return value
-
-
 def stored_spec(spec: RequestSpec, secrets: tuple[str, ...] = ()) -> dict[str, Any]:
     """The request as it is kept: no secret field, no credential header, no known secret."""
-    data = _masked(spec_to_dict(spec), secrets)
-    for row in data.get("headers", []):
-        row["value"] = mask_header(row["name"], row["value"], secrets)
-    return data
+    return mask_spec_dict(spec_to_dict(spec), spec_secrets(spec, secrets))
 
 
 def _like(term: str) -> str:
@@ -125,10 +113,10 @@ class SentRequests:
     def record(self, spec: RequestSpec, exchange: Exchange,
                secrets: tuple[str, ...] = ()) -> int:
         """Keep one sent request; returns its id. `secrets`: further values to mask."""
-        from .auth import secret_values
-
-        secrets = (*secrets, *secret_values(spec.auth))
-        url = exchange.hops[0].request.url if exchange.hops else spec.url
+        secrets = spec_secrets(spec, secrets)
+        # The user's own request, not a token endpoint an auth flow called first.
+        url = next((h.request.url for h in exchange.hops if h.kind == "request"),
+                   exchange.hops[0].request.url if exchange.hops else spec.url)
         response = exchange.response
         row = (time.time(), spec.method, mask_text(url, secrets),
                response.status if response is not None else None, exchange.total,
