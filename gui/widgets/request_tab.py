@@ -203,7 +203,10 @@ class RequestTab(QWidget):
             exchange.error = None  # the user ended the stream; nothing went wrong
         self.last_exchange = exchange
         self.editor.set_running(False)
-        self.response.show_exchange(exchange, shown, job.spec)
+        from ..core.masking import mask_spec
+
+        # The view keeps the request for Copy as curl: masked, never as resolved.
+        self.response.show_exchange(exchange, shown, mask_spec(job.spec, job.secrets))
         self.status.emit(f"Failed: {exchange.error.message}" if exchange.error else "Done.")
         self.editor.auth.refresh_state()  # a refreshed token shows its new expiry
         self.sent.emit(job.spec, exchange, job.secrets)
