@@ -151,6 +151,21 @@ def test_text_labelled_octet_stream_is_not_treated_as_binary(qtbot, window, http
     assert '"Content-Type"' in shown(window)
 
 
+def test_looks_binary():
+    import os
+
+    from gui.core.present import looks_binary
+
+    assert looks_binary(os.urandom(4096))
+    assert looks_binary(b"%PDF-1.7\n\x00\x01")
+    assert not looks_binary(b"")
+    assert not looks_binary("name: café\n\tkey: [1, 2]\r\n".encode())
+    assert not looks_binary("café".encode()[:4])  # a character cut by the sample's end
+    assert looks_binary("café crème".encode("latin-1"))  # not UTF-8, no charset said
+    assert not looks_binary("café crème".encode("latin-1"), "iso-8859-1")
+    assert not looks_binary(b"plain", "no-such-charset")
+
+
 def test_escape_closes_find_before_it_cancels(qtbot, window, httpbin_url, silent_url):
     send(qtbot, window, f"{httpbin_url}/json")
     view = window.response.body_view
@@ -158,7 +173,7 @@ def test_escape_closes_find_before_it_cancels(qtbot, window, httpbin_url, silent
     qtbot.keyClicks(view.find, "title")
     start(qtbot, window, f"{silent_url}/slow")
     view.open_find()
-    assert view.find.hasFocus() or not window.isActiveWindow()
+    qtbot.waitUntil(view.find.hasFocus)  # Esc goes where the person types
     qtbot.keyClick(view.find, Qt.Key.Key_Escape)
     assert view.find_bar.isHidden() and view.find.text() == ""
     assert window.job is not None  # still in flight

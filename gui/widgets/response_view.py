@@ -222,6 +222,7 @@ class ResponseView(QWidget):
         self.hop_detail.clear()
         self.hop_detail.setPlaceholderText(why)
         self.tls.clear()
+        self.tls.setPlaceholderText(why)
 
     def show_progress(self, received: int, total: int | None, rate: float) -> None:
         from ..core.present import human_size
