@@ -1,7 +1,10 @@
 """The Auth tab: a scheme picker and a form drawn from the scheme's declared fields.
 
 The scheme list is read when the tab is first needed, not at start-up. Values typed for
-one scheme are kept while another is shown, so switching back loses nothing.
+one scheme are kept while another is shown, so switching back loses nothing; a user name
+and password typed carry over to a scheme that has the same fields (Basic, Digest, NTLM).
+"Inherit" is offered only to a request in a collection: the scratch request has nothing
+to inherit.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ if TYPE_CHECKING:
 
 NOTE_STYLE = "color: #5a6270;"
 WARN_STYLE = "color: #b35c00;"
+#: Fields whose value means the same in every scheme that has them.
+CARRIED_FIELDS = ("username", "password")
+INHERIT = "inherit"
 
 
 class AuthPanel(QWidget):
@@ -47,6 +53,14 @@ class AuthPanel(QWidget):
         self._pending: AuthConfig | None = None
         self._storage_note = ""
         self._inherit_note = ""
+        #: Whether the request is in a collection, so that "Inherit" means something.
+        self._can_inherit = False
+        #: The scheme whose fields the form shows; None while a config is being applied
+        #: (its values are the request's, not something to carry over).
+        self._shown: str | None = None
+        #: The user name and password last shown, for the next scheme that has them
+        #: (Basic -> Bearer -> Digest keeps them too).
+        self._carried: dict[str, Any] = {}
         #: Gives the AuthContext (keychain place) of the request this panel edits.
         self.context_provider: Any = None
         self.runner: Any = None
@@ -74,6 +88,7 @@ class AuthPanel(QWidget):
                 self.scheme.setItemData(index, scheme.install_hint, Qt.ItemDataRole.ToolTipRole)
                 if isinstance(model, QStandardItemModel):
                     model.item(index).setEnabled(False)
+        self._offer_inherit()
         top.addWidget(self.scheme)
         top.addStretch(1)
         layout.addLayout(top)
@@ -152,10 +167,18 @@ class AuthPanel(QWidget):
         from ..core import auth
 
         scheme = auth.get(self.scheme.currentData())
+        kept = self._values.setdefault(scheme.id, {})
+        if self._shown is not None and self._shown != scheme.id:
+            self._carried.update((name, value) for name, value in
+                                 self._current_values().items() if name in CARRIED_FIELDS)
+            names = {f.name for f in scheme.fields}
+            kept.update((name, value) for name, value in self._carried.items()
+                        if name in names and value)
+        self._shown = scheme.id
         while self.form.rowCount():
             self.form.removeRow(0)
         self._inputs = {}
-        values = scheme.values(self._values.setdefault(scheme.id, {}))
+        values = scheme.values(kept)
         for f in scheme.fields:
             widget, editor = self._input(f, values[f.name])
             self._inputs[f.name] = editor
@@ -338,6 +361,7 @@ class AuthPanel(QWidget):
         index = self.scheme.findData(config.scheme)
         if index < 0:
             return
+        self._shown, self._carried = None, {}
         if index == self.scheme.currentIndex():
             self._scheme_changed()
         else:
@@ -356,10 +380,30 @@ class AuthPanel(QWidget):
         self.edited.emit()
 
     def set_inherit_note(self, text: str) -> None:
-        """What "Inherit" means for this request (which parent's scheme it uses)."""
+        """What "Inherit" means for this request (which parent's scheme it uses). Only a
+        request in a collection has one, so this also offers "Inherit"."""
         self._inherit_note = text
-        if self._built and self.scheme.currentData() == "inherit":
+        self.set_inherit_available(True)
+        if self._built and self.scheme.currentData() == INHERIT:
             self.help.setText(text)
+
+    def set_inherit_available(self, available: bool) -> None:
+        """Offer "Inherit" (a request in a collection) or not (the scratch request)."""
+        self._can_inherit = available
+        if self._built:
+            self._offer_inherit()
+
+    def _offer_inherit(self) -> None:
+        # Hidden and disabled rather than removed: a config that says "inherit" (a scratch
+        # request saved before) still shows as what it is, sent without auth.
+        index = self.scheme.findData(INHERIT)
+        model = self.scheme.model()
+        if index < 0 or not isinstance(model, QStandardItemModel):
+            return
+        model.item(index).setEnabled(self._can_inherit)
+        view = self.scheme.view()
+        if hasattr(view, "setRowHidden"):
+            view.setRowHidden(index, not self._can_inherit)
 
     def set_storage_note(self, text: str) -> None:
         """Say where secrets go: the keychain, or memory only and why."""
