@@ -108,3 +108,20 @@ def test_a_request_in_a_collection_offers_inherit(qtbot, tmp_path):
     assert "inherit" in offered(tab.editor.auth.scheme)
     assert tab.editor.auth.scheme.currentData() == "inherit"
     assert "Inherits" in tab.editor.auth.help.text()
+
+
+def test_incomplete_netrc_is_said_in_the_window(qtbot, window, httpbin_url, tmp_path):
+    rc = tmp_path / "netrc"
+    rc.write_text("machine 127.0.0.1 login u\n")
+    window.editor.tabs.setCurrentWidget(window.editor.auth)
+    panel = window.editor.auth
+    pick(panel, "netrc")
+    type_into(qtbot, panel, file=str(rc))
+    assert "127.0.0.1 has a login but no password" in panel.notes.text()
+    window.editor.url.setText(f"{httpbin_url}/basic-auth/u/pw")
+    qtbot.mouseClick(window.editor.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.job is None and window.last_exchange is not None,
+                    timeout=15000)
+    status = window.response.status.text()
+    assert status.startswith("Error:") and str(rc) in status and "127.0.0.1" in status
+    assert window.last_exchange.hops == []
