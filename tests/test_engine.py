@@ -193,6 +193,15 @@ def test_a_secret_in_a_replayed_body_is_masked_its_size_kept(engine, httpbin_url
         assert hop.request.body_size == len(text)
 
 
+def test_a_large_sent_body_is_sized_not_kept(engine, httpbin_url):
+    from gui.core.engine import SENT_BODY_KEPT
+
+    text = "x" * (SENT_BODY_KEPT + 1)
+    url = f"{httpbin_url}/redirect-to?url=/anything&status_code=307"
+    ex = engine.send(RequestSpec("POST", url, body=Body(BodyKind.RAW, text=text)))
+    assert [(h.request.body_size, h.request.body) for h in ex.hops] == [(len(text), None)] * 2
+
+
 def test_not_following_is_not_redirected(engine, httpbin_url):
     spec = RequestSpec(url=f"{httpbin_url}/redirect/1", options=Options(follow_redirects=False))
     ex = engine.send(spec)

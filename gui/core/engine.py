@@ -52,6 +52,9 @@ Progress = Callable[[int, int | None], None]
 OnEvents = Callable[[bytes], None]
 #: Pools kept at once (per TLS set-up); more are closed, oldest first.
 MAX_TRANSPORTS = 16
+#: A sent body up to this size is kept in the record (for Copy as curl); larger ones
+#: would hold an upload in memory for as long as the exchange is shown.
+SENT_BODY_KEPT = 1024 * 1024
 STREAMING_TYPES = ("text/event-stream", "application/x-ndjson", "application/ndjson",
                    "application/jsonl", "application/stream+json")
 
@@ -463,7 +466,7 @@ class _Send:
             body_size=len(request.content),
             head_size=_head_size(f"{request.method} {target} HTTP/1.1", headers),
             # Masked in finish(), once every secret the auth learnt is known.
-            body=request.content,
+            body=request.content if len(request.content) <= SENT_BODY_KEPT else None,
         )
         connect = trace.span("connect_tcp")
         if connect is not None and ctx.dns is not None:
