@@ -1,0 +1,219 @@
+"""One masking for every output: every encoded form of a secret, in every record."""
+
+import base64
+import json
+import sqlite3
+from contextlib import closing
+from urllib.parse import quote
+
+import pytest
+
+from gui.cli import _print_exchange
+from gui.core.curl import to_curl
+from gui.core.exchange import HopKind, mask_header, mask_text
+from gui.core.history import SentRequests
+from gui.core.masking import MASK, mask_spec, url_secrets
+from gui.core.model import AuthConfig, Body, BodyKind, RequestSpec, Row
+from gui.core.present import hop_text
+from tests.secret_forms import forms, leaks
+
+SECRETS = ["abc def/ghi", "pässwort/1", 'a"b/c', "pw/+ &x~", "日本語の秘密", "t0k€n😀x"]
+
+
+@pytest.mark.parametrize("secret", SECRETS)
+def test_every_form_of_a_secret_is_masked(secret):
+    for form in forms(secret):
+        text = f"before {form} after"
+        assert mask_text(text, (secret,)) == f"before {MASK} after", form
+
+
+def test_percent_encodings_in_any_mix_and_case():
+    secret = "pw/+ &ä"
+    for form in ("pw%2f%2b%20%26%c3%a4", "pw/%2B+%26%C3%A4", "pw%252F%252B%2520%2526%25C3%25A4",
+                 "pw%2F%2b%2520&%C3%a4"):
+        assert mask_text(f"?k={form}&x=1", (secret,)) == f"?k={MASK}&x=1", form
+
+
+def test_base64_of_user_and_password_at_every_alignment():
+    for user in ("u", "us", "use"):
+        token = base64.b64encode(f"{user}:s3cret-pw".encode()).decode()
+        masked = mask_text(f"X-Creds: {token}", ("s3cret-pw",))
+        assert "s3cret" not in base64.b64decode(masked.split()[1].replace(MASK, "") + "===",
+                                                validate=False).decode("latin-1")
+        assert MASK in masked
+
+
+def test_url_user_info_password_is_always_masked():
+    assert mask_text("GET http://alice:pw@host/x", ()) == f"GET http://alice:{MASK}@host/x"
+    assert mask_text("https://a:p%40ss@h:8/?q#f and more", ()) == \
+        f"https://a:{MASK}@h:8/?q#f and more"
+    assert mask_text("http://alice@host/ mail bob@example.com", ()) == \
+        "http://alice@host/ mail bob@example.com"
+    assert set(url_secrets("http://alice:p%40ss@host/")) == {"p%40ss", "p@ss"}
+
+
+def test_short_secrets_only_as_whole_values():
+    # A one-letter password masked in every "a" would make the record unreadable.
+    assert mask_text("a cat ate a banana", ("a",)) == "a cat ate a banana"
+    assert mask_text("a", ("a",)) == MASK
+    assert mask_header("X-Key", "pw", ("pw",)) == MASK
+    assert mask_text("http://h/p?k=pw&x=pwx#f", ("pw",)) == f"http://h/p?k={MASK}&x=pwx#f"
+    assert mask_text("k=p%20w&y=2", ("p w",)) == f"k={MASK}&y=2"
+    assert mask_text('{"k": "pw", "pwx": ["pw"]}', ("pw",)) == \
+        f'{{"k": "{MASK}", "pwx": ["{MASK}"]}}'
+    part = '--b\r\nContent-Disposition: form-data; name="k"\r\n\r\npw\r\n--b--\r\n'
+    assert mask_text(part, ("pw",)) == part.replace("\r\npw\r\n", f"\r\n{MASK}\r\n")
+
+
+def test_empty_blank_and_common_word_secrets():
+    assert mask_text("Content-Type: application/json", ("", " ", "   ")) == \
+        "Content-Type: application/json"
+    # Four characters or more are masked everywhere, even a common word: the record
+    # stays readable, and the secret does not escape.
+    assert mask_text("application/json", ("json",)) == f"application/{MASK}"
+
+
+def test_a_secret_inside_another_leaves_no_piece_of_either():
+    text = "key=secret-long-one;other=secret;x=longsecret-tail"
+    masked = mask_text(text, ("secret", "secret-long-one", "longsecret-tail"))
+    assert masked == f"key={MASK};other={MASK};x={MASK}"
+    # Overlapping secrets: one span, nothing left over.
+    assert mask_text("xxabcdefghixx", ("abcdef", "defghi")) == f"xx{MASK}xx"
+
+
+def test_masking_is_stable_on_masked_text():
+    once = mask_text("Bearer abc def/ghi and http://u:p@h/", ("abc def/ghi",))
+    assert mask_text(once, ("abc def/ghi",)) == once
+
+
+def test_credential_headers_keep_their_scheme_word():
+    assert mask_header("Authorization", "Bearer tok", ()) == f"Bearer {MASK}"
+    digest = 'Digest username="u", response="abc", nonce="n", uri="/p?k=s3cret-x"'
+    assert mask_header("Authorization", digest, ("s3cret-x",)) == digest.replace(
+        "s3cret-x", MASK)
+
+
+def test_mask_spec_masks_every_place_and_empties_secret_fields():
+    secret = "abc def/ghi"
+    spec = RequestSpec("POST", f"http://alice:pw@h/{quote(secret, safe='')}?k={secret}",
+                       params=[Row("k", secret)], headers=[Row("X-K", secret),
+                                                           Row("Authorization", "Bearer t")],
+                       body=Body(BodyKind.RAW, text=json.dumps({"k": secret})),
+                       auth=AuthConfig("bearer", {"token": "tok-secret"}))
+    masked = mask_spec(spec, (secret,))
+    text = json.dumps(masked.__dict__, default=lambda o: o.__dict__, ensure_ascii=False)
+    assert not leaks(text, [secret, "tok-secret"]) and ":pw@" not in text
+    assert masked.auth.values.get("token", "") == "" and "Bearer ****" in text
+
+
+# -- through the engine, to every output ------------------------------------------------
+
+
+def outputs(exchange, spec, secrets, tmp_path):
+    """Everything Gatepost writes or prints about one exchange, final body aside (what
+    the server chose to echo is the server's)."""
+    import io
+    import sys
+
+    doc = exchange.to_dict()
+    doc.pop("body")
+    out = [json.dumps(doc, ensure_ascii=False), json.dumps(doc)]
+    out += [hop_text(h) for h in exchange.hops]
+    out += [h.request.body.decode("utf-8", "replace") for h in exchange.hops]
+    if exchange.error:
+        out.append(exchange.error.message)
+    stdout, sys.stdout = sys.stdout, io.StringIO()
+    try:
+        _print_exchange(exchange, body_only=False)
+        printed = sys.stdout.getvalue()
+    finally:
+        sys.stdout = stdout
+    out.append(printed.split("\n\n", 1)[0])  # the hops; then the body
+    store = SentRequests(tmp_path / "history.sqlite3")
+    store.record(spec, exchange, secrets)
+    with closing(sqlite3.connect(store.path)) as db:
+        out.append("\n".join(db.iterdump()))
+    out.append(b"".join(p.read_bytes() for p in tmp_path.glob("history.sqlite3*"))
+               .decode("utf-8", "replace"))
+    out.append(to_curl(exchange, mask_spec(spec, secrets)))  # as the window does
+    out.append(to_curl(exchange, spec, secrets))
+    return "\n".join(out)
+
+
+def test_oauth1_plaintext_in_the_query(engine, httpbin_url, tmp_path):
+    cs, ts = "c/s+ &ecret", "t s/+&ok"
+    spec = RequestSpec(url=f"{httpbin_url}/anything", auth=AuthConfig("oauth1", {
+        "consumer_key": "ck", "consumer_secret": cs, "token": "tk", "token_secret": ts,
+        "signature_method": "PLAINTEXT", "signature_location": "query"}))
+    exchange = engine.send(spec)
+    assert exchange.ok
+    # The server got both, double-encoded in the query: the test is not vacuous.
+    assert json.loads(exchange.response.text())["args"]["oauth_signature"] == \
+        f"{quote(cs, safe='~')}&{quote(ts, safe='~')}"
+    assert not leaks(outputs(exchange, spec, (), tmp_path), [cs, ts])
+
+
+def test_a_partly_encoded_query_variable_and_user_info(engine, httpbin_url, tmp_path):
+    secrets = ("abc def/ghi", "pässwort/1", 'a"b/c')
+    host = httpbin_url.split("//")[1]
+    spec = RequestSpec(url=f"http://alice:p%40ss-w0rd@{host}/anything?a={secrets[0]}"
+                           f"&b={secrets[1]}&c={secrets[2]}")
+    exchange = engine.send(spec, secrets=secrets)
+    assert json.loads(exchange.response.text())["args"] == dict(zip("abc", secrets, strict=True))
+    assert "abc%20def/ghi" in exchange.response.text()  # httpx's partial encoding
+    text = outputs(exchange, spec, secrets, tmp_path)
+    assert not leaks(text, [*secrets, "p@ss-w0rd"]) and "p%40ss-w0rd" not in text
+    assert f"alice:{MASK}@" in text
+
+
+def test_curl_from_the_typed_url_with_masked_bodies(engine, httpbin_url):
+    secret = "v4r s/cr+t"
+    url = f"{httpbin_url}/redirect-to?url=/anything&status_code=307"
+    for body, expect in [
+        (Body(BodyKind.RAW, text=f"key={secret}&x=1", content_type="text/plain"),
+         "--data-raw 'key=****&x=1'"),
+        (Body(BodyKind.JSON, text=json.dumps({"k": secret})), '--data-raw \'{"k": "****"}\''),
+        (Body(BodyKind.FORM, rows=[Row("k", secret), Row("n", "1")]),
+         "--data-urlencode 'k=****' --data-urlencode n=1"),
+        (Body(BodyKind.MULTIPART, rows=[Row("k", secret), Row("n", "1")]),
+         "-F 'k=****' -F n=1"),
+    ]:
+        spec = RequestSpec("POST", url, headers=[Row("X-Var", secret)], body=body)
+        exchange = engine.send(spec, secrets=(secret,))
+        assert [h.kind for h in exchange.hops] == [HopKind.REQUEST, HopKind.REDIRECT]
+        assert exchange.response.status == 200
+        curl = to_curl(exchange, mask_spec(spec, (secret,)))
+        assert curl.startswith("curl -L ") and f"'{url}'" in curl, curl
+        assert expect in curl and "-H 'X-Var: ****'" in curl, curl
+        assert " -X " not in curl  # curl posts the data itself, and replays it on a 307
+        if body.kind is BodyKind.MULTIPART:
+            assert "Content-Type" not in curl  # curl writes its own boundary
+        assert not leaks(curl + to_curl(exchange, spec, (secret,)), [secret])
+
+
+def test_curl_of_basic_and_digest_asks_curl_to_do_the_auth(engine, httpbin_url):
+    spec = RequestSpec(url=f"{httpbin_url}/digest-auth/auth/u/pw-9/MD5",
+                       auth=AuthConfig("digest", {"username": "u", "password": "pw-9"}))
+    curl = to_curl(engine.send(spec), spec)
+    assert "--digest -u 'u:****'" in curl and "Authorization" not in curl
+    assert "pw-9" not in curl.replace("/pw-9/", "")  # the path names it: masked too
+    spec = RequestSpec(url=f"{httpbin_url}/get", method="HEAD",
+                       auth=AuthConfig("basic", {"username": "u", "password": "pw-9x"}))
+    curl = to_curl(engine.send(spec), spec)
+    assert curl.startswith("curl -I -u 'u:****' ") and "pw-9x" not in curl
+
+
+def test_cli_masks_user_info_and_plaintext_query(httpbin_url):
+    from tests.test_cli import gatepost
+
+    host = httpbin_url.split("//")[1]
+    cs = "c/s+ &ecret"
+    for extra in (["--json"], []):
+        result = gatepost("send", *extra, "--auth", "oauth1", "--auth-field", "consumer_key=ck",
+                          "--auth-field", f"consumer_secret={cs}",
+                          "--auth-field", "signature_method=PLAINTEXT",
+                          "--auth-field", "signature_location=query",
+                          f"http://alice:p%40ss-w0rd@{host}/status/200")
+        assert result.returncode == 0, result.stderr
+        assert not leaks(result.stdout + result.stderr, [cs, "p@ss-w0rd"])
+        assert "p%40ss-w0rd" not in result.stdout and f"alice:{MASK}@" in result.stdout
