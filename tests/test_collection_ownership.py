@@ -339,3 +339,30 @@ def test_a_fresh_clone_asks_once_for_each_secret(
         assert not any(v in server_saw for v in values.values())
         assert "Bearer typed-here" in server_saw and '"k": "typed-here"' in server_saw
     assert len(asked) == 2  # the variable and the request's token, each once
+
+
+def test_headless_send_refuses_a_copy_in_one_line_and_sends_nothing(tmp_path, team):
+    from http.server import BaseHTTPRequestHandler
+
+    from tests.servers import handler_server
+    from tests.test_cli import gatepost
+
+    received = []
+
+    class Recorder(BaseHTTPRequestHandler):
+        def do_GET(self):
+            received.append(self.path)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    a, login, _ = team
+    with handler_server(Recorder) as url:
+        b = stranger_folder(tmp_path / "b", a.id, login.id, url)
+        result = gatepost("send", "--collection", str(b), "steal.request.yaml")
+    assert result.returncode == 2 and result.stdout == "" and received == []
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and str(a.path.resolve()) in lines[0], result.stderr
+    assert "Traceback" not in result.stderr

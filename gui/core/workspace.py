@@ -45,6 +45,7 @@ from .variables import (
 
 if TYPE_CHECKING:
     from .auth.base import AuthContext, Interaction
+    from .colowners import Choice
     from .model import RequestSpec
     from .secrets import SecretStore
     from .tlsconfig import TlsSettings
@@ -331,11 +332,15 @@ def unknown_fields(spec: RequestSpec, scope: Mapping[str, str]) -> list[str]:
 # -- collections without a window -----------------------------------------------------------
 
 
-def load_collection(path: Path | str, store: SecretStore) -> Collection:
+def load_collection(path: Path | str, store: SecretStore,
+                    owner_choice: Choice | None = None) -> Collection:
     """A collection folder opened for a headless send or run, its secrets filled from
     the keychain. Files that do not parse are named in the PlanError only when the
-    request needs them (`find_request`); a folder that is no collection is refused."""
+    request needs them (`find_request`); a folder that is no collection is refused, and
+    so is one whose id another folder owns on this machine unless `owner_choice` says
+    what it is (gui/core/colowners.py): nobody is asked."""
     from .collection import CollectionError, fill_secrets, open_collection
+    from .colowners import bind
 
     folder = Path(path).expanduser()
     if not folder.is_dir():
@@ -349,6 +354,10 @@ def load_collection(path: Path | str, store: SecretStore) -> Collection:
         raise PlanError(str(collection_problems[0]))
     collection_problems_by_path = {p.path: p for p in problems}
     collection.problems = collection_problems_by_path  # type: ignore[attr-defined]
+    try:
+        bind(collection, owner_choice)  # before any secret is read
+    except CollectionError as exc:
+        raise PlanError(str(exc)) from None
     for obj in (collection, *collection.root.walk()):
         fill_secrets(obj, store)
     return collection
