@@ -14,9 +14,10 @@ from . import __version__
 
 if TYPE_CHECKING:
     import argparse
+    from typing import TextIO
 
     from .core.auth.base import AuthContext, Scheme
-    from .core.exchange import Exchange
+    from .core.exchange import Exchange, ReceivedResponse
     from .core.model import AuthConfig, RequestSpec
     from .core.tlsconfig import TlsSettings
 
@@ -63,8 +64,14 @@ def _parser(auth_scheme: str | None = None) -> argparse.ArgumentParser:
                            "may be env:VAR, keyring, or - to be prompted")
     send.add_argument("--no-follow", action="store_true", help="do not follow redirects")
     send.add_argument("--max-redirects", type=int, default=20, metavar="N")
-    send.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
-                      help="connect, read and write timeout (default 30)")
+    send.add_argument("--timeout", default="30", metavar="SECONDS",
+                      help="connect, read and write timeout, each (default 30)")
+    send.add_argument("-m", "--max-time", metavar="SECONDS",
+                      help="time limit for the whole exchange, every hop included "
+                           "(default 300; 0 for none)")
+    send.add_argument("--max-filesize", metavar="BYTES",
+                      help="largest response body to receive, decoded or not; K, M, G "
+                           "suffixes (default 1G; 0 for no limit)")
     send.add_argument("-k", "--insecure", action="store_true",
                       help="do not verify the server's TLS certificate")
     send.add_argument("--http2", action="store_true", help="offer HTTP/2 (over TLS)")
@@ -95,6 +102,35 @@ def _parser(auth_scheme: str | None = None) -> argparse.ArgumentParser:
     auth = commands.add_parser("auth", help="list the auth schemes and their fields")
     auth.add_argument("action", choices=["list"])
     return parser
+
+
+def _seconds_arg(text: str, option: str, zero: bool = False) -> float:
+    """A number of seconds from the command line; 0 only where it means "none"."""
+    import math
+
+    from .core.validate import MAX_SECONDS
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"{option}: {text!r} is not a number of seconds.") from None
+    if not math.isfinite(value) or value < 0 or value > MAX_SECONDS or (
+            value == 0 and not zero):
+        lowest = "0 (no limit)" if zero else "more than 0"
+        raise UsageError(f"{option}: {text!r} must be a number of seconds, {lowest} and "
+                         f"at most a year ({MAX_SECONDS:.0f}).")
+    return value
+
+
+def _size_arg(text: str, option: str) -> int:
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    stripped = text.strip().upper().removesuffix("B")
+    factor = units.get(stripped[-1:], 1)
+    number = stripped[:-1] if stripped[-1:] in units else stripped
+    if not number.isdigit():
+        raise UsageError(f"{option}: {text!r} is not a size in bytes (e.g. 500000, 200K, "
+                         "10M, 1G; 0 for no limit).")
+    return int(number) * factor
 
 
 def _auth_epilog(scheme_id: str | None) -> str | None:
@@ -207,12 +243,11 @@ def spec_from_args(args: argparse.Namespace) -> RequestSpec:
         spec.body = Body(BodyKind.MULTIPART, rows=rows)
     if args.max_redirects < 0:
         raise UsageError("--max-redirects must be 0 or more.")
-    if args.timeout <= 0:
-        raise UsageError("--timeout must be more than 0 seconds.")
+    timeout = _seconds_arg(args.timeout, "--timeout")
     spec.auth = _auth_from_args(args)
     spec.method = args.method or ("GET" if spec.body.kind is BodyKind.NONE else "POST")
     spec.options = Options(
-        timeouts=Timeouts.all(args.timeout),
+        timeouts=Timeouts.all(timeout),
         follow_redirects=not args.no_follow,
         max_redirects=args.max_redirects,
         verify_tls=not args.insecure,
@@ -370,6 +405,12 @@ def _send(args: argparse.Namespace) -> int:
             spec, secrets, saved_context, collection_tls = _saved(args)
         else:
             spec = spec_from_args(args)
+        # 0 turns a limit off, as "none" does in a request's Settings.
+        if args.max_time is not None:
+            spec.options.max_time = _seconds_arg(args.max_time, "--max-time", True) or None
+        if args.max_filesize is not None:
+            spec.options.max_body_size = _size_arg(args.max_filesize, "--max-filesize") \
+                or None
     except UsageError as exc:
         print(f"gatepost: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -452,7 +493,31 @@ def _print_exchange(exchange: Exchange, body_only: bool, body: bool = True) -> N
         if exchange.response is not None and body:
             out.write("\n")
     final = exchange.response
-    if body and final is not None and final.body:
-        text = final.text()
-        out.write(text if text.endswith("\n") else text + "\n")
+    if body and final is not None and final.body_size:
+        _write_body(final, out)
     out.flush()
+    if final is not None and final.body_error and exchange.error is None:
+        print(f"gatepost: {final.body_error}", file=sys.stderr)
+
+
+def _write_body(response: ReceivedResponse, out: TextIO) -> None:
+    """The body as text, a megabyte at a time: a body of a gigabyte is never one
+    string."""
+    import codecs
+
+    try:
+        decoder = codecs.getincrementaldecoder(response.charset or "utf-8")("replace")
+    except LookupError:
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    last = ""
+    for piece in response.data.chunks():
+        text = decoder.decode(piece)
+        if text:
+            out.write(text)
+            last = text[-1]
+    text = decoder.decode(b"", final=True)
+    if text:
+        out.write(text)
+        last = text[-1]
+    if last != "\n":
+        out.write("\n")

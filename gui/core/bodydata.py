@@ -97,8 +97,7 @@ class BodyData:
             self.size += len(chunk)
         if over:
             raise BodyLimitError("too_large", (
-                f"{self._what} is larger than the limit of {_size(self._limit or 0)} "
-                "(the maximum body size, in the request's Settings or --max-filesize); "
+                f"{self._what} is larger than the limit of {_size(self._limit or 0)}: "
                 "the download stopped there and what came is kept."))
 
     def _check_space(self, needed: int) -> None:

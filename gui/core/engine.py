@@ -21,9 +21,10 @@ from typing import Any
 import httpx
 
 from . import __version__ as _version
+from . import deadline
 from .auth import AuthContext, build_auth, secret_values
 from .auth import get as get_scheme
-from .bodydata import BodyData
+from .bodydata import BodyData, BodyLimitError
 from .build import build_request
 from .cancel import CancelToken
 from .errors import TooManyRedirects, classify
@@ -39,7 +40,7 @@ from .exchange import (
     mask_text,
 )
 from .model import Options, RequestSpec
-from .netio import Backend, HopContext, hop_context
+from .netio import HopContext, hop_context
 from .tlsconfig import TlsSettings, base_context
 from .tlsinfo import TlsInfo, read_tls
 from .tlsroute import CLIENT_CERT_EXTENSION, TlsRouter
@@ -227,7 +228,8 @@ class Engine:
         def make(context: ssl.SSLContext) -> httpx.HTTPTransport:
             transport = httpx.HTTPTransport(verify=context, http2=http2)
             # httpx gives no public way to pass httpcore a network backend.
-            transport._pool._network_backend = Backend()  # type: ignore[attr-defined]
+            transport._pool._network_backend = (  # type: ignore[attr-defined]
+                deadline.DeadlineBackend())
             return transport
 
         if tls.routed or problem:
@@ -280,7 +282,8 @@ class Engine:
                 sender = _Send(client, spec.options, auth, token, exchange, started,
                                secrets, progress, on_events)
                 try:
-                    sender.run(request)
+                    with deadline.scope(spec.options.max_time):
+                        sender.run(request)
                 finally:
                     sender.finish()
                     if from_spec and auth is not None and context is not None:
@@ -290,6 +293,8 @@ class Engine:
                     client.close()
                 else:
                     self._release(transport)
+        except _Stopped as exc:
+            exchange.error = exc.info
         except Exception as exc:  # noqa: BLE001 - every failure becomes a readable error
             exchange.error = classify(exc, token)
             if exchange.error.kind == "tls" and exchange.hops:
@@ -429,7 +434,7 @@ class _Send:
         ctx = HopContext(self.token)
         begin = time.perf_counter()
         response: httpx.Response | None = None
-        body = _Body()
+        body = _Body(self.options.max_body_size)
         if not _has_content(request):
             # httpx hands a redirect the previous request's stream, not its bytes, and
             # keeps multipart as a stream: read it (bodies are built in memory anyway),
@@ -447,6 +452,24 @@ class _Send:
                 finally:
                     response.close()
             return response
+        except BodyLimitError as exc:
+            hint = (" The limit is Max body size in the request's Settings, or "
+                    "--max-filesize for gatepost send.") if exc.kind == "too_large" else ""
+            raise _Stopped(ErrorInfo(exc.kind, f"{exc}{hint}")) from exc
+        except httpx.TransportError as exc:
+            passed = deadline.passed_in(exc)
+            if passed is None:
+                raise
+            phase = _PHASES[passed.operation]
+            if passed.operation == "read":
+                phase = "receiving the body" if response is not None else \
+                    "waiting for the response headers"
+                if response is not None:
+                    body.error = ("The body is incomplete: the exchange's time limit "
+                                  "passed while it arrived; what came is kept.")
+            raise _Stopped(ErrorInfo("deadline", _deadline_message(
+                self.options.max_time, phase, len(self.exchange.hops) + 1, kind,
+                request.url.host))) from exc
         finally:
             end = time.perf_counter()
             hop = self._record(request, response, kind, trace, ctx, begin, end, body)
@@ -511,8 +534,9 @@ class _Body:
     #: Bodies up to this size are also handed to httpx, for auth flows that read them.
     KEEP_FOR_HTTPX = 1024 * 1024
 
-    def __init__(self) -> None:
-        self.data = BodyData()
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = limit
+        self.data = BodyData(limit=limit)
         self.raw: BodyData | None = None
         self.error: str | None = None
         self.tls: TlsInfo | None = None
@@ -524,7 +548,7 @@ class _Body:
         total = response.headers.get("content-length")
         expected = int(total) if total and total.isdigit() else None
         if not encoded and on_events is None and expected is not None and \
-                expected <= self.KEEP_FOR_HTTPX:
+                expected <= min(self.KEEP_FOR_HTTPX, self.limit or self.KEEP_FOR_HTTPX):
             # Small, plain and of known size: httpx reads it, nothing to spool or keep.
             try:
                 self.data = BodyData.of(response.read())
@@ -535,7 +559,7 @@ class _Body:
                 progress(response.num_bytes_downloaded, expected)
             return
         if encoded:
-            self.raw = BodyData()
+            self.raw = BodyData(limit=self.limit, what="The compressed body")
         # httpx's own decoders, chained as its Response would (private, pinned httpx).
         decoder = response._get_content_decoder()
         try:
@@ -560,6 +584,9 @@ class _Body:
         except httpx.TransportError as exc:
             self.error = f"The body is incomplete: {exc or type(exc).__name__}"
             raise
+        except BodyLimitError as exc:
+            self.error = str(exc)
+            raise
         if self.data.size <= self.KEEP_FOR_HTTPX:
             # Auth flows with requires_response_body read `response.content`.
             response._content = self.data.bytes()
@@ -570,6 +597,26 @@ class _Body:
         except httpx.DecodingError as exc:
             self.error = (f"The body could not be decoded ({exc}); what could be decoded is "
                           "shown, and the raw bytes are kept.")
+
+
+class _Stopped(Exception):
+    """The exchange stopped on one of its own limits (time, body size): `info` says
+    which, and where."""
+
+    def __init__(self, info: ErrorInfo) -> None:
+        super().__init__(info.message)
+        self.info = info
+
+
+_PHASES = {"connect": "connecting", "tls": "in the TLS handshake",
+           "write": "sending the request", "read": "reading"}
+
+
+def _deadline_message(limit: float | None, phase: str, number: int, kind: HopKind,
+                      host: str) -> str:
+    return (f"The exchange ran past its time limit of {limit:g} s while {phase} "
+            f"(hop {number}, {kind.value} to {host}); what came is kept. The limit is "
+            "Max time in the request's Settings, or --max-time for gatepost send.")
 
 
 def _client_cert_note(hop: Hop, message: str) -> str:

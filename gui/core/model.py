@@ -58,6 +58,14 @@ class Timeouts:
         return cls(seconds, seconds, seconds, seconds)
 
 
+#: The default deadline for a whole exchange: far longer than any ordinary one, short
+#: enough that a server dripping bytes cannot hold a tab for ever. An event stream meant
+#: to run longer sets its own (None: no deadline).
+MAX_TIME = 300.0
+#: The default limit on a response body, decoded or not (a gzip bomb stops here).
+MAX_BODY_SIZE = 1 << 30
+
+
 @dataclass
 class Options:
     timeouts: Timeouts = field(default_factory=Timeouts)
@@ -65,6 +73,12 @@ class Options:
     max_redirects: int = 20
     verify_tls: bool = True
     http2: bool = False
+    #: Seconds the whole exchange may take, every hop included (curl's --max-time);
+    #: None means no deadline.
+    max_time: float | None = MAX_TIME
+    #: Bytes a response body may have, on the wire and decoded (curl's
+    #: --max-filesize); None means no limit.
+    max_body_size: int | None = MAX_BODY_SIZE
 
 
 @dataclass

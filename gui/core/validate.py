@@ -7,6 +7,7 @@ to the field and the command line can name it; a request with a problem is never
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ SCHEMES = ("http", "https")
 
 @dataclass(frozen=True)
 class Problem:
-    #: "method", "url", "headers", "body", "auth"
+    #: "method", "url", "headers", "body", "options", "auth"
     field: str
     message: str
     #: Row number (0-based) in a table, when the problem is in one.
@@ -83,8 +84,46 @@ def check(spec: RequestSpec) -> list[Problem]:
             problems.append(
                 Problem("headers", f"The value of {row.name!r} contains a line break.", i))
     problems.extend(_check_body(spec))
+    problems.extend(_check_options(spec))
     problems.extend(_check_auth(spec))
     return problems
+
+
+#: Beyond this a number of seconds is a typo (a year), and sockets refuse it anyway.
+MAX_SECONDS = 365 * 24 * 3600.0
+
+
+def _seconds(value: object, label: str) -> str | None:
+    """What is wrong with a number of seconds (None: no limit), or None."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"{label} must be a number of seconds, not {value!r}."
+    if not math.isfinite(value):
+        return f"{label} must be a finite number of seconds, not {value}."
+    if value <= 0:
+        return f"{label} must be more than 0 seconds (or none), not {value:g}."
+    if value > MAX_SECONDS:
+        return f"{label} of {value:g} seconds is more than a year; use none for no limit."
+    return None
+
+
+def _check_options(spec: RequestSpec) -> list[Problem]:
+    options = spec.options
+    t = options.timeouts
+    messages = [_seconds(t.connect, "The connect timeout"),
+                _seconds(t.read, "The read timeout"), _seconds(t.write, "The write timeout"),
+                _seconds(t.pool, "The pool timeout"),
+                _seconds(options.max_time, "The time limit (max time)")]
+    size = options.max_body_size
+    if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 0):
+        messages.append(f"The maximum body size must be a whole number of bytes, 0 or "
+                        f"more, not {size!r}.")
+    redirects = options.max_redirects
+    if isinstance(redirects, bool) or not isinstance(redirects, int) or redirects < 0:
+        messages.append(f"The maximum number of redirects must be a whole number, 0 or "
+                        f"more, not {redirects!r}.")
+    return [Problem("options", m) for m in messages if m]
 
 
 def _check_auth(spec: RequestSpec) -> list[Problem]:

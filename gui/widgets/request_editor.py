@@ -50,6 +50,24 @@ class OptionsForm(QWidget):
         self.timeout.setValue(30)
         self.timeout.setSuffix(" s")
         self.timeout.setSpecialValueText("none")
+        self.max_time = QDoubleSpinBox(objectName="maxTime",
+                                       accessibleName="Time limit for the whole exchange")
+        self.max_time.setRange(0, 86400)
+        self.max_time.setDecimals(1)
+        self.max_time.setValue(300)
+        self.max_time.setSuffix(" s")
+        self.max_time.setSpecialValueText("none")
+        self.max_time.setToolTip("The whole exchange, every redirect and body included, "
+                                 "stops after this long; what came is kept")
+        self.max_body = QSpinBox(objectName="maxBodySize",
+                                 accessibleName="Maximum response body size in megabytes")
+        # Up to a terabyte: never "none", so that no server can fill the disk.
+        self.max_body.setRange(1, 1 << 20)
+        self.max_body.setValue(1024)
+        self.max_body.setSuffix(" MB")
+        self.max_body.setToolTip("A larger body (decoded or not) stops there; what came "
+                                 "is kept")
+        self._loaded_size: tuple[int, int | None] = (1024, 1 << 30)
         self.verify = QCheckBox("Verify the server's TLS certificate", objectName="verifyTls",
                                 accessibleName="Verify TLS certificate", checked=True)
         self.http2 = QCheckBox("Offer HTTP/2 (over TLS)", objectName="http2",
@@ -57,12 +75,22 @@ class OptionsForm(QWidget):
         form.addRow(self.follow)
         form.addRow("Maximum redirects:", self.max_redirects)
         form.addRow("Timeout (connect, read, write):", self.timeout)
+        form.addRow("Max time (whole exchange):", self.max_time)
+        form.addRow("Max body size:", self.max_body)
         form.addRow(self.verify)
         form.addRow(self.http2)
         for box in (self.follow, self.verify, self.http2):
             box.toggled.connect(self.changed)
         self.max_redirects.valueChanged.connect(self.changed)
         self.timeout.valueChanged.connect(self.changed)
+        self.max_time.valueChanged.connect(self.changed)
+        self.max_body.valueChanged.connect(self.changed)
+
+    def _max_body_bytes(self) -> int | None:
+        # A size set in a file (no whole number of megabytes, or none) is kept as it
+        # came until the box is changed.
+        shown, size = self._loaded_size
+        return size if shown == self.max_body.value() else self.max_body.value() << 20
 
     def options(self) -> Options:
         from ..core.model import Options, Timeouts
@@ -70,9 +98,16 @@ class OptionsForm(QWidget):
         seconds = self.timeout.value() or None
         return Options(timeouts=Timeouts.all(seconds), follow_redirects=self.follow.isChecked(),
                        max_redirects=self.max_redirects.value(),
-                       verify_tls=self.verify.isChecked(), http2=self.http2.isChecked())
+                       verify_tls=self.verify.isChecked(), http2=self.http2.isChecked(),
+                       max_time=self.max_time.value() or None,
+                       max_body_size=self._max_body_bytes())
 
     def set_options(self, options: Options) -> None:
+        size = options.max_body_size
+        self.max_body.setValue(-(-size // (1 << 20)) if size is not None
+                               else self.max_body.maximum())
+        self._loaded_size = (self.max_body.value(), size)
+        self.max_time.setValue(options.max_time or 0)
         self.follow.setChecked(options.follow_redirects)
         self.max_redirects.setValue(options.max_redirects)
         self.timeout.setValue(options.timeouts.read or 0)
@@ -300,7 +335,8 @@ class RequestEditor(QWidget):
             self.problem.setText("\n".join(str(p) for p in problems))
             first = problems[0]
             widget = {"method": self.method, "url": self.url}.get(first.field)
-            tab = {"headers": HEADERS, "body": BODY, "auth": AUTH}.get(first.field)
+            tab = {"headers": HEADERS, "body": BODY, "auth": AUTH,
+                   "options": SETTINGS}.get(first.field)
             if tab is not None:
                 self.tabs.setCurrentIndex(tab)
             table = self.headers if first.field == "headers" else None

@@ -26,11 +26,27 @@ class DigestScheme(Scheme):
         import httpx
 
         class Digest(httpx.DigestAuth):
+            # httpx unpacks each parameter as name=value without checking: a bare token
+            # (`Digest realm="x", nonce`) or an empty value ends in ValueError/IndexError.
+            def _parse_challenge(self, request, response, auth_header):  # type: ignore[no-untyped-def]
+                try:
+                    return super()._parse_challenge(request, response, auth_header)
+                except (ValueError, IndexError) as exc:
+                    raise AuthError(
+                        "The server's Digest challenge could not be read: a parameter of "
+                        "it is not in the form name=value. The raw header is in the "
+                        "History tab.") from exc
+
             # httpx raises NotImplementedError for auth-int and a bare KeyError for an
             # algorithm it lacks; both become a sentence naming what the server asked.
             def _build_auth_header(self, request, challenge):  # type: ignore[no-untyped-def]
                 try:
                     return super()._build_auth_header(request, challenge)
+                except httpx.ProtocolError as exc:
+                    # The one ProtocolError here: a qop that is neither auth nor auth-int.
+                    qop = (challenge.qop or b"").decode("latin-1")
+                    raise AuthError(f"The server's Digest challenge asks for qop {qop!r}, "
+                                    "which is neither auth nor auth-int.") from exc
                 except KeyError as exc:
                     raise AuthError(
                         f"The server asked for Digest algorithm {challenge.algorithm}, which "

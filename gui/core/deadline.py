@@ -1,0 +1,150 @@
+"""A deadline for a whole exchange (curl's --max-time), on top of httpx's timeouts.
+
+httpx's timeouts bound each socket operation, so a server that drips a byte a second,
+or sends a body that never ends, keeps an exchange going for ever. The engine sets the
+exchange's deadline for its thread; every network stream then shortens each read,
+write and handshake to the time left, and refuses to start one once none is left. What
+runs out is raised as an httpcore timeout (so httpx handles it as one) that also says
+it was the deadline and during which operation.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import httpcore
+
+from .netio import Backend
+
+_local = threading.local()
+
+
+class DeadlinePassed(Exception):
+    """Mixed into the httpcore timeout raised when the exchange's deadline passed.
+    `operation` is connect, tls, write or read."""
+
+    operation = ""
+
+
+class _ConnectPassed(DeadlinePassed, httpcore.ConnectTimeout):
+    operation = "connect"
+
+
+class _TlsPassed(DeadlinePassed, httpcore.ConnectTimeout):
+    operation = "tls"
+
+
+class _WritePassed(DeadlinePassed, httpcore.WriteTimeout):
+    operation = "write"
+
+
+class _ReadPassed(DeadlinePassed, httpcore.ReadTimeout):
+    operation = "read"
+
+
+def remaining() -> float | None:
+    """Seconds left for this thread's exchange; None without a deadline."""
+    at = getattr(_local, "at", None)
+    return None if at is None else at - time.monotonic()
+
+
+@contextmanager
+def scope(seconds: float | None) -> Iterator[None]:
+    """This thread's exchange must be over within `seconds` (None: no deadline)."""
+    previous = getattr(_local, "at", None)
+    _local.at = None if seconds is None or not math.isfinite(seconds) else \
+        time.monotonic() + seconds
+    try:
+        yield
+    finally:
+        _local.at = previous
+
+
+def _clamp(timeout: float | None, passed: type[DeadlinePassed]) -> tuple[float | None, bool]:
+    """The timeout to use, and whether the deadline is what shortened it."""
+    left = remaining()
+    if left is None:
+        return timeout, False
+    if left <= 0:
+        raise passed("The exchange's time limit passed.")
+    if timeout is None or left < timeout:
+        return left, True
+    return timeout, False
+
+
+class _Stream(httpcore.NetworkStream):
+    __slots__ = ("_inner",)
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        timeout, clamped = _clamp(timeout, _ReadPassed)
+        try:
+            return self._inner.read(max_bytes, timeout)
+        except httpcore.ReadTimeout as exc:
+            if clamped:
+                raise _ReadPassed("The exchange's time limit passed.") from exc
+            raise
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        timeout, clamped = _clamp(timeout, _WritePassed)
+        try:
+            self._inner.write(buffer, timeout)
+        except httpcore.WriteTimeout as exc:
+            if clamped:
+                raise _WritePassed("The exchange's time limit passed.") from exc
+            raise
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        timeout, clamped = _clamp(timeout, _TlsPassed)
+        try:
+            return _Stream(self._inner.start_tls(ssl_context, server_hostname, timeout))
+        except httpcore.ConnectTimeout as exc:
+            if clamped:
+                raise _TlsPassed("The exchange's time limit passed.") from exc
+            raise
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class DeadlineBackend(Backend):
+    """netio's backend, with every stream bounded by the thread's deadline."""
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                    local_address: str | None = None, socket_options: Any = None
+                    ) -> httpcore.NetworkStream:
+        timeout, clamped = _clamp(timeout, _ConnectPassed)
+        try:
+            stream = super().connect_tcp(host, port, timeout, local_address, socket_options)
+        except httpcore.ConnectTimeout as exc:
+            if clamped:
+                raise _ConnectPassed("The exchange's time limit passed.") from exc
+            raise
+        return _Stream(stream)
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Any = None) -> httpcore.NetworkStream:
+        return _Stream(super().connect_unix_socket(path, timeout, socket_options))
+
+
+def passed_in(exc: BaseException) -> DeadlinePassed | None:
+    """The DeadlinePassed in `exc`'s chain, if the deadline is what ended it."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, DeadlinePassed):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
