@@ -472,8 +472,8 @@ def test_duplicating_a_request_copies_its_secrets_to_the_new_id(col):
     save_request(item, store)
     item.spec.auth.values["token"] = ""  # as after a restart
     copy = duplicate(item, store)
-    assert copy.id != item.id and store.get(f"{col.namespace}/requests/{copy.id}/auth/bearer/token") == (
-        "tok-9")
+    assert copy.id != item.id
+    assert store.get(f"{col.namespace}/requests/{copy.id}/auth/bearer/token") == "tok-9"
 
 
 def test_deleting_an_environment_returns_its_secret_variable_keys(col):
