@@ -264,12 +264,7 @@ def _secret(value: str, scheme_id: str, name: str, label: str) -> str:
             raise UsageError(f"{label}: the environment variable {var} is not set.")
         return os.environ[var]
     if value == "-":
-        import getpass
-
-        try:
-            return getpass.getpass(f"{label}: ")
-        except EOFError:
-            raise UsageError(f"{label}: no terminal to prompt on; use env:VAR.") from None
+        return _prompt(label)
     if value == "keyring":
         from .core.secrets import SecretStore, secret_key
         from .core.state import SCRATCH, auth_place
@@ -286,6 +281,58 @@ def _secret(value: str, scheme_id: str, name: str, label: str) -> str:
     print(f"gatepost: warning: {label} was given in the command line, where other users "
           "can see it and your shell may keep it; env:VAR or - is safer.", file=sys.stderr)
     return value
+
+
+def _has_terminal() -> bool:
+    if sys.stdin is not None and sys.stdin.isatty():
+        return True
+    try:
+        # getpass asks on the controlling terminal even when stdin is a pipe.
+        with open("/dev/tty"):
+            return True
+    except OSError:
+        return False
+
+
+def _prompt(label: str) -> str:
+    """A secret typed at the terminal (not echoed); without one, a line piped to stdin.
+    Never getpass's own fallback, which warns in several lines and echoes."""
+    if _has_terminal():
+        import getpass
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                return getpass.getpass(f"{label}: ")
+            except EOFError:
+                raise UsageError(f"{label}: nothing was entered.") from None
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line:
+        raise UsageError(f"{label}: there is no terminal to ask on and nothing on standard "
+                         "input; use env:VAR.")
+    return line.rstrip("\r\n")
+
+
+def _file_option(option: str, path: str) -> None:
+    """Refuse a --cert/--key/--cacert file that cannot be read, naming it: over plain
+    HTTP it would never be opened, and the request would go without it."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise UsageError(f"{option}: {path} does not exist.") from None
+    except OSError as exc:
+        raise UsageError(f"{option}: {path} cannot be read ({exc.strerror or exc}).") \
+            from None
+    if stat.S_ISDIR(mode):
+        raise UsageError(f"{option}: {path} is a folder, not a file.")
+    # Not opened here: a FIFO would block the open.
+    if not stat.S_ISREG(mode):
+        raise UsageError(f"{option}: {path} is not a regular file.")
+    if not os.access(path, os.R_OK):
+        raise UsageError(f"{option}: {path} cannot be read (permission denied).")
 
 
 def _tls_from_args(args: argparse.Namespace) -> tuple[TlsSettings | None, str | None]:
@@ -305,6 +352,9 @@ def _tls_from_args(args: argparse.Namespace) -> tuple[TlsSettings | None, str | 
     settings.secret_lookup = lambda key: SecretStore().get(key)
     if args.key and not args.cert:
         raise UsageError("--key needs --cert.")
+    for option, path in (("--cert", args.cert), ("--key", args.key), ("--cacert", args.cacert)):
+        if path:
+            _file_option(option, path)
     if args.cacert:
         settings.ca_bundles.insert(0, CaBundle("*", args.cacert))
     if args.cert:
