@@ -15,6 +15,8 @@ shift 2>/dev/null || true
 APP_PACKAGES="libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxkbcommon-x11-0 libxcb-shape0
   libxcb-randr0 libxcb-render-util0 libxcb-image0 libegl1 libfontconfig1 libdbus-1-3"
 TEST_PACKAGES="gnome-keyring libsecret-tools dbus"
+# curl itself: a pasted curl command is checked against what the real curl sends.
+TEST_PACKAGES="$TEST_PACKAGES curl"
 # A loopback Kerberos realm (krb5kdc, kdb5_util; kadmin.local; kinit), and what the
 # Python gssapi package needs to build: it has no Linux wheel (krb5-config, a compiler).
 TEST_PACKAGES="$TEST_PACKAGES krb5-kdc krb5-admin-server krb5-user libkrb5-dev gcc python3-dev"
