@@ -45,6 +45,7 @@ from .variables import (
 
 if TYPE_CHECKING:
     from .auth.base import AuthContext, Interaction
+    from .colmodel import LoadProblem
     from .colowners import Choice
     from .model import RequestSpec
     from .secrets import SecretStore
@@ -105,6 +106,8 @@ class Workspace:
         #: How an auth scheme's interactive steps (OAuth 2 browser) reach the person.
         self.interaction = interaction
         self._globals: list[Variable] | None = None
+        #: Why the globals file could not be read (then there are none), or None.
+        self.globals_problem: LoadProblem | None = None
         #: Keychain keys already asked for (once per workspace, i.e. per session).
         self._asked: set[str] = set()
 
@@ -115,8 +118,12 @@ class Workspace:
         if self._globals is None:
             from .globalvars import load_globals
 
-            self._globals = load_globals(self.store)[0]
+            self._globals, self.globals_problem = load_globals(self.store)
         return self._globals
+
+    @property
+    def globals_loaded(self) -> bool:
+        return self._globals is not None
 
     def set_globals(self, variables: list[Variable] | None) -> None:
         """After the globals were edited (None: read them again when next needed)."""

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ..core.history import SentRequests
     from ..core.model import RequestSpec
     from ..core.secrets import SecretStore
+    from ..core.workspace import SecretPrompt, Workspace
     from ..persistence import Persistence
     from ..worker import Dispatcher, SendJob
     from .certificates_dialog import CertificatesDialog
@@ -57,10 +58,8 @@ class MainWindow(QMainWindow):
         # One keychain for everything: the scratch request's and the collections'.
         self._store = store if store is not None or persistence is None else \
             persistence.store()
-        self._globals: list | None = None
+        self._workspace: Workspace | None = None
         self._environments: dict[str, str] = {}  # collection id -> environment name
-        #: Keychain keys already asked for this session (see _ask_missing_auth_secrets).
-        self._asked: set[str] = set()
         self.setObjectName("mainWindow")
         self.setWindowTitle("Gatepost")
         self.setAccessibleName("Gatepost")
@@ -479,14 +478,23 @@ class MainWindow(QMainWindow):
 
     # -- variables, environments, inheritance ------------------------------------------------
 
-    def globals(self) -> list:
-        if self._globals is None:
-            from ..core.globalvars import load_globals
+    @property
+    def workspace(self) -> Workspace:
+        """Prepares every send (gui/core/workspace.py); secrets it lacks are asked for
+        with a dialog."""
+        if self._workspace is None:
+            from ..core.workspace import Workspace
 
-            self._globals, problem = load_globals(self.store())
-            if problem is not None:
-                self.statusBar().showMessage(f"{problem.path}: {problem.message}")
-        return self._globals
+            self._workspace = Workspace(self.store(), ask=self._ask_secret)
+        return self._workspace
+
+    def globals(self) -> list:
+        known = self.workspace.globals_loaded
+        variables = self.workspace.globals()
+        problem = self.workspace.globals_problem
+        if problem is not None and not known:
+            self.statusBar().showMessage(f"{problem.path}: {problem.message}")
+        return variables
 
     def current_collection(self) -> Collection | None:
         item = self.tab.item if self.tabs.count() else None
@@ -527,147 +535,35 @@ class MainWindow(QMainWindow):
         self._environment_chosen(0)
 
     def _scope(self, tab: RequestTab) -> dict[str, str]:
-        """The variables a tab's request sees: globals, its collection's, the
-        environment's (later ones win)."""
-        from ..core.variables import layer
-
-        scopes: list[Any] = [self.globals()]
-        if tab.item is not None:
-            from ..core.colmodel import collection_of
-
-            environment = self.current_environment()
-            scopes += [collection_of(tab.item).variables,
-                       environment.variables if environment else []]
-        return layer(*scopes)
+        """The variables a tab's request sees, for marking them where they are typed."""
+        return self.workspace.scope(tab.item, self.current_environment())
 
     def _collection_tls(self, tab: RequestTab) -> Any:
-        """The certificates of the tab's collection, used before the global ones."""
-        if tab.item is None:
-            return None
-        from ..core.colmodel import collection_of
-        from ..core.coltls import collection_tls
-
-        return collection_tls(collection_of(tab.item))
+        return self.workspace.collection_tls(tab.item)
 
     def _auth_context(self, tab: RequestTab, scheme: str | None = None) -> Any:
-        """Where the auth of this tab keeps state (tokens) in the keychain: the scratch
-        request's place, or the collection place of the item or parent that owns it."""
-        from ..core.auth import AuthContext
-        from ..core.colmodel import collection_of
-        from ..core.colsecrets import auth_place
-        from ..core.inherit import auth_source
-        from ..core.state import SCRATCH
-        from ..core.state import auth_place as scratch_place
-
-        scheme = scheme or tab.editor.auth.config().scheme
-        if tab.item is None:
-            return AuthContext(self.store(), SCRATCH, scratch_place(scheme))
-        source = auth_source(tab.item) if scheme == "inherit" else tab.item
-        return AuthContext(self.store(), collection_of(tab.item).namespace, auth_place(source))
+        return self.workspace.auth_context(tab.item,
+                                           scheme or tab.editor.auth.config().scheme)
 
     def _prepare(self, tab: RequestTab, spec: RequestSpec
                  ) -> tuple[RequestSpec, tuple[str, ...], Any]:
-        """The spec to send: inherited headers and auth, {{variables}} resolved."""
-        from ..core.colmodel import RequestItem, collection_of
-        from ..core.colsecrets import variable_key
-        from ..core.globalvars import global_key
-        from ..core.inherit import prepare
-        from ..core.variables import (
-            UnresolvedVariable,
-            VariableCycle,
-            layer,
-            resolve_spec,
-            secret_values,
-        )
-
-        scopes: list[Any] = [self.globals()]
-        keys: list[Any] = [lambda name: global_key(name)]
-        if tab.item is not None:
-            collection = collection_of(tab.item)
-            environment = self.current_environment()
-            scopes += [collection.variables, environment.variables if environment else []]
-            keys += [lambda name: variable_key(collection.namespace, None, name),
-                     lambda name: variable_key(collection.namespace, environment, name)]
-        self._ask_missing_secrets(spec, scopes, keys)
-        scope = layer(*scopes)
-        try:
-            if tab.item is None:
-                prepared = resolve_spec(spec, scope)
-            else:
-                draft = RequestItem(tab.item.path, tab.item.name, spec, tab.item.id,
-                                    tab.item.parent)
-                prepared = prepare(draft, scope)
-                self._ask_missing_auth_secrets(tab, draft, prepared)
-        except UnresolvedVariable as exc:
-            names = ", ".join("{{" + n + "}}" for n in exc.names)
-            raise PrepareError(f"Not sent: unknown variable {names}. Define it in "
-                               "Variables… (globals, the collection or the environment).") from None
-        except VariableCycle as exc:
-            raise PrepareError(f"Not sent: the variables refer to each other in a loop: "
-                               f"{' → '.join(exc.cycle)}.") from None
-        return prepared, secret_values(*scopes), self._auth_context(tab, spec.auth.scheme)
-
-    def _ask_missing_secrets(self, spec: RequestSpec, scopes: list[Any],
-                             keys: list[Any]) -> None:
-        """A secret variable the request uses but this machine has no value for (a
-        collection cloned from git): ask for it once and keep it in the keychain."""
-        from PySide6.QtWidgets import QInputDialog, QLineEdit
-
-        from ..core.serialize import spec_to_dict
-        from ..core.variables import find_variables
-
-        text = json.dumps(spec_to_dict(spec)) + json.dumps(spec.auth.values)
-        used = {span.name for span in find_variables(text)}
-        for variables, key in zip(scopes, keys, strict=True):
-            for var in variables:
-                if var.secret and var.enabled and not var.value and var.name in used:
-                    value, ok = QInputDialog.getText(
-                        self, "Secret variable",
-                        f"{{{{{var.name}}}}} is a secret variable with no value on this "
-                        "machine (secrets are never in the collection's files). Enter it; "
-                        "it goes to your system keychain:", QLineEdit.EchoMode.Password)
-                    if ok and value:
-                        var.value = value
-                        self.store().set(key(var.name), value)
-
-    def _ask_missing_auth_secrets(self, tab: RequestTab, draft: Any,
-                                  prepared: RequestSpec) -> None:
-        """A secret auth field with no value on this machine (the collection was cloned:
-        secrets are never in its files): ask once a session, keep it in the keychain."""
-        from PySide6.QtWidgets import QInputDialog, QLineEdit
-
-        from ..core import auth
-        from ..core.colmodel import RequestItem, collection_of
-        from ..core.colsecrets import auth_place
-        from ..core.inherit import auth_source
-        from ..core.secrets import secret_key
+        """The spec to send, as the core Workspace prepares it for every sender."""
+        from ..core.workspace import PlanError
 
         try:
-            scheme = auth.get(prepared.auth.scheme)
-        except auth.AuthError:
-            return
-        source = auth_source(draft)
-        owner = tab.item if source is draft else source
-        config = owner.spec.auth if isinstance(owner, RequestItem) else owner.auth
-        for f in scheme.fields:
-            if not f.secret or prepared.auth.values.get(f.name):
-                continue
-            key = secret_key(collection_of(tab.item).namespace, auth_place(owner, scheme.id),
-                             f.name)
-            if key in self._asked:
-                continue
-            self._asked.add(key)
-            value, ok = QInputDialog.getText(
-                self, "Secret", f"{scheme.label}: {f.label} of {owner.name!r} has no value on "
-                "this machine (secrets are never in the collection's files). Enter it; it "
-                "goes to your system keychain. Cancel sends the request without it:",
-                QLineEdit.EchoMode.Password)
-            if ok and value:
-                prepared.auth.values[f.name] = value
-                config.values[f.name] = value
-                if owner is tab.item:
-                    tab.editor.auth.set_config(config)
-                self.store().set(key, value)
+            plan = self.workspace.plan(spec, tab.item, self.current_environment())
+        except PlanError as exc:
+            raise PrepareError(str(exc)) from None
+        if plan.asked_auth and tab.item is not None:
+            tab.editor.auth.set_config(tab.item.spec.auth)
+        return plan.spec, plan.secrets, plan.context
+
+    def _ask_secret(self, prompt: SecretPrompt) -> str | None:
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        value, ok = QInputDialog.getText(self, prompt.title, prompt.message,
+                                         QLineEdit.EchoMode.Password)
+        return value if ok and value else None
 
     def _show_inherited(self, tab: RequestTab) -> None:
         from ..core import auth
@@ -699,7 +595,7 @@ class MainWindow(QMainWindow):
             return
         dialog = VariablesDialog(self.current_collection(), self.globals(), self.store(), self)
         if dialog.exec():
-            self._globals = None
+            self.workspace.set_globals(None)
             self._update_environments()
 
     def edit_certificates(self) -> CertificatesDialog | None:
