@@ -3,7 +3,9 @@
 A file that does not parse (bad YAML, an unknown key, a wrong type, an empty request)
 becomes a LoadProblem naming the file and line, and a placeholder object that carries
 the problem, so the rest of the collection opens and that file is never written over.
-Opening writes nothing.
+Whatever a file holds (a pipe, a link out of the folder or in a loop, invalid UTF-8,
+huge numbers, deep nesting) it is one problem, never a stop. Opening writes nothing, but
+removes the temporary files of saves that were killed (atomic.remove_stale).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from . import colschema as schema
+from .atomic import remove_stale
+from .colfiles import FileProblem, inside, read_file
 from .colmodel import (
     COLLECTION_FILE,
     ENVIRONMENTS_DIR,
@@ -50,32 +54,43 @@ def ordered(items: list[Child], order: list[str] | None) -> list[Child]:
 
 
 class _Reader:
-    def __init__(self) -> None:
+    def __init__(self, root: Path | None = None) -> None:
         self.problems: list[LoadProblem] = []
         self._ids: dict[str, Path] = {}
+        #: The collection folder's real path: links that leave it are not followed.
+        self.root = os.path.realpath(root) if root is not None else None
+        #: Real paths of the folders read, so that a link to one is not read twice.
+        self._seen: set[str] = set()
 
     def read(self, path: Path, parse: Callable[[Any, Path], T], placeholder: Callable[[], T],
              empty_ok: bool = False) -> T:
         """The object in `path`, or the placeholder carrying the file's problem."""
         text, state = "", DiskState()
         try:
-            raw = path.read_bytes()
+            raw = read_file(path, self.root)
             state.digest = digest(raw)
             text = raw.decode("utf-8")
             data = load_fast(text)
             if data is None and not empty_ok:
                 raise schema.SchemaError("the file is empty")
             obj = parse(data, path)
+        except FileProblem as exc:
+            state.problem = LoadProblem(path, None, str(exc))
         except OSError as exc:
             state.problem = LoadProblem(path, None, f"cannot be read: {exc.strerror or exc}")
-        except UnicodeDecodeError:
-            state.problem = LoadProblem(path, None, "is not UTF-8 text")
+        except UnicodeDecodeError as exc:
+            state.problem = LoadProblem(path, raw.count(b"\n", 0, exc.start) + 1,
+                                        "is not UTF-8 text")
         except YamlSyntaxError as exc:
             state.problem = LoadProblem(path, exc.line, f"is not valid YAML: {exc}")
         except schema.SchemaError as exc:
             where = ".".join(str(k) for k in exc.keys)
             state.problem = LoadProblem(path, line_of(text, exc.keys) if exc.keys else None,
                                         f"{where}: {exc}" if where else str(exc))
+        except (ValueError, RecursionError) as exc:
+            # Whatever else a value can break in the schema's checks: named, not raised.
+            state.problem = LoadProblem(path, None,
+                                        f"could not be read ({type(exc).__name__})")
         if state.problem is not None:
             self.problems.append(state.problem)
             obj = placeholder()
@@ -93,6 +108,7 @@ class _Reader:
             obj.id = uuid.uuid4().hex
 
     def collection(self, path: Path) -> Collection:
+        self.root = os.path.realpath(path)
         settings = path / COLLECTION_FILE
         c = self.read(settings, lambda d, _: schema.read_collection(d, path),
                       lambda: Collection(path, uuid.uuid4().hex, path.name))
@@ -102,18 +118,43 @@ class _Reader:
 
     def children(self, folder: Folder, is_root: bool = False) -> list[Child]:
         dirs, files = [], []
+        real = os.path.realpath(folder.path)
+        if real in self._seen:
+            return []
+        self._seen.add(real)
         with os.scandir(folder.path) as entries:
             for entry in entries:
                 if entry.name.startswith("."):
-                    continue  # .git, editors' files, our own temporary files
-                if entry.is_dir():
+                    # .git, editors' files, our own temporary files (a killed save's
+                    # are removed)
+                    remove_stale(folder.path, entry.name)
+                    continue
+                if entry.is_symlink() and not self._follow(entry):
+                    continue
+                try:
+                    is_dir = entry.is_dir()
+                except OSError:
+                    is_dir = False  # a link in a loop: read as a file, and named
+                if is_dir:
                     if not (is_root and entry.name == ENVIRONMENTS_DIR):
                         dirs.append(entry.name)
                 elif entry.name.endswith(REQUEST_SUFFIX):
                     files.append(entry.name)
-        items: list[Child] = [self.folder(folder.path / d, folder) for d in sorted(dirs)]
+        items: list[Child] = [self.folder(folder.path / d, folder) for d in sorted(dirs)
+                              if os.path.realpath(folder.path / d) not in self._seen]
         items += [self.request(folder.path / f, folder) for f in sorted(files)]
         return ordered(items, folder.order)
+
+    def _follow(self, entry: os.DirEntry[str]) -> bool:
+        """Whether a symbolic link in the collection is read: not when it leaves the
+        folder (a link to /etc is not part of a collection)."""
+        if self.root is None or inside(entry.path, self.root):
+            return True
+        if entry.name.endswith(REQUEST_SUFFIX) or os.path.isdir(entry.path):
+            self.problems.append(LoadProblem(
+                Path(entry.path), None, "is a symbolic link to outside the collection "
+                "folder; it is not followed"))
+        return False
 
     def folder(self, path: Path, parent: Folder) -> Folder:
         settings = path / FOLDER_FILE
@@ -156,7 +197,7 @@ def open_collection(path: Path | str) -> tuple[Collection, list[LoadProblem]]:
     if not (path / COLLECTION_FILE).is_file():
         raise CollectionError(f"{path} is not a Gatepost collection: it has no "
                               f"{COLLECTION_FILE}.", path)
-    reader = _Reader()
+    reader = _Reader(path)
     # The tree is built with no garbage to collect, yet its growth triggers full scans of
     # it by the cycle collector: pausing it takes a tenth or more off a large open.
     paused = gc.isenabled()
@@ -173,7 +214,10 @@ def reload_request(item: RequestItem) -> LoadProblem | None:
 
     The id is kept when the file lost it, so keychain entries still match.
     """
-    reader = _Reader()
+    top = item.parent
+    while top is not None and top.parent is not None:
+        top = top.parent
+    reader = _Reader(top.path if top is not None else None)
     assert item.parent is not None
     fresh = reader.request(item.path, item.parent)
     if fresh.disk.problem is not None:

@@ -62,6 +62,15 @@ def _plain(text: str) -> Any:
 
 
 def _scalar(event: yaml.ScalarEvent) -> Any:
+    try:
+        return _typed(event)
+    except ValueError:
+        # int() refuses more than 4,300 digits (CPython's guard against slow parsing).
+        raise _Refused(f"the number {event.value[:12]}… has {len(event.value)} digits, "
+                       "too many to read", event) from None
+
+
+def _typed(event: yaml.ScalarEvent) -> Any:
     tag = event.tag
     if tag is None or tag == "!":
         return _plain(event.value) if event.implicit[0] and not event.style else event.value
@@ -86,6 +95,11 @@ class _Refused(Exception):
         self.line = event.start_mark.line + 1
 
 
+#: Deeper nesting is refused: no collection file needs it, and everything that walks the
+#: values (schema checks, saving) recurses.
+MAX_DEPTH = 64
+
+
 class _Builder:
     """Plain values straight from the C parser's events: much faster than PyYAML's
     composer and constructor, and nothing but mappings, lists and core scalars."""
@@ -93,6 +107,7 @@ class _Builder:
     def __init__(self, text: str) -> None:
         self._parser = CParser(text)
         self._anchors: dict[str, Any] = {}
+        self._depth = 0
 
     def document(self) -> Any:
         p = self._parser
@@ -116,13 +131,18 @@ class _Builder:
             return self._anchors[event.anchor]
         elif event.tag not in (None, "!", _CORE + "map", _CORE + "seq"):
             raise _Refused(f"the tag {event.tag} is not allowed", event)
-        elif isinstance(event, yaml.MappingStartEvent):
-            value = self._mapping(event)
         else:
-            value = []
-            while not self._parser.check_event(yaml.SequenceEndEvent):
-                value.append(self._value())
-            self._parser.get_event()
+            self._depth += 1
+            if self._depth > MAX_DEPTH:
+                raise _Refused(f"values are nested more than {MAX_DEPTH} levels deep", event)
+            if isinstance(event, yaml.MappingStartEvent):
+                value = self._mapping(event)
+            else:
+                value = []
+                while not self._parser.check_event(yaml.SequenceEndEvent):
+                    value.append(self._value())
+                self._parser.get_event()
+            self._depth -= 1
         if event.anchor is not None:
             self._anchors[event.anchor] = value
         return value
@@ -151,8 +171,15 @@ def load_fast(text: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         message = exc.problem or str(exc)
         return _raise(message, mark.line + 1 if mark is not None else None)
+    except yaml.reader.ReaderError as exc:
+        # A NUL or other control character: its line, not the reader's whole report.
+        line = text.count("\n", 0, exc.position) + 1
+        return _raise(f"it holds a control character (code {exc.character:#x}), which "
+                      "YAML does not allow", line)
     except yaml.YAMLError as exc:
         return _raise(str(exc), None)
+    except RecursionError:
+        return _raise("values are nested too deeply", None)
 
 
 def _raise(message: str, line: int | None) -> Any:
@@ -239,18 +266,54 @@ def _position(node: CommentedMap, order: list[str], key: str) -> int:
 
 def line_of(text: str, keys: tuple[Any, ...]) -> int | None:
     """The 1-based line of the value at `keys` (a path of mapping keys and list indexes),
-    or of the deepest part of it that exists."""
+    or of the deepest part of it that exists.
+
+    Walks libyaml's events and stops there: a few milliseconds for a large file, where a
+    round-trip parse took seconds a megabyte."""
     try:
-        node = load_rt(text)
-    except YamlSyntaxError:
+        return _line_of(CParser(text), keys)
+    except (yaml.YAMLError, _Refused, ValueError):
         return None
+
+
+def _line_of(parser: Any, keys: tuple[Any, ...]) -> int | None:
+    parser.get_event()  # stream start
+    if parser.check_event(yaml.StreamEndEvent):
+        return None
+    parser.get_event()  # document start
     line = None
     for key in keys:
-        if isinstance(node, CommentedMap) and key in node:
-            line = node.lc.key(key)[0] + 1
-        elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
-            line = node.lc.item(key)[0] + 1
+        node = parser.get_event()
+        if isinstance(node, yaml.MappingStartEvent) and not isinstance(key, int | bool):
+            while True:
+                if parser.check_event(yaml.MappingEndEvent):
+                    return line
+                name = parser.get_event()
+                if isinstance(name, yaml.ScalarEvent) and _scalar(name) == key:
+                    line = name.start_mark.line + 1
+                    break
+                if not isinstance(name, yaml.ScalarEvent | yaml.AliasEvent):
+                    _skip(parser, name)
+                _skip(parser, parser.get_event())
+        elif isinstance(node, yaml.SequenceStartEvent) and isinstance(key, int):
+            for _ in range(key):
+                if parser.check_event(yaml.SequenceEndEvent):
+                    return line
+                _skip(parser, parser.get_event())
+            if parser.check_event(yaml.SequenceEndEvent):
+                return line
+            line = parser.peek_event().start_mark.line + 1
         else:
-            break
-        node = node[key]
+            return line
     return line
+
+
+def _skip(parser: Any, event: Any) -> None:
+    """Consume the rest of the node that `event` started."""
+    depth = int(isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent))
+    while depth:
+        event = parser.get_event()
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1

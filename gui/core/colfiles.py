@@ -1,0 +1,53 @@
+"""Reading a collection's files as a shared folder may hold them: a file that is a pipe,
+a link out of the folder, or a few gigabytes is named and not read, never followed or
+waited on."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+#: Larger collection files are not read: a request file is a few kilobytes, and a
+#: malformed one of this size still opens in a second or two.
+MAX_FILE_SIZE = 16 * 1024 * 1024
+
+
+class FileProblem(Exception):
+    """Why a file of the collection is not read; the message follows its name."""
+
+
+def inside(path: str | os.PathLike[str], root: str) -> bool:
+    """Whether `path`, with every symbolic link followed, is in the folder `root` (a
+    real path)."""
+    real = os.path.realpath(path)
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def read_file(path: Path, root: str | None = None) -> bytes:
+    """The bytes of a collection file; FileProblem (or OSError) when it is not one to
+    read. `root` is the collection folder's real path: links out of it are refused."""
+    if root is not None and not inside(path, root):
+        raise FileProblem("is a symbolic link to a file outside the collection folder; "
+                          "it is not followed")
+    # Non-blocking: opening a FIFO for reading would wait for a writer.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise FileProblem("is not a regular file (a pipe, device or socket); it is "
+                              "not read")
+        if info.st_size > MAX_FILE_SIZE:
+            raise FileProblem(f"is larger than {MAX_FILE_SIZE >> 20} MB; collection files "
+                              "that large are not read")
+        chunks, size = [], 0
+        while size <= MAX_FILE_SIZE:
+            piece = os.read(fd, 1 << 20)
+            if not piece:
+                return b"".join(chunks)
+            chunks.append(piece)
+            size += len(piece)
+        raise FileProblem(f"is larger than {MAX_FILE_SIZE >> 20} MB; collection files "
+                          "that large are not read")
+    finally:
+        os.close(fd)
