@@ -47,6 +47,8 @@ class Notice:
     #: path ("item[3].request.auth").
     where: str
     message: str
+    #: Text kept for the person beside the collection (IMPORT-NOTES.md), e.g. a script.
+    details: str = ""
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}" if self.where else self.message
@@ -123,6 +125,23 @@ class ImportResult:
         return f"{self.source} {self.name!r}: {what}{attention}"
 
 
+@dataclass
+class Preview:
+    """What the window shows before anything is written: the result, its one-line
+    summary, and each notice as a line."""
+
+    result: ImportResult
+    summary: str
+    notices: list[str]
+
+
+def preview(path: Path | str) -> Preview:
+    """`path` read for the confirmation step (ImportFailed when it cannot be); nothing
+    is written. Writing is `importers.write.write(preview.result, folder, store)`."""
+    result = read(path)
+    return Preview(result, result.summary(), [str(n) for n in result.notices])
+
+
 def formats() -> dict[str, ModuleType]:
     """Every format module by name, in a stable order."""
     found = {}
@@ -133,18 +152,52 @@ def formats() -> dict[str, ModuleType]:
     return found
 
 
+def _check_size(path: Path) -> None:
+    size = path.stat().st_size
+    if size > MAX_FILE_SIZE:
+        raise ImportFailed(f"{path} is {size / (1024 * 1024):.0f} MB; files over "
+                           f"{MAX_FILE_SIZE / (1024 * 1024):.0f} MB are not imported.")
+
+
 def _head(path: Path) -> str:
     if path.is_dir():
         return ""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_SIZE:
-            raise ImportFailed(f"{path} is {size // (1024 * 1024)} MB; files over "
-                               f"{MAX_FILE_SIZE // (1024 * 1024)} MB are not imported.")
+        _check_size(path)
         with path.open("rb") as fh:
             return fh.read(_HEAD).decode("utf-8", errors="replace")
     except OSError as exc:
         raise ImportFailed(f"{path} cannot be read: {exc.strerror or exc}") from None
+
+
+def read_text(path: Path) -> str:
+    """A whole file as text for a format module: the size limit checked again (the file
+    may have grown since it was sniffed), bad UTF-8 named with its offset."""
+    try:
+        _check_size(path)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFailed(f"{path} cannot be read: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(f"{path} is not UTF-8 text (byte {exc.start}).") from None
+
+
+def read_json(path: Path) -> object:
+    """A whole JSON file parsed; ImportFailed naming the file, line and column."""
+    import json
+
+    text = read_text(path)
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise ImportFailed(f"{path} nests too deeply to be read.") from None
+    except json.JSONDecodeError as exc:
+        what = ("ends before the JSON does (a truncated file?)" if exc.pos >= len(text.rstrip())
+                else f"is not valid JSON: {exc.msg}")
+        raise ImportFailed(f"{path}, line {exc.lineno} column {exc.colno}: {what}.") \
+            from None
 
 
 def detect(path: Path | str) -> ModuleType:

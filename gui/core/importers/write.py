@@ -1,23 +1,31 @@
-"""An ImportResult written as a Gatepost collection, through the collection store.
+"""An ImportResult written as a Gatepost collection.
 
-Files are written by `gui/core/collection.py` (atomic writes, the documented format),
-and every secret — a secret auth field's value, a secret variable's — goes to the
-keychain through the same `store_secrets` the window uses, so an imported collection's
-YAML never holds one. Descriptions and scripts that Gatepost cannot run are kept beside
-the collection in `IMPORT-NOTES.md`, so nothing is dropped silently.
+The files are the collection store's (`colschema` data, `yamlio.dump`: the documented
+format, byte for byte what a save would write), made in a hidden folder beside the target,
+flushed to disk once, then renamed into place: a person or a crash sees no collection or
+the whole of it, and 5,000 requests do not cost 5,000 fsyncs. Every secret — a secret
+auth field's value, a secret variable's — goes to the keychain through the same
+`store_secrets` the window uses, so an imported collection's YAML never holds one.
+Descriptions and scripts Gatepost cannot run are kept beside the collection in
+`IMPORT-NOTES.md`, so nothing is dropped silently.
 """
 
 from __future__ import annotations
 
 import copy
+import os
+import shutil
+import tempfile
+import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import ImportedFolder, ImportedRequest, ImportFailed, ImportResult
 
 if TYPE_CHECKING:
-    from ..colmodel import Collection, Folder
+    from ..colmodel import Collection, Environment, Folder
     from ..secrets import SecretStore
+    from ..variables import Variable
 
 NOTES_FILE = "IMPORT-NOTES.md"
 
@@ -31,80 +39,243 @@ def target_problem(folder: Path) -> str | None:
     return None
 
 
+def combine(results: list[ImportResult]) -> ImportResult:
+    """Several files imported as one collection: the one collection file's tree, every
+    file's environments, globals and notices (each notice names its file)."""
+    collections = [r for r in results if r.root is not None]
+    if len(collections) > 1:
+        names = ", ".join(repr(r.name) for r in collections)
+        raise ImportFailed(f"{len(collections)} collections were given ({names}); import "
+                           "each into its own folder.")
+    if len(results) == 1:
+        return results[0]
+    base = copy.copy(collections[0]) if collections else ImportResult(
+        " + ".join(dict.fromkeys(r.source for r in results)), results[0].name)
+    base.environments = [e for r in results for e in r.environments]
+    base.globals = [g for r in results for g in r.globals]
+    base.notices = [n for r in results for n in r.notices]
+    return base
+
+
 def write(result: ImportResult, folder: Path | str, store: SecretStore | None = None,
           allow_nonempty: bool = False) -> Collection:
     """Create the collection of `result` in `folder` (made if needed) and return it
-    opened. Refuses a non-empty folder unless `allow_nonempty`."""
+    opened. Refuses a non-empty folder unless `allow_nonempty` (the person said yes);
+    even then, nothing already there is overwritten. With `store` None, secret values
+    are not kept anywhere (the files still never hold them)."""
+    from ..colmodel import COLLECTION_FILE
+    from ..colowners import bind
+
+    if result.root is None:
+        raise ImportFailed(f"{result.source} {result.name!r} holds no requests: import it "
+                           "into an existing collection's folder (add_to) instead.")
+    folder = Path(folder).expanduser().absolute()
+    problem = target_problem(folder)
+    if problem and (not allow_nonempty or not folder.is_dir()):
+        raise ImportFailed(f"{problem} Choose an empty or new folder for the collection.")
+    if (folder / COLLECTION_FILE).exists():
+        raise ImportFailed(f"{folder} is already a collection; choose an empty or new "
+                           "folder.")
+    taken = {p.name.casefold() for p in folder.iterdir()} if folder.is_dir() else set()
+    collection = _build(result, folder, taken)
+    files = _render(collection, result)
+    _place(folder, files)
+    try:
+        bind(collection)
+        if store is not None:
+            _store(collection, store)
+    except Exception as exc:  # noqa: BLE001 - CollectionError, keychain failures
+        raise ImportFailed(f"The collection was written in {folder}, but its secrets could "
+                           f"not be kept: {exc}") from None
+    return collection
+
+
+def add_to(result: ImportResult, folder: Path | str, store: SecretStore | None = None
+           ) -> Collection:
+    """Environments (and globals, as collection variables) of an environment or globals
+    export added to the existing collection in `folder`; names already there are kept."""
     from ..collection import (
         CollectionError,
-        new_collection,
         new_environment,
+        open_collection,
         save_collection,
         save_environment,
     )
     from ..colowners import bind
 
-    if result.root is None:
-        raise ImportFailed(f"{result.source} {result.name!r} holds no requests: import it "
-                           "into an open collection's environments instead.")
-    folder = Path(folder).expanduser()
-    problem = target_problem(folder)
-    if problem and not allow_nonempty:
-        raise ImportFailed(f"{problem} Choose an empty or new folder for the collection.")
     try:
-        collection = new_collection(folder, result.name or result.root.name or "Imported")
+        collection, problems = open_collection(Path(folder).expanduser())
+        broken = [p for p in problems if p.path == collection.settings_path]
+        if broken:
+            raise ImportFailed(str(broken[0]))
         bind(collection)
-        collection.headers = copy.deepcopy(result.root.headers)
-        collection.auth = copy.deepcopy(result.root.auth)
-        if collection.auth.scheme == "inherit":
-            collection.auth.scheme = "none"
-        collection.variables = copy.deepcopy(result.variables)
-        save_collection(collection, store, force=True)
-        _children(result.root, collection.root, store)
         for imported in result.environments:
             env = new_environment(collection, imported.name)
             env.variables = copy.deepcopy(imported.variables)
-            save_environment(env, store, force=True)
-        notes = _notes(result)
-        if notes:
-            from ..atomic import write_atomic
-
-            write_atomic(folder / NOTES_FILE, notes.encode("utf-8"))
+            save_environment(env, store)
+        if result.globals:
+            collection.variables += _missing(collection.variables, result.globals)
+            save_collection(collection, store)
     except (CollectionError, OSError) as exc:
-        raise ImportFailed(f"The collection could not be written in {folder}: {exc}") \
-            from None
+        raise ImportFailed(f"{folder}: {exc}") from None
     return collection
 
 
-def _children(source: ImportedFolder, target: Folder, store: SecretStore | None) -> None:
-    from ..collection import new_folder, new_request, save_folder, save_request
+def _missing(have: list[Variable], more: list[Variable]) -> list[Variable]:
+    names = {v.name for v in have}
+    return [copy.deepcopy(v) for v in more if v.name not in names]
+
+
+def _unique(slug: str, suffix: str, taken: set[str]) -> str:
+    for n in range(1, 100_000):
+        name = f"{slug}{'' if n == 1 else f'-{n}'}{suffix}"
+        if name.casefold() not in taken:
+            taken.add(name.casefold())
+            return name
+    raise ImportFailed(f"Too many items called {slug!r} in one folder.")
+
+
+def _build(result: ImportResult, path: Path, taken: set[str]) -> Collection:
+    """The collection in memory, every file name chosen, nothing on disk yet."""
+    from ..collection import slugify
+    from ..colmodel import COLLECTION_FILE, ENVIRONMENTS_DIR, Collection, Environment
+
+    assert result.root is not None
+    c = Collection(path, uuid.uuid4().hex, result.name or result.root.name or "Imported")
+    c.headers = copy.deepcopy(result.root.headers)
+    c.auth = copy.deepcopy(result.root.auth)
+    if c.auth.scheme == "inherit":
+        c.auth.scheme = "none"
+    c.variables = copy.deepcopy(result.variables) + _missing(result.variables, result.globals)
+    taken |= {COLLECTION_FILE, ENVIRONMENTS_DIR, NOTES_FILE.casefold()}
+    _children(result.root, c.root, taken)
+    names: set[str] = set()
+    for imported in result.environments:
+        filename = _unique(slugify(imported.name), ".yaml", names)
+        c.environments.append(Environment(path / ENVIRONMENTS_DIR / filename, imported.name,
+                                          copy.deepcopy(imported.variables), c))
+    return c
+
+
+def _children(source: ImportedFolder, target: Folder, taken: set[str]) -> None:
+    from ..collection import slugify
+    from ..colmodel import REQUEST_SUFFIX, Folder, RequestItem
 
     for child in source.children:
         if isinstance(child, ImportedRequest):
-            item = new_request(target, child.name, copy.deepcopy(child.spec))
-            save_request(item, store, force=True)
+            name = _unique(slugify(child.name), REQUEST_SUFFIX, taken)
+            target.children.append(RequestItem(target.path / name, child.name,
+                                               copy.deepcopy(child.spec), uuid.uuid4().hex,
+                                               target))
         else:
-            folder = new_folder(target, child.name)
-            folder.headers = copy.deepcopy(child.headers)
-            folder.auth = copy.deepcopy(child.auth)
-            save_folder(folder, store, force=True)
-            _children(child, folder, store)
+            name = _unique(slugify(child.name), "", taken)
+            folder = Folder(target.path / name, child.name, copy.deepcopy(child.headers),
+                            copy.deepcopy(child.auth), uuid.uuid4().hex, parent=target)
+            target.children.append(folder)
+            _children(child, folder, set())
+    default = sorted(target.children, key=lambda c: (isinstance(c, RequestItem), c.filename))
+    if target.children != default:
+        # The source's order (Postman mixes folders and requests) is kept explicitly.
+        target.order = [c.filename for c in target.children]
+
+
+def _render(c: Collection, result: ImportResult) -> list[tuple[Path, bytes | None]]:
+    """Every file of the collection as (path relative to its folder, bytes; None for a
+    folder); the objects' disk states set as a save would set them."""
+    from .. import colschema as schema
+    from ..colload import digest
+    from ..colmodel import FOLDER_FILE, Folder
+    from ..yamlio import dump
+
+    files: list[tuple[Path, bytes | None]] = []
+
+    def add(path: Path, data: dict[str, object], obj: object) -> None:
+        raw = dump(data).encode("utf-8")
+        files.append((path.relative_to(c.path), raw))
+        obj.disk.digest = digest(raw)  # type: ignore[attr-defined]
+
+    add(c.settings_path, schema.collection_data(c), c)
+    for item in c.root.walk():
+        if isinstance(item, Folder):
+            files.append((item.path.relative_to(c.path), None))
+            data = schema.folder_data(item)
+            if data != schema.folder_data(Folder(item.path, item.path.name)):
+                add(item.path / FOLDER_FILE, data, item)
+        else:
+            add(item.path, schema.request_data(item), item)
+    for env in c.environments:
+        add(env.path, schema.environment_data(env), env)
+    notes = _notes(result)
+    if notes:
+        files.append((Path(NOTES_FILE), notes.encode("utf-8")))
+    return files
+
+
+def _place(folder: Path, files: list[tuple[Path, bytes | None]]) -> None:
+    """Write `files` into a hidden folder beside `folder`, flush, and move them in."""
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.import-",
+                                        dir=folder.parent))
+    except OSError as exc:
+        raise ImportFailed(f"{folder} could not be made: {exc.strerror or exc}") from None
+    try:
+        for relative, data in files:
+            target = staging / relative
+            if data is None:
+                target.mkdir(parents=True, exist_ok=True)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+        os.sync()  # once for every file, before any of them is visible
+        if not folder.exists() or not any(folder.iterdir()):
+            os.replace(staging, folder)
+        else:
+            for entry in sorted(staging.iterdir()):
+                os.rename(entry, folder / entry.name)  # names chosen not to clash
+            staging.rmdir()
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise ImportFailed(f"The collection could not be written in {folder}: "
+                           f"{exc.strerror or exc}") from None
+
+
+def _store(c: Collection, store: SecretStore) -> None:
+    from ..colsecrets import store_secrets
+
+    objects: list[Collection | Folder | Environment] = [c, *c.root.walk(), *c.environments]
+    for obj in objects:
+        store_secrets(obj, store)  # type: ignore[arg-type]
 
 
 def _notes(result: ImportResult) -> str:
-    """IMPORT-NOTES.md: the descriptions and everything that needs attention."""
-    lines: list[str] = []
+    """IMPORT-NOTES.md: everything that needs attention, then the descriptions."""
+    lines: list[str] = [f"# Imported from {result.source}: {result.name}", ""]
     if result.notices:
-        lines += [f"# Imported from {result.source}: {result.name}", "",
-                  "## Needs attention", ""]
+        lines += ["## Needs attention", ""]
         lines += [f"- {notice}" for notice in result.notices]
         lines.append("")
+        kept = [n for n in result.notices if n.details.strip()]
+        if kept:
+            lines += ["## Scripts and other text kept", ""]
+            for notice in kept:
+                fence = "`" * max(3, _longest_backticks(notice.details) + 1)
+                lines += [f"### {notice.where}", "", notice.message, "", fence,
+                          notice.details.rstrip(), fence, ""]
     described = _descriptions(result.root) if result.root is not None else []
     if described:
         lines += ["## Descriptions", ""]
         for where, text in described:
             lines += [f"### {where}", "", text.strip(), ""]
-    return "\n".join(lines)
+    return "\n".join(lines) if len(lines) > 2 else ""
+
+
+def _longest_backticks(text: str) -> int:
+    longest = run = 0
+    for ch in text:
+        run = run + 1 if ch == "`" else 0
+        longest = max(longest, run)
+    return longest
 
 
 def _descriptions(folder: ImportedFolder, prefix: str = "") -> list[tuple[str, str]]:
