@@ -101,6 +101,9 @@ def _parser(auth_scheme: str | None = None) -> argparse.ArgumentParser:
     add_arguments(send)
     auth = commands.add_parser("auth", help="list the auth schemes and their fields")
     auth.add_argument("action", choices=["list"])
+    from .cli_run import add_parser as add_run_parser
+
+    add_run_parser(commands)
     from .cli_import import add_commands as add_import_commands
 
     add_import_commands(commands)
@@ -198,6 +201,10 @@ def main(argv: list[str] | None = None) -> int:
             return _send(args)
         if args.command == "auth":
             return _auth_list()
+        if args.command == "run":
+            from .cli_run import run as run_requests
+
+            return run_requests(args)
         if args.command in ("import", "export"):
             from .cli_import import run as run_import
 

@@ -224,5 +224,6 @@ def reload_request(item: RequestItem) -> LoadProblem | None:
         item.disk = fresh.disk
         return fresh.disk.problem
     item.name, item.spec, item.disk = fresh.name, fresh.spec, fresh.disk
+    item.assertions, item.captures = fresh.assertions, fresh.captures
     item.id = fresh.id or item.id
     return None

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .model import AuthConfig, RequestSpec, Row
+from .model import Assertion, AuthConfig, Capture, RequestSpec, Row
 from .variables import Variable
 
 if TYPE_CHECKING:
@@ -71,6 +71,10 @@ class RequestItem:
     id: str | None = None
     parent: Folder | None = field(default=None, repr=False)
     disk: DiskState = field(default_factory=DiskState, repr=False)
+    #: Checks on the response and values taken from it (gui/core/runner). Kept on the
+    #: item, not the spec: the editor's spec is the request sent, these are the tests.
+    assertions: list[Assertion] = field(default_factory=list)
+    captures: list[Capture] = field(default_factory=list)
 
     @property
     def filename(self) -> str:

@@ -49,6 +49,8 @@ INTEGER = _Kind("a whole number")
 SECONDS = _Kind("a number of seconds or null")
 #: An auth scheme's values: field name -> text, number, true/false or secret marker.
 VALUES = _Kind("a mapping of field names to values")
+#: A request's assertions or captures: checked by gui/core/runner/declare.py.
+DECLARED = _Kind("a list")
 
 ROW = {"name": SCALAR, "value": SCALAR, "enabled": FLAG, "file": FLAG}
 AUTH = {"scheme": TEXT, "values": VALUES}
@@ -61,7 +63,7 @@ REQUEST = {
         "follow_redirects": FLAG, "max_redirects": INTEGER, "verify_tls": FLAG, "http2": FLAG,
         "max_time": SECONDS, "max_body_size": INTEGER,
     },
-    "auth": AUTH, "id": TEXT,
+    "auth": AUTH, "assertions": DECLARED, "captures": DECLARED, "id": TEXT,
 }
 CLIENT_CERT = {"host": SCALAR, "type": TEXT, "cert": SCALAR, "key": SCALAR, "enabled": FLAG,
                "id": TEXT}
@@ -106,6 +108,8 @@ def _leaf(value: Any, kind: _Kind, keys: tuple[Any, ...]) -> Any:
         return value
     if kind is SECONDS and isinstance(value, int | float) and not isinstance(value, bool):
         return value
+    if kind is DECLARED:
+        return value  # read_request parses it, naming the assertion and key
     if kind is VALUES and isinstance(value, dict):
         for name, v in value.items():
             if not isinstance(name, str) or (v != SECRET_MARK and _scalar(v) is None):
@@ -192,6 +196,11 @@ def request_data(item: RequestItem) -> dict[str, Any]:
         d.pop("auth", None)
     elif item.spec.auth.scheme == "none":
         d["auth"] = {"scheme": "none"}
+    if item.assertions or item.captures:
+        from .runner.declare import assertion_data, capture_data
+
+        d["assertions"] = [assertion_data(a) for a in item.assertions]
+        d["captures"] = [capture_data(c) for c in item.captures]
     return _compact({"name": item.name, **d, "id": item.id})
 
 
@@ -247,8 +256,19 @@ def environment_data(env: Environment) -> dict[str, Any]:
 
 def read_request(data: Any, path: Path) -> RequestItem:
     d = check(data, REQUEST)
-    return RequestItem(path, d.get("name", path.name.removesuffix(".request.yaml")), spec(d),
+    item = RequestItem(path, d.get("name", path.name.removesuffix(".request.yaml")),
+                       spec({k: v for k, v in d.items() if k not in ("assertions", "captures")}),
                        d.get("id"))
+    if "assertions" in d or "captures" in d:
+        from .runner.declare import DeclarationError, assertions_from_data, captures_from_data
+
+        for key, parse in (("assertions", assertions_from_data),
+                           ("captures", captures_from_data)):
+            try:
+                setattr(item, key, parse(d.get(key)))
+            except DeclarationError as exc:
+                raise SchemaError(str(exc), (key, *exc.keys)) from None
+    return item
 
 
 def read_folder(data: Any, path: Path) -> Folder:

@@ -94,6 +94,41 @@ class AuthConfig:
 
 
 @dataclass
+class Assertion:
+    """One check on a response, declared in a request file (docs/collections.md,
+    evaluated by gui/core/runner): what `query` finds (with `argument`: a header name,
+    an expression) compared by `op` with `expected`."""
+
+    #: status, header, cookie, body, jsonpath, jmespath, xpath, duration, size, variable
+    query: str = "status"
+    argument: str = ""
+    #: equals, not_equals, greater, greater_or_equal, less, less_or_equal, contains,
+    #: not_contains, starts_with, ends_with, matches, exists, not_exists, empty, type,
+    #: length, in, not_in (gui/core/runner/declare.py)
+    op: str = "equals"
+    #: As written in the file: text ({{variables}} resolved when checked), a number,
+    #: true/false, null, a list (in) or, for `length`, a number or {operator: number}.
+    expected: Any = None
+    enabled: bool = True
+    #: What reports call it; empty: "<query> <argument> <op> <expected>".
+    name: str = ""
+
+
+@dataclass
+class Capture:
+    """A value taken from a response into the run variable `name` ({{name}} in later
+    requests): what `query` finds, narrowed by `pattern` (a regular expression: its
+    first group, or the whole match). A secret one is masked everywhere, never written."""
+
+    name: str = ""
+    query: str = "jmespath"
+    argument: str = ""
+    pattern: str = ""
+    secret: bool = False
+    enabled: bool = True
+
+
+@dataclass
 class RequestSpec:
     method: str = "GET"
     url: str = ""
