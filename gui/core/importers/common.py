@@ -267,5 +267,5 @@ def oauth2_redirect(url: str, values: dict[str, Any], where: str,
 
 def script_notice(where: str, what: str, code: str, tool: str) -> Notice:
     """A script Gatepost does not run, listed with its text kept beside the collection."""
-    return Notice(where, f"{what} from {tool} is not run by Gatepost; its text is kept in "
-                  "the import notes.", details=code.strip("\n"))
+    return Notice(where, f"{what} from {tool} will not run in Gatepost; its text is kept "
+                  "in the import notes.", details=code.strip("\n"))
