@@ -116,8 +116,9 @@ def auth_in(data: Any, note: Callable[[str], None], form_body: bool = False) -> 
         return AuthConfig("none")
     values = {field: _text(attrs[key]) for field, key in FIELDS[scheme].items()
               if attrs.get(key) not in (None, "")}
+    mapped = set(FIELDS[scheme].values())
     for key, what in _DROPPED_SECRETS.items():
-        if attrs.get(key) not in (None, ""):
+        if key not in mapped and attrs.get(key) not in (None, ""):
             note(f"{what} of its {kind} auth was not imported (it would be a secret in a "
                  "file); " + ("get a new token in the Auth tab" if "token" in what.lower()
                               else "save it as a PEM file and choose it in the Auth tab"))
