@@ -1,0 +1,167 @@
+"""An exchange as HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/): an entry
+per hop, redirects, challenges and token calls included.
+
+Built only from the record (`Exchange`), which is masked when each hop is recorded:
+URLs, headers and request bodies hold `****` where a secret was, never the request as
+resolved. A HAR file leaves the machine (a bug report, a colleague), so nothing the
+record does not show may go into it.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from ..cookies import parse_set_cookie
+from ..exchange import Exchange, Hop, ReceivedResponse, SentRequest
+
+#: Response bodies larger than this are described, not included.
+MAX_CONTENT = 10 * 1024 * 1024
+_TEXT_TYPES = ("text/", "json", "xml", "javascript", "x-www-form-urlencoded", "html",
+               "csv", "yaml", "graphql")
+
+
+def to_har(exchange: Exchange, started: datetime | None = None) -> dict[str, Any]:
+    """The HAR document for `exchange`. `started` is when it was sent (default: now
+    less its duration)."""
+    from ... import __version__
+
+    if started is None:
+        started = datetime.now(UTC) - timedelta(seconds=exchange.total)
+    elif started.tzinfo is None:
+        started = started.astimezone()
+    entries = [_entry(hop, started, exchange, i == len(exchange.hops) - 1)
+               for i, hop in enumerate(exchange.hops)]
+    return {"log": {"version": "1.2",
+                    "creator": {"name": "Gatepost", "version": __version__},
+                    "entries": entries}}
+
+
+def dumps(exchange: Exchange, started: datetime | None = None) -> str:
+    return json.dumps(to_har(exchange, started), indent=2, ensure_ascii=False)
+
+
+def _ms(seconds: float | None) -> float:
+    return -1 if seconds is None else round(seconds * 1000, 3)
+
+
+def _entry(hop: Hop, started: datetime, exchange: Exchange, last: bool) -> dict[str, Any]:
+    t = hop.timings
+    connect = None if t.connect is None else t.connect + (t.tls or 0.0)
+    timings = {"blocked": -1, "dns": _ms(t.dns), "connect": _ms(connect), "ssl": _ms(t.tls),
+               "send": max(_ms(t.send), 0), "wait": max(_ms(t.wait), 0),
+               "receive": max(_ms(t.receive), 0)}
+    total = sum(v for k, v in timings.items() if v > 0 and k != "ssl")
+    version = hop.response.http_version if hop.response is not None else "HTTP/1.1"
+    entry: dict[str, Any] = {
+        "startedDateTime": (started + timedelta(seconds=t.start)).isoformat(
+            timespec="milliseconds"),
+        "time": round(total, 3),
+        "request": _request(hop.request, version),
+        "response": _response(hop.response, hop, version),
+        "cache": {},
+        "timings": timings,
+        "_kind": hop.kind.value,
+    }
+    if hop.remote_address:
+        entry["serverIPAddress"] = hop.remote_address.rsplit(":", 1)[0].strip("[]")
+    if last and exchange.error is not None:
+        entry["comment"] = f"{exchange.error.kind}: {exchange.error.message}"
+    return entry
+
+
+def _header(headers: list[tuple[str, str]], name: str) -> str:
+    name = name.lower()
+    return next((v for n, v in headers if n.lower() == name), "")
+
+
+def _request(sent: SentRequest, version: str) -> dict[str, Any]:
+    cookies = []
+    for n, v in sent.headers:
+        if n.lower() == "cookie":
+            for pair in v.split(";"):
+                name, _, value = pair.strip().partition("=")
+                if name:
+                    cookies.append({"name": name, "value": value})
+    query = urlsplit(sent.url).query
+    out: dict[str, Any] = {
+        "method": sent.method,
+        "url": sent.url,
+        "httpVersion": version,
+        "cookies": cookies,
+        "headers": [{"name": n, "value": v} for n, v in sent.headers],
+        "queryString": [{"name": n, "value": v}
+                        for n, v in parse_qsl(query, keep_blank_values=True)],
+        "headersSize": sent.head_size or -1,
+        "bodySize": sent.body_size,
+    }
+    if sent.body_size:
+        mime = _header(sent.headers, "content-type")
+        post: dict[str, Any] = {"mimeType": mime, "text": ""}
+        if sent.body is None:
+            post["comment"] = f"The body ({sent.body_size} bytes) was too large to keep."
+        else:
+            post["text"] = sent.body.decode("utf-8", errors="replace")
+            if mime.split(";")[0].strip().lower() == "application/x-www-form-urlencoded":
+                post["params"] = [{"name": n, "value": v} for n, v in
+                                  parse_qsl(post["text"], keep_blank_values=True)]
+        out["postData"] = post
+    return out
+
+
+def _response(received: ReceivedResponse | None, hop: Hop, version: str) -> dict[str, Any]:
+    if received is None:
+        # HAR has no entry without a response: status 0 says none came, as browsers do.
+        return {"status": 0, "statusText": "", "httpVersion": version, "cookies": [],
+                "headers": [], "content": {"size": 0, "mimeType": ""},
+                "redirectURL": "", "headersSize": -1, "bodySize": -1}
+    cookies = []
+    for n, v in received.headers:
+        if n.lower() == "set-cookie":
+            parsed = parse_set_cookie(v)
+            if parsed is not None:
+                cookie: dict[str, Any] = {"name": parsed.name, "value": parsed.value}
+                for key, value in (("path", parsed.path), ("domain", parsed.domain),
+                                   ("expires", parsed.expires)):
+                    if value:
+                        cookie[key] = value
+                cookie["httpOnly"], cookie["secure"] = parsed.http_only, parsed.secure
+                cookies.append(cookie)
+    mime = received.header("content-type") or ""
+    content: dict[str, Any] = {"size": received.body_size, "mimeType": mime}
+    if received.body_wire_size and received.body_wire_size != received.body_size:
+        content["compression"] = received.body_size - received.body_wire_size
+    if received.body_size > MAX_CONTENT:
+        content["comment"] = f"The body ({received.body_size} bytes) is not included."
+    elif received.body_size:
+        data = received.data.read(0, received.body_size)
+        text = _as_text(data, received.charset, mime)
+        if text is None:
+            content["text"], content["encoding"] = base64.b64encode(data).decode(), "base64"
+        else:
+            content["text"] = text
+    if received.body_error:
+        content["comment"] = received.body_error
+    return {
+        "status": received.status,
+        "statusText": received.reason,
+        "httpVersion": received.http_version,
+        "cookies": cookies,
+        "headers": [{"name": n, "value": v} for n, v in received.headers],
+        "content": content,
+        "redirectURL": received.header("location") or "",
+        "headersSize": received.head_size or -1,
+        "bodySize": received.body_wire_size,
+    }
+
+
+def _as_text(data: bytes, charset: str | None, mime: str) -> str | None:
+    textual = any(t in mime.lower() for t in _TEXT_TYPES)
+    try:
+        text = data.decode(charset or "utf-8")
+    except (UnicodeDecodeError, LookupError):
+        return data.decode("utf-8", errors="replace") if textual else None
+    return text if textual or "\x00" not in text else None
