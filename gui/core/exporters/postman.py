@@ -21,9 +21,10 @@ if TYPE_CHECKING:
     from ..colmodel import Collection, Folder, RequestItem
 
 SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
+#: The Content-Type Postman sends for each raw language; any other type is sent as an
+#: explicit header with the language "text".
 _LANGUAGES = {"text/plain": "text", "application/javascript": "javascript",
-              "text/javascript": "javascript", "text/html": "html",
-              "application/xml": "xml", "text/xml": "xml", "application/json": "json"}
+              "text/html": "html", "application/xml": "xml", "application/json": "json"}
 
 
 class ExportFailed(Exception):
