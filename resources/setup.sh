@@ -68,6 +68,10 @@ case "$what" in
         if command -v npm >/dev/null 2>&1 && [ ! -d tests/oidc/node_modules ]; then
             (cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error)
         fi
+        # Postman's runner, which checks Gatepost's Postman export (npm newman).
+        if command -v npm >/dev/null 2>&1 && [ ! -d tests/newman/node_modules ]; then
+            (cd tests/newman && npm ci --no-audit --no-fund --loglevel=error)
+        fi
         .venv/bin/python -m ruff check gui tests benchmarks
         exec .venv/bin/python -m pytest "$@"
         ;;
