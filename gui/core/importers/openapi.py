@@ -199,7 +199,9 @@ class _Reader:
             required = bool(param.get("required"))
             value = self._param_value(param, pwhere)
             if place == "path":
-                self.path_vars.setdefault(var_name(pname), value)
+                # The first example given for a name is the variable's value.
+                if not self.path_vars.get(var_name(pname)):
+                    self.path_vars[var_name(pname)] = value
             elif place == "query":
                 query.append(Row(pname, value, required))
             elif place == "header":
@@ -247,8 +249,9 @@ class _Reader:
         return list(found.values())
 
     def _param_value(self, param: dict[str, Any], where: str) -> str:
-        if "example" in param:
-            return _text(param["example"])
+        for key in ("example", "x-example"):  # x-example: Swagger 2.0's usual extension
+            if key in param:
+                return _text(param[key])
         examples = param.get("examples")
         if isinstance(examples, dict) and examples:
             key, first = next(iter(examples.items()))
