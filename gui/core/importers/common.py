@@ -25,6 +25,8 @@ from . import MAX_FILE_SIZE, ImportFailed, Notice
 _SECRET_NAME = re.compile(
     r"pass(word|wd|phrase)?$|pwd|secret|token|api[-_.]?key|apikey|access[-_.]?key|"
     r"private[-_.]?key|credential|session|cookie|^auth|signature|^x-amz-security", re.I)
+#: A name ending in a separate word "key" (library_key, X-Admin-Key, adminKey).
+_KEY_WORD = re.compile(r"(?:^|[-_.\s])[Kk][Ee][Yy]$|[a-z0-9]Key$")
 _SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
 _HAS_TEMPLATE = re.compile(r"\{\{|\{%")
 _DYNAMIC = re.compile(r"\{\{\s*(\$[A-Za-z][\w.]*)\s*\}\}")
@@ -157,7 +159,7 @@ def dynamic_variables(*texts: str) -> list[str]:
 
 
 def looks_secret(name: str) -> bool:
-    return bool(_SECRET_NAME.search(name))
+    return bool(_SECRET_NAME.search(name) or _KEY_WORD.search(name))
 
 
 class Secrets:
