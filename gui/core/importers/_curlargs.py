@@ -89,7 +89,8 @@ def _ansi_c(text: str, start: int) -> tuple[str, int]:
             continue
         out.append(c)
         i += 1
-    raise CurlError("A $'...' quotation is not closed.")
+    raise CurlError("The command cannot be read: a $'...' quotation is not closed "
+                    "(unbalanced quotes).")
 
 
 def _unquote_ansi(text: str) -> str:
@@ -128,6 +129,8 @@ def words(text: str) -> list[str]:
     text = text.replace("\\\n", " ")  # line continuations
     try:
         return shlex.split(_unquote_ansi(text))
+    except CurlError:
+        raise
     except ValueError as exc:
         problem = str(exc).rstrip(".")
         if "quotation" in problem:

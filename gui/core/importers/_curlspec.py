@@ -78,6 +78,8 @@ class _Build:
                       f"({self.urls[0]}).")
         spec = self.spec
         url = self.urls[0]
+        if self.upload and url.split("?")[0].endswith("/"):
+            url += quote(self.upload.replace("\\", "/").rsplit("/", 1)[-1])
         if "get" in self.flags and self.data:
             self.query += self.data
             self.data, self.files = [], []
