@@ -79,6 +79,9 @@ class Options:
     #: Bytes a response body may have, on the wire and decoded (curl's
     #: --max-filesize); None means no limit.
     max_body_size: int | None = MAX_BODY_SIZE
+    #: Send from, and keep into, the cookie jar of the request's collection (or of the
+    #: requests outside collections); off: the exchange has a jar of its own.
+    use_cookie_jar: bool = True
 
 
 @dataclass
@@ -112,6 +115,9 @@ class Assertion:
     enabled: bool = True
     #: What reports call it; empty: "<query> <argument> <op> <expected>".
     name: str = ""
+    #: The operator's key as the file spells it (an alias such as `==`), written back
+    #: so that a save changes only the value; empty: `op`.
+    key: str = ""
 
 
 @dataclass

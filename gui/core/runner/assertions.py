@@ -172,8 +172,8 @@ def holds(op: str, actual: Any, expected: Any) -> bool:
     if op == "length":
         size = _length(actual)
         if isinstance(expected, dict):
-            (inner, number), = expected.items()
-            return _compare(inner, size, number)
+            (key, number), = expected.items()
+            return _compare(declare.operator(key) or "equals", size, number)
         return _compare("equals", size, expected)
     if op in ("in", "not_in"):
         found = any(same(actual, item) for item in expected)

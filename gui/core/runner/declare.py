@@ -157,7 +157,7 @@ def check_expected(op: str, value: Any) -> Any:
                                  f"{', '.join(COMPARISONS)}")
             if not (_is_number(number) or (isinstance(number, str) and _templated(number))):
                 raise ValueError(f"length {inner} takes a number, not {json.dumps(number)}")
-            return {inner: number}
+            return dict(value)  # the key as written: a save then changes only the number
         if not (isinstance(value, int) and not isinstance(value, bool) and value >= 0) \
                 and not (isinstance(value, str) and _templated(value)):
             raise ValueError(f"length takes a whole number, not {json.dumps(value)}")
@@ -239,7 +239,7 @@ def parse_assertion(data: Any, keys: tuple[Any, ...] = ()) -> Assertion:
     except ValueError as exc:
         raise DeclarationError(str(exc), (*keys, key)) from None
     return Assertion(kind, argument, op, expected, _flag(d, "enabled", keys, True),
-                     _text(d, "name", keys))
+                     _text(d, "name", keys), key if key != op else "")
 
 
 def parse_capture(data: Any, keys: tuple[Any, ...] = ()) -> Capture:
@@ -289,7 +289,7 @@ def assertion_data(a: Assertion) -> dict[str, Any]:
     if a.name:
         d["name"] = a.name
     d["query"] = query_text(a.query, a.argument)
-    d[a.op] = a.expected
+    d[a.key if a.key and operator(a.key) == a.op else a.op] = a.expected
     if not a.enabled:
         d["enabled"] = False
     return d
@@ -325,6 +325,7 @@ def show(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, dict) and len(value) == 1:  # length's {greater: 2}
-        (op, number), = value.items()
+        (key, number), = value.items()
+        op = operator(key) or str(key)
         return f"{WORDS.get(op, op)} {show(number)}"
     return json.dumps(value, ensure_ascii=False, default=str)
