@@ -4,7 +4,10 @@ per hop, redirects, challenges and token calls included.
 Built only from the record (`Exchange`), which is masked when each hop is recorded:
 URLs, headers and request bodies hold `****` where a secret was, never the request as
 resolved. A HAR file leaves the machine (a bug report, a colleague), so nothing the
-record does not show may go into it.
+record does not show may go into it; and since a response body is recorded as it came
+(a server may echo a credential back), every text is masked once more with the
+`secrets` the caller knows (the request's own and its secret variables'), as Copy as
+curl does.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from ..cookies import parse_set_cookie
 from ..exchange import Exchange, Hop, ReceivedResponse, SentRequest
+from ..masking import Masker, masker
 
 #: Response bodies larger than this are described, not included.
 MAX_CONTENT = 10 * 1024 * 1024
@@ -24,31 +28,35 @@ _TEXT_TYPES = ("text/", "json", "xml", "javascript", "x-www-form-urlencoded", "h
                "csv", "yaml", "graphql")
 
 
-def to_har(exchange: Exchange, started: datetime | None = None) -> dict[str, Any]:
+def to_har(exchange: Exchange, started: datetime | None = None,
+           secrets: tuple[str, ...] = ()) -> dict[str, Any]:
     """The HAR document for `exchange`. `started` is when it was sent (default: now
-    less its duration)."""
+    less its duration); `secrets` are masked wherever they appear."""
     from ... import __version__
 
     if started is None:
         started = datetime.now(UTC) - timedelta(seconds=exchange.total)
     elif started.tzinfo is None:
         started = started.astimezone()
-    entries = [_entry(hop, started, exchange, i == len(exchange.hops) - 1)
+    m = masker(tuple(secrets))
+    entries = [_entry(hop, started, exchange, i == len(exchange.hops) - 1, m)
                for i, hop in enumerate(exchange.hops)]
     return {"log": {"version": "1.2",
                     "creator": {"name": "Gatepost", "version": __version__},
                     "entries": entries}}
 
 
-def dumps(exchange: Exchange, started: datetime | None = None) -> str:
-    return json.dumps(to_har(exchange, started), indent=2, ensure_ascii=False)
+def dumps(exchange: Exchange, started: datetime | None = None,
+          secrets: tuple[str, ...] = ()) -> str:
+    return json.dumps(to_har(exchange, started, secrets), indent=2, ensure_ascii=False)
 
 
 def _ms(seconds: float | None) -> float:
     return -1 if seconds is None else round(seconds * 1000, 3)
 
 
-def _entry(hop: Hop, started: datetime, exchange: Exchange, last: bool) -> dict[str, Any]:
+def _entry(hop: Hop, started: datetime, exchange: Exchange, last: bool,
+           m: Masker) -> dict[str, Any]:
     t = hop.timings
     connect = None if t.connect is None else t.connect + (t.tls or 0.0)
     timings = {"blocked": -1, "dns": _ms(t.dns), "connect": _ms(connect), "ssl": _ms(t.tls),
@@ -60,8 +68,8 @@ def _entry(hop: Hop, started: datetime, exchange: Exchange, last: bool) -> dict[
         "startedDateTime": (started + timedelta(seconds=t.start)).isoformat(
             timespec="milliseconds"),
         "time": round(total, 3),
-        "request": _request(hop.request, version),
-        "response": _response(hop.response, hop, version),
+        "request": _request(hop.request, version, m),
+        "response": _response(hop.response, version, m),
         "cache": {},
         "timings": timings,
         "_kind": hop.kind.value,
@@ -69,7 +77,7 @@ def _entry(hop: Hop, started: datetime, exchange: Exchange, last: bool) -> dict[
     if hop.remote_address:
         entry["serverIPAddress"] = hop.remote_address.rsplit(":", 1)[0].strip("[]")
     if last and exchange.error is not None:
-        entry["comment"] = f"{exchange.error.kind}: {exchange.error.message}"
+        entry["comment"] = m.text(f"{exchange.error.kind}: {exchange.error.message}")
     return entry
 
 
@@ -78,21 +86,23 @@ def _header(headers: list[tuple[str, str]], name: str) -> str:
     return next((v for n, v in headers if n.lower() == name), "")
 
 
-def _request(sent: SentRequest, version: str) -> dict[str, Any]:
+def _request(sent: SentRequest, version: str, m: Masker) -> dict[str, Any]:
+    headers = [(n, m.header(n, v)) for n, v in sent.headers]
+    url = m.text(sent.url)
     cookies = []
-    for n, v in sent.headers:
+    for n, v in headers:
         if n.lower() == "cookie":
             for pair in v.split(";"):
                 name, _, value = pair.strip().partition("=")
                 if name:
                     cookies.append({"name": name, "value": value})
-    query = urlsplit(sent.url).query
+    query = urlsplit(url).query
     out: dict[str, Any] = {
         "method": sent.method,
-        "url": sent.url,
+        "url": url,
         "httpVersion": version,
         "cookies": cookies,
-        "headers": [{"name": n, "value": v} for n, v in sent.headers],
+        "headers": [{"name": n, "value": v} for n, v in headers],
         "queryString": [{"name": n, "value": v}
                         for n, v in parse_qsl(query, keep_blank_values=True)],
         "headersSize": sent.head_size or -1,
@@ -104,7 +114,7 @@ def _request(sent: SentRequest, version: str) -> dict[str, Any]:
         if sent.body is None:
             post["comment"] = f"The body ({sent.body_size} bytes) was too large to keep."
         else:
-            post["text"] = sent.body.decode("utf-8", errors="replace")
+            post["text"] = m.text(sent.body.decode("utf-8", errors="replace"))
             if mime.split(";")[0].strip().lower() == "application/x-www-form-urlencoded":
                 post["params"] = [{"name": n, "value": v} for n, v in
                                   parse_qsl(post["text"], keep_blank_values=True)]
@@ -112,14 +122,15 @@ def _request(sent: SentRequest, version: str) -> dict[str, Any]:
     return out
 
 
-def _response(received: ReceivedResponse | None, hop: Hop, version: str) -> dict[str, Any]:
+def _response(received: ReceivedResponse | None, version: str, m: Masker) -> dict[str, Any]:
     if received is None:
         # HAR has no entry without a response: status 0 says none came, as browsers do.
         return {"status": 0, "statusText": "", "httpVersion": version, "cookies": [],
                 "headers": [], "content": {"size": 0, "mimeType": ""},
                 "redirectURL": "", "headersSize": -1, "bodySize": -1}
+    headers = [(n, m.header(n, v)) for n, v in received.headers]
     cookies = []
-    for n, v in received.headers:
+    for n, v in headers:
         if n.lower() == "set-cookie":
             parsed = parse_set_cookie(v)
             if parsed is not None:
@@ -142,7 +153,7 @@ def _response(received: ReceivedResponse | None, hop: Hop, version: str) -> dict
         if text is None:
             content["text"], content["encoding"] = base64.b64encode(data).decode(), "base64"
         else:
-            content["text"] = text
+            content["text"] = m.text(text)
     if received.body_error:
         content["comment"] = received.body_error
     return {
@@ -150,9 +161,9 @@ def _response(received: ReceivedResponse | None, hop: Hop, version: str) -> dict
         "statusText": received.reason,
         "httpVersion": received.http_version,
         "cookies": cookies,
-        "headers": [{"name": n, "value": v} for n, v in received.headers],
+        "headers": [{"name": n, "value": v} for n, v in headers],
         "content": content,
-        "redirectURL": received.header("location") or "",
+        "redirectURL": m.text(received.header("location") or ""),
         "headersSize": received.head_size or -1,
         "bodySize": received.body_wire_size,
     }
