@@ -232,3 +232,14 @@ def test_sent_end_to_end(pets, tmp_path, httpbin_url, engine):
                          {**overrides, "baseUrl": httpbin_url}, environment="Local"))
     assert avatar["form"] == {"caption": "my cat"}
     assert avatar["files"] == {"photo": "not really a photo\n"}
+
+
+def test_odd_values_are_read_not_crashed_on(tmp_path):
+    (tmp_path / "opencollection.yml").write_text(
+        "opencollection: 1.0.0\ninfo: 3\nrequest: {auth: 5, headers: 7}\n")
+    (tmp_path / "r.yml").write_text(
+        "http: {method: 3, url: [1], params: {query: 1}, body: {type: file, data: 5},"
+        " auth: {type: oauth2, flow: x, tokenConfig: 3}}\n")
+    result = importers.read(tmp_path)
+    assert len(result.root.requests()) == 1
+    assert any("flow 'x' is not known" in str(n) for n in result.notices)

@@ -132,3 +132,13 @@ def test_sent_end_to_end(tmp_path, httpbin_url, engine):
     login = echoed(send(collection.path, store, f"{host}/POST /anything/login", engine))
     assert login["form"] == {"user": "ada", "password": "har-form-pw-73", "note": "a b!"}
     assert by_name(collection, "POST /anything/login").spec.method == "POST"
+
+
+def test_odd_entries_are_listed_not_crashed_on(tmp_path):
+    path = tmp_path / "odd.har"
+    path.write_text('{"log": {"version": "1.2", "entries": [1, {"request": {"url": 5}},'
+                    ' {"request": {"url": "http://x/", "headers": 3, "cookies": {},'
+                    ' "postData": {"mimeType": "multipart/form-data", "text": "junk"}}}]}}')
+    result = importers.read(path)
+    assert len(result.root.requests()) == 1
+    assert [n.where for n in result.notices][:2] == ["log.entries[0]", "log.entries[1]"]

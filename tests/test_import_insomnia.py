@@ -261,3 +261,19 @@ def test_sent_end_to_end(tmp_path, httpbin_url, engine):
 
     login = echoed(send(collection.path, store, "Login form", engine, overrides))
     assert login["form"] == {"username": "ada", "password": "form-pw-0b77"}
+
+
+@pytest.mark.parametrize("name, content", [
+    ("odd.json", '{"_type": "export", "resources": [{"_type": "request", "parentId": "gone",'
+     ' "name": 5, "url": null, "headers": "x", "parameters": [1, {"name": null}], "body":'
+     ' {"mimeType": "multipart/form-data", "params": [null, {"type": "file"}]},'
+     ' "authentication": {"type": "oauth2", "grantType": 7}}, {"_type": "environment",'
+     ' "parentId": null, "data": [1, 2]}]}'),
+    ("odd.yaml", "type: collection.insomnia.rest/5.0\ncollection:\n  - 1\n  - children: 5\n"
+     "  - name: x\n    body: [1]\n    authentication: {type: hawk}\nenvironments: [1]\n"),
+])
+def test_odd_values_are_read_not_crashed_on(tmp_path, name, content):
+    path = tmp_path / name
+    path.write_text(content)
+    result = importers.read(path)
+    assert len(result.root.requests()) == 1

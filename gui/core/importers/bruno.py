@@ -91,7 +91,7 @@ class _Reader:
             if config.get(key):
                 self.notice("bruno.json", f"the collection's {key} settings are not "
                             "imported: set them in Gatepost (Certificates…, proxy).")
-        ignore = {str(x) for x in config.get("ignore") or []} | _SKIP_DIRS
+        ignore = {str(x) for x in _list(config.get("ignore"))} | _SKIP_DIRS
         root = self._bru_file(self.root / "collection.bru", collection=True) or {}
         root["info"] = {"name": text(config.get("name")) or self.root.name}
         root["items"] = self._bru_items(self.root, ignore)
@@ -142,7 +142,7 @@ class _Reader:
         root = self._yaml(self.root / name) or {}
         if not root.get("bundled"):
             root["items"] = self._yaml_items(self.root)
-        envs = list((root.get("config") or {}).get("environments") or [])
+        envs = _list(_dict(root.get("config")).get("environments"))
         for f in sorted((self.root / "environments").glob("*.y*ml")):
             env = self._yaml(f)
             if env is not None:
@@ -184,7 +184,7 @@ class _Reader:
         data = parse_yaml(path, read_text(path))
         if not isinstance(data, dict):
             raise ImportFailed(f"{path} is not an OpenCollection file.")
-        return self._finish(data, list((data.get("config") or {}).get("environments") or []))
+        return self._finish(data, _list(_dict(data.get("config")).get("environments")))
 
     # -- OpenCollection to the tree ----------------------------------------------------
 
@@ -241,7 +241,7 @@ class _Reader:
         folder.auth = self._auth(defaults.get("auth", "inherit"), here, scope)
         self._scripts(defaults.get("scripts"), here)
         self._extra(node, here)
-        children = [c for c in node.get("items") or [] if isinstance(c, dict)]
+        children = [c for c in _list(node.get("items")) if isinstance(c, dict)]
         for child in sorted(children, key=_seq):
             info = child.get("info") if isinstance(child.get("info"), dict) else {}
             name = text(info.get("name")) or "Untitled"
@@ -257,7 +257,7 @@ class _Reader:
 
     def _request(self, item: dict[str, Any], name: str, where: str,
                  scope: dict[str, str]) -> ImportedRequest:
-        details = item.get("http") or item.get("graphql") or {}
+        details = _dict(item.get("http") or item.get("graphql"))
         runtime = item.get("runtime") if isinstance(item.get("runtime"), dict) else {}
         own = self._variables(runtime.get("variables"))
         if own:
@@ -268,7 +268,8 @@ class _Reader:
         params = details.get("params") or []
         if isinstance(params, dict):  # an older layout: {query: [...], path: [...]}
             params = [{**p, "type": kind} for kind in ("query", "path")
-                      for p in params.get(kind) or [] if isinstance(p, dict)]
+                      for p in _list(params.get(kind)) if isinstance(p, dict)]
+        params = _list(params)
         query = [p for p in params if isinstance(p, dict) and p.get("type", "query") == "query"]
         path = {text(p.get("name")): _sub(text(p.get("value")), scope)
                 for p in params if isinstance(p, dict) and p.get("type") == "path"}
@@ -291,7 +292,7 @@ class _Reader:
             spec.url = with_query(spec.url, spec.enabled_params())
         self._scripts(runtime.get("scripts"), where)
         for what in ("assertions", "actions"):
-            if runtime.get(what):
+            if _list(runtime.get(what)):
                 self.notice(where, f"{len(runtime[what])} {what} are not run by Gatepost.")
         self._extra(item, where)
         texts = [spec.url, spec.body.text, *(r.value for r in spec.headers + spec.params)]
@@ -352,7 +353,7 @@ class _Reader:
         if kind == "multipart-form":
             return Body(BodyKind.MULTIPART, rows=self._multipart(data, where, scope))
         if kind == "file":
-            files = [f for f in data or [] if isinstance(f, dict)]
+            files = [f for f in _list(data) if isinstance(f, dict)]
             chosen = next((f for f in files if f.get("selected")), None)
             if chosen is None:
                 return Body()
@@ -421,6 +422,14 @@ class _Reader:
         for block in node.get("_extra") or []:
             self.notice(where, f"the `{block}` block is not imported (Gatepost has no "
                         "counterpart).")
+
+
+def _list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else []
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def _seq(node: dict[str, Any]) -> tuple[float, str]:

@@ -98,6 +98,11 @@ def _expands_past(value: Any, limit: int) -> bool:
     return False
 
 
+def as_list(value: Any) -> list[Any]:
+    """A list from a file, or none: a wrong type is treated as absent, not iterated."""
+    return value if isinstance(value, list) else []
+
+
 def text(value: Any) -> str:
     """A scalar from a file as the text Gatepost holds ("" for null, JSON for others)."""
     if value is None:

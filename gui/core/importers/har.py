@@ -18,7 +18,15 @@ from urllib.parse import parse_qsl, urlsplit
 from ..model import AuthConfig, Body, BodyKind, RequestSpec, Row
 from ..urls import with_query
 from . import ImportedFolder, ImportedRequest, ImportFailed, ImportResult, Notice
-from .common import Secrets, auth_from_header, parse_json, read_text, text, url_and_params
+from .common import (
+    Secrets,
+    as_list,
+    auth_from_header,
+    parse_json,
+    read_text,
+    text,
+    url_and_params,
+)
 
 LABEL = "HAR 1.2 (browser export)"
 
@@ -86,10 +94,10 @@ def _spec(request: dict[str, Any], url: str, where: str, secrets: Secrets,
     spec = RequestSpec(method=(text(request.get("method")) or "GET").upper())
     spec.url, spec.params = url_and_params(url.partition("#")[0], [], mirror=True)
     headers = [Row(text(h.get("name")), text(h.get("value")))
-               for h in request.get("headers") or [] if isinstance(h, dict)]
+               for h in as_list(request.get("headers")) if isinstance(h, dict)]
     headers = [h for h in headers if h.name and not h.name.startswith(":")
                and h.name.lower() not in _DROPPED]
-    cookies = [c for c in request.get("cookies") or [] if isinstance(c, dict)]
+    cookies = [c for c in as_list(request.get("cookies")) if isinstance(c, dict)]
     if cookies and not any(h.name.lower() == "cookie" for h in headers):
         headers.append(Row("Cookie", "; ".join(f"{text(c.get('name'))}={text(c.get('value'))}"
                                                for c in cookies)))
@@ -117,7 +125,7 @@ def _body(post: Any, where: str, notices: list[Notice]) -> Body:
     mime = text(post.get("mimeType"))
     kind = mime.split(";")[0].strip().lower()
     content = text(post.get("text"))
-    params = [p for p in post.get("params") or [] if isinstance(p, dict)]
+    params = [p for p in as_list(post.get("params")) if isinstance(p, dict)]
     if kind == "application/x-www-form-urlencoded":
         if content:
             return Body(BodyKind.FORM, rows=[Row(n, v) for n, v in

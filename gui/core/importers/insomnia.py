@@ -28,6 +28,7 @@ from . import (
 from ._insomnia_auth import auth_problems, map_auth
 from .common import (
     Secrets,
+    as_list,
     mark_secret_variables,
     oauth2_redirect,
     parse_json,
@@ -127,8 +128,8 @@ class _Reader:
         for root in roots:
             for base in by_parent.get(root, []):
                 if base.get("_type") == "environment":
-                    subs = [e for e in by_parent.get(base.get("_id"), [])
-                            if e.get("_type") == "environment"]
+                    subs = [e for e in by_parent.get(base.get("_id"), []) if e is not base
+                            and base.get("_id") and e.get("_type") == "environment"]
                     envs.append((base, sorted(subs, key=lambda e: _number(
                         e.get("metaSortKey")))))
         if len(workspaces) > 1:
@@ -166,7 +167,7 @@ class _Reader:
         envs = []
         base = data.get("environments")
         if isinstance(base, dict):
-            subs = [s for s in base.get("subEnvironments") or [] if isinstance(s, dict)]
+            subs = [s for s in as_list(base.get("subEnvironments")) if isinstance(s, dict)]
             envs.append((base, subs))
         meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
         return self._finish(text(data.get("name")) or self.path.stem,
@@ -309,7 +310,7 @@ class _Reader:
             return Body(BodyKind.FORM, rows=self._rows(body.get("params"), where))
         if mime == "multipart/form-data":
             rows = []
-            for p in body.get("params") or []:
+            for p in as_list(body.get("params")):
                 if not isinstance(p, dict):
                     continue
                 is_file = p.get("type") == "file"
