@@ -50,8 +50,40 @@ def display_problem() -> str | None:
     return None
 
 
+def drops_none(void_call, calls: int = 16) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a binding's void method hands back None without a reference of its own.
+
+    PySide6 6.12.0's wheels, built for the limited API, treat None (and True/False) as
+    immortal, which they are only from Python 3.12 on. On 3.11 every such call takes
+    a reference from None; after a few thousand calls (building one request tab makes
+    hundreds) None is freed while still in use, and the process aborts, usually at exit
+    while garbage-collecting ("Fatal Python error: none_dealloc")."""
+    before = sys.getrefcount(None)
+    for _ in range(calls):
+        void_call()
+    # A sound binding leaves the count as it was; allow for the odd unrelated change.
+    return sys.getrefcount(None) - before <= -calls // 2
+
+
+def binding_problem() -> str | None:
+    """Why the installed Qt binding cannot run the window to the end, said up front."""
+    if sys.version_info >= (3, 12):
+        return None  # None is immortal there: a dropped reference does no harm
+    from PySide6 import __version__ as pyside_version
+    from PySide6.QtCore import QObject
+
+    probe = QObject()
+    if not drops_none(lambda: probe.setObjectName("probe")):
+        return None
+    return (f"PySide6 {pyside_version} drops references to None on Python "
+            f"{sys.version_info.major}.{sys.version_info.minor}, which would crash the "
+            "window. Install another version: "
+            f"{sys.executable} -m pip install 'PySide6-Essentials>=6.7,!={pyside_version}' "
+            "(resources/setup.sh app does this), or use Python 3.12 or later.")
+
+
 def run() -> int:
-    problem = display_problem()
+    problem = display_problem() or binding_problem()
     if problem:
         print(f"gatepost: {problem}", file=sys.stderr)
         return 1
