@@ -30,6 +30,7 @@ from . import (
 from . import _bru as bru
 from .common import (
     Secrets,
+    as_dict,
     dynamic_variables,
     mark_secret_variables,
     oauth2_redirect,
@@ -142,7 +143,7 @@ class _Reader:
         root = self._yaml(self.root / name) or {}
         if not root.get("bundled"):
             root["items"] = self._yaml_items(self.root)
-        envs = _list(_dict(root.get("config")).get("environments"))
+        envs = _list(as_dict(root.get("config")).get("environments"))
         for f in sorted((self.root / "environments").glob("*.y*ml")):
             env = self._yaml(f)
             if env is not None:
@@ -184,15 +185,15 @@ class _Reader:
         data = parse_yaml(path, read_text(path))
         if not isinstance(data, dict):
             raise ImportFailed(f"{path} is not an OpenCollection file.")
-        return self._finish(data, _list(_dict(data.get("config")).get("environments")))
+        return self._finish(data, _list(as_dict(data.get("config")).get("environments")))
 
     # -- OpenCollection to the tree ----------------------------------------------------
 
     def _finish(self, root: dict[str, Any], envs: list[Any]) -> ImportResult:
         result = self.result
-        info = root.get("info") if isinstance(root.get("info"), dict) else {}
+        info = as_dict(root.get("info"))
         result.name = text(info.get("name")) or self.root.name
-        defaults = root.get("request") if isinstance(root.get("request"), dict) else {}
+        defaults = as_dict(root.get("request"))
         result.variables = self._variables(defaults.get("variables"))
         for env in envs:
             if isinstance(env, dict):
@@ -225,8 +226,8 @@ class _Reader:
 
     def _folder(self, node: dict[str, Any], where: str, scope: dict[str, str],
                 top: bool = False) -> ImportedFolder:
-        info = node.get("info") if isinstance(node.get("info"), dict) else {}
-        defaults = node.get("request") if isinstance(node.get("request"), dict) else {}
+        info = as_dict(node.get("info"))
+        defaults = as_dict(node.get("request"))
         folder = ImportedFolder(text(info.get("name")) or "Folder",
                                 description=_docs(node.get("docs")))
         here = where or folder.name
@@ -243,7 +244,7 @@ class _Reader:
         self._extra(node, here)
         children = [c for c in _list(node.get("items")) if isinstance(c, dict)]
         for child in sorted(children, key=_seq):
-            info = child.get("info") if isinstance(child.get("info"), dict) else {}
+            info = as_dict(child.get("info"))
             name = text(info.get("name")) or "Untitled"
             path = f"{where} / {name}" if where else name
             if "items" in child or info.get("type") == "folder":
@@ -257,8 +258,8 @@ class _Reader:
 
     def _request(self, item: dict[str, Any], name: str, where: str,
                  scope: dict[str, str]) -> ImportedRequest:
-        details = _dict(item.get("http") or item.get("graphql"))
-        runtime = item.get("runtime") if isinstance(item.get("runtime"), dict) else {}
+        details = as_dict(item.get("http") or item.get("graphql"))
+        runtime = as_dict(item.get("runtime"))
         own = self._variables(runtime.get("variables"))
         if own:
             scope = {**scope, **{v.name: v.value for v in own if v.enabled}}
@@ -428,12 +429,8 @@ def _list(value: Any) -> list[Any]:
     return list(value) if isinstance(value, list) else []
 
 
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
 def _seq(node: dict[str, Any]) -> tuple[float, str]:
-    info = node.get("info") if isinstance(node.get("info"), dict) else {}
+    info = as_dict(node.get("info"))
     seq = info.get("seq")
     try:
         number = float(seq) if seq not in (None, "") else float("inf")

@@ -103,6 +103,10 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def text(value: Any) -> str:
     """A scalar from a file as the text Gatepost holds ("" for null, JSON for others)."""
     if value is None:
@@ -227,10 +231,10 @@ def auth_from_header(value: str, where: str, notices: list[Notice]) -> AuthConfi
     if kind == "bearer" and credentials:
         return AuthConfig("bearer", {"token": credentials})
     if kind == "digest":
-        user = re.search(r'username="([^"]*)"', credentials)
+        found = re.search(r'username="([^"]*)"', credentials)
         notices.append(Notice(where, "a Digest Authorization header was recorded; it "
                               "became Digest auth: enter the password in the Auth tab."))
-        return AuthConfig("digest", {"username": user.group(1) if user else ""})
+        return AuthConfig("digest", {"username": found.group(1) if found else ""})
     if kind == "aws4-hmac-sha256":
         cred = re.search(r"Credential=([^/,\s]+)/[^/]+/([^/]+)/([^/]+)/", credentials)
         notices.append(Notice(where, "an AWS SigV4 signature was recorded; it became AWS "

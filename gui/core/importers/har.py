@@ -20,6 +20,7 @@ from ..urls import with_query
 from . import ImportedFolder, ImportedRequest, ImportFailed, ImportResult, Notice
 from .common import (
     Secrets,
+    as_dict,
     as_list,
     auth_from_header,
     parse_json,
@@ -46,7 +47,7 @@ def read(path: Path) -> ImportResult:
     log = data.get("log") if isinstance(data, dict) else None
     if not isinstance(log, dict) or not isinstance(log.get("entries"), list):
         raise ImportFailed(f"{path} is not a HAR file: it has no log.entries list.")
-    creator = log.get("creator") if isinstance(log.get("creator"), dict) else {}
+    creator = as_dict(log.get("creator"))
     result = ImportResult(LABEL, name=path.stem)
     root = ImportedFolder(result.name, auth=AuthConfig("none"),
                           description=f"Recorded by {text(creator.get('name'))} "

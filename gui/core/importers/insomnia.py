@@ -28,6 +28,7 @@ from . import (
 from ._insomnia_auth import auth_problems, map_auth
 from .common import (
     Secrets,
+    as_dict,
     as_list,
     mark_secret_variables,
     oauth2_redirect,
@@ -148,7 +149,7 @@ class _Reader:
             for item in items if isinstance(items, list) else []:
                 if not isinstance(item, dict):
                     continue
-                meta = item.get("meta") if isinstance(item.get("meta"), dict) else {}
+                meta = as_dict(item.get("meta"))
                 node = {**item, "description": item.get("description", meta.get(
                     "description")), "metaSortKey": meta.get("sortKey")}
                 item_id = str(meta.get("id", ""))
@@ -169,7 +170,7 @@ class _Reader:
         if isinstance(base, dict):
             subs = [s for s in as_list(base.get("subEnvironments")) if isinstance(s, dict)]
             envs.append((base, subs))
-        meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
+        meta = as_dict(data.get("meta"))
         return self._finish(text(data.get("name")) or self.path.stem,
                             text(meta.get("description")), tree(data.get("collection")), envs)
 
@@ -221,7 +222,7 @@ class _Reader:
             elif prefix:
                 out.append(Variable(prefix, self.convert(text(value), where)))
 
-        walk("", env.get("data") if isinstance(env.get("data"), dict) else {})
+        walk("", as_dict(env.get("data")))
         return out
 
     # -- folders and requests ----------------------------------------------------------
@@ -284,7 +285,7 @@ class _Reader:
         return ImportedRequest(name, spec, text(d.get("description")))
 
     def _scripts(self, d: dict[str, Any], where: str) -> None:
-        scripts = d.get("scripts") if isinstance(d.get("scripts"), dict) else {}
+        scripts = as_dict(d.get("scripts"))
         for key, label in (("preRequestScript", "the pre-request script"),
                            ("afterResponseScript", "the after-response script")):
             code = text(d.get(key) or scripts.get(key.removesuffix("Script")))
