@@ -265,12 +265,15 @@ def request(blocks: list[Block]) -> dict[str, Any]:
     return item
 
 
-def _extra(b: dict[str, Block], known: set[str]) -> list[str]:
-    """Blocks that carry something Gatepost does not do, for notices."""
+def _extra(b: dict[str, Block], known: set[str]) -> list[tuple[str, str]]:
+    """Blocks that carry something Gatepost does not do, with their text, for notices."""
     listed = known | {"meta", "params:query", "params:path", "query", "headers", "auth",
                       "vars:pre-request", "docs", "settings", "script:pre-request",
                       "script:post-response", "tests"}
-    return [n for n in b if n not in listed and not n.startswith(("auth:", "body"))]
+    return [(n, block.text or "\n".join(f"{'' if on else '~'}{k}: {v}"
+                                         for k, v, on in block.pairs))
+            for n, block in b.items() if n not in listed
+            and not n.startswith(("auth:", "body"))]
 
 
 def folder(blocks: list[Block], is_collection: bool) -> dict[str, Any]:

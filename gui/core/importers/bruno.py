@@ -420,9 +420,9 @@ class _Reader:
                                                          "Bruno"))
 
     def _extra(self, node: dict[str, Any], where: str) -> None:
-        for block in node.get("_extra") or []:
+        for block, content in node.get("_extra") or []:
             self.notice(where, f"the `{block}` block is not imported (Gatepost has no "
-                        "counterpart).")
+                        "counterpart).", content)
 
 
 def _list(value: Any) -> list[Any]:
