@@ -60,7 +60,8 @@ _ANSI = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", '"': '"', "a": "
 def _ansi_c(text: str, start: int) -> tuple[str, int]:
     """Bash's $'...' from `start` (just past the opening quote): the text and the index
     after the closing quote."""
-    out, i = [], start
+    out: list[str] = []
+    i = start
     while i < len(text):
         c = text[i]
         if c == "'":

@@ -152,7 +152,7 @@ class _Build:
         elif name == "aws-sigv4":
             self.sigv4 = value
         elif name == "max-redirs":
-            self.spec.options.max_redirects = self._number(name, value, int)
+            self.spec.options.max_redirects = int(self._number(name, value, int))
         elif name == "max-time":
             self.spec.options.max_time = self._number(name, value, float)
         elif name == "connect-timeout":

@@ -41,9 +41,9 @@ class Security:
         if swagger:
             found, self._where = spec.get("securityDefinitions"), "securityDefinitions"
         else:
-            components = spec.get("components") if isinstance(spec.get("components"),
-                                                               dict) else {}
-            found = components.get("securitySchemes")
+            components = spec.get("components")
+            found = components.get("securitySchemes") if isinstance(components,
+                                                                    dict) else None
             self._where = "components.securitySchemes"
         self._schemes = found if isinstance(found, dict) else {}
         self._mapped: dict[str, AuthConfig | None] = {}
@@ -130,6 +130,7 @@ class Security:
         return None
 
     def _oauth2(self, scheme: dict[str, Any], where: str) -> AuthConfig | None:
+        flows: Any
         if "flow" in scheme:  # Swagger 2.0: one flow, its URLs on the scheme
             flows = {str(scheme["flow"]): scheme}
         else:

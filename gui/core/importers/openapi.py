@@ -41,8 +41,9 @@ _NAME_CHARS = re.compile(r"[^A-Za-z0-9_.\-]")
 
 def sniff(path: Path, head: str) -> bool:
     match = _SNIFF.search(head)
-    return bool(match) and (match.group(1), match.group(2)) in (("openapi", "3"),
-                                                                 ("swagger", "2"))
+    if match is None:
+        return False
+    return (match.group(1), match.group(2)) in (("openapi", "3"), ("swagger", "2"))
 
 
 def read(path: Path) -> ImportResult:
@@ -62,6 +63,10 @@ def var_name(name: str) -> str:
     return _NAME_CHARS.sub("_", name) or "param"
 
 
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
@@ -78,7 +83,7 @@ class _Reader:
     def __init__(self, path: Path, spec: dict[str, Any], swagger: bool) -> None:
         self.path, self.spec, self.swagger = path, spec, swagger
         self.docs = Documents(path, spec)
-        info = spec.get("info") if isinstance(spec.get("info"), dict) else {}
+        info = _mapping(spec.get("info"))
         self.result = ImportResult(source=LABEL, name=str(info.get("title") or path.stem))
         self.notices = self.result.notices
         self.path_vars: dict[str, str] = {}
@@ -95,7 +100,7 @@ class _Reader:
             return None
 
     def run(self) -> ImportResult:
-        info = self.spec.get("info") if isinstance(self.spec.get("info"), dict) else {}
+        info = _mapping(self.spec.get("info"))
         root = ImportedFolder(self.result.name, description=str(info.get("description") or ""))
         self.result.root = root
         servers = self._servers()
@@ -168,7 +173,7 @@ class _Reader:
         if not isinstance(server, dict) or not isinstance(server.get("url"), str):
             return None
         url = server["url"]
-        variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
+        variables = _mapping(server.get("variables"))
         for name, var in variables.items():
             default = var.get("default") if isinstance(var, dict) else None
             url = url.replace("{" + str(name) + "}", _text(default))
