@@ -14,9 +14,11 @@ from . import __version__
 
 if TYPE_CHECKING:
     import argparse
+    from pathlib import Path
     from typing import TextIO
 
     from .core.auth.base import AuthContext, Scheme
+    from .core.cookiejar import CookieJar
     from .core.exchange import Exchange, ReceivedResponse
     from .core.model import AuthConfig, RequestSpec
     from .core.tlsconfig import TlsSettings
@@ -99,6 +101,7 @@ def _parser(auth_scheme: str | None = None) -> argparse.ArgumentParser:
     from .cli_saved import add_arguments
 
     add_arguments(send)
+    add_cookie_arguments(send)
     auth = commands.add_parser("auth", help="list the auth schemes and their fields")
     auth.add_argument("action", choices=["list"])
     from .cli_run import add_parser as add_run_parser
@@ -108,6 +111,64 @@ def _parser(auth_scheme: str | None = None) -> argparse.ArgumentParser:
 
     add_import_commands(commands)
     return parser
+
+
+def add_cookie_arguments(command: argparse.ArgumentParser) -> None:
+    """--cookie-jar and --no-cookies (gatepost send; gatepost run may share them)."""
+    cookies = command.add_argument_group(
+        "cookies", "Without these, cookies live for this command only: those a response "
+        "sets go with the later requests (redirects too), then are forgotten.")
+    jar = cookies.add_mutually_exclusive_group()
+    jar.add_argument("--cookie-jar", metavar="FILE",
+                     help="read cookies from FILE (Netscape/curl format, as curl's -b and "
+                          "-c write it) before sending and write them back after; values "
+                          "are plain text there, as in curl's")
+    jar.add_argument("--no-cookies", action="store_true",
+                     help="no cookie engine: none kept, none sent (a Cookie header given "
+                          "with -H still goes)")
+
+
+def cookie_jar_from_args(args: argparse.Namespace) -> tuple[CookieJar | None, Path | None]:
+    """The jar to send with and the file to write it back to; UsageError before anything
+    is sent when the file cannot be used."""
+    from pathlib import Path
+
+    from .core.cookiejar import CookieJar
+    from .core.cookiestore import JarError, load_netscape
+
+    if args.no_cookies:
+        return CookieJar.off(), None
+    if not args.cookie_jar:
+        return None, None
+    path = Path(args.cookie_jar)
+    if not path.parent.is_dir():
+        raise UsageError(f"--cookie-jar: the folder of {path} does not exist.")
+    try:
+        jar, problems = load_netscape(path)
+    except JarError as exc:
+        raise UsageError(f"--cookie-jar: {exc}; it was left as it is.") from None
+    for problem in problems[:5]:
+        print(f"gatepost: warning: --cookie-jar: {problem}; that line is left out, and "
+              "not written back.", file=sys.stderr)
+    if len(problems) > 5:
+        print(f"gatepost: warning: --cookie-jar: {len(problems) - 5} more lines left out.",
+              file=sys.stderr)
+    return jar, path
+
+
+def save_cookie_jar(jar: CookieJar | None, path: Path | None) -> bool:
+    """Write the --cookie-jar file back (atomically); False, said, when it cannot be."""
+    if jar is None or path is None:
+        return True
+    from .core.cookiestore import save_netscape
+
+    try:
+        save_netscape(jar, path)
+    except OSError as exc:
+        print(f"gatepost: --cookie-jar: {path} could not be written "
+              f"({exc.strerror or exc}).", file=sys.stderr)
+        return False
+    return True
 
 
 def _seconds_arg(text: str, option: str, zero: bool = False) -> float:
@@ -487,6 +548,7 @@ def _send(args: argparse.Namespace) -> int:
 
     try:
         tls, tls_problem = _tls_from_args(args)
+        jar, jar_file = cookie_jar_from_args(args)
     except UsageError as exc:
         print(f"gatepost: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -494,7 +556,9 @@ def _send(args: argparse.Namespace) -> int:
         context = _auth_context(spec, saved_context)
         with Engine(tls=tls, tls_problem=tls_problem) as engine:
             exchange = engine.send(spec, context=context, secrets=secrets,
-                                   tls=collection_tls)
+                                   tls=collection_tls, jar=jar)
+        if not save_cookie_jar(jar, jar_file):
+            return EXIT_TRANSPORT
     except KeyboardInterrupt:
         print("gatepost: cancelled", file=sys.stderr)
         return EXIT_CANCELLED

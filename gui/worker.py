@@ -21,6 +21,8 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from .core.cookiejar import CookieJar
+    from .core.cookiestore import JarStore
     from .core.engine import Engine
     from .core.model import RequestSpec
     from .core.tlsconfig import TlsSettings
@@ -34,6 +36,8 @@ PROGRESS_INTERVAL = 0.1
 
 #: Reads a keychain entry by key; the window sets it to its SecretStore's `get`.
 _secret_lookup: Callable[[str], str | None] | None = None
+#: The window's cookie jars (gui/core/cookiestore.JarStore), made on first use.
+_cookie_jars: Callable[[], JarStore] | None = None
 
 
 def engine() -> Engine:
@@ -50,6 +54,22 @@ def engine() -> Engine:
 def set_secret_lookup(lookup: Callable[[str], str | None]) -> None:
     global _secret_lookup
     _secret_lookup = lookup
+
+
+def set_cookie_jars(jars: Callable[[], JarStore] | None) -> None:
+    global _cookie_jars
+    _cookie_jars = jars
+
+
+def _jar_for(job: SendJob) -> tuple[JarStore | None, CookieJar | None]:
+    """The jar of the job's collection (its keychain namespace, which the auth context
+    carries) or of the requests outside collections; read from disk here, in the worker."""
+    if _cookie_jars is None or not job.spec.options.use_cookie_jar:
+        return None, None
+    from .core.state import SCRATCH
+
+    jars = _cookie_jars()
+    return jars, jars.jar(getattr(job.context, "collection_id", None) or SCRATCH)
 
 
 def _load_tls() -> tuple[TlsSettings | None, str | None]:
@@ -142,10 +162,13 @@ class _Call(QRunnable):
     def run(self) -> None:
         job = self._job
         try:
+            jars, jar = _jar_for(job)
             exchange = engine().send(job.spec, cancel=job.token, progress=self._progress,
                                      on_events=self._events, secrets=job.secrets,
-                                     context=job.context, tls=job.tls)
+                                     context=job.context, tls=job.tls, jar=jar)
             self._flush(time.monotonic())
+            if jars is not None and jar is not None:
+                jars.save(jar)
             from .core.present import present
 
             shown = present(exchange.response) if exchange.response is not None else None

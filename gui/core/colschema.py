@@ -61,7 +61,7 @@ REQUEST = {
     "options": {
         "timeouts": {"connect": SECONDS, "read": SECONDS, "write": SECONDS, "pool": SECONDS},
         "follow_redirects": FLAG, "max_redirects": INTEGER, "verify_tls": FLAG, "http2": FLAG,
-        "max_time": SECONDS, "max_body_size": INTEGER,
+        "max_time": SECONDS, "max_body_size": INTEGER, "use_cookie_jar": FLAG,
     },
     "auth": AUTH, "assertions": DECLARED, "captures": DECLARED, "id": TEXT,
 }

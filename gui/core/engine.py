@@ -15,6 +15,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from http import HTTPStatus
 from typing import Any
 
@@ -27,6 +28,10 @@ from .auth import get as get_scheme
 from .bodydata import BodyData, BodyLimitError
 from .build import build_request
 from .cancel import CancelToken
+from .cookiehop import attach as attach_cookies
+from .cookiehop import inert_jar
+from .cookiehop import receive as receive_cookies
+from .cookiejar import CookieJar, site
 from .errors import TooManyRedirects, classify
 from .exchange import (
     ErrorInfo,
@@ -187,7 +192,7 @@ class Engine:
             if cached is None or cached[1] is not transport:
                 cached = local.clients[key] = (httpx.Client(
                     transport=_Borrowed(transport), follow_redirects=False,
-                    headers={"User-Agent": USER_AGENT}), transport)
+                    headers={"User-Agent": USER_AGENT}, cookies=inert_jar()), transport)
         except BaseException:
             self._release(transport)
             raise
@@ -240,7 +245,8 @@ class Engine:
     def send(self, spec: RequestSpec, *, auth: httpx.Auth | None = None,
              cancel: CancelToken | None = None, secrets: tuple[str, ...] = (),
              context: AuthContext | None = None, progress: Progress | None = None,
-             on_events: OnEvents | None = None, tls: TlsSettings | None = None) -> Exchange:
+             on_events: OnEvents | None = None, tls: TlsSettings | None = None,
+             jar: CookieJar | None = None) -> Exchange:
         """Send the request and return its whole exchange. Never raises for anything
         the network or the user's input did: that is `Exchange.error`.
 
@@ -250,7 +256,11 @@ class Engine:
         `context` is handed to schemes that keep state in the keychain; `progress` is
         called from the sending thread as body bytes arrive, and `on_events` with each
         chunk of a streaming response (STREAMING_TYPES) as it arrives. `tls` is a
-        collection's certificates, used before the global ones (gui/core/coltls.py)."""
+        collection's certificates, used before the global ones (gui/core/coltls.py).
+        `jar` is the cookie jar to send from and keep into (gui/core/cookiejar.py); without
+        one, or when the request's Settings say to send without the jar, the exchange
+        has a jar of its own (its responses' cookies reach its later hops). The caller
+        saves the jar."""
         exchange = Exchange()
         started = time.perf_counter()
         token = cancel or CancelToken()
@@ -271,16 +281,18 @@ class Engine:
                 # Built outside the lock: loading the trust store takes a while.
                 transport = self._transport(spec.options, settings, tls, problem)
                 client = httpx.Client(transport=transport, follow_redirects=False,
-                                      headers={"User-Agent": USER_AGENT})
+                                      headers={"User-Agent": USER_AGENT},
+                                      cookies=inert_jar())
             else:
                 client, transport = self._acquire(spec.options, tls)
             try:
-                # Each exchange starts with an empty cookie jar: the request sends what
-                # the user composed plus what this exchange's own responses set.
-                client.cookies.clear()
+                # httpx's own jar is inert: cookies go through `jar`, hop by hop.
+                if jar is None or (jar.enabled and not spec.options.use_cookie_jar):
+                    jar = CookieJar()
                 request = build_request(client, spec)
                 sender = _Send(client, spec.options, auth, token, exchange, started,
                                secrets, progress, on_events)
+                sender.jar = jar
                 try:
                     with deadline.scope(spec.options.max_time):
                         sender.run(request)
@@ -341,6 +353,10 @@ class _Send:
         self._secrets = secrets
         self.progress = progress
         self.on_events = on_events
+        self.jar = CookieJar()
+        #: The site of the request the person sent: a hop to another is cross-site.
+        self.site: tuple[str, str] | None = None
+        self._hop_cookies: list = []
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -350,6 +366,7 @@ class _Send:
 
     def run(self, request: httpx.Request) -> None:
         origin = _origin(request.url)
+        self.site = site(str(request.url))
         kind = HopKind.REQUEST
         redirects = 0
         while True:
@@ -416,6 +433,7 @@ class _Send:
                 hop.request.body = kept[1]
             hop.request.headers = [(n, mask_header(n, v, secrets))
                                    for n, v in hop.request.headers]
+            hop.cookies = [replace(c, value=mask_text(c.value, secrets)) for c in hop.cookies]
             if hop.next_reason:
                 hop.next_reason = mask_text(hop.next_reason, secrets)
             r = hop.response
@@ -432,6 +450,8 @@ class _Send:
         trace = _Trace()
         request.extensions["trace"] = trace
         ctx = HopContext(self.token)
+        self._hop_cookies = attach_cookies(self.jar, request,
+                                           site(str(request.url)) != self.site)
         begin = time.perf_counter()
         response: httpx.Response | None = None
         body = _Body(self.options.max_body_size)
@@ -444,6 +464,9 @@ class _Send:
             with hop_context(ctx):
                 self.token.raise_if_cancelled()
                 response = self.client.send(request, follow_redirects=False, stream=True)
+                # Before the body: a later hop (a redirect) needs them, and a body that
+                # fails half-way does not undo the headers.
+                self._hop_cookies += receive_cookies(self.jar, request, response)
                 try:
                     body.tls = _tls_of(response)
                     ctype = response.headers.get("content-type", "").split(";")[0].strip()
@@ -508,6 +531,11 @@ class _Send:
         )
         hop = Hop(kind=kind, request=sent, timings=timings, remote_address=ctx.remote_address,
                   tls=body.tls, client_certificate=request.extensions.get(CLIENT_CERT_EXTENSION))
+        # A jar cookie counts as sent once the headers went out (not on a refused connect).
+        sent_headers = response is not None or \
+            trace._mark("send_request_headers.started") is not None
+        hop.cookies = [replace(c, value=mask_text(c.value, self.secrets))
+                       for c in self._hop_cookies if sent_headers or c.source != "jar"]
         if response is not None:
             received_headers = [(n, mask_text(v, self.secrets))
                                 for n, v in _decode_headers(response.headers)]

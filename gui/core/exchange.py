@@ -114,6 +114,27 @@ class ErrorInfo:
 
 
 @dataclass
+class HopCookie:
+    """A cookie a hop sent from the jar, or one its response set (or tried to)."""
+
+    name: str
+    value: str
+    #: For "jar": the cookie's domain; for the others: the Domain attribute as the
+    #: server wrote it ("" for a host-only cookie).
+    domain: str = ""
+    path: str = ""
+    #: As shown: a date, "max-age 60", or "session".
+    expires: str = ""
+    secure: bool = False
+    http_only: bool = False
+    same_site: str = ""
+    #: "jar" (sent from the jar), "set" (stored from this response), "deleted" (the
+    #: response expired a stored one) or "rejected" (refused: `note` says why).
+    source: str = "jar"
+    note: str = ""
+
+
+@dataclass
 class Hop:
     kind: HopKind
     request: SentRequest
@@ -126,6 +147,8 @@ class Hop:
     #: The client certificate Gatepost had ready for this host (mutual TLS); the
     #: server only receives it if it asks for one.
     client_certificate: Certificate | None = None
+    #: Cookies sent from the jar and cookies the response set (gui/core/cookiehop.py).
+    cookies: list[HopCookie] = field(default_factory=list)
 
 
 @dataclass
@@ -200,6 +223,10 @@ def _hop_dict(hop: Hop) -> dict:
         "tls": asdict(hop.tls) if hop.tls else None,
         "client_certificate": (asdict(hop.client_certificate)
                                if hop.client_certificate else None),
+        # Names and where they went, not values: the Cookie and Set-Cookie headers
+        # above hold those already.
+        "cookies": [{"name": c.name, "domain": c.domain, "path": c.path,
+                     "source": c.source, "note": c.note} for c in hop.cookies],
     }
 
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QFileSystemWatcher
 
     from ..core.colmodel import Collection, Environment, RequestItem
+    from ..core.cookiestore import JarStore
     from ..core.exchange import Exchange
     from ..core.history import SentRequests
     from ..core.model import RequestSpec
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from ..persistence import Persistence
     from ..worker import Dispatcher, SendJob
     from .certificates_dialog import CertificatesDialog
+    from .cookies_dialog import CookiesDialog
     from .request_editor import RequestEditor
     from .response_view import ResponseView
     from .sent_requests import SentRequestsPanel
@@ -86,12 +88,20 @@ class MainWindow(QMainWindow):
             accessibleName="Client certificates, CA certificates and trust")
         self.certificates_button.clicked.connect(self.edit_certificates)
         top.addWidget(self.certificates_button)
+        self.cookies_button = QPushButton("Cookies…", objectName="cookiesButton",
+                                          accessibleName="Cookie jars: list, edit and delete "
+                                          "cookies")
+        self.cookies_button.clicked.connect(self.edit_cookies)
+        top.addWidget(self.cookies_button)
         layout.addLayout(top)
         from .. import worker
 
         # The engine reads a client certificate's passphrase from the keychain when that
         # certificate is first used, in the worker that sends.
         worker.set_secret_lookup(lambda key: self.store().get(key))
+        # The cookie jars are read and written in the workers that send.
+        self._cookie_jars: JarStore | None = None
+        worker.set_cookie_jars(self.cookie_jars)
 
         self.split = QSplitter(Qt.Orientation.Horizontal, objectName="windowSplitter")
         self.sidebar = CollectionsSidebar()
@@ -597,6 +607,33 @@ class MainWindow(QMainWindow):
         if dialog.exec():
             self.workspace.set_globals(None)
             self._update_environments()
+
+    def cookie_jars(self) -> JarStore:
+        """The cookie jars of this window's requests (gui/core/cookiestore.py); called
+        from workers too."""
+        store = self.store()
+        with _STORE_LOCK:
+            if self._cookie_jars is None:
+                from ..core.cookiestore import JarStore
+
+                self._cookie_jars = JarStore(store)
+            return self._cookie_jars
+
+    def edit_cookies(self) -> CookiesDialog:
+        """Open the cookie manager (not modal: requests can be sent meanwhile)."""
+        from ..core.state import SCRATCH
+        from .cookies_dialog import CookiesDialog
+
+        jars = [("Requests outside collections", SCRATCH)]
+        # Bound when opened; reading `namespace` of one that is not would bind it here.
+        jars += [(c.name, c._namespace) for c in self.sidebar.collections if c._namespace]
+        current = self.current_collection()
+        dialog = CookiesDialog(self.cookie_jars(), jars, self)
+        if current is not None:
+            dialog.jars.setCurrentIndex(max(dialog.jars.findData(current.namespace), 0))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def edit_certificates(self) -> CertificatesDialog | None:
         """Open the Certificates settings; returns the dialog once it is closed."""

@@ -72,6 +72,11 @@ class OptionsForm(QWidget):
                                 accessibleName="Verify TLS certificate", checked=True)
         self.http2 = QCheckBox("Offer HTTP/2 (over TLS)", objectName="http2",
                                accessibleName="Offer HTTP/2")
+        self.cookie_jar = QCheckBox("Send and keep cookies in the cookie jar",
+                                    objectName="useCookieJar", checked=True,
+                                    accessibleName="Use the cookie jar")
+        self.cookie_jar.setToolTip("Off: this request neither sends the jar's cookies "
+                                   "nor keeps the ones it is given (Cookies… manages the jar)")
         form.addRow(self.follow)
         form.addRow("Maximum redirects:", self.max_redirects)
         form.addRow("Timeout (connect, read, write):", self.timeout)
@@ -79,7 +84,8 @@ class OptionsForm(QWidget):
         form.addRow("Max body size:", self.max_body)
         form.addRow(self.verify)
         form.addRow(self.http2)
-        for box in (self.follow, self.verify, self.http2):
+        form.addRow(self.cookie_jar)
+        for box in (self.follow, self.verify, self.http2, self.cookie_jar):
             box.toggled.connect(self.changed)
         self.max_redirects.valueChanged.connect(self.changed)
         self.timeout.valueChanged.connect(self.changed)
@@ -100,7 +106,8 @@ class OptionsForm(QWidget):
                        max_redirects=self.max_redirects.value(),
                        verify_tls=self.verify.isChecked(), http2=self.http2.isChecked(),
                        max_time=self.max_time.value() or None,
-                       max_body_size=self._max_body_bytes())
+                       max_body_size=self._max_body_bytes(),
+                       use_cookie_jar=self.cookie_jar.isChecked())
 
     def set_options(self, options: Options) -> None:
         size = options.max_body_size
@@ -113,6 +120,7 @@ class OptionsForm(QWidget):
         self.timeout.setValue(options.timeouts.read or 0)
         self.verify.setChecked(options.verify_tls)
         self.http2.setChecked(options.http2)
+        self.cookie_jar.setChecked(options.use_cookie_jar)
 
 
 class RequestEditor(QWidget):

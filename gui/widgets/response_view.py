@@ -36,7 +36,9 @@ HOP_COLUMNS = ["#", "Why sent", "Method", "URL", "Status", "Time", "Waterfall",
                "What happened next"]
 WATERFALL = HOP_COLUMNS.index("Waterfall")
 COOKIE_COLUMNS = ["Name", "Value", "Domain", "Path", "Expires", "Secure", "HttpOnly",
-                  "SameSite", "Hop"]
+                  "SameSite", "Hop", "Jar"]
+#: What the Jar column says of a cookie a hop sent or was given (exchange.HopCookie).
+JAR_WORDS = {"jar": "from jar", "set": "set", "deleted": "deleted", "rejected": "refused"}
 
 
 def _table(object_name: str, accessible: str, headers: list[str]) -> QTableWidget:
@@ -166,7 +168,8 @@ class ResponseView(QWidget):
             headers_page.addWidget(box)
         self.tabs.addTab(headers_page, "Headers")
 
-        self.cookies = _table("cookiesTable", "Cookies set by the response", COOKIE_COLUMNS)
+        self.cookies = _table("cookiesTable", "Cookies sent from the jar and set by the "
+                              "response", COOKIE_COLUMNS)
         self.cookies.horizontalHeader().setStretchLastSection(True)
         self.tabs.addTab(self.cookies, "Cookies")
 
@@ -293,11 +296,17 @@ class ResponseView(QWidget):
     def _fill_cookies(self, exchange: Exchange) -> None:
         from ..core.cookies import cookies_set
 
-        _fill(self.cookies, [
-            [c.name, c.value, c.domain, c.path, c.expires or (f"max-age {c.max_age}"
-                                                               if c.max_age else "session"),
-             "yes" if c.secure else "", "yes" if c.http_only else "", c.same_site, str(c.hop)]
-            for c in cookies_set(exchange)])
+        rows = [[c.name, c.value, c.domain, c.path, c.expires, "yes" if c.secure else "",
+                 "yes" if c.http_only else "", c.same_site, str(number),
+                 JAR_WORDS.get(c.source, c.source) + (f": {c.note}" if c.note else "")]
+                for number, hop in enumerate(exchange.hops, 1) for c in hop.cookies]
+        if not any(hop.cookies for hop in exchange.hops):
+            # An exchange recorded without the jar's notes: the Set-Cookie headers.
+            rows = [[c.name, c.value, c.domain, c.path, c.expires or (
+                f"max-age {c.max_age}" if c.max_age else "session"),
+                "yes" if c.secure else "", "yes" if c.http_only else "", c.same_site,
+                str(c.hop), ""] for c in cookies_set(exchange)]
+        _fill(self.cookies, rows)
         self.cookies.resizeColumnsToContents()
         count = self.cookies.rowCount()
         self.tabs.setTabText(2, f"Cookies ({count})" if count else "Cookies")
