@@ -62,6 +62,11 @@ class MainWindow(QMainWindow):
             persistence.store()
         self._workspace: Workspace | None = None
         self._environments: dict[str, str] = {}  # collection id -> environment name
+        #: Where Ctrl+S on Scratch saved last: the save dialog starts there.
+        self._last_save_folder: Any = None
+        #: What the Scratch tab held when it was last sent, saved or opened from Sent
+        #: requests (spec dicts): anything else in it is work kept nowhere else.
+        self._scratch_kept: list[dict] = []
         self.setObjectName("mainWindow")
         self.setWindowTitle("Gatepost")
         self.setAccessibleName("Gatepost")
@@ -437,24 +442,52 @@ class MainWindow(QMainWindow):
         return True
 
     def _save_scratch_into_collection(self, tab: RequestTab) -> bool:
-        from ..core.colmodel import Collection, Folder
+        """Ctrl+S on Scratch: ask for the name, collection and folder (the last place
+        chosen preselected), then save it there as a request of its own."""
+        from .save_dialog import ask_save_location
 
-        selected = self.sidebar.selected()
-        folder = selected.root if isinstance(selected, Collection) else selected
-        if not isinstance(folder, Folder):
-            if not self.sidebar.collections:
-                self.save()
-                self.statusBar().showMessage("Saved for the next session. Open or make a "
-                                             "collection to keep it in a file.")
-                return True
-            folder = self.sidebar.collections[0].root
-        item = self.sidebar.new_request(folder)
+        if not self.sidebar.collections:
+            self.save()
+            self.statusBar().showMessage("Saved for the next session. Open or make a "
+                                         "collection to keep it in a file.")
+            return True
+        spec = tab.editor.spec()
+        chosen = ask_save_location(self, self.sidebar.collections, self._save_place(),
+                                   _name_from_url(spec.url))
+        if chosen is None:
+            return False
+        folder, name = chosen
+        item = self.sidebar.new_request(folder, name)
         if item is None:
             return False
-        item.spec = tab.editor.spec()
+        self._last_save_folder = folder
+        self._keep_scratch(spec)
+        item.spec = spec
         new_tab = self.open_request(item)
         new_tab.load(item.spec)
-        return self.save_tab(new_tab)
+        if not self.save_tab(new_tab):
+            return False
+        self.statusBar().showMessage(f"Saved {name!r} as {item.path}")
+        return True
+
+    def _save_place(self) -> Any:
+        """The folder the save dialog starts on: the last one chosen while it is still
+        open, else the one selected in the sidebar."""
+        from ..core.colmodel import Collection, Folder, RequestItem, collection_of
+        from .save_dialog import folders_of
+
+        open_folders = [f for c in self.sidebar.collections for _, f in folders_of(c)]
+        last = self._last_save_folder
+        if last is not None and any(f is last for f in open_folders):
+            return last
+        selected = self.sidebar.selected()
+        if isinstance(selected, Collection):
+            return selected.root
+        if isinstance(selected, RequestItem):
+            selected = selected.parent
+        if isinstance(selected, Folder) and collection_of(selected) in self.sidebar.collections:
+            return selected
+        return None
 
     def reload_tab(self, tab: RequestTab) -> None:
         from PySide6.QtWidgets import QMessageBox
@@ -746,13 +779,47 @@ class MainWindow(QMainWindow):
         # The spec as sent holds secret values (variables resolved): the history masks
         # these and the scheme's own secret fields.
         self.sent_requests.record(spec, exchange, secrets)
+        self._keep_scratch(spec)
 
-    def open_spec(self, spec: RequestSpec) -> None:
-        """A sent request opened again: into the scratch tab, ready to send."""
+    def _keep_scratch(self, spec: RequestSpec) -> None:
+        from ..core.serialize import spec_to_dict
+
+        self._scratch_kept = [*self._scratch_kept[-19:], spec_to_dict(spec)]
+
+    def scratch_edited(self) -> bool:
+        """Whether Scratch holds work found nowhere else (not empty, not as last sent,
+        saved or opened), which replacing it would lose."""
+        from ..core.model import RequestSpec
+        from ..core.serialize import spec_to_dict
+
+        current = spec_to_dict(self.scratch.editor.spec())
+        return current != spec_to_dict(RequestSpec()) and current not in self._scratch_kept
+
+    def open_spec(self, spec: RequestSpec) -> bool:
+        """A sent request opened again: into the scratch tab, ready to send. Over an
+        edited Scratch it asks first; False when the person kept Scratch as it was."""
+        from PySide6.QtWidgets import QMessageBox
+
+        if self.scratch_edited():
+            buttons = QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
+            text = ("Scratch holds a request that is not saved anywhere. Replace it with "
+                    "the one from Sent requests?")
+            if self.sidebar.collections:
+                buttons |= QMessageBox.StandardButton.Save
+                text += " Save keeps it in a collection first."
+            answer = QMessageBox.question(self, "Replace Scratch", text, buttons,
+                                          QMessageBox.StandardButton.Cancel)
+            if answer == QMessageBox.StandardButton.Save:
+                if not self._save_scratch_into_collection(self.scratch):
+                    return False
+            elif answer != QMessageBox.StandardButton.Discard:
+                return False
         self.tabs.setCurrentIndex(0)
         self.scratch.editor.set_spec(spec)
+        self._keep_scratch(self.scratch.editor.spec())
         self.statusBar().showMessage("Opened from Sent requests (secrets are not kept "
                                      "there: fill them in again).")
+        return True
 
     def _session_file(self):  # type: ignore[no-untyped-def]
         from ..core.paths import data_dir
@@ -812,3 +879,15 @@ class MainWindow(QMainWindow):
             if isinstance(tab, RequestTab) and tab.job is not None:
                 tab.cancel()
         super().closeEvent(event)
+
+
+def _name_from_url(url: str) -> str:
+    """A first name for a saved request: the URL's last path segment, if it has one."""
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        path = urlsplit(url.strip()).path
+    except ValueError:
+        return "New request"
+    segment = unquote(path.rstrip("/").rpartition("/")[2]).strip()
+    return segment[:60] if segment and "{{" not in segment else "New request"
