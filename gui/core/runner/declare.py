@@ -101,8 +101,8 @@ def check_query(kind: str, argument: str) -> None:
         except JMESPathError as exc:
             where = getattr(exc, "lex_position", None)
             at = f" at character {where + 1}" if isinstance(where, int) else ""
-            raise ValueError(f"the JMESPath {argument!r} does not parse: "
-                             f"{getattr(exc, 'msg', None) or _first_line(exc)}{at}") from None
+            why = _first_line(exc).removeprefix("Invalid jmespath expression: ").rstrip(":")
+            raise ValueError(f"the JMESPath {argument!r} does not parse: {why}{at}") from None
     elif kind == "jsonpath":
         from .queries import compile_jsonpath
 
