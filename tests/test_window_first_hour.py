@@ -3,6 +3,8 @@ requests opened over an edited Scratch, New collection in a folder that holds fi
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
@@ -185,3 +187,104 @@ def test_save_first_keeps_scratch_in_a_collection(qtbot, window, httpbin_url, tm
     window.sent_requests.open_row(0)
     assert "/anything/draft" in (c.path / "draft.request.yaml").read_text()
     assert window.scratch.editor.url.text() == f"{httpbin_url}/get?n=1"
+
+
+# -- New collection -----------------------------------------------------------------------
+
+
+def new_collection_in(qtbot, window, monkeypatch, folder, name: str, button: str | None):
+    """Press New…, pick `folder`, type `name`; `button` answers the question asked when
+    the folder holds files (None: no question expected)."""
+    from PySide6.QtWidgets import QFileDialog, QInputDialog
+
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (name, True))
+    asked: list[str] = []
+
+    def poll() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            asked.append(box.text())
+            target = next(b for b in box.buttons() if button and b.text().startswith(button))
+            target.click()
+        elif button is not None:
+            QTimer.singleShot(20, poll)
+    if button is not None:
+        QTimer.singleShot(0, poll)
+    window.sidebar.new_button.click()
+    return asked
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A folder that already holds a project: a virtualenv and sources."""
+    folder = tmp_path / "project"
+    for d in ("venv/bin", "venv/lib", "src"):
+        (folder / d).mkdir(parents=True)
+    (folder / "README.md").write_text("mine\n")
+    return folder
+
+
+def test_new_collection_in_a_folder_with_files_asks_and_makes_a_folder_inside(
+        qtbot, window, monkeypatch, project):
+    asked = new_collection_in(qtbot, window, monkeypatch, project, "My API", "New folder")
+    assert asked and "already holds files (README.md, src, venv)" in asked[0]
+    assert not (project / "collection.yaml").exists()
+    assert (project / "my-api" / "collection.yaml").is_file()
+    [c] = window.sidebar.collections
+    assert c.path == project / "my-api" and c.root.children == []
+
+
+def test_new_collection_cancelled_writes_nothing(qtbot, window, monkeypatch, project):
+    new_collection_in(qtbot, window, monkeypatch, project, "My API", "Cancel")
+    assert sorted(os.listdir(project)) == ["README.md", "src", "venv"]
+    assert window.sidebar.collections == []
+
+
+def test_new_collection_in_the_folder_itself_lists_no_foreign_folders(
+        qtbot, window, monkeypatch, project):
+    new_collection_in(qtbot, window, monkeypatch, project, "My API", "Use this folder")
+    assert (project / "collection.yaml").is_file()
+    window.sidebar.collections.clear()
+    window.open_collection(str(project))
+    labels = [i.text(0) for i in window.sidebar._items()]
+    assert labels == ["▣ My API"]  # not venv, bin, lib, src
+
+
+def test_new_collection_in_an_empty_folder_asks_nothing(qtbot, window, monkeypatch,
+                                                        tmp_path):
+    (tmp_path / "fresh" / ".git").mkdir(parents=True)
+    asked = new_collection_in(qtbot, window, monkeypatch, tmp_path / "fresh", "Fresh", None)
+    assert asked == [] and (tmp_path / "fresh" / "collection.yaml").is_file()
+
+
+def test_new_collection_on_a_collection_offers_to_open_it(qtbot, window, monkeypatch,
+                                                           tmp_path):
+    existing = col.new_collection(tmp_path / "there", "Already")
+    before = (existing.path / "collection.yaml").read_bytes()
+    monkeypatch.setattr(QMessageBox, "question",
+                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    new_collection_in(qtbot, window, monkeypatch, existing.path, "Other", None)
+    assert [c.name for c in window.sidebar.collections] == ["Already"]
+    assert (existing.path / "collection.yaml").read_bytes() == before
+
+
+def test_a_collection_inside_an_open_one_shows_once(qtbot, window, monkeypatch, tmp_path):
+    outer = col.new_collection(tmp_path / "outer", "Outer")
+    users = col.new_folder(outer.root, "Users")
+    window.open_collection(str(outer.path))
+    # One of Outer's folders cannot become a collection of its own...
+    asked = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: asked.append(a[2]))
+    new_collection_in(qtbot, window, monkeypatch, users.path, "Inner", None)
+    assert asked and "already part of the open collection 'Outer'" in asked[0]
+    assert not (users.path / "collection.yaml").exists()
+    # ...and one made inside it by other means is listed once, as itself.
+    inner = col.new_collection(outer.path / "inner", "Inner")
+    col.new_request(inner.root, "Ping")
+    window.sidebar.collections.clear()
+    window.open_collection(str(outer.path))
+    window.open_collection(str(inner.path))
+    window.open_collection(str(inner.path) + "/")  # the same folder, spelt differently
+    labels = [i.text(0).split()[-1] for i in window.sidebar._items()]
+    assert sorted(labels) == ["Inner", "Outer", "Ping", "Users"]

@@ -136,12 +136,26 @@ class _Reader:
                 except OSError:
                     is_dir = False  # a link in a loop: read as a file, and named
                 if is_dir:
-                    if not (is_root and entry.name == ENVIRONMENTS_DIR):
-                        dirs.append(entry.name)
+                    if is_root and entry.name == ENVIRONMENTS_DIR:
+                        continue
+                    if os.path.exists(os.path.join(entry.path, COLLECTION_FILE)):
+                        continue  # a collection of its own, opened on its own
+                    dirs.append(entry.name)
                 elif entry.name.endswith(REQUEST_SUFFIX):
                     files.append(entry.name)
-        items: list[Child] = [self.folder(folder.path / d, folder) for d in sorted(dirs)
-                              if os.path.realpath(folder.path / d) not in self._seen]
+        items: list[Child] = []
+        for d in sorted(dirs):
+            if os.path.realpath(folder.path / d) in self._seen:
+                continue
+            noted = len(self.problems)
+            sub = self.folder(folder.path / d, folder)
+            # Only folders with something of ours are collection folders, not a venv's
+            # bin or lib beside the requests; what such a folder holds is not ours to
+            # report either.
+            if sub.children or sub.disk.digest is not None or sub.disk.problem is not None:
+                items.append(sub)
+            else:
+                del self.problems[noted:]
         items += [self.request(folder.path / f, folder) for f in sorted(files)]
         return ordered(items, folder.order)
 

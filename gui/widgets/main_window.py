@@ -4,6 +4,7 @@ environment, and the send/cancel cycle of the current tab."""
 from __future__ import annotations
 
 import json
+import os
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -318,7 +319,7 @@ class MainWindow(QMainWindow):
         from ..core.collection import CollectionError, fill_secrets, open_collection
 
         for c in self.sidebar.collections:
-            if str(c.path) == str(path):
+            if os.path.realpath(c.path) == os.path.realpath(path):
                 return c
         try:
             collection, problems = open_collection(path)
@@ -391,18 +392,30 @@ class MainWindow(QMainWindow):
             self.open_collection(path)
 
     def new_collection_dialog(self) -> None:
+        from pathlib import Path
+
         from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
         from ..core.collection import CollectionError, new_collection
+        from ..core.colmodel import COLLECTION_FILE
+        from .new_collection import where_to_make
 
         path = QFileDialog.getExistingDirectory(self, "Folder for the new collection")
         if not path:
             return
+        if (Path(path) / COLLECTION_FILE).exists():
+            if QMessageBox.question(self, "New collection", f"{path} is already a "
+                                    "collection. Open it?") == QMessageBox.StandardButton.Yes:
+                self.open_collection(path)
+            return
         name, ok = QInputDialog.getText(self, "New collection", "Name:")
         if not ok or not name.strip():
             return
+        target = where_to_make(self, Path(path), name.strip(), self.sidebar.collections)
+        if target is None:
+            return
         try:
-            collection = new_collection(path, name.strip())
+            collection = new_collection(target, name.strip())
         except (CollectionError, OSError) as exc:
             QMessageBox.warning(self, "Cannot make the collection", str(exc))
             return
