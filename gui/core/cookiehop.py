@@ -12,14 +12,12 @@ import time
 from email.utils import formatdate
 from http.cookiejar import CookieJar as _StdJar
 from http.cookiejar import DefaultCookiePolicy
-from typing import TYPE_CHECKING
+
+import httpx
 
 from .cookiejar import CookieJar
 from .cookies import parse_set_cookie
 from .exchange import HopCookie
-
-if TYPE_CHECKING:
-    import httpx
 
 #: On a request: (the Cookie header before the jar's cookies were added, the header
 #: the jar produced). A redirect copies the extensions but not the header (httpx drops
@@ -67,6 +65,10 @@ def receive(jar: CookieJar, request: httpx.Request, response: httpx.Response
             ) -> list[HopCookie]:
     """Every Set-Cookie of the response into the jar, in order, and what became of it."""
     url, now = str(request.url), time.time()
+    # httpx's Digest answers a challenge with the 401's cookies (`response.cookies`,
+    # under http.cookiejar's rules): left empty, so that the jar's rules apply to them
+    # too and the retry's hop says they came from the jar.
+    response._cookies = httpx.Cookies()  # type: ignore[attr-defined]
     found = []
     for header in response.headers.get_list("set-cookie"):
         outcome = jar.receive(url, header, now)
