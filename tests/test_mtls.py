@@ -9,7 +9,7 @@ import ssl
 
 import pytest
 
-from gui.core import tlsconfig
+from gui.core import tlsconfig, tlsfiles
 from gui.core.engine import Engine
 from gui.core.model import Options, RequestSpec
 from gui.core.secrets import SecretStore
@@ -321,7 +321,7 @@ def test_a_fifo_or_a_huge_file_is_not_read(tmp_path):
     big.write_bytes(b"x" * (9 << 20))  # past the CA bundle limit too
     for path, words in ((fifo, "not a regular file"), (big, "larger than")):
         with pytest.raises(TlsSetupError, match=words):
-            tlsconfig.load_identity(ClientCert("*", cert=str(path)))
+            tlsfiles.load_identity(ClientCert("*", cert=str(path)))
         assert any(words in p for p in TlsSettings(
             ca_bundles=[CaBundle("*", str(path))]).problems())
 

@@ -20,14 +20,8 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from .tlsconfig import (
-    Identity,
-    TlsSettings,
-    TlsSetupError,
-    load_ca_file,
-    load_identity,
-    upper_first,
-)
+from .tlsconfig import TlsSettings
+from .tlsfiles import Identity, TlsSetupError, load_ca_file, load_identity, upper_first
 
 if TYPE_CHECKING:
     from .tlsconfig import ClientCert

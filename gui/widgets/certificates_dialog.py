@@ -36,15 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.tlsconfig import (
-    CaBundle,
-    ClientCert,
-    HostPattern,
-    TlsSettings,
-    TlsSetupError,
-    load_ca_file,
-    load_identity,
-)
+from ..core.tlsconfig import CaBundle, ClientCert, HostPattern, TlsSettings
+from ..core.tlsfiles import TlsSetupError, load_ca_file, load_identity
 
 if TYPE_CHECKING:
     from ..core.secrets import SecretStore
