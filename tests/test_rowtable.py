@@ -9,7 +9,7 @@ from gui.core.model import Row
 from gui.core.variables import Variable
 from gui.widgets.kvtable import KeyValueTable
 from gui.widgets.rowtable import ENABLED, NAME, VALUE
-from gui.widgets.variables_dialog import VariablesTable
+from gui.widgets.variables_table import VariablesTable
 
 
 class Headers:

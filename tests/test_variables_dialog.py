@@ -10,7 +10,8 @@ from gui.core.colsecrets import variable_key
 from gui.core.globalvars import global_key, load_globals
 from gui.core.secrets import SERVICE, SecretStore
 from gui.core.variables import Variable
-from gui.widgets.variables_dialog import MASK, NAME, SECRET, VALUE, VariablesDialog
+from gui.widgets.variables_dialog import VariablesDialog
+from gui.widgets.variables_table import MASK, NAME, SECRET, VALUE
 from tests.fakes import MemoryKeyring
 
 
