@@ -45,6 +45,7 @@ class SaveLocationDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("saveLocationDialog")
         self.setWindowTitle("Save the request")
+        self.setMinimumWidth(460)  # room for a folder path
         self._collections = collections
         self._folders: list[Folder] = []
         form = QFormLayout(self)
