@@ -36,3 +36,8 @@ def collection_owners_file() -> Path:
     """Which collection folder owns which keychain namespace on this machine
     (gui/core/colowners.py)."""
     return data_dir() / "collection-owners.json"
+
+
+def proxy_settings_file() -> Path:
+    """The global proxy settings (gui/core/proxies.py; the password is in the keychain)."""
+    return data_dir() / "proxy.json"
