@@ -196,3 +196,18 @@ def test_send_ends_a_401_loop(hostile_url, tmp_path, monkeypatch):
                          "username=u", "--auth-field", "password=env:PW", tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
+
+
+def test_an_event_stream_watched_in_the_window_outlives_the_deadline(odd_url):
+    """The window hands the engine `on_events`: the person watches the stream and
+    stops it, so Max time stops counting once it started. Without a watcher (gatepost
+    send) the deadline holds for a stream too."""
+    spec = RequestSpec(url=f"{odd_url}/sse?n=12&delay=0.25",
+                       options=Options(max_time=1.0))
+    chunks: list[bytes] = []
+    with Engine() as engine:
+        watched = engine.send(spec, on_events=chunks.append)
+        unwatched = engine.send(spec)
+    assert watched.error is None, watched.error
+    assert b"data: 11" in b"".join(chunks)
+    assert unwatched.error is not None and unwatched.error.kind == "deadline"

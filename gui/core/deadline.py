@@ -65,6 +65,12 @@ def scope(seconds: float | None) -> Iterator[None]:
         _local.at = previous
 
 
+def lift() -> None:
+    """No deadline for the rest of this exchange on this thread: an event stream the
+    person watches in the window is meant to run until they press Stop."""
+    _local.at = None
+
+
 def _clamp(timeout: float | None, passed: type[DeadlinePassed]) -> tuple[float | None, bool]:
     """The timeout to use, and whether the deadline is what shortened it."""
     left = remaining()

@@ -471,6 +471,8 @@ class _Send:
                     body.tls = _tls_of(response)
                     ctype = response.headers.get("content-type", "").split(";")[0].strip()
                     live = self.on_events if ctype.lower() in STREAMING_TYPES else None
+                    if live is not None:
+                        deadline.lift()
                     body.read(response, self.progress, live)
                 finally:
                     response.close()
