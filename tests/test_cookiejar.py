@@ -298,3 +298,14 @@ def test_bad_lines_are_named_and_the_rest_read():
     assert [c.name for c in cookies] == ["good"]
     assert [p.split(":")[0] for p in problems] == ["f.txt, line 3", "f.txt, line 4",
                                                    "f.txt, line 5"]
+
+
+def test_the_key_in_a_real_keychain(secret_service, data_dir):
+    keychain = SecretStore(secret_service)
+    jars = JarStore(keychain)
+    jar = jars.jar("real@1")
+    received(jar, "https://h.test/", "sid=k3ych41n-value", now=time.time())
+    assert jars.save(jar) is None
+    assert b"k3ych41n-value" not in jar_file("real@1").read_bytes()
+    again = JarStore(SecretStore(secret_service)).jar("real@1")
+    assert [c.value for c in again.all()] == ["k3ych41n-value"]

@@ -135,3 +135,36 @@ def test_a_restart_keeps_the_jar_encrypted(qtbot, httpbin_url, data_dir):
     assert any(p.suffix == ".jar" for p in files)
     for path in files:
         assert b"w1nd0w-secret-99" not in path.read_bytes(), path
+
+
+def test_a_collection_has_its_own_jar(qtbot, tmp_path, httpbin_url):
+    from gui.core import collection as col
+    from gui.core.cookiestore import JarStore
+    from gui.core.model import RequestSpec
+
+    c = col.new_collection(tmp_path / "api", "Shop")
+    col.new_request(c.root, "Login", RequestSpec(url=f"{httpbin_url}/cookies/set?shop=1"))
+    col.new_request(c.root, "Whoami", RequestSpec(url=f"{httpbin_url}/cookies"))
+    keychain = SecretStore(MemoryKeyring())
+    window = new_window(qtbot, keychain)
+    window.open_collection(str(c.path))
+    opened = window.sidebar.collections[0]
+
+    def run(name):
+        window.open_request(next(r for r in opened.requests() if r.name == name))
+        window.send()
+        qtbot.waitUntil(lambda: window.job is None and window.last_exchange is not None,
+                        timeout=30000)
+        return window.last_exchange
+
+    run("Login")
+    assert cookies_seen(run("Whoami")) == {"shop": "1"}
+    window.tabs.setCurrentIndex(0)  # the scratch tab: requests outside collections
+    assert cookies_seen(send(qtbot, window, f"{httpbin_url}/cookies")) == {}
+    # Kept under the folder's keychain namespace, never in the collection's folder.
+    assert [k.name for k in JarStore(keychain).jar(opened.namespace).all()] == ["shop"]
+    assert not [p for p in c.path.rglob("*") if "jar" in p.name or "cookie" in p.name]
+    dialog = open_manager(qtbot, window)
+    assert [dialog.jars.itemText(i) for i in range(dialog.jars.count())] == \
+        ["Requests outside collections", "Shop"]
+    dialog.close()

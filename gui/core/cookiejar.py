@@ -162,9 +162,11 @@ def ascii_host(host: str) -> str | None:
 
 
 def _parse_date(text: str) -> float | None:
-    from http.cookiejar import http2time
+    # Not in http.cookiejar's __all__, but there since Python 2 and lenient as browsers
+    # are about the formats servers write.
+    from http import cookiejar
 
-    return http2time(text)
+    return cookiejar.http2time(text)  # type: ignore[attr-defined]
 
 
 def problem(cookie: Cookie) -> str | None:
@@ -300,10 +302,10 @@ class CookieJar:
                         http_only=found.get("http_only", False),
                         same_site=found.get("same_site", ""),
                         expires=found.get("expires"), created=now, last_access=now)
-        why = self._domain(cookie, host, found.get("domain")) or \
+        refused = self._domain(cookie, host, found.get("domain")) or \
             self._security(cookie, secure_origin)
-        if why:
-            return Outcome(None, "rejected", why, name)
+        if refused:
+            return Outcome(None, "rejected", refused, name)
         return self._store(cookie, secure_origin, now)
 
     @staticmethod
