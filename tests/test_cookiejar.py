@@ -309,3 +309,14 @@ def test_the_key_in_a_real_keychain(secret_service, data_dir):
     assert b"k3ych41n-value" not in jar_file("real@1").read_bytes()
     again = JarStore(SecretStore(secret_service)).jar("real@1")
     assert [c.value for c in again.all()] == ["k3ych41n-value"]
+
+
+def test_a_jar_that_cannot_be_written_says_so(data_dir):
+    jars = JarStore(store_with_keychain())
+    jar = jars.jar("scratch")
+    received(jar, "https://h.test/", "a=1", now=time.time())
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "cookies").write_text("a file where the folder should be")
+    said = jars.save(jar)
+    assert said and "could not be written" in said and said == jar.note
+    assert [c.name for c in jar.all()] == ["a"]

@@ -217,7 +217,10 @@ class JarStore:
             try:
                 write_atomic(path, json.dumps(document).encode())
             except OSError as exc:
-                return f"The cookie jar {path} could not be written ({exc.strerror or exc})."
+                # Kept on the jar: the cookie manager shows it (a send has no place to).
+                jar.note = (f"The cookie jar {path} could not be written "
+                            f"({exc.strerror or exc}); its cookies are in memory only.")
+                return jar.note
             self._saved[namespace] = version
         return None
 
