@@ -114,17 +114,20 @@ def _newman() -> list[str] | None:
 
 def _measure(command: list[str], env: dict[str, str]) -> tuple[float, float, int]:
     """(wall seconds, peak resident MiB, exit status) of one process."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env=env)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.stderr is not None:
-        err = process.stderr.read().decode(errors="replace")
-        process.stderr.close()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
         if process.returncode:
-            print(f"{command[0]}: exit {process.returncode}: {err[-400:]}", file=sys.stderr)
+            shown = []
+            for stream in (out, err):
+                stream.seek(0)
+                lines = stream.read().decode(errors="replace").splitlines()
+                shown += [line for line in lines if not line.startswith("PASS")][-10:]
+            print(f"{' '.join(command[:4])}: exit {process.returncode}:\n  "
+                  + "\n  ".join(shown), file=sys.stderr)
     return wall, usage.ru_maxrss / 1024, process.returncode
 
 

@@ -377,3 +377,23 @@ def test_json_data_with_a_bom_types_and_bad_items(tmp_path):
     path.write_text('[{"a": 1},\n {"a": }]')
     with pytest.raises(DataError, match="line 2: is not valid JSON"):
         load_data(path)
+
+
+def test_run_variables_remember_where_each_value_came_from(responses):
+    from gui.core.runner.captures import RunVariables
+
+    captures = declare.captures_from_data(_yaml("""\
+        - {name: author, query: jmespath slideshow.author}
+        - {name: title, query: jmespath slideshow.title, secret: true}
+        - {name: gone, query: jmespath slideshow.nothing}
+        """))
+    variables = RunVariables()
+    variables.update(take(captures, Response(responses["json"], {}), "a.request.yaml"),
+                     "a.request.yaml")
+    assert variables.values() == {"author": "Yours Truly", "title": "Sample Slide Show"}
+    assert variables.secrets() == ("Sample Slide Show",)
+    assert variables.origin("author").source == "a.request.yaml"
+    assert not variables.origin("author").secret and variables.origin("title").secret
+    explained = variables.explain("Not sent: unknown variable {{gone}} in url.")
+    assert explained.endswith("(the capture 'gone' of a.request.yaml found nothing: "
+                              "jmespath slideshow.nothing found nothing)")

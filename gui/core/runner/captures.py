@@ -63,3 +63,53 @@ def take(captures: list[Capture], response: Response, source: str) -> Captured:
         out.results.append(CheckResult("capture", label, True, "a value",
                                        MASK if capture.secret else value))
     return out
+
+
+@dataclass
+class Origin:
+    """Where a run variable's value came from, for the Variables view."""
+
+    value: str
+    #: The request file whose capture set it.
+    source: str
+    secret: bool = False
+
+
+class RunVariables:
+    """The run variables one session (a run's iteration, or the window's sends by hand)
+    has captured: the next plan gets `values()` as overrides and `secrets()` as secret
+    overrides; `origin(name)` says which request set a value, `failed` why a capture
+    found nothing (a later "unknown variable" names it)."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, Origin] = {}
+        self.failed: dict[str, str] = {}
+
+    def update(self, captured: Captured, source: str) -> None:
+        secret = set(captured.secrets)
+        for name, value in captured.values.items():
+            self._values[name] = Origin(value, source, value in secret)
+            self.failed.pop(name, None)
+        self.failed.update(captured.failed)
+
+    def values(self) -> dict[str, str]:
+        return {name: o.value for name, o in self._values.items()}
+
+    def secrets(self) -> tuple[str, ...]:
+        return tuple(o.value for o in self._values.values() if o.secret and o.value)
+
+    def origin(self, name: str) -> Origin | None:
+        return self._values.get(name)
+
+    def names(self) -> list[str]:
+        return list(self._values)
+
+    def clear(self) -> None:
+        self._values.clear()
+        self.failed.clear()
+
+    def explain(self, message: str) -> str:
+        """`message` (a plan's "unknown variable {{x}}") with the reason of each
+        capture that should have set one of its variables."""
+        reasons = [why for name, why in self.failed.items() if "{{" + name + "}}" in message]
+        return " ".join([message, *(f"({why})" for why in reasons)])

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from . import assertions as checks
-from .captures import take
+from .captures import RunVariables, take
 from .queries import Response
 
 if TYPE_CHECKING:
@@ -162,9 +162,7 @@ class Run:
         variables = dict(s.variables)
         if s.data:
             variables.update(s.data[(iteration - 1) % len(s.data)])
-        captured: dict[str, str] = {}
-        capture_secrets: list[str] = []
-        failed_captures: dict[str, str] = {}
+        captured = RunVariables()
         for item in self.items:
             if self._stop.is_set():
                 return False
@@ -173,17 +171,14 @@ class Run:
             index = len(self.results) + 1
             if self.on_start is not None:
                 self.on_start(index, iteration, item)
-            result, got = self._one(index, iteration, item, {**variables, **captured},
-                                    (*s.secret_values, *capture_secrets), failed_captures)
+            result, got = self._one(index, iteration, item,
+                                    {**variables, **captured.values()},
+                                    (*s.secret_values, *captured.secrets()), captured)
             if result.outcome == INTERRUPTED:
                 self.interrupted = True
             if got is not None:
-                captured.update(got.values)
-                capture_secrets += got.secrets
+                captured.update(got, result.file)
                 self.secrets.update(got.secrets)
-                for name in got.values:
-                    failed_captures.pop(name, None)
-                failed_captures.update(got.failed)
             self.results.append(result)
             if self.on_result is not None:
                 self.on_result(result)
@@ -195,7 +190,7 @@ class Run:
         return True
 
     def _one(self, index: int, iteration: int, item: RequestItem, overrides: dict[str, str],
-             secret_overrides: tuple[str, ...], failed_captures: dict[str, str]
+             secret_overrides: tuple[str, ...], captured: RunVariables
              ) -> tuple[RequestResult, Captured | None]:
         from ..cancel import CancelToken
         from ..model import Timeouts
@@ -208,12 +203,9 @@ class Run:
             plan = self.workspace.plan(item.spec, item, s.environment, overrides,
                                        secret_overrides)
         except PlanError as exc:
-            message = str(exc)
-            # A variable a capture should have set: say which capture found nothing.
-            reasons = [why for name, why in failed_captures.items()
-                       if "{{" + name + "}}" in message]
             result.outcome, result.error_kind = ERROR, "plan"
-            result.error = " ".join([message, *(f"({why})" for why in reasons)])
+            # A variable a capture should have set: say which capture found nothing.
+            result.error = captured.explain(str(exc))
             return result, None
         self.secrets.update(v for v in plan.secrets if v)
         if s.timeout is not None:
@@ -240,10 +232,7 @@ class Run:
             return result, None
         scope = self.workspace.scope(item, s.environment, overrides)
         response = Response(exchange, scope)
-        got = take(item.captures, response, result.file)
-        scope.update(got.values)
-        result.checks = got.results + [checks.check(a, response)
-                                       for a in item.assertions if a.enabled]
+        result.checks, got = check_exchange(item, response, result.file)
         if any(not c.passed for c in result.checks):
             result.outcome = FAILED
         return result, got
@@ -258,6 +247,20 @@ class Run:
             t.assertions += len(r.assertions)
             t.assertions_failed += sum(1 for c in r.assertions if not c.passed)
         return t
+
+
+def check_exchange(item: RequestItem, response: Response, source: str
+                   ) -> tuple[list[CheckResult], Captured]:
+    """The captures of `item` taken from `response` (a real send's exchange and the
+    scope it was planned with), then its assertions checked with them in scope: what a
+    run does after each send, and what the window does after a send by hand (it then
+    keeps the values in its own RunVariables)."""
+    got = take(item.captures, response, source)
+    if got.values:
+        response.scope = {**response.scope, **got.values}
+    results = got.results + [checks.check(a, response) for a in item.assertions
+                             if a.enabled]
+    return results, got
 
 
 # -- choosing requests ----------------------------------------------------------------------
