@@ -40,6 +40,8 @@ KEY_FILE = "ASAP private key file"
 if TYPE_CHECKING:
     import httpx
 
+    from .base import AuthFactory
+
 ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "ES256", "ES384")
 MAX_LIFETIME = 3600
 #: Claims Gatepost sets from the fields or for every request; extra claims may not.
@@ -91,7 +93,7 @@ def _audience(text: str) -> str | list[str]:
 
 
 @cache
-def _auth_class() -> type[httpx.Auth]:
+def _auth_class() -> AuthFactory:
     import httpx
 
     class AsapAuth(httpx.Auth):

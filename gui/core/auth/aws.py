@@ -40,6 +40,8 @@ from .base import AuthContext, Field, FieldKind, Scheme
 if TYPE_CHECKING:
     import httpx
 
+    from .base import AuthFactory
+
 ALGORITHM = "AWS4-HMAC-SHA256"
 #: Headers signed besides every x-amz-* one.
 SIGNED = frozenset({"host", "content-type", "content-md5"})
@@ -113,7 +115,7 @@ def canonical_request(request: httpx.Request, service: str,
 
 
 @cache
-def _auth_class() -> type[httpx.Auth]:
+def _auth_class() -> AuthFactory:
     import httpx
 
     class AWSSigV4Auth(httpx.Auth):

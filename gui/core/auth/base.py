@@ -14,9 +14,16 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import httpx
 
     from ..secrets import SecretStore
+
+    #: What a scheme module's `_auth_class()` returns: an httpx.Auth subclass defined
+    #: on first use (so that httpx is imported only when a request is signed), called
+    #: with that class's own arguments.
+    AuthFactory = Callable[..., httpx.Auth]
 
 
 class FieldKind(StrEnum):

@@ -43,6 +43,8 @@ from .base import AuthContext, AuthError, Field, FieldKind, Scheme
 if TYPE_CHECKING:
     import httpx
 
+    from .base import AuthFactory
+
 ALGORITHM = "EG1-HMAC-SHA256"
 DEFAULT_MAX_BODY = 131072
 # RFC 9110 section 5.6.2: a field name is a token.
@@ -133,7 +135,7 @@ def _header_name_problem(name: str) -> str | None:
 
 
 @cache
-def _auth_class() -> type[httpx.Auth]:
+def _auth_class() -> AuthFactory:
     import httpx
 
     class EdgeGridAuth(httpx.Auth):

@@ -43,6 +43,8 @@ from .base import AuthContext, AuthError, Field, FieldKind, Scheme, flag
 if TYPE_CHECKING:
     import httpx
 
+    from .base import AuthFactory
+
 ALGORITHMS = ("sha256", "sha1")
 
 #: A Host header as the Node.js reference receiver reads it (hawk's utils.parseHost).
@@ -72,7 +74,7 @@ def _host_and_port(request: httpx.Request) -> tuple[str, str]:
 
 
 @cache
-def _auth_class() -> type[httpx.Auth]:
+def _auth_class() -> AuthFactory:
     import httpx
     from mohawk.base import HawkAuthority, Resource
 

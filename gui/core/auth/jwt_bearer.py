@@ -34,6 +34,8 @@ from .keys import load_pem_private_key
 if TYPE_CHECKING:
     import httpx
 
+    from .base import AuthFactory
+
 HMAC_ALGORITHMS = ("HS256", "HS384", "HS512")
 ALGORITHMS = (*HMAC_ALGORITHMS, "RS256", "RS384", "RS512", "PS256", "ES256", "ES384",
               "EdDSA")
@@ -111,7 +113,7 @@ def _extra_claims(text: str) -> dict[str, Any] | None:
 
 
 @cache
-def _auth_class() -> type[httpx.Auth]:
+def _auth_class() -> AuthFactory:
     import httpx
 
     class JwtBearerAuth(httpx.Auth):

@@ -18,6 +18,8 @@ from .base import AuthContext, AuthError, Field, FieldKind, Scheme
 if TYPE_CHECKING:
     import httpx
 
+    from .base import AuthFactory
+
 
 def netrc_path(given: str) -> str:
     """The file to read: the one given, else $NETRC, else ~/.netrc (as curl does)."""
@@ -91,7 +93,7 @@ def _incomplete(parsed: netrc.netrc) -> list[str]:
 
 
 @cache
-def _auth_class() -> type[httpx.Auth]:
+def _auth_class() -> AuthFactory:
     import httpx
 
     class NetrcAuth(httpx.Auth):

@@ -27,6 +27,8 @@ from .keys import load_pem_private_key
 if TYPE_CHECKING:
     import httpx
 
+    from .base import AuthFactory
+
 METHODS = ("HMAC-SHA1", "HMAC-SHA256", "RSA-SHA1", "PLAINTEXT")
 LOCATIONS = ("header", "query", "body")
 FORM = "application/x-www-form-urlencoded"
@@ -50,7 +52,7 @@ def _media_type(request: httpx.Request) -> str:
 
 
 @cache
-def _auth_class() -> type[httpx.Auth]:
+def _auth_class() -> AuthFactory:
     import httpx
     from oauthlib.oauth1 import SIGNATURE_TYPE_AUTH_HEADER, Client
     from oauthlib.oauth1.rfc5849.utils import escape, parse_authorization_header, unescape

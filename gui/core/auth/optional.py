@@ -19,6 +19,8 @@ from .base import AuthContext, AuthError, Field, FieldKind, Scheme, flag
 if TYPE_CHECKING:
     import httpx
 
+    from .base import AuthFactory
+
 
 class NtlmScheme(Scheme):
     id = "ntlm"
@@ -64,7 +66,7 @@ class KerberosScheme(Scheme):
 
 
 @functools.cache
-def _ntlm_class() -> type[httpx.Auth]:
+def _ntlm_class() -> AuthFactory:
     import base64
 
     import httpx
@@ -157,7 +159,7 @@ def _channel_bindings(response: httpx.Response) -> Any:
 
 
 @functools.cache
-def _spnego_class() -> type[httpx.Auth]:
+def _spnego_class() -> AuthFactory:
     from httpx_gssapi import HTTPSPNEGOAuth
     from httpx_gssapi.exceptions import MutualAuthenticationError, SPNEGOExchangeError
 

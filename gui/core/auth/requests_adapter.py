@@ -42,6 +42,8 @@ from .base import AuthClassScheme, AuthContext, AuthError, Scheme
 if TYPE_CHECKING:
     import httpx
 
+    from .base import AuthFactory
+
 INSTALL_HINT = "pip install 'gatepost[requests]'"
 #: Response hooks (module.qualname) that only re-sign a redirect: Gatepost signs each
 #: same-origin redirect hop through the auth flow anyway, so they are safe to drop.
@@ -79,7 +81,7 @@ def _body_bytes(body: Any) -> bytes:
 
 
 @cache
-def _auth_class() -> type[httpx.Auth]:
+def _auth_class() -> AuthFactory:
     import httpx
     from requests import PreparedRequest
     from requests.hooks import default_hooks
@@ -99,7 +101,7 @@ def _auth_class() -> type[httpx.Auth]:
             prepared = PreparedRequest()
             prepared.method = request.method
             prepared.url = str(request.url)
-            headers: CaseInsensitiveDict[str] = CaseInsensitiveDict()
+            headers: CaseInsensitiveDict[str | bytes] = CaseInsensitiveDict()
             for name in request.headers:  # one name per key, repeats joined by ", "
                 headers[name] = request.headers[name]
             prepared.headers = headers

@@ -9,6 +9,8 @@ from .base import AuthContext, AuthError, Field, FieldKind, Scheme
 if TYPE_CHECKING:
     import httpx
 
+    from .base import AuthFactory
+
 
 class NoAuth(Scheme):
     id = "none"
@@ -45,7 +47,7 @@ class BasicScheme(Scheme):
         return httpx.BasicAuth(values["username"], values["password"])
 
 
-def _bearer_class() -> type[httpx.Auth]:
+def _bearer_class() -> AuthFactory:
     import httpx
 
     class HeaderAuth(httpx.Auth):

@@ -171,10 +171,10 @@ def endpoints(config: Config, *need: str, fresh: bool = False) -> Step[Endpoints
     if found is None:
         found = yield from discover(config.issuer)
     result = _overlay(config, found)
-    missing = [_NAMES[n] for n in need if not getattr(result, n)]
-    if missing:
+    absent = [_NAMES[n] for n in need if not getattr(result, n)]
+    if absent:
         raise AuthError(f"The discovery document of {config.issuer} has no "
-                        f"{', '.join(missing)}: fill it in by hand.")
+                        f"{', '.join(absent)}: fill it in by hand.")
     return result
 
 
