@@ -37,7 +37,7 @@ def body_arguments(spec: RequestSpec) -> tuple[dict[str, Any], str | None]:
         pairs = [(r.name, r.value) for r in body.rows if r.enabled and r.name]
         return {"content": urlencode(pairs).encode()}, "application/x-www-form-urlencoded"
     if kind is BodyKind.MULTIPART:
-        files = []
+        files: list[tuple[str, tuple[str | None, bytes] | tuple[str, bytes, str]]] = []
         for row in body.rows:
             if not (row.enabled and row.name):
                 continue

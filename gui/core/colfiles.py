@@ -40,7 +40,8 @@ def read_file(path: Path, root: str | None = None) -> bytes:
         if info.st_size > MAX_FILE_SIZE:
             raise FileProblem(f"is larger than {MAX_FILE_SIZE >> 20} MB; collection files "
                               "that large are not read")
-        chunks, size = [], 0
+        chunks: list[bytes] = []
+        size = 0
         while size <= MAX_FILE_SIZE:
             piece = os.read(fd, 1 << 20)
             if not piece:

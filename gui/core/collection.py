@@ -236,9 +236,10 @@ def _copy(obj: Item, into: Folder, name: str, store: SecretStore | None,
         spec = copy.deepcopy(obj.spec)
         if store is not None and obj.id is not None:
             load_auth_secrets(spec.auth, store, cid, auth_place(obj))
-        made: Item = new_request(into, name, spec)
+        item = new_request(into, name, spec)
         if store is not None:
-            save_request(made, store)
+            save_request(item, store)
+        made: Item = item
     else:
         made = folder = new_folder(into, name)
         folder.headers, folder.auth = copy.deepcopy(obj.headers), copy.deepcopy(obj.auth)

@@ -15,6 +15,7 @@ import hashlib
 import os
 import uuid
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -196,7 +197,7 @@ class _Reader:
         found = []
         for path in sorted(folder.glob("*.yaml")):
             env = self.read(path, schema.read_environment,
-                            lambda p=path: Environment(p, p.name.removesuffix(".yaml")))
+                            partial(Environment, path, path.name.removesuffix(".yaml")))
             env.collection = c
             found.append(env)
         return found

@@ -112,10 +112,10 @@ def apply(collection: Collection, edited: TlsSettings) -> None:
         collection.client_certs.append(saved)
     collection.ca_bundles = []
     for bundle in edited.ca_bundles:
-        saved = copy.copy(bundle)
+        kept = copy.copy(bundle)
         original = bundles_before.get((bundle.host, _absolute(bundle.path, collection.path)))
-        saved.path = _relative(bundle.path, collection.path, original or "")
-        collection.ca_bundles.append(saved)
+        kept.path = _relative(bundle.path, collection.path, original or "")
+        collection.ca_bundles.append(kept)
 
 
 def store_passphrases(collection: Collection, edited: TlsSettings, previous_ids: set[str],
