@@ -1,0 +1,280 @@
+"""The window's collections: opening (with the keychain namespace check), making,
+saving requests into files, and noticing when an open request's file changes on disk.
+A mixin of MainWindow (gui/widgets/main_window.py), which supplies `sidebar`, `tabs`,
+`statusBar()` and the tab helpers."""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import TYPE_CHECKING, Any
+
+from .request_tab import RequestTab
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QFileSystemWatcher
+
+    from ..core.colmodel import Collection
+    from ..core.secrets import SecretStore
+
+#: Guards the keychain and the cookie jars, which workers may ask for first.
+STORE_LOCK = threading.Lock()
+
+
+class CollectionsMixin:
+    @property
+    def watcher(self) -> QFileSystemWatcher:
+        """Watches the files of open requests; made when the first one opens."""
+        if self._watcher is None:
+            from PySide6.QtCore import QFileSystemWatcher
+
+            self._watcher = QFileSystemWatcher(self)
+            self._watcher.fileChanged.connect(self._file_changed)
+        return self._watcher
+
+    def store(self) -> SecretStore:
+        # A worker may ask first (a certificate passphrase), hence the lock.
+        with STORE_LOCK:
+            if self._store is None:
+                from ..core.secrets import SecretStore
+
+                self._store = SecretStore()
+            return self._store
+
+    def open_collection(self, path: str) -> Collection | None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from ..core.collection import CollectionError, fill_secrets, open_collection
+
+        for c in self.sidebar.collections:
+            if os.path.realpath(c.path) == os.path.realpath(path):
+                return c
+        try:
+            collection, problems = open_collection(path)
+            # Before any secret is read: which keychain entries this folder may use.
+            if not self._bind_namespace(collection):
+                self.statusBar().showMessage(f"{path} was not opened.")
+                return None
+        except (CollectionError, OSError) as exc:
+            QMessageBox.warning(self, "Cannot open the collection", str(exc))
+            return None
+        # Keychain reads: a handful per collection (secret fields are rare); the
+        # collection is usable only once they are in.
+        for obj in (collection, *collection.root.walk()):
+            fill_secrets(obj, self.store())
+        self.sidebar.add_collection(collection)
+        if problems:
+            lines = "\n".join(f"{p.path}{f' line {p.line}' if p.line else ''}: {p.message}"
+                              for p in problems)
+            QMessageBox.warning(self, "Some files could not be read",
+                                f"The rest of {collection.name} is open; these files are "
+                                f"left untouched:\n\n{lines}")
+        self.statusBar().showMessage(f"Opened {collection.name}")
+        self._update_environments()
+        return collection
+
+    def _bind_namespace(self, collection: Collection) -> bool:
+        """Give the collection its keychain namespace on this machine; when its id is
+        another folder's, ask the person first (gui/core/colowners.py). False: cancelled."""
+        from ..core.colowners import OwnerConflict, bind
+
+        try:
+            bind(collection)
+        except OwnerConflict as conflict:
+            choice = self._ask_owner(collection, conflict)
+            if choice is None:
+                return False
+            bind(collection, choice)
+        return True
+
+    def _ask_owner(self, collection: Collection, conflict: Any) -> Any:
+        """A copy, the same collection moved here, or Cancel (None)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from ..core.colowners import Choice
+
+        box = QMessageBox(QMessageBox.Icon.Question, "Which collection is this?",
+                          f"{collection.path} has the same id as the collection in "
+                          f"{conflict.owner}, whose secrets are kept on this machine.",
+                          parent=self)
+        box.setObjectName("collectionOwnerPrompt")
+        box.setInformativeText(
+            "A copy (a clone, a different collection) asks for its own secrets. If it is "
+            f"that collection moved here, its secrets move with it and {conflict.owner} "
+            "no longer gets them. Cancel leaves it closed.")
+        copy = box.addButton("A copy", QMessageBox.ButtonRole.AcceptRole)
+        moved = box.addButton("Moved here", QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(copy)
+        box.setEscapeButton(cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        box.deleteLater()
+        return {copy: Choice.COPY, moved: Choice.MOVED}.get(clicked)
+
+    def open_collection_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        path = QFileDialog.getExistingDirectory(self, "Open a collection folder")
+        if path:
+            self.open_collection(path)
+
+    def new_collection_dialog(self) -> None:
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+        from ..core.collection import CollectionError, new_collection
+        from ..core.colmodel import COLLECTION_FILE
+        from .new_collection import where_to_make
+
+        path = QFileDialog.getExistingDirectory(self, "Folder for the new collection")
+        if not path:
+            return
+        if (Path(path) / COLLECTION_FILE).exists():
+            if QMessageBox.question(self, "New collection", f"{path} is already a "
+                                    "collection. Open it?") == QMessageBox.StandardButton.Yes:
+                self.open_collection(path)
+            return
+        name, ok = QInputDialog.getText(self, "New collection", "Name:")
+        if not ok or not name.strip():
+            return
+        target = where_to_make(self, Path(path), name.strip(), self.sidebar.collections)
+        if target is None:
+            return
+        try:
+            collection = new_collection(target, name.strip())
+        except (CollectionError, OSError) as exc:
+            QMessageBox.warning(self, "Cannot make the collection", str(exc))
+            return
+        self.sidebar.add_collection(collection)
+
+    def save_current(self) -> bool:
+        return self.save_tab(self.tab)
+
+    def save_tab(self, tab: RequestTab, force: bool = False) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        from ..core.collection import CollectionError, ConflictError, save_request
+
+        if tab.item is None:
+            return self._save_scratch_into_collection(tab)
+        tab.item.spec = tab.editor.spec()
+        try:
+            self.watcher.removePath(str(tab.item.path))
+            save_request(tab.item, self.store(), force=force)
+        except ConflictError:
+            answer = QMessageBox.question(
+                self, "Changed on disk", f"{tab.item.path} changed on disk since it was "
+                "opened. Overwrite it with your version?")
+            if answer == QMessageBox.StandardButton.Yes:
+                return self.save_tab(tab, force=True)
+            return False
+        except (CollectionError, OSError) as exc:
+            QMessageBox.warning(self, "Not saved", f"{exc}\n\nYour changes are still here.")
+            return False
+        finally:
+            self.watcher.addPath(str(tab.item.path))
+        tab.mark_saved()
+        self.sidebar.rebuild()
+        self.statusBar().showMessage(f"Saved {tab.item.path.name}")
+        return True
+
+    def _save_scratch_into_collection(self, tab: RequestTab) -> bool:
+        """Ctrl+S on Scratch: ask for the name, collection and folder (the last place
+        chosen preselected), then save it there as a request of its own."""
+        from .save_dialog import ask_save_location
+
+        if not self.sidebar.collections:
+            self.save()
+            self.statusBar().showMessage("Saved for the next session. Open or make a "
+                                         "collection to keep it in a file.")
+            return True
+        spec = tab.editor.spec()
+        chosen = ask_save_location(self, self.sidebar.collections, self._save_place(),
+                                   _name_from_url(spec.url))
+        if chosen is None:
+            return False
+        folder, name = chosen
+        item = self.sidebar.new_request(folder, name)
+        if item is None:
+            return False
+        self._last_save_folder = folder
+        self._keep_scratch(spec)
+        item.spec = spec
+        new_tab = self.open_request(item)
+        new_tab.load(item.spec)
+        if not self.save_tab(new_tab):
+            return False
+        self.statusBar().showMessage(f"Saved {name!r} as {item.path}")
+        return True
+
+    def _save_place(self) -> Any:
+        """The folder the save dialog starts on: the last one chosen while it is still
+        open, else the one selected in the sidebar."""
+        from ..core.colmodel import Collection, Folder, RequestItem, collection_of
+        from .save_dialog import folders_of
+
+        open_folders = [f for c in self.sidebar.collections for _, f in folders_of(c)]
+        last = self._last_save_folder
+        if last is not None and any(f is last for f in open_folders):
+            return last
+        selected = self.sidebar.selected()
+        if isinstance(selected, Collection):
+            return selected.root
+        if isinstance(selected, RequestItem):
+            selected = selected.parent
+        if isinstance(selected, Folder) and collection_of(selected) in self.sidebar.collections:
+            return selected
+        return None
+
+    def reload_tab(self, tab: RequestTab) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        from ..core.collection import reload_request
+
+        assert tab.item is not None
+        problem = reload_request(tab.item)
+        tab.changed_bar.hide()
+        if problem is not None:
+            QMessageBox.warning(self, "Cannot reload", f"{problem.path}: {problem.message}")
+            return
+        tab.load(tab.item.spec)
+        self.sidebar.rebuild()
+
+    def _file_changed(self, path: str) -> None:
+        from ..core.colload import digest
+
+        for i in range(self.tabs.count()):
+            tab = self.tabs.widget(i)
+            if isinstance(tab, RequestTab) and tab.item is not None and \
+                    str(tab.item.path) == path:
+                try:
+                    changed = digest(tab.item.path.read_bytes()) != tab.item.disk.digest
+                except OSError:
+                    changed = True
+                if changed:
+                    tab.changed_bar.show()
+                # Editors replace files by renaming: watch the new file.
+                self.watcher.addPath(path)
+
+    def _forget_keys(self, keys: list[str]) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        if QMessageBox.question(self, "Forget secrets",
+                                "Also remove its secrets from the system keychain?"
+                                ) == QMessageBox.StandardButton.Yes:
+            for key in keys:
+                self.store().delete(key)
+
+
+def _name_from_url(url: str) -> str:
+    """A first name for a saved request: the URL's last path segment, if it has one."""
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        path = urlsplit(url.strip()).path
+    except ValueError:
+        return "New request"
+    segment = unquote(path.rstrip("/").rpartition("/")[2]).strip()
+    return segment[:60] if segment and "{{" not in segment else "New request"

@@ -1,0 +1,121 @@
+"""The window's settings dialogs: variables, cookie jars, certificates (global and a
+collection's own). A mixin of MainWindow."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+
+from .window_collections import STORE_LOCK
+
+if TYPE_CHECKING:
+    from ..core.colmodel import Collection
+    from ..core.cookiestore import JarStore
+    from .certificates_dialog import CertificatesDialog
+    from .cookies_dialog import CookiesDialog
+
+
+class DialogsMixin:
+    def edit_variables(self) -> None:
+        try:
+            from .variables_dialog import VariablesDialog
+        except ImportError:
+            self.statusBar().showMessage("The variables editor is not available.")
+            return
+        dialog = VariablesDialog(self.current_collection(), self.globals(), self.store(), self)
+        if dialog.exec():
+            self.workspace.set_globals(None)
+            self._update_environments()
+
+    def cookie_jars(self) -> JarStore:
+        """The cookie jars of this window's requests (gui/core/cookiestore.py); called
+        from workers too."""
+        store = self.store()
+        with STORE_LOCK:
+            if self._cookie_jars is None:
+                from ..core.cookiestore import JarStore
+
+                self._cookie_jars = JarStore(store)
+            return self._cookie_jars
+
+    def edit_cookies(self) -> CookiesDialog:
+        """Open the cookie manager (not modal: requests can be sent meanwhile)."""
+        from ..core.state import SCRATCH
+        from .cookies_dialog import CookiesDialog
+
+        jars = [("Requests outside collections", SCRATCH)]
+        # Bound when opened; reading `namespace` of one that is not would bind it here.
+        jars += [(c.name, c._namespace) for c in self.sidebar.collections if c._namespace]
+        current = self.current_collection()
+        dialog = CookiesDialog(self.cookie_jars(), jars, self)
+        if current is not None:
+            dialog.jars.setCurrentIndex(max(dialog.jars.findData(current.namespace), 0))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
+    def edit_certificates(self) -> CertificatesDialog | None:
+        """Open the Certificates settings; returns the dialog once it is closed."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from .. import worker
+        from ..core.tlsconfig import TlsSettings, TlsSetupError, load
+        from .certificates_dialog import CertificatesDialog
+
+        try:
+            settings = load(self.store())
+        except TlsSetupError as exc:
+            if QMessageBox.question(
+                    self, "Certificates", f"{exc}\n\nStart from empty settings? The file "
+                    "is replaced only when you press OK.") != QMessageBox.StandardButton.Yes:
+                return None
+            settings = TlsSettings()
+        dialog = CertificatesDialog(settings, self.store(), self)
+        if dialog.exec():
+            worker.reload_tls_settings()
+            self.statusBar().showMessage("Certificate settings saved; new connections use "
+                                         "them.")
+        return dialog
+
+    def edit_collection_certificates(self, collection: Collection
+                                     ) -> CertificatesDialog | None:
+        """Open a collection's own certificates; returns the dialog once it is closed."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from .. import worker
+        from ..core import coltls
+        from ..core.collection import CollectionError, ConflictError, save_collection
+        from .certificates_dialog import CertificatesDialog
+
+        def save(edited: Any) -> None:
+            previous = (list(collection.client_certs), list(collection.ca_bundles))
+            old_ids = {c.id for c in collection.client_certs}
+            coltls.apply(collection, edited)
+            try:
+                try:
+                    save_collection(collection)
+                except ConflictError:
+                    if QMessageBox.question(
+                            self, "Certificates",
+                            f"{collection.settings_path} changed on disk since it was read. "
+                            "Overwrite it with these certificates? Its other changes on "
+                            "disk would be lost.") != QMessageBox.StandardButton.Yes:
+                        raise CollectionError("collection.yaml changed on disk and was "
+                                              "left as it is; reload the collection or "
+                                              "overwrite it") from None
+                    save_collection(collection, force=True)
+            except BaseException:
+                collection.client_certs, collection.ca_bundles = previous
+                raise
+            coltls.store_passphrases(collection, edited, old_ids, self.store())
+            # New passphrases and files apply from the next connection on.
+            worker.reload_tls_settings()
+
+        dialog = CertificatesDialog(coltls.for_editing(collection, self.store()), self.store(),
+                                    self, collection=collection.name, save_handler=save,
+                                    resolve=lambda s: coltls.resolved(s, collection))
+        if dialog.exec():
+            self.statusBar().showMessage(f"Certificates of {collection.name} saved; new "
+                                         "connections use them.")
+        return dialog

@@ -1,0 +1,126 @@
+"""What a tab's request sees: the workspace that prepares every send, globals, the
+current collection and environment, inherited auth. A mixin of MainWindow."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .request_tab import PrepareError, RequestTab
+
+if TYPE_CHECKING:
+    from ..core.colmodel import Collection, Environment
+    from ..core.model import RequestSpec
+    from ..core.workspace import SecretPrompt, Workspace
+
+NO_ENVIRONMENT = "No environment"
+
+
+class ScopeMixin:
+    @property
+    def workspace(self) -> Workspace:
+        """Prepares every send (gui/core/workspace.py); secrets it lacks are asked for
+        with a dialog."""
+        if self._workspace is None:
+            from ..core.workspace import Workspace
+
+            self._workspace = Workspace(self.store(), ask=self._ask_secret)
+        return self._workspace
+
+    def globals(self) -> list:
+        known = self.workspace.globals_loaded
+        variables = self.workspace.globals()
+        problem = self.workspace.globals_problem
+        if problem is not None and not known:
+            self.statusBar().showMessage(f"{problem.path}: {problem.message}")
+        return variables
+
+    def current_collection(self) -> Collection | None:
+        item = self.tab.item if self.tabs.count() else None
+        if item is None:
+            return None  # without importing the collection model at start-up
+        from ..core.colmodel import collection_of
+
+        return collection_of(item)
+
+    def current_environment(self) -> Environment | None:
+        collection = self.current_collection()
+        if collection is None:
+            return None
+        name = self._environments.get(collection.id)
+        return next((e for e in collection.environments if e.name == name), None)
+
+    def _update_environments(self) -> None:
+        collection = self.current_collection()
+        self.environment.clear()
+        self.environment.addItem(NO_ENVIRONMENT)
+        if collection is not None:
+            for env in collection.environments:
+                self.environment.addItem(env.name)
+            current = self._environments.get(collection.id)
+            if current:
+                self.environment.setCurrentText(current)
+        self.environment.setEnabled(collection is not None)
+
+    def _environment_chosen(self, _index: int) -> None:
+        collection = self.current_collection()
+        if collection is not None:
+            name = self.environment.currentText()
+            self._environments[collection.id] = "" if name == NO_ENVIRONMENT else name
+            self.editor.refresh_variables()
+
+    def set_environment(self, name: str) -> None:
+        self.environment.setCurrentText(name)
+        self._environment_chosen(0)
+
+    def _scope(self, tab: RequestTab) -> dict[str, str]:
+        """The variables a tab's request sees, for marking them where they are typed."""
+        return self.workspace.scope(tab.item, self.current_environment())
+
+    def _collection_tls(self, tab: RequestTab) -> Any:
+        return self.workspace.collection_tls(tab.item)
+
+    def _auth_context(self, tab: RequestTab, scheme: str | None = None) -> Any:
+        return self.workspace.auth_context(tab.item,
+                                           scheme or tab.editor.auth.config().scheme)
+
+    def _prepare(self, tab: RequestTab, spec: RequestSpec
+                 ) -> tuple[RequestSpec, tuple[str, ...], Any]:
+        """The spec to send, as the core Workspace prepares it for every sender."""
+        from ..core.workspace import PlanError
+
+        try:
+            plan = self.workspace.plan(spec, tab.item, self.current_environment())
+        except PlanError as exc:
+            raise PrepareError(str(exc)) from None
+        if plan.asked_auth and tab.item is not None:
+            tab.editor.auth.set_config(tab.item.spec.auth)
+        return plan.spec, plan.secrets, plan.context
+
+    def _ask_secret(self, prompt: SecretPrompt) -> str | None:
+        from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+        value, ok = QInputDialog.getText(self, prompt.title, prompt.message,
+                                         QLineEdit.EchoMode.Password)
+        return value if ok and value else None
+
+    def _show_inherited(self, tab: RequestTab) -> None:
+        from ..core import auth
+        from ..core.colmodel import Collection, RequestItem
+        from ..core.inherit import auth_source
+
+        if tab.item is None:
+            return
+        source = auth_source(tab.item)
+        if isinstance(source, RequestItem):
+            # Its own scheme: "Inherit" would take the nearest parent's.
+            source = auth_source(tab.item.parent) if tab.item.parent else source
+            if isinstance(source, RequestItem):
+                return
+        scheme = source.auth.scheme
+        try:
+            label = auth.get(scheme).label
+        except auth.AuthError:
+            label = scheme
+        where = (f"the collection {source.name!r}" if isinstance(source, Collection)
+                 else f"the folder {source.name!r}")
+        tab.editor.auth.set_inherit_note(f"Inherits {label} from {where}.")
