@@ -20,6 +20,9 @@ TEST_PACKAGES="$TEST_PACKAGES curl"
 # A loopback Kerberos realm (krb5kdc, kdb5_util; kadmin.local; kinit), and what the
 # Python gssapi package needs to build: it has no Linux wheel (krb5-config, a compiler).
 TEST_PACKAGES="$TEST_PACKAGES krb5-kdc krb5-admin-server krb5-user libkrb5-dev gcc python3-dev"
+# A real proxy for tests/test_proxy.py (Basic and Digest helpers come with it); openssl
+# hashes its htpasswd file.
+TEST_PACKAGES="$TEST_PACKAGES squid openssl"
 
 apt_install() {
     missing=""

@@ -23,7 +23,7 @@ import httpx
 
 from . import __version__ as _version
 from . import deadline
-from .auth import AuthContext, build_auth, secret_values
+from .auth import AuthContext, build_auth
 from .auth import get as get_scheme
 from .bodydata import BodyData, BodyLimitError
 from .build import build_request
@@ -44,8 +44,14 @@ from .exchange import (
     mask_header,
     mask_text,
 )
+from .masking import spec_secrets
 from .model import Options, RequestSpec
 from .netio import HopContext, hop_context
+from .proxies import ProxySettings, ProxySettingsError, Resolver
+from .proxyauth import ProxyAuthError
+from .proxyhop import ProxyState
+from .proxyhop import finish as finish_proxy_hop
+from .proxynet import ProxyFailure, ProxyRouter
 from .tlsconfig import TlsSettings, base_context
 from .tlsinfo import TlsInfo, read_tls
 from .tlsroute import CLIENT_CERT_EXTENSION, TlsRouter
@@ -125,8 +131,11 @@ class Engine:
     """
 
     def __init__(self, ssl_context: ssl.SSLContext | None = None,
-                 tls: TlsSettings | None = None, tls_problem: str | None = None) -> None:
+                 tls: TlsSettings | None = None, tls_problem: str | None = None,
+                 proxy: ProxySettings | None = None) -> None:
         self._ssl_context = ssl_context
+        #: The proxy settings (gui/core/proxies.py); without any, the system's.
+        self._proxy = Resolver(proxy)
         self._tls = tls or TlsSettings()
         self._tls_problem = tls_problem
         #: One pooled transport per (verify, HTTP/2, collection certificates), shared by
@@ -153,6 +162,11 @@ class Engine:
             self._retired += self._transports.values()
             self._transports = {}
             self._generation += 1
+
+    def configure_proxy(self, proxy: ProxySettings | None) -> None:
+        """New proxy settings for the sends that start from now on (no I/O but reading
+        the system's settings)."""
+        self._proxy = Resolver(proxy)
 
     def close(self) -> None:
         with self._lock:
@@ -230,12 +244,13 @@ class Engine:
                 return context
             return base_context(tls.system_trust, verify)
 
-        def make(context: ssl.SSLContext) -> httpx.HTTPTransport:
+        def make(context: ssl.SSLContext) -> httpx.BaseTransport:
             transport = httpx.HTTPTransport(verify=context, http2=http2)
             # httpx gives no public way to pass httpcore a network backend.
             transport._pool._network_backend = (  # type: ignore[attr-defined]
                 deadline.DeadlineBackend())
-            return transport
+            # Each request goes directly or through its proxy (chosen per hop).
+            return ProxyRouter(transport, context, http2, deadline.DeadlineBackend)
 
         if tls.routed or problem:
             return TlsRouter(tls, verify=verify, base_context=base, make_transport=make,
@@ -246,7 +261,8 @@ class Engine:
              cancel: CancelToken | None = None, secrets: tuple[str, ...] = (),
              context: AuthContext | None = None, progress: Progress | None = None,
              on_events: OnEvents | None = None, tls: TlsSettings | None = None,
-             jar: CookieJar | None = None) -> Exchange:
+             jar: CookieJar | None = None, proxy: ProxySettings | None = None
+             ) -> Exchange:
         """Send the request and return its whole exchange. Never raises for anything
         the network or the user's input did: that is `Exchange.error`.
 
@@ -260,7 +276,8 @@ class Engine:
         `jar` is the cookie jar to send from and keep into (gui/core/cookiejar.py); without
         one, or when the request's Settings say to send without the jar, the exchange
         has a jar of its own (its responses' cookies reach its later hops). The caller
-        saves the jar."""
+        saves the jar. `proxy` is a collection's proxy settings, instead of the engine's
+        (gui/core/proxies.py)."""
         exchange = Exchange()
         started = time.perf_counter()
         token = cancel or CancelToken()
@@ -269,7 +286,8 @@ class Engine:
             exchange.error = ErrorInfo("invalid_request", " ".join(map(str, problems)))
             return exchange
         try:
-            secrets = (*secrets, *secret_values(spec.auth))
+            resolver = Resolver(proxy) if proxy is not None else self._proxy
+            secrets = (*spec_secrets(spec, secrets), *resolver.secrets())
             from_spec = auth is None
             if auth is None:
                 auth = build_auth(spec.auth, context)
@@ -293,6 +311,7 @@ class Engine:
                 sender = _Send(client, spec.options, auth, token, exchange, started,
                                secrets, progress, on_events)
                 sender.jar = jar
+                sender.proxy = ProxyState(resolver)
                 try:
                     with deadline.scope(spec.options.max_time):
                         sender.run(request)
@@ -357,6 +376,8 @@ class _Send:
         #: The site of the request the person sent: a hop to another is cross-site.
         self.site: tuple[str, str] | None = None
         self._hop_cookies: list = []
+        self.proxy = ProxyState(Resolver(ProxySettings("none")))
+        self._proxy_hop = None
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -447,6 +468,22 @@ class _Send:
                     r.data = BodyData.of(masked.encode("utf-8", errors="surrogateescape"))
 
     def _hop(self, request: httpx.Request, kind: HopKind) -> httpx.Response:
+        """One request over the wire; through a proxy that answers 407 to a forwarded
+        request, that hop and the request sent again with the answer."""
+        response = self._one_hop(request, kind)
+        try:
+            while self.proxy.answer(self._proxy_hop, request, response):
+                self.exchange.hops[-1].next_reason = _why_next(response, False)
+                response = self._one_hop(request, HopKind.CHALLENGE)
+        except ProxyAuthError as exc:
+            raise _Stopped(ErrorInfo("proxy_auth", str(exc))) from None
+        return response
+
+    def _one_hop(self, request: httpx.Request, kind: HopKind) -> httpx.Response:
+        try:
+            self._proxy_hop = self.proxy.prepare(request)
+        except ProxySettingsError as exc:
+            raise _Stopped(ErrorInfo("proxy", str(exc))) from None
         trace = _Trace()
         request.extensions["trace"] = trace
         ctx = HopContext(self.token)
@@ -484,6 +521,9 @@ class _Send:
         except httpx.TransportError as exc:
             passed = deadline.passed_in(exc)
             if passed is None:
+                failure = _proxy_failure(exc)
+                if failure is not None:
+                    raise _Stopped(ErrorInfo(failure.kind, str(failure))) from exc
                 raise
             phase = _PHASES[passed.operation]
             if passed.operation == "read":
@@ -498,6 +538,9 @@ class _Send:
         finally:
             end = time.perf_counter()
             hop = self._record(request, response, kind, trace, ctx, begin, end, body)
+            self.exchange.hops += finish_proxy_hop(
+                self._proxy_hop, hop, self.started,
+                lambda n, v: mask_header(n, v, self.secrets))
             self.exchange.hops.append(hop)
 
     def _record(self, request: httpx.Request, response: httpx.Response | None,
@@ -668,6 +711,17 @@ def _why_next(response: httpx.Response, retry: bool) -> str:
         scheme = response.headers.get(header, "").split(" ")[0]
         return f"challenge: {scheme}" if scheme else "challenge"
     return "authorized: the request follows" if retry else "auth step"
+
+
+def _proxy_failure(exc: BaseException) -> ProxyFailure | None:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, ProxyFailure):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def _tls_of(response: httpx.Response) -> TlsInfo | None:

@@ -24,6 +24,8 @@ class HopKind(StrEnum):
     CHALLENGE = "challenge"
     #: A request an auth scheme made on its own, e.g. to a token endpoint.
     AUTH = "auth"
+    #: A CONNECT to a proxy, for a tunnel to an HTTPS origin (gui/core/proxynet.py).
+    CONNECT = "connect"
 
 
 @dataclass
@@ -103,6 +105,8 @@ class Timings:
     wait: float | None = None
     receive: float | None = None
     total: float = 0.0
+    #: The proxy's own part: a SOCKS5 handshake (a CONNECT is a hop of its own).
+    proxy: float | None = None
 
 
 @dataclass
@@ -149,6 +153,8 @@ class Hop:
     client_certificate: Certificate | None = None
     #: Cookies sent from the jar and cookies the response set (gui/core/cookiehop.py).
     cookies: list[HopCookie] = field(default_factory=list)
+    #: The proxy the hop went through (its URL, never its credentials), or None.
+    proxy: str | None = None
 
 
 @dataclass
@@ -220,6 +226,7 @@ def _hop_dict(hop: Hop) -> dict:
         "timings": timings,
         "next": hop.next_reason,
         "remote_address": hop.remote_address,
+        "proxy": hop.proxy,
         "tls": asdict(hop.tls) if hop.tls else None,
         "client_certificate": (asdict(hop.client_certificate)
                                if hop.client_certificate else None),

@@ -242,6 +242,11 @@ class Resolver:
     def active(self) -> bool:
         return bool(self._manual or self._system or self.problem)
 
+    def secrets(self) -> tuple[str, ...]:
+        """The proxy passwords, to be masked wherever they could appear."""
+        routes = [self._manual, *self._system.values()]
+        return tuple(r.password for r in routes if r is not None and r.password)
+
     def route(self, scheme: str, host: str, port: int) -> Route | None:
         if self.problem:
             raise ProxySettingsError(self.problem)

@@ -37,14 +37,14 @@ class TlsRouter(httpx.BaseTransport):
 
     def __init__(self, settings: TlsSettings, *, verify: bool,
                  base_context: Callable[[], ssl.SSLContext],
-                 make_transport: Callable[[ssl.SSLContext], httpx.HTTPTransport],
+                 make_transport: Callable[[ssl.SSLContext], httpx.BaseTransport],
                  problem: str | None = None) -> None:
         self._settings = settings
         self._verify = verify
         self._base_context = base_context
         self._make_transport = make_transport
         self._problem = problem
-        self._transports: dict[_Key, httpx.HTTPTransport] = {}
+        self._transports: dict[_Key, httpx.BaseTransport] = {}
         self._identities: dict[tuple, Identity] = {}
         self._lock = threading.Lock()
         self._closed = False
@@ -95,7 +95,7 @@ class TlsRouter(httpx.BaseTransport):
         return identity
 
     def _transport(self, identity: Identity | None,
-                   bundles: tuple[str, ...]) -> httpx.HTTPTransport:
+                   bundles: tuple[str, ...]) -> httpx.BaseTransport:
         key: _Key = (id(identity) if identity else None, bundles)
         with self._lock:
             transport = self._transports.get(key)
