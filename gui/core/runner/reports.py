@@ -216,8 +216,8 @@ def junit_xml(run: Run, info: ReportInfo) -> bytes:
         counts["tests"] += tests
         counts["failures"] += failures
         counts["errors"] += errors
-    for key, value in counts.items():
-        root.set(key, str(value))
+    for key, count in counts.items():
+        root.set(key, str(count))
     if run.interrupted:
         root.set("name", _clean(f"{info.collection} (interrupted after {totals.requests} "
                                 f"of {run.total} requests)", mask))
