@@ -11,7 +11,9 @@ import threading
 import webbrowser
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
+
+from . import tasks
 
 if TYPE_CHECKING:
     from .core.auth.base import AuthContext, Scheme
@@ -41,27 +43,26 @@ class WindowInteraction:
         return self._cancel.is_set()
 
 
-class _Run(QRunnable):
-    def __init__(self, runner: ActionRunner, scheme: Scheme, name: str,
-                 values: dict[str, Any], context: AuthContext) -> None:
-        super().__init__()
-        self._args = runner, scheme, name, values, context
+def _run_action(scheme: Scheme, name: str, values: dict[str, Any],
+                context: AuthContext) -> tuple[bool, str, str]:
+    """(succeeded, message, the scheme's state afterwards), in the worker."""
+    from .core.auth import AuthError
 
-    def run(self) -> None:
-        from .core.auth import AuthError
+    try:
+        message, ok = scheme.run_action(name, values, context), True
+    except AuthError as exc:
+        message, ok = str(exc), False
+    except Exception as exc:  # noqa: BLE001 - reported, never a traceback
+        message, ok = f"{type(exc).__name__}: {exc}", False
+    try:
+        state = scheme.state(values, context)
+    except Exception:  # noqa: BLE001
+        state = ""
+    return ok, message, state
 
-        runner, scheme, name, values, context = self._args
-        try:
-            message, ok = scheme.run_action(name, values, context), True
-        except AuthError as exc:
-            message, ok = str(exc), False
-        except Exception as exc:  # noqa: BLE001 - reported, never a traceback
-            message, ok = f"{type(exc).__name__}: {exc}", False
-        try:
-            state = scheme.state(values, context)
-        except Exception:  # noqa: BLE001
-            state = ""
-        runner.finished.emit(ok, message, state)
+
+#: One action at a time: a second Get token waits for the first to end.
+LANE = "auth-actions"
 
 
 class ActionRunner(QObject):
@@ -75,8 +76,6 @@ class ActionRunner(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.interaction: WindowInteraction | None = None
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
 
     def run(self, scheme: Scheme, name: str, values: dict[str, Any],
             context: AuthContext) -> None:
@@ -84,11 +83,12 @@ class ActionRunner(QObject):
 
         self.interaction = WindowInteraction(self)
         context = replace(context, interaction=self.interaction)
-        self._pool.start(_Run(self, scheme, name, values, context))
+        tasks.run(lambda _task: _run_action(scheme, name, values, context),
+                  lambda result: self.finished.emit(*result), lane_name=LANE)
 
     def cancel(self) -> None:
         if self.interaction is not None:
             self.interaction.cancel()
 
     def wait(self, msecs: int = -1) -> bool:
-        return self._pool.waitForDone(msecs)
+        return tasks.wait(LANE, msecs)

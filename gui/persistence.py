@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
+
+from . import tasks
 
 if TYPE_CHECKING:
     from .core.model import RequestSpec
@@ -18,13 +20,8 @@ def storage_note(store: SecretStore) -> str:
     return "Secret fields are stored in your system keychain, never in files."
 
 
-class _Task(QRunnable):
-    def __init__(self, fn) -> None:  # type: ignore[no-untyped-def]
-        super().__init__()
-        self._fn = fn
-
-    def run(self) -> None:
-        self._fn()
+#: Saves, restores and forgets of the scratch request run one at a time, in order.
+LANE = "scratch"
 
 
 class Persistence(QObject):
@@ -35,8 +32,6 @@ class Persistence(QObject):
     def __init__(self, store: SecretStore | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._store = store
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)  # saves happen in order
 
     def store(self) -> SecretStore:
         if self._store is None:
@@ -46,7 +41,7 @@ class Persistence(QObject):
         return self._store
 
     def restore(self) -> None:
-        def work() -> None:
+        def work(_task: tasks.Task[tuple]) -> tuple:
             from .core.paths import current_request_file
             from .core.serialize import FormatError
             from .core.state import load_auth_secrets, load_current
@@ -67,12 +62,12 @@ class Persistence(QObject):
             store = self.store()
             if spec is not None:
                 load_auth_secrets(spec.auth, store)
-            self.restored.emit(spec, storage_note(store), problem)
+            return spec, storage_note(store), problem
 
-        self.pool.start(_Task(work))
+        tasks.run(work, lambda result: self.restored.emit(*result), lane_name=LANE)
 
     def save(self, spec: RequestSpec) -> None:
-        def work() -> None:
+        def work(_task: tasks.Task[str]) -> str:
             from .core.state import save_current, store_auth_secrets
 
             problem = ""
@@ -81,13 +76,13 @@ class Persistence(QObject):
             except OSError as exc:
                 problem = f"The request could not be saved: {exc.strerror}"
             store_auth_secrets(spec.auth, self.store())
-            self.saved.emit(problem or storage_note(self.store()))
+            return problem or storage_note(self.store())
 
-        self.pool.start(_Task(work))
+        tasks.run(work, self.saved.emit, lane_name=LANE)
 
     def forget(self, scheme_id: str) -> None:
         """Remove the keychain entries of the window's request for this scheme."""
-        def work() -> None:
+        def work(_task: tasks.Task[str]) -> str:
             from .core.auth import get
             from .core.secrets import secret_key
             from .core.state import SCRATCH, auth_place
@@ -101,9 +96,9 @@ class Persistence(QObject):
 
                 scheme.run_action("clear", {}, AuthContext(self.store(), SCRATCH,
                                                            auth_place(scheme_id)))
-            self.saved.emit(storage_note(self.store()))
+            return storage_note(self.store())
 
-        self.pool.start(_Task(work))
+        tasks.run(work, self.saved.emit, lane_name=LANE)
 
     def wait(self, msecs: int = 5000) -> bool:
-        return self.pool.waitForDone(msecs)
+        return tasks.wait(LANE, msecs)

@@ -1,0 +1,138 @@
+"""One way to run work off the GUI thread: `run(work, on_done=…, on_error=…)`.
+
+`work` is a plain function called in a worker thread with its `Task`; what it returns
+(or raises) comes back to the GUI thread, where `on_done` (or `on_error`) runs and may
+touch widgets. Progress goes the same way: `task.progress(value)` from the worker,
+`on_progress(value)` on the GUI thread. `task.cancel()` from the GUI thread drops the
+result (no callback runs) and sets `task.cancelled`, which long work checks.
+
+Everything crosses threads through one long-lived QObject made on the GUI thread: a
+QObject owned by a worker would be freed on that thread, which Qt does not allow (and
+why tasks are plain Python objects). A `lane` runs its tasks one at a time, in the order
+given — saves and keychain writes, which must not overtake each other; without one,
+tasks run side by side on Qt's global pool.
+
+Sends use it too (gui/worker.py), as do auth actions, the scratch request's storage,
+body formatting, Find, the Sent requests list and the cookie manager.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThread, QThreadPool, Signal
+
+R = TypeVar("R")
+
+
+class Task(Generic[R]):
+    """One piece of work in flight."""
+
+    def __init__(self, work: Callable[[Task[R]], R], on_done: Callable[[R], Any] | None,
+                 on_error: Callable[[BaseException], Any] | None,
+                 on_progress: Callable[[Any], Any] | None) -> None:
+        self.work = work
+        self.on_done, self.on_error, self.on_progress = on_done, on_error, on_progress
+        self._cancelled = threading.Event()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    def progress(self, value: Any) -> None:
+        """From the worker: hand `value` to on_progress on the GUI thread."""
+        if self.on_progress is not None and not self.cancelled:
+            _relay().progressed.emit(self, value)
+
+
+class _Relay(QObject):
+    done = Signal(object, object)
+    failed = Signal(object, object)
+    progressed = Signal(object, object)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.done.connect(self._done)
+        self.failed.connect(self._failed)
+        self.progressed.connect(self._progressed)
+
+    @staticmethod
+    def _done(task: Task[Any], result: Any) -> None:
+        if not task.cancelled and task.on_done is not None:
+            task.on_done(result)
+
+    @staticmethod
+    def _failed(task: Task[Any], exc: BaseException) -> None:
+        if task.cancelled:
+            return
+        if task.on_error is None:
+            raise exc  # a bug: surfaces as any GUI-thread exception would
+        task.on_error(exc)
+
+    @staticmethod
+    def _progressed(task: Task[Any], value: Any) -> None:
+        if not task.cancelled and task.on_progress is not None:
+            task.on_progress(value)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, task: Task[Any], relay: _Relay) -> None:
+        super().__init__()
+        self._task, self._relay = task, relay
+
+    def run(self) -> None:
+        task = self._task
+        if task.cancelled:
+            return
+        try:
+            result = task.work(task)
+        except Exception as exc:  # noqa: BLE001 - handed to on_error on the GUI thread
+            self._relay.failed.emit(task, exc)
+        else:
+            self._relay.done.emit(task, result)
+
+
+_relay_object: _Relay | None = None
+_lanes: dict[str, QThreadPool] = {}
+
+
+def _relay() -> _Relay:
+    global _relay_object
+    if _relay_object is None:
+        app = QCoreApplication.instance()
+        if app is None or QThread.currentThread() is not app.thread():
+            raise RuntimeError("gui.tasks is first used from the GUI thread")
+        _relay_object = _Relay()
+    return _relay_object
+
+
+def lane(name: str) -> QThreadPool:
+    """The pool of a lane: one thread, tasks in order."""
+    pool = _lanes.get(name)
+    if pool is None:
+        pool = _lanes[name] = QThreadPool()
+        pool.setMaxThreadCount(1)
+    return pool
+
+
+def run(work: Callable[[Task[R]], R], on_done: Callable[[R], Any] | None = None,
+        on_error: Callable[[BaseException], Any] | None = None,
+        on_progress: Callable[[Any], Any] | None = None,
+        lane_name: str | None = None) -> Task[R]:
+    """Run `work(task)` off the GUI thread; call from the GUI thread."""
+    task = Task(work, on_done, on_error, on_progress)
+    pool = lane(lane_name) if lane_name else QThreadPool.globalInstance()
+    pool.start(_Runnable(task, _relay()))
+    return task
+
+
+def wait(lane_name: str | None = None, msecs: int = -1) -> bool:
+    """Wait for a lane's tasks (all lanes when None) — at quit, and in tests."""
+    pools = [lane(lane_name)] if lane_name else [*_lanes.values(),
+                                                 QThreadPool.globalInstance()]
+    return all(pool.waitForDone(msecs) for pool in pools)
