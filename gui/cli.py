@@ -102,6 +102,7 @@ def _parser(auth_scheme: str | None = None) -> argparse.ArgumentParser:
 
     add_arguments(send)
     add_cookie_arguments(send)
+    add_proxy_arguments(send)
     auth = commands.add_parser("auth", help="list the auth schemes and their fields")
     auth.add_argument("action", choices=["list"])
     from .cli_run import add_parser as add_run_parser
@@ -111,6 +112,83 @@ def _parser(auth_scheme: str | None = None) -> argparse.ArgumentParser:
 
     add_import_commands(commands)
     return parser
+
+
+def add_proxy_arguments(command: argparse.ArgumentParser) -> None:
+    """--proxy, --proxy-auth, --proxy-field, --noproxy (docs/cli.md)."""
+    proxy = command.add_argument_group(
+        "proxy", "Without --proxy, the proxy saved in the window (Proxy…) or else the "
+        "system's (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY).")
+    proxy.add_argument("--proxy", metavar="URL",
+                       help="send through this proxy: http://, https:// or socks5:// "
+                            "(socks5h:// resolves names at the proxy); 'none' for none")
+    proxy.add_argument("--proxy-auth", metavar="SCHEME", choices=("any", "basic", "digest"),
+                       help="the proxy's authentication: any (default: what the proxy "
+                            "asks for), basic or digest")
+    proxy.add_argument("--proxy-field", action="append", default=[], metavar="NAME=VALUE",
+                       help="username=NAME or password=VALUE for the proxy (repeatable); "
+                            "the password may be env:VAR, keyring (the window's), or - "
+                            "to be prompted")
+    proxy.add_argument("--noproxy", metavar="LIST",
+                       help="hosts that bypass the proxy, comma-separated: names (and "
+                            "their subdomains), addresses, CIDR ranges; * for all")
+
+
+def _proxy_from_args(args: argparse.Namespace):  # -> ProxySettings
+    """The proxy settings for this command: --proxy, else the saved ones (their password
+    from the keychain), else the system's; UsageError naming what is wrong."""
+    from .core.proxies import GLOBAL_PASSWORD_KEY, ProxySettings, ProxySettingsError, load
+
+    fields: dict[str, str] = {}
+    for item in args.proxy_field:
+        name, value = _pair(item, "=", "--proxy-field")
+        if name not in ("username", "password"):
+            raise UsageError(f"--proxy-field: {name!r} is not a field of the proxy; its "
+                             "fields are username and password.")
+        fields[name] = value
+    if args.proxy is not None:
+        settings = ProxySettings("none") if args.proxy.strip().lower() == "none" else \
+            ProxySettings("manual", url=args.proxy)
+        if "@" in args.proxy.partition("://")[2]:
+            print("gatepost: warning: --proxy holds credentials, where other users can see "
+                  "them; --proxy-field password=env:VAR or - is safer.", file=sys.stderr)
+    else:
+        try:
+            settings = load()
+        except ProxySettingsError as exc:
+            raise UsageError(str(exc)) from None
+        if settings.username and "password" not in fields:
+            from .core.secrets import SecretStore
+
+            settings.password = SecretStore().get(GLOBAL_PASSWORD_KEY) or ""
+    if args.proxy_auth:
+        settings.auth = args.proxy_auth
+    if "username" in fields:
+        settings.username = fields["username"]
+    if "password" in fields:
+        value = fields["password"]
+        if value == "keyring":
+            from .core.secrets import SecretStore
+
+            store = SecretStore()
+            found = store.get(GLOBAL_PASSWORD_KEY)
+            if found is None:
+                raise UsageError("Proxy password: nothing in the keychain"
+                                 + (f" ({store.problem})" if store.problem else "")
+                                 + ". Save it under Proxy… in the window first.")
+            settings.password = found
+        else:
+            settings.password = _secret(value, "proxy", "password", "Proxy password")
+    if settings.password and not settings.username and settings.mode == "manual" and \
+            "@" not in settings.url:
+        raise UsageError("--proxy-field password needs a username too "
+                         "(--proxy-field username=NAME).")
+    if args.noproxy is not None:
+        settings.bypass = ", ".join(p for p in (settings.bypass, args.noproxy) if p)
+    problems = settings.problems()
+    if problems:
+        raise UsageError(" ".join(problems))
+    return settings
 
 
 def add_cookie_arguments(command: argparse.ArgumentParser) -> None:
@@ -549,12 +627,13 @@ def _send(args: argparse.Namespace) -> int:
     try:
         tls, tls_problem = _tls_from_args(args)
         jar, jar_file = cookie_jar_from_args(args)
+        proxy = _proxy_from_args(args)
     except UsageError as exc:
         print(f"gatepost: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
         context = _auth_context(spec, saved_context)
-        with Engine(tls=tls, tls_problem=tls_problem) as engine:
+        with Engine(tls=tls, tls_problem=tls_problem, proxy=proxy) as engine:
             exchange = engine.send(spec, context=context, secrets=secrets,
                                    tls=collection_tls, jar=jar)
         if not save_cookie_jar(jar, jar_file):
@@ -609,7 +688,9 @@ def _print_exchange(exchange: Exchange, body_only: bool, body: bool = True) -> N
     out = sys.stdout
     if not body_only:
         for number, hop in enumerate(exchange.hops, 1):
-            out.write(f"[{number}] {hop.kind.value}: {hop.request.method} {hop.request.url}\n")
+            via = f"  (via {hop.proxy})" if hop.proxy else ""
+            out.write(f"[{number}] {hop.kind.value}: {hop.request.method} {hop.request.url}"
+                      f"{via}\n")
             if hop.response is None:
                 out.write("    no response\n")
                 continue
