@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDateTime, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QDateTime, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import tasks
 from ..core.cookiejar import Cookie, CookieJar, ascii_host, problem
 
 if TYPE_CHECKING:
@@ -44,23 +45,8 @@ ERROR_STYLE = "color: #c62828;"
 ROLE = Qt.ItemDataRole.UserRole
 
 
-class _Task(QRunnable):
-    def __init__(self, fn: Callable[[], None]) -> None:
-        super().__init__()
-        self._fn = fn
-
-    def run(self) -> None:
-        try:
-            self._fn()
-        except RuntimeError:
-            pass  # the dialog was closed and its signals are gone
-
-
-class _Signals(QObject):
-    #: (the namespace asked for, the jar)
-    loaded = Signal(str, object)
-    #: a problem writing the jar, or ""
-    saved = Signal(str)
+#: Loads and saves of jars, one at a time and in order (gui/tasks.py).
+LANE = "cookies"
 
 
 def _expiry(cookie: Cookie) -> str:
@@ -153,11 +139,8 @@ class CookiesDialog(QDialog):
         self.resize(900, 520)
         self._store = store
         self.jar: CookieJar | None = None
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)  # loads and saves in order
-        self._signals = _Signals(self)
-        self._signals.loaded.connect(self._loaded)
-        self._signals.saved.connect(self._saved)
+        #: Loads and saves whose answer this dialog still wants.
+        self._pending: list[tasks.Task] = []
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(QLabel("Jar:"))
@@ -204,8 +187,10 @@ class CookiesDialog(QDialog):
         self.tree.clear()
         self.note.setText("Reading the jar…")
         self._enable()
-        store, signals = self._store, self._signals
-        self._pool.start(_Task(lambda: signals.loaded.emit(namespace, store.jar(namespace))))
+        store = self._store
+        self._pending.append(tasks.run(lambda _task: store.jar(namespace),
+                                       lambda jar: self._loaded(namespace, jar),
+                                       lane_name=LANE))
 
     def _loaded(self, namespace: str, jar: CookieJar) -> None:
         if namespace != self.jars.currentData():
@@ -216,9 +201,10 @@ class CookiesDialog(QDialog):
         self._fill()
 
     def _save(self) -> None:
-        jar, store, signals = self.jar, self._store, self._signals
+        jar, store = self.jar, self._store
         if jar is not None:
-            self._pool.start(_Task(lambda: signals.saved.emit(store.save(jar) or "")))
+            self._pending.append(tasks.run(lambda _task: store.save(jar) or "", self._saved,
+                                           lane_name=LANE))
         self._fill()
 
     def _saved(self, problem_text: str) -> None:
@@ -226,10 +212,12 @@ class CookiesDialog(QDialog):
             self.note.setText(problem_text)
 
     def wait(self, msecs: int = 5000) -> bool:
-        return self._pool.waitForDone(msecs)
+        return tasks.wait(LANE, msecs)
 
     def done(self, result: int) -> None:
-        self._pool.waitForDone(5000)  # a save in progress finishes
+        tasks.wait(LANE, 5000)  # a save in progress finishes
+        for task in self._pending:
+            task.cancel()  # no answer reaches a closed dialog
         super().done(result)
 
     # -- the list ---------------------------------------------------------------------
