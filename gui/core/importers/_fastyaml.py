@@ -12,7 +12,7 @@ the result is always right, and usually byte for byte what a save would write.
 What is checked: a plain (unquoted) scalar is written only when YAML 1.2's core schema
 reads it back as the same text (no number, flag, null or indicator look-alike; the rest
 is single-quoted, which holds any printable text); a document with a literal block is
-read back whole, since chomping and indentation are where a block can go wrong.
+read back on its own, since chomping and indentation are where a block can go wrong.
 """
 
 from __future__ import annotations
@@ -33,6 +33,10 @@ _WORDS = frozenset({"y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "
 _PRINTABLE = re.compile(r"[^\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff]*")
 
 
+#: Text already written once -> how it is written (names and values repeat a lot).
+_SEEN: dict[str, str] = {}
+
+
 class _Unhandled(Exception):
     """A value this writer leaves to ruamel."""
 
@@ -42,17 +46,19 @@ def dump_fast(data: dict[str, Any]) -> str:
     try:
         lines: list[str] = []
         _mapping(data, 0, lines, None)
-        text = "\n".join(lines) + "\n"
-        if lines[-1] != "" and not any(line.endswith(("|", "|-", "|+")) for line in lines):
-            return text  # every scalar is one line, checked as it was written
-        if load_fast(text) == data:
-            return text
+        return "\n".join(lines) + "\n"
     except (_Unhandled, YamlSyntaxError, RecursionError):
-        pass
-    return dump(data)
+        return dump(data)
 
 
 def _scalar(value: Any) -> str:
+    if isinstance(value, str):
+        known = _SEEN.get(value)
+        if known is None:
+            known = _text(value)
+            if len(_SEEN) < 10_000:
+                _SEEN[value] = known
+        return known
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -62,8 +68,11 @@ def _scalar(value: Any) -> str:
     if isinstance(value, float) and value == value and value not in (float("inf"),
                                                                       float("-inf")):
         return repr(value)
-    if not isinstance(value, str) or "\n" in value or "\r" in value or \
-            not _PRINTABLE.fullmatch(value):
+    raise _Unhandled
+
+
+def _text(value: str) -> str:
+    if "\n" in value or "\r" in value or not _PRINTABLE.fullmatch(value):
         raise _Unhandled
     if value and _PLAIN.fullmatch(value) and value not in _WORDS and value[-1] != " " \
             and ": " not in value and " #" not in value and ", " not in value \
@@ -84,6 +93,10 @@ def _block(text: str, indent: int) -> list[str]:
     out = [f"|{chomp}"]
     out += [pad + line if line else "" for line in body.split("\n")]
     out += [""] * (trailing - 1)
+    check = "\n".join([f"k: {out[0]}", *(f"  {line}" if line else "" for line in
+                                          (x[indent:] for x in out[1:]))]) + "\n"
+    if load_fast(check) != {"k": text}:
+        raise _Unhandled
     return out
 
 
