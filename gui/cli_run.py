@@ -68,6 +68,9 @@ def add_parser(commands: Any) -> None:
     certs.add_argument("--cert-type", choices=["pem", "p12"])
     certs.add_argument("--pass", dest="cert_pass", metavar="PASSPHRASE")
     certs.add_argument("--cacert", metavar="FILE")
+    from .cli import add_cookie_arguments
+
+    add_cookie_arguments(run)
     reports = run.add_argument_group("reports")
     reports.add_argument("--report-json", metavar="FILE",
                          help="every exchange, masked, with the checks and totals")
@@ -79,6 +82,17 @@ def add_parser(commands: Any) -> None:
 
 
 # -- arguments ------------------------------------------------------------------------------
+
+
+def _token_step(plan: Any, step: Any) -> None:
+    """A scheme with a Get token step and no token yet runs it first, as `gatepost send`
+    does; when it fails, the send that follows reports why."""
+    from .core.auth import AuthError
+
+    try:
+        step(plan.spec, plan.context)
+    except AuthError:
+        pass
 
 
 def _number(text: str, option: str, low: float, integer: bool = False) -> float:
@@ -148,7 +162,15 @@ def _ask(prompt: SecretPrompt) -> str | None:
 
 def _prepare(args: argparse.Namespace) -> tuple[Run, Collection, Any]:
     """The run the arguments describe; RunUsageError (exit 2) for anything wrong."""
-    from .cli import TerminalInteraction, UsageError, _seconds_arg, _tls_from_args
+    from .cli import (
+        TerminalInteraction,
+        UsageError,
+        _auth_context,
+        _seconds_arg,
+        _tls_from_args,
+        cookie_jar_from_args,
+    )
+    from .core.cookiejar import CookieJar
     from .core.engine import Engine
     from .core.runner.data import DataError, load_data
     from .core.runner.run import Run, RunSettings, problems, select
@@ -185,10 +207,19 @@ def _prepare(args: argparse.Namespace) -> tuple[Run, Collection, Any]:
         tls, tls_problem = _tls_from_args(args)
     except UsageError as exc:
         raise RunUsageError(str(exc)) from None
+    try:
+        jar, jar_file = cookie_jar_from_args(args)
+    except UsageError as exc:
+        raise RunUsageError(str(exc)) from None
     workspace = Workspace(store, ask=_ask, interaction=TerminalInteraction())
     settings = RunSettings(environment, variables, secrets, iterations, data, args.bail,
                            delay, timeout, args.insecure,
-                           keep_exchanges=bool(args.report_json or args.report_junit))
+                           keep_exchanges=bool(args.report_json or args.report_junit),
+                           # One jar for the run (as newman has): a login's cookie
+                           # reaches the next request; --cookie-jar keeps it after.
+                           jar=jar if jar is not None else CookieJar(),
+                           before_send=lambda plan: _token_step(plan, _auth_context))
+    args.jar_file = jar_file
     engine = Engine(tls=tls, tls_problem=tls_problem)
     return Run(workspace, engine, items, settings), collection, engine
 
@@ -260,10 +291,16 @@ def run(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGINT, previous)
         terminal.clear()
+    from .cli import save_cookie_jar
+
+    if not save_cookie_jar(the_run.settings.jar, args.jar_file):
+        status_override = EXIT_USAGE
+    else:
+        status_override = None
     info = ReportInfo(collection.name, str(collection.path),
                       the_run.settings.environment.name
                       if the_run.settings.environment is not None else None)
-    status = _status(the_run)
+    status = _status(the_run) if status_override is None else status_override
     for path, write in ((json_path, write_json), (junit_path, write_junit)):
         if path is None:
             continue

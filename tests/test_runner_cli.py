@@ -354,3 +354,42 @@ def _no_inherited_secrets(monkeypatch):
     for name in list(os.environ):
         if name.startswith("GATEPOST_TEST_"):
             monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def login_flow(tmp_path, httpbin_url):
+    root = _collection(tmp_path / "cookies", httpbin_url)
+    _write(root / "a-login.request.yaml", """\
+        name: Login
+        url: "{{base}}/cookies/set?session=s-123"
+        options: {follow_redirects: false}
+        assertions:
+          - query: status
+            equals: 302
+        """)
+    _write(root / "b-me.request.yaml", """\
+        name: Me
+        url: "{{base}}/cookies"
+        assertions:
+          - query: jmespath cookies.session
+            equals: s-123
+        """)
+    return root
+
+
+def test_a_session_cookie_carries_to_the_next_request_of_a_run(login_flow, tmp_path):
+    result = gatepost("run", str(login_flow))
+    assert result.returncode == 0, result.stdout + result.stderr
+    jar = tmp_path / "jar.txt"
+    kept = gatepost("run", "--cookie-jar", str(jar), str(login_flow))
+    assert kept.returncode == 0, kept.stdout + kept.stderr
+    # curl's format, read back by the next run: only the second request needs it.
+    assert "session\ts-123" in jar.read_text()
+    again = gatepost("run", "--cookie-jar", str(jar), str(login_flow), "Me")
+    assert again.returncode == 0, again.stdout + again.stderr
+
+
+def test_no_cookies_in_a_run_sends_none(login_flow):
+    result = gatepost("run", "--no-cookies", str(login_flow))
+    assert result.returncode == 1
+    assert "cookies.session" in result.stdout

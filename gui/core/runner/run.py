@@ -25,11 +25,14 @@ from .captures import RunVariables, take
 from .queries import Response
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..cancel import CancelToken
     from ..colmodel import Collection, Environment, Folder, RequestItem
+    from ..cookiejar import CookieJar
     from ..engine import Engine
     from ..exchange import Exchange
-    from ..workspace import Workspace
+    from ..workspace import SendPlan, Workspace
     from .assertions import CheckResult
     from .captures import Captured
 
@@ -84,6 +87,12 @@ class RunSettings:
     timeout: float | None = None
     insecure: bool = False
     keep_exchanges: bool = True
+    #: One jar for the whole run, so a login's session cookie reaches the next request
+    #: (None: each request starts with an empty one).
+    jar: CookieJar | None = None
+    #: Called with each plan before it is sent (the CLI runs an OAuth 2 "Get token"
+    #: step there when no token is stored yet).
+    before_send: Callable[[SendPlan], None] | None = None
 
 
 @dataclass
@@ -216,8 +225,10 @@ class Run:
         if self._stop.is_set():
             token.cancel()
         try:
+            if s.before_send is not None:
+                s.before_send(plan)
             exchange = self.engine.send(plan.spec, cancel=token, secrets=plan.secrets,
-                                        context=plan.context, tls=plan.tls)
+                                        context=plan.context, tls=plan.tls, jar=s.jar)
         finally:
             self._token = None
         result.time = exchange.total
