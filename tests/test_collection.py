@@ -482,3 +482,15 @@ def test_deleting_an_environment_returns_its_secret_variable_keys(col):
     save_environment(env)
     assert delete(env) == [f"{col.namespace}/env/prod/var/key"]
     assert not env.path.exists() and reopen(col).environments == []
+
+
+def test_duplicating_a_request_keeps_its_assertions_and_captures(col):
+    item = first_request(col)
+    text = item.path.read_text()
+    item.path.write_text(text + "assertions:\n  - query: status\n    equals: 200\n"
+                         "captures:\n  - name: user_id\n    query: jmespath id\n")
+    item = first_request(reopen(col))
+    copy = duplicate(item)
+    again = [r for r in reopen(col).requests() if r.id == copy.id][0]
+    assert len(again.assertions) == 1 and len(again.captures) == 1
+    assert again.captures[0].name == "user_id"

@@ -237,8 +237,9 @@ def _copy(obj: Item, into: Folder, name: str, store: SecretStore | None,
         if store is not None and obj.id is not None:
             load_auth_secrets(spec.auth, store, cid, auth_place(obj))
         item = new_request(into, name, spec)
-        if store is not None:
-            save_request(item, store)
+        item.assertions = copy.deepcopy(obj.assertions)
+        item.captures = copy.deepcopy(obj.captures)
+        save_request(item, store)
         made: Item = item
     else:
         made = folder = new_folder(into, name)
