@@ -13,6 +13,7 @@ Descriptions and scripts Gatepost cannot run are kept beside the collection in
 from __future__ import annotations
 
 import copy
+import errno
 import os
 import shutil
 import tempfile
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from ..variables import Variable
 
 NOTES_FILE = "IMPORT-NOTES.md"
+_BINARY = getattr(os, "O_BINARY", 0)
 
 
 def target_problem(folder: Path) -> str | None:
@@ -233,17 +235,26 @@ def _place(folder: Path, files: list[tuple[str, bytes | None]]) -> None:
             if parent not in made:
                 os.makedirs(parent, exist_ok=True)
                 made.add(parent)
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o666)
             try:
-                os.write(fd, data)
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                if not hasattr(os, "sync"):
+                    os.fsync(fd)  # Windows: no single flush of everything
             finally:
                 os.close(fd)
-        os.sync()  # once for every file, before any of them is visible
-        if not folder.exists() or not any(folder.iterdir()):
+        if hasattr(os, "sync"):
+            os.sync()  # once for every file, before any of them is visible
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()  # Windows cannot rename onto an empty folder
+        if not folder.exists():
             os.replace(staging, folder)
         else:
             for entry in sorted(staging.iterdir()):
-                os.rename(entry, folder / entry.name)  # names chosen not to clash
+                if os.path.lexists(folder / entry.name):  # made meanwhile: not ours
+                    raise FileExistsError(errno.EEXIST, f"{entry.name} appeared meanwhile")
+                os.rename(entry, folder / entry.name)
             staging.rmdir()
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
