@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .core.cookiestore import JarStore
     from .core.engine import Engine
     from .core.model import RequestSpec
+    from .core.proxies import ProxySettings
     from .core.tlsconfig import TlsSettings
 
 _engine: Engine | None = None
@@ -48,6 +49,7 @@ def engine() -> Engine:
             from .core.engine import Engine
 
             _engine = Engine(*(None, *_load_tls()))
+            _engine.configure_proxy(*_load_proxy())
         return _engine
 
 
@@ -81,6 +83,23 @@ def _load_tls() -> tuple[TlsSettings | None, str | None]:
         return None, str(exc)
     settings.secret_lookup = _secret_lookup
     return settings, None
+
+
+def _load_proxy() -> tuple[ProxySettings | None, str | None]:
+    from .core.proxies import ProxySettingsError, load
+
+    try:
+        return load(_secret_lookup), None
+    except ProxySettingsError as exc:
+        return None, str(exc)
+
+
+def reload_proxy_settings() -> None:
+    """After the proxy settings were saved (call from a worker: it reads the keychain)."""
+    with _engine_lock:
+        current = _engine
+    if current is not None:
+        current.configure_proxy(*_load_proxy())
 
 
 def reload_tls_settings() -> None:

@@ -163,10 +163,14 @@ class Engine:
             self._transports = {}
             self._generation += 1
 
-    def configure_proxy(self, proxy: ProxySettings | None) -> None:
+    def configure_proxy(self, proxy: ProxySettings | None, problem: str | None = None
+                        ) -> None:
         """New proxy settings for the sends that start from now on (no I/O but reading
-        the system's settings)."""
-        self._proxy = Resolver(proxy)
+        the system's settings); `problem`: why they could not be read, said by every
+        request instead of sending it past the proxy."""
+        resolver = Resolver(proxy)
+        resolver.problem = problem or resolver.problem
+        self._proxy = resolver
 
     def close(self) -> None:
         with self._lock:

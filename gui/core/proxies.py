@@ -80,18 +80,18 @@ def parse_url(text: str, *, username: str = "", password: str = "",
         parts = urllib.parse.urlsplit(raw)
         port = parts.port
     except ValueError as exc:
-        raise ProxySettingsError(f"The proxy URL {_shown(text)!r} does not parse: {exc}.") \
+        raise ProxySettingsError(f"The proxy URL {shown_url(text)!r} does not parse: {exc}.") \
             from None
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES:
         raise ProxySettingsError(
-            f"The proxy URL {_shown(text)!r} has the scheme {scheme!r}; Gatepost speaks to "
+            f"The proxy URL {shown_url(text)!r} has the scheme {scheme!r}; Gatepost speaks to "
             "http://, https:// and socks5:// proxies.")
     host = parts.hostname or ""
     if not host or any(c in host for c in " /\\?#"):
-        raise ProxySettingsError(f"The proxy URL {_shown(text)!r} names no host.")
+        raise ProxySettingsError(f"The proxy URL {shown_url(text)!r} names no host.")
     if parts.path not in ("", "/") or parts.query or parts.fragment:
-        raise ProxySettingsError(f"The proxy URL {_shown(text)!r} has a path; a proxy is "
+        raise ProxySettingsError(f"The proxy URL {shown_url(text)!r} has a path; a proxy is "
                                  "a scheme, a host and a port only.")
     if auth not in AUTH_SCHEMES:
         raise ProxySettingsError(f"Proxy authentication {auth!r} is not one of "
@@ -102,7 +102,7 @@ def parse_url(text: str, *, username: str = "", password: str = "",
                  auth if user else "none")
 
 
-def _shown(text: str) -> str:
+def shown_url(text: str) -> str:
     """The URL as it may appear in a message: without its credentials."""
     scheme, sep, rest = text.strip().rpartition("://")
     rest = rest.rpartition("@")[2]

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from ..core.workspace import Workspace
     from ..persistence import Persistence
     from ..worker import Dispatcher, SendJob
+    from .proxy_dialog import ProxyDialog
     from .request_editor import RequestEditor
     from .response_view import ResponseView
     from .sent_requests import SentRequestsPanel
@@ -96,6 +97,11 @@ class MainWindow(CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, QMain
             accessibleName="Client certificates, CA certificates and trust")
         self.certificates_button.clicked.connect(self.edit_certificates)
         top.addWidget(self.certificates_button)
+        self.proxy_button = QPushButton("Proxy…", objectName="proxyButton",
+                                        accessibleName="Proxy: the system's, none, or one "
+                                        "with its credentials")
+        self.proxy_button.clicked.connect(self.edit_proxy)
+        top.addWidget(self.proxy_button)
         self.cookies_button = QPushButton("Cookies…", objectName="cookiesButton",
                                           accessibleName="Cookie jars: list, edit and delete "
                                           "cookies")
@@ -208,6 +214,17 @@ class MainWindow(CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, QMain
 
     def cancel(self) -> None:
         self.tab.cancel()
+
+    def edit_proxy(self) -> ProxyDialog:
+        """Open the Proxy settings (loaded and saved off the GUI thread)."""
+        from .proxy_dialog import ProxyDialog
+
+        dialog = ProxyDialog(self.store, self)
+        dialog.accepted.connect(lambda: self.statusBar().showMessage(
+            "Proxy settings saved; the next requests use them."))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     # -- tabs ------------------------------------------------------------------------------------
 

@@ -336,7 +336,8 @@ class ResponseView(QWidget):
         for r, hop in enumerate(exchange.hops):
             status = (f"{hop.response.status} {hop.response.reason}" if hop.response
                       else "no response")
-            cells = [str(r + 1), hop.kind.value, hop.request.method, hop.request.url, status,
+            url = hop.request.url + (f"  (via {hop.proxy})" if hop.proxy else "")
+            cells = [str(r + 1), hop.kind.value, hop.request.method, url, status,
                      human_time(hop.timings.total), "", hop.next_reason or ""]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -347,8 +348,9 @@ class ResponseView(QWidget):
                 ("dns", t.dns), ("connect", t.connect), ("tls", t.tls), ("send", t.send),
                 ("wait", t.wait), ("receive", t.receive)) if value]
             self.hops.item(r, WATERFALL).setData(ROLE, (t.start - origin, phases, total))
+            # The proxy's own time (a SOCKS5 handshake) is in the tooltip, not the bars.
             self.hops.item(r, WATERFALL).setToolTip(", ".join(
-                f"{n} {human_time(v)}" for n, v in phases))
+                f"{n} {human_time(v)}" for n, v in [*phases, ("proxy", t.proxy)] if v))
         for c in (0, 1, 2, 4, 5):
             self.hops.resizeColumnToContents(c)
         self.hops.setColumnWidth(3, min(max(self.hops.sizeHintForColumn(3), 200), 320))
@@ -367,7 +369,15 @@ class ResponseView(QWidget):
             return
         from ..core.present import hop_text
 
-        self.hop_detail.setPlainText(hop_text(self._exchange.hops[rows[0].row()]))
+        hop = self._exchange.hops[rows[0].row()]
+        text = hop_text(hop)
+        if hop.proxy:
+            from ..core.present import human_time
+
+            handshake = (f" (its handshake took {human_time(hop.timings.proxy)})"
+                         if hop.timings.proxy else "")
+            text = f"Sent through the proxy {hop.proxy}{handshake}\n\n{text}"
+        self.hop_detail.setPlainText(text)
 
     def curl(self) -> str:
         from ..core.curl import to_curl
