@@ -71,4 +71,4 @@ def prepare(item: RequestItem, scope: Mapping[str, str]) -> RequestSpec:
     spec.auth = effective_auth(item)
     if spec.auth.scheme == INHERIT:
         spec.auth.scheme = "none"
-    return resolve_spec(spec, scope)
+    return resolve_spec(spec, scope, in_place=True)

@@ -131,11 +131,13 @@ def _rows(rows: list[Row], resolver: Resolver) -> None:
         row.value = resolver.text(row.value)
 
 
-def resolve_spec(spec: RequestSpec, scope: Mapping[str, str]) -> RequestSpec:
+def resolve_spec(spec: RequestSpec, scope: Mapping[str, str],
+                 in_place: bool = False) -> RequestSpec:
     """A new spec with references resolved in the URL, params, headers, body (text, rows,
-    path, content type) and every text auth field, secret ones included. Raises
+    path, content type) and every text auth field, secret ones included (`in_place`:
+    in `spec` itself, a copy the caller made). Raises
     UnresolvedVariable naming every undefined variable in the whole request."""
-    out = copy.deepcopy(spec)
+    out = spec if in_place else copy.deepcopy(spec)
     resolver = Resolver(scope)
     out.url = resolver.text(out.url)
     _rows(out.params, resolver)

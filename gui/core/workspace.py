@@ -226,6 +226,9 @@ class Workspace:
         from .serialize import spec_to_dict
         from .variables import find_variables
 
+        if not any(var.secret and var.enabled and not var.value and var.name not in overrides
+                   for variables in scopes for var in variables):
+            return  # the common case, and a run's: nothing to ask, nothing to serialise
         text = json.dumps(spec_to_dict(spec)) + json.dumps(spec.auth.values)
         if item is not None:
             text += self._inherited_text(item)
