@@ -51,7 +51,7 @@ from .proxies import ProxySettings, ProxySettingsError, Resolver
 from .proxyauth import ProxyAuthError
 from .proxyhop import ProxyState
 from .proxyhop import finish as finish_proxy_hop
-from .proxynet import ProxyFailure, ProxyRouter
+from .proxynet import ProxyFailure, ProxyHop, ProxyRouter
 from .tlsconfig import TlsSettings, base_context
 from .tlsinfo import TlsInfo, read_tls
 from .tlsroute import CLIENT_CERT_EXTENSION, TlsRouter
@@ -381,7 +381,7 @@ class _Send:
         self.site: tuple[str, str] | None = None
         self._hop_cookies: list = []
         self.proxy = ProxyState(Resolver(ProxySettings("none")))
-        self._proxy_hop = None
+        self._proxy_hop: ProxyHop | None = None
 
     @property
     def secrets(self) -> tuple[str, ...]:

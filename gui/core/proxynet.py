@@ -381,7 +381,7 @@ def _socks5(stream: httpcore.NetworkStream, host: str, port: int, route: Route) 
     if route.scheme == "socks5":
         # socks5:// resolves names here, socks5h:// at the proxy (curl's convention).
         try:
-            address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][4][0]
+            address = str(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][4][0])
         except socket.gaierror as exc:
             raise DNSError(f"The host name {host!r} could not be resolved "
                            f"({exc.strerror}).") from exc
