@@ -20,7 +20,7 @@ import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError as RuamelMarkedError
-from ruamel.yaml.scalarstring import LiteralScalarString
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 from yaml._yaml import CParser
 
 from .serialize import SECRET_MARK
@@ -208,6 +208,15 @@ def dump(data: Any) -> str:
     return out.getvalue()
 
 
+#: Text a literal block can hold as it is: YAML's printable characters and line feeds;
+#: no carriage return, NEL or Unicode line separators (read back as other breaks).
+_BLOCK_SAFE = re.compile(
+    "[\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+    "\U00010000-\U0010ffff]*")
+#: Line breaks other than \n, which ruamel's single-quoted style folds: double-quoted.
+_OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
+
+
 def to_node(value: Any) -> Any:
     """Plain values as ruamel nodes: a secret marker in flow style (`{secret: keychain}`),
     text with line breaks as a literal block."""
@@ -220,9 +229,12 @@ def to_node(value: Any) -> Any:
         return node
     if isinstance(value, list):
         return CommentedSeq(to_node(v) for v in value)
-    if isinstance(value, str) and "\n" in value.rstrip("\n"):
-        return LiteralScalarString(value)
-    return value
+    if isinstance(value, str):
+        if "\n" in value.rstrip("\n") and _BLOCK_SAFE.fullmatch(value):
+            return LiteralScalarString(value)
+        if _OTHER_BREAKS.search(value):
+            return DoubleQuotedScalarString(value)
+    return value  # ruamel quotes the rest as needed (control characters escaped)
 
 
 def merge(node: Any, old: Any, new: Any) -> Any:
