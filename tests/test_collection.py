@@ -491,6 +491,6 @@ def test_duplicating_a_request_keeps_its_assertions_and_captures(col):
                          "captures:\n  - name: user_id\n    query: jmespath id\n")
     item = first_request(reopen(col))
     copy = duplicate(item)
-    again = [r for r in reopen(col).requests() if r.id == copy.id][0]
+    again = next(r for r in reopen(col).requests() if r.id == copy.id)
     assert len(again.assertions) == 1 and len(again.captures) == 1
     assert again.captures[0].name == "user_id"
