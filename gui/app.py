@@ -94,12 +94,21 @@ def run() -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Gatepost")
     app.setOrganizationName("Gatepost")
+    app.setDesktopFileName("gatepost")
+    from .widgets import theme
+    from .widgets.icons import app_icon
+    from .widgets.window_session import read_session
+
+    session = read_session()
+    theme.apply(app, session.get("appearance") or theme.SYSTEM)
+    app.setWindowIcon(app_icon())
     from .gcguard import GarbageCollector
 
     GarbageCollector(app)
     from .persistence import Persistence
 
     window = MainWindow(Persistence())
+    window.restore_layout(session)
     window.show()
     window.editor.url.setFocus()
     if os.environ.get("GATEPOST_BENCH_STARTUP"):

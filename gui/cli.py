@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .core.cookiejar import CookieJar
     from .core.exchange import Exchange, ReceivedResponse
     from .core.model import AuthConfig, RequestSpec
+    from .core.proxies import ProxySettings
     from .core.tlsconfig import TlsSettings
 
 EXIT_OK, EXIT_TRANSPORT, EXIT_USAGE, EXIT_INTERNAL, EXIT_CANCELLED = 0, 1, 2, 70, 130
@@ -117,14 +118,17 @@ def _parser(auth_scheme: str | None = None) -> argparse.ArgumentParser:
 def add_proxy_arguments(command: argparse.ArgumentParser) -> None:
     """--proxy, --proxy-auth, --proxy-field, --noproxy (docs/cli.md)."""
     proxy = command.add_argument_group(
-        "proxy", "Without --proxy, the proxy saved in the window (Proxy…) or else the "
-        "system's (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY).")
+        "proxy", "Without --proxy, the collection's proxy (--collection, gatepost run), "
+        "else the proxy saved in the window (Proxy…), else the system's (HTTP_PROXY, "
+        "HTTPS_PROXY, ALL_PROXY, NO_PROXY).")
     proxy.add_argument("--proxy", metavar="URL",
                        help="send through this proxy: http://, https:// or socks5:// "
                             "(socks5h:// resolves names at the proxy); 'none' for none")
-    proxy.add_argument("--proxy-auth", metavar="SCHEME", choices=("any", "basic", "digest"),
+    proxy.add_argument("--proxy-auth", metavar="SCHEME",
+                       choices=("any", "basic", "digest", "ntlm", "negotiate"),
                        help="the proxy's authentication: any (default: what the proxy "
-                            "asks for), basic or digest")
+                            "asks for), basic, digest, ntlm or negotiate (Kerberos: the "
+                            "ticket of your session, no password)")
     proxy.add_argument("--proxy-field", action="append", default=[], metavar="NAME=VALUE",
                        help="username=NAME or password=VALUE for the proxy (repeatable); "
                             "the password may be env:VAR, keyring (the window's), or - "
@@ -134,9 +138,14 @@ def add_proxy_arguments(command: argparse.ArgumentParser) -> None:
                             "their subdomains), addresses, CIDR ranges; * for all")
 
 
-def _proxy_from_args(args: argparse.Namespace):  # -> ProxySettings
-    """The proxy settings for this command: --proxy, else the saved ones (their password
-    from the keychain), else the system's; UsageError naming what is wrong."""
+def proxy_from_args(args: argparse.Namespace, collection: ProxySettings | None = None
+                    ) -> ProxySettings:
+    """The proxy settings for this command: --proxy, else the collection's (`collection`,
+    its password from the keychain), else the saved ones (likewise), else the system's;
+    --proxy-auth, --proxy-field and --noproxy apply to whichever it is. UsageError naming
+    what is wrong."""
+    import copy
+
     from .core.proxies import GLOBAL_PASSWORD_KEY, ProxySettings, ProxySettingsError, load
 
     fields: dict[str, str] = {}
@@ -146,21 +155,25 @@ def _proxy_from_args(args: argparse.Namespace):  # -> ProxySettings
             raise UsageError(f"--proxy-field: {name!r} is not a field of the proxy; its "
                              "fields are username and password.")
         fields[name] = value
+    key = GLOBAL_PASSWORD_KEY
     if args.proxy is not None:
         settings = ProxySettings("none") if args.proxy.strip().lower() == "none" else \
             ProxySettings("manual", url=args.proxy)
         if "@" in args.proxy.partition("://")[2]:
             print("gatepost: warning: --proxy holds credentials, where other users can see "
                   "them; --proxy-field password=env:VAR or - is safer.", file=sys.stderr)
+    elif collection is not None:
+        settings = copy.copy(collection)
+        key = settings.keychain_key
     else:
         try:
             settings = load()
         except ProxySettingsError as exc:
             raise UsageError(str(exc)) from None
-        if settings.username and "password" not in fields:
-            from .core.secrets import SecretStore
+    if args.proxy is None and settings.username and "password" not in fields:
+        from .core.secrets import SecretStore
 
-            settings.password = SecretStore().get(GLOBAL_PASSWORD_KEY) or ""
+        settings.password = SecretStore().get(key) or ""
     if args.proxy_auth:
         settings.auth = args.proxy_auth
     if "username" in fields:
@@ -171,7 +184,7 @@ def _proxy_from_args(args: argparse.Namespace):  # -> ProxySettings
             from .core.secrets import SecretStore
 
             store = SecretStore()
-            found = store.get(GLOBAL_PASSWORD_KEY)
+            found = store.get(key)
             if found is None:
                 raise UsageError("Proxy password: nothing in the keychain"
                                  + (f" ({store.problem})" if store.problem else "")
@@ -603,9 +616,10 @@ def _send(args: argparse.Namespace) -> int:
     secrets: tuple[str, ...] = ()
     saved_context: AuthContext | None = None
     collection_tls: TlsSettings | None = None
+    collection_proxy: ProxySettings | None = None
     try:
         if args.collection:
-            spec, secrets, saved_context, collection_tls = _saved(args)
+            spec, secrets, saved_context, collection_tls, collection_proxy = _saved(args)
         else:
             spec = spec_from_args(args)
         # 0 turns a limit off, as "none" does in a request's Settings.
@@ -627,7 +641,7 @@ def _send(args: argparse.Namespace) -> int:
     try:
         tls, tls_problem = _tls_from_args(args)
         jar, jar_file = cookie_jar_from_args(args)
-        proxy = _proxy_from_args(args)
+        proxy = proxy_from_args(args, collection_proxy)
     except UsageError as exc:
         print(f"gatepost: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -666,9 +680,11 @@ def _send(args: argparse.Namespace) -> int:
 
 
 def _saved(args: argparse.Namespace
-           ) -> tuple[RequestSpec, tuple[str, ...], AuthContext | None, TlsSettings | None]:
-    """A saved request's spec, secrets to mask, auth context and its collection's
-    certificates (gui/cli_saved.py); UsageError in one line when it cannot be sent."""
+           ) -> tuple[RequestSpec, tuple[str, ...], AuthContext | None, TlsSettings | None,
+                      ProxySettings | None]:
+    """A saved request's spec, secrets to mask, auth context, its collection's
+    certificates and proxy (gui/cli_saved.py); UsageError in one line when it cannot be
+    sent."""
     from .cli_saved import SavedRequestError, body_arguments_given, saved_plan
     from .core.workspace import PlanError
 
@@ -679,7 +695,7 @@ def _saved(args: argparse.Namespace
         plan = saved_plan(args)
     except (SavedRequestError, PlanError) as exc:
         raise UsageError(str(exc)) from None
-    return plan.spec, plan.secrets, plan.context, plan.tls
+    return plan.spec, plan.secrets, plan.context, plan.tls, plan.proxy
 
 
 def _print_exchange(exchange: Exchange, body_only: bool, body: bool = True) -> None:

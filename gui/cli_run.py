@@ -68,9 +68,10 @@ def add_parser(commands: Any) -> None:
     certs.add_argument("--cert-type", choices=["pem", "p12"])
     certs.add_argument("--pass", dest="cert_pass", metavar="PASSPHRASE")
     certs.add_argument("--cacert", metavar="FILE")
-    from .cli import add_cookie_arguments
+    from .cli import add_cookie_arguments, add_proxy_arguments
 
     add_cookie_arguments(run)
+    add_proxy_arguments(run)
     reports = run.add_argument_group("reports")
     reports.add_argument("--report-json", metavar="FILE",
                          help="every exchange, masked, with the checks and totals")
@@ -169,13 +170,20 @@ def _prepare(args: argparse.Namespace) -> tuple[Run, Collection, Any]:
         _seconds_arg,
         _tls_from_args,
         cookie_jar_from_args,
+        proxy_from_args,
     )
     from .core.cookiejar import CookieJar
     from .core.engine import Engine
     from .core.runner.data import DataError, load_data
     from .core.runner.run import Run, RunSettings, problems, select
     from .core.secrets import SecretStore
-    from .core.workspace import PlanError, Workspace, find_environment, load_collection
+    from .core.workspace import (
+        PlanError,
+        Workspace,
+        find_environment,
+        load_collection,
+        proxy_of,
+    )
 
     iterations = int(_number(args.iterations, "--iterations", 1, True)) \
         if args.iterations is not None else None
@@ -209,6 +217,9 @@ def _prepare(args: argparse.Namespace) -> tuple[Run, Collection, Any]:
         raise RunUsageError(str(exc)) from None
     try:
         jar, jar_file = cookie_jar_from_args(args)
+        # The command line's proxy, else the collection's, else the saved or system's:
+        # one for the whole run (every request is of this collection).
+        proxy = proxy_from_args(args, proxy_of(collection))
     except UsageError as exc:
         raise RunUsageError(str(exc)) from None
     workspace = Workspace(store, ask=_ask, interaction=TerminalInteraction())
@@ -218,9 +229,10 @@ def _prepare(args: argparse.Namespace) -> tuple[Run, Collection, Any]:
                            # One jar for the run (as newman has): a login's cookie
                            # reaches the next request; --cookie-jar keeps it after.
                            jar=jar if jar is not None else CookieJar(),
-                           before_send=lambda plan: _token_step(plan, _auth_context))
+                           before_send=lambda plan: _token_step(plan, _auth_context),
+                           proxy=proxy)
     args.jar_file = jar_file
-    engine = Engine(tls=tls, tls_problem=tls_problem)
+    engine = Engine(tls=tls, tls_problem=tls_problem, proxy=proxy)
     return Run(workspace, engine, items, settings), collection, engine
 
 

@@ -125,7 +125,8 @@ class SendJob:
     """One request in flight."""
 
     def __init__(self, spec: RequestSpec, secrets: tuple[str, ...] = (),
-                 context: Any = None, tls: TlsSettings | None = None) -> None:
+                 context: Any = None, tls: TlsSettings | None = None,
+                 proxy: ProxySettings | None = None) -> None:
         from .core.cancel import CancelToken
 
         self.id = next(_ids)
@@ -136,6 +137,9 @@ class SendJob:
         self.context = context
         #: The request's collection's certificates, before the global ones, or None.
         self.tls = tls
+        #: The request's collection's proxy, instead of the global one, or None; its
+        #: password is read from the keychain in the worker.
+        self.proxy = proxy
         self.token = CancelToken()
         self.started = time.monotonic()
         #: The user pressed Stop on a streaming response: show what arrived.
@@ -182,9 +186,12 @@ class _Call(QRunnable):
         job = self._job
         try:
             jars, jar = _jar_for(job)
+            if job.proxy is not None and job.proxy.secret_lookup is None:
+                job.proxy.secret_lookup = _secret_lookup
             exchange = engine().send(job.spec, cancel=job.token, progress=self._progress,
                                      on_events=self._events, secrets=job.secrets,
-                                     context=job.context, tls=job.tls, jar=jar)
+                                     context=job.context, tls=job.tls, jar=jar,
+                                     proxy=job.proxy)
             self._flush(time.monotonic())
             if jars is not None and jar is not None:
                 jars.save(jar)

@@ -4,6 +4,7 @@ import json
 
 from PySide6.QtCore import Qt, QTimer
 
+from gui.widgets.theme import STATUS_COLOURS
 from tests.servers import free_port
 
 
@@ -23,7 +24,7 @@ def test_type_url_click_send_read_body(qtbot, window, httpbin_url):
     body = window.findChild(type(window.response.body), "responseBody").toPlainText()
     assert json.loads(body)["args"] == {"hello": "world"}
     assert window.response.status.text() == "200 OK"
-    assert "#1e7d32" in window.response.status.styleSheet()  # 2xx is green
+    assert STATUS_COLOURS[2] in window.response.status.styleSheet()  # 2xx: the green pill
     assert "ms" in window.response.meta.text() and "1 hop" in window.response.meta.text()
 
 
@@ -32,7 +33,7 @@ def test_enter_in_the_url_sends(qtbot, window, httpbin_url):
     qtbot.keyClick(window.editor.url, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: window.last_exchange is not None, timeout=15000)
     assert window.response.status.text() == "404 NOT FOUND"
-    assert "#b35c00" in window.response.status.styleSheet()
+    assert STATUS_COLOURS[4] in window.response.status.styleSheet()  # 4xx: amber
 
 
 def test_history_tab_shows_each_redirect(qtbot, window, httpbin_url):

@@ -248,7 +248,7 @@ def test_new_collection_in_the_folder_itself_lists_no_foreign_folders(
     window.sidebar.collections.clear()
     window.open_collection(str(project))
     labels = [i.text(0) for i in window.sidebar._items()]
-    assert labels == ["▣ My API"]  # not venv, bin, lib, src
+    assert labels == ["My API"]  # not venv, bin, lib, src
 
 
 def test_new_collection_in_an_empty_folder_asks_nothing(qtbot, window, monkeypatch,

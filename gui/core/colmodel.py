@@ -15,6 +15,7 @@ from .model import Assertion, AuthConfig, Capture, RequestSpec, Row
 from .variables import Variable
 
 if TYPE_CHECKING:
+    from .proxies import ProxySettings
     from .tlsconfig import CaBundle, ClientCert
 
 #: The version written in collection.yaml; a newer one is opened but never written.
@@ -139,6 +140,10 @@ class Collection:
     #: global ones (gui/core/coltls.py); paths relative to the collection folder allowed.
     client_certs: list[ClientCert] = field(default_factory=list)
     ca_bundles: list[CaBundle] = field(default_factory=list)
+    #: The collection's own proxy (`proxy:` in collection.yaml), instead of the global
+    #: settings; None: the global ones. Its password is in the keychain, never here
+    #: (gui/core/proxies.collection_password_key).
+    proxy: ProxySettings | None = None
     version: int = FORMAT_VERSION
     disk: DiskState = field(default_factory=DiskState, repr=False)
     #: Set by `colowners.bind` when the collection is opened; see `namespace`.

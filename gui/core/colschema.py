@@ -68,9 +68,10 @@ REQUEST = {
 CLIENT_CERT = {"host": SCALAR, "type": TEXT, "cert": SCALAR, "key": SCALAR, "enabled": FLAG,
                "id": TEXT}
 CA_CERT = {"host": SCALAR, "file": SCALAR, "enabled": FLAG}
+PROXY = {"mode": TEXT, "url": SCALAR, "bypass": SCALAR, "auth": TEXT, "username": SCALAR}
 COLLECTION = {"version": INTEGER, "id": TEXT, "name": SCALAR, "headers": [ROW], "auth": AUTH,
               "variables": [VARIABLE], "order": [TEXT],
-              "certificates": {"client": [CLIENT_CERT], "ca": [CA_CERT]}}
+              "certificates": {"client": [CLIENT_CERT], "ca": [CA_CERT]}, "proxy": PROXY}
 #: The certificate types a collection file may name (tlsconfig.ClientCert.kind).
 CERT_TYPES = ("pem", "pkcs12")
 FOLDER = {"name": SCALAR, "id": TEXT, "headers": [ROW], "auth": AUTH, "order": [TEXT]}
@@ -220,11 +221,58 @@ def certificates_data(c: Collection) -> dict[str, Any] | None:
     return _compact({"client": client, "ca": ca}) or None
 
 
+def proxy_data(c: Collection) -> dict[str, Any] | None:
+    """The collection's proxy as written: never its password (that is in the keychain)."""
+    p = c.proxy
+    if p is None:
+        return None
+    return _compact({"mode": p.mode, "url": p.url or None, "bypass": p.bypass or None,
+                     "auth": None if p.auth == "any" else p.auth,
+                     "username": p.username or None})
+
+
 def collection_data(c: Collection) -> dict[str, Any]:
     return _compact({"version": c.version, "id": c.id, "name": c.name,
                      "headers": rows_out(c.headers), "auth": auth_data(c.auth, "none"),
                      "variables": variables_data(c.variables), "order": c.root.order,
-                     "certificates": certificates_data(c)})
+                     "certificates": certificates_data(c), "proxy": proxy_data(c)})
+
+
+def _proxy(d: dict[str, Any], c: Collection) -> None:
+    from .proxies import (
+        AUTH_SCHEMES,
+        MODES,
+        Bypass,
+        ProxySettings,
+        ProxySettingsError,
+        has_credentials,
+        parse_url,
+    )
+
+    if "proxy" not in d:
+        return
+    p = d["proxy"]
+    mode = p.get("mode", "manual" if p.get("url") else "")
+    if mode not in MODES:
+        raise SchemaError(f"must be one of {', '.join(MODES)}" + (f", not {mode!r}" if mode
+                          else " (or give a url)"), ("proxy", "mode"))
+    auth = p.get("auth", "any")
+    if auth not in AUTH_SCHEMES:
+        raise SchemaError(f"must be one of {', '.join(AUTH_SCHEMES)}, not {auth!r}",
+                          ("proxy", "auth"))
+    url = p.get("url", "")
+    if has_credentials(url):
+        raise SchemaError("holds credentials; a collection's file never does: give the "
+                          "user name as `username` and the password in Proxy… (it is kept "
+                          "in the keychain)", ("proxy", "url"))
+    for key, check_one in (("url", lambda: parse_url(url) if mode == "manual" else None),
+                           ("bypass", lambda: Bypass(p.get("bypass", "")))):
+        try:
+            check_one()
+        except ProxySettingsError as exc:
+            raise SchemaError(str(exc), ("proxy", key)) from None
+    c.proxy = ProxySettings(mode, url=url, bypass=p.get("bypass", ""), auth=auth,
+                            username=p.get("username", ""))
 
 
 def _certificates(d: dict[str, Any], c: Collection) -> None:
@@ -289,6 +337,7 @@ def read_collection(data: Any, path: Path) -> Collection:
                    variables(d.get("variables")), version=version)
     c.root.order = d.get("order")
     _certificates(d, c)
+    _proxy(d, c)
     return c
 
 

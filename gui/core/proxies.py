@@ -25,11 +25,21 @@ from dataclasses import dataclass, field
 #: What the proxy mode may be: the system's, none at all, or the URL given.
 MODES = ("system", "none", "manual")
 #: Proxy authentication schemes: `any` answers the strongest the proxy offers.
-AUTH_SCHEMES = ("none", "any", "basic", "digest")
+AUTH_SCHEMES = ("none", "any", "basic", "digest", "ntlm", "negotiate")
 SCHEMES = ("http", "https", "socks5", "socks5h")
 DEFAULT_PORTS = {"http": 80, "https": 443, "socks5": 1080, "socks5h": 1080}
 #: The keychain key of the global proxy's password (gui/core/secrets.py).
 GLOBAL_PASSWORD_KEY = "proxy/global/password"
+#: The keychain place of a collection's proxy password, under its namespace.
+COLLECTION_PLACE = "proxy"
+
+
+def collection_password_key(namespace: str) -> str:
+    """The keychain key of a collection's proxy password: `namespace` is the
+    collection's on this machine (`Collection.namespace`), never its copyable id."""
+    from .secrets import secret_key
+
+    return secret_key(namespace, COLLECTION_PLACE, "password")
 
 
 class ProxySettingsError(ValueError):
@@ -100,6 +110,11 @@ def parse_url(text: str, *, username: str = "", password: str = "",
     secret = password or urllib.parse.unquote(parts.password or "")
     return Route(scheme, host, port or DEFAULT_PORTS[scheme], user, secret,
                  auth if user else "none")
+
+
+def has_credentials(text: str) -> bool:
+    """Whether a proxy URL holds `user@` or `user:password@`."""
+    return "@" in text.strip().partition("://")[2]
 
 
 def shown_url(text: str) -> str:
@@ -175,6 +190,13 @@ class ProxySettings:
     auth: str = "any"
     username: str = ""
     password: str = field(default="", repr=False)
+    #: Where the password is kept, read through `secret_lookup` by the Resolver (in the
+    #: sending thread) when `password` is empty: a collection's proxy.
+    keychain_key: str = field(default="", compare=False)
+    secret_lookup: Callable[[str], str | None] | None = field(default=None, repr=False,
+                                                             compare=False)
+    #: Whose settings these are, for messages ("the collection 'Shop'"); empty: global.
+    owner: str = field(default="", compare=False)
 
     def problems(self) -> list[str]:
         """Everything wrong with the settings, as sentences (empty: usable)."""
@@ -210,7 +232,7 @@ class Resolver:
             self.bypass = Bypass(settings.bypass)
             if settings.mode == "manual":
                 self._manual = parse_url(settings.url, username=settings.username,
-                                         password=settings.password, auth=settings.auth)
+                                         password=_password(settings), auth=settings.auth)
             elif settings.mode == "system":
                 self._read_system(system() if system else urllib.request.getproxies())
             elif settings.mode != "none":
@@ -219,7 +241,8 @@ class Resolver:
         except ProxySettingsError as exc:
             # Reported by every request (a request that ignored it would go out directly,
             # past the proxy the person set).
-            self.problem = f"Proxy settings: {exc}"
+            whose = f" of {settings.owner}" if settings.owner else ""
+            self.problem = f"Proxy settings{whose}: {exc}"
 
     def _read_system(self, found: dict[str, str]) -> None:
         found = {k.lower(): v for k, v in found.items() if v}
@@ -262,6 +285,13 @@ class Resolver:
         if self._platform_bypass is not None and self._platform_bypass(host):
             return None
         return chosen
+
+
+def _password(settings: ProxySettings) -> str:
+    if settings.password or not settings.username or not settings.keychain_key or \
+            settings.secret_lookup is None:
+        return settings.password
+    return settings.secret_lookup(settings.keychain_key) or ""
 
 
 def _from_environment() -> bool:

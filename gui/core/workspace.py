@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from .colmodel import LoadProblem
     from .colowners import Choice
     from .model import RequestSpec
+    from .proxies import ProxySettings
     from .secrets import SecretStore
     from .tlsconfig import TlsSettings
 
@@ -75,13 +76,16 @@ AskSecret = Callable[[SecretPrompt], "str | None"]
 
 @dataclass
 class SendPlan:
-    """What the engine is given: `Engine.send(spec, secrets=, context=, tls=)`."""
+    """What the engine is given: `Engine.send(spec, secrets=, context=, tls=, proxy=)`."""
 
     spec: RequestSpec
     secrets: tuple[str, ...]
     context: AuthContext | None
     tls: TlsSettings | None = None
     item: RequestItem | None = None
+    #: The proxy of the item's collection (its password read from the keychain by the
+    #: engine, in the sending thread), or None: the global settings.
+    proxy: ProxySettings | None = None
     #: Auth fields of the request's own auth that were asked for while planning: the
     #: window shows them in the Auth tab (they are already in the keychain).
     asked_auth: dict[str, str] = field(default_factory=dict)
@@ -89,6 +93,20 @@ class SendPlan:
     @property
     def source(self) -> str:
         return str(self.item.path) if self.item is not None else "the scratch request"
+
+
+def proxy_of(collection: Collection) -> ProxySettings | None:
+    """A copy of the collection's proxy settings for sending (see collection_proxy)."""
+    import copy
+
+    from .proxies import collection_password_key
+
+    if collection.proxy is None:
+        return None
+    settings = copy.copy(collection.proxy)
+    settings.keychain_key = collection_password_key(namespace(collection))
+    settings.owner = f"the collection {collection.name!r}"
+    return settings
 
 
 def namespace(collection: Collection) -> str:
@@ -176,8 +194,11 @@ class Workspace:
             raise PlanError(f"Not sent: the variables refer to each other in a loop: "
                             f"{' → '.join(exc.cycle)}.") from None
         secrets = secret_values(*scopes) + tuple(s for s in secret_overrides if s)
+        proxy = self.collection_proxy(item)
+        if proxy is not None:
+            proxy.secret_lookup = self.store.get
         return SendPlan(prepared, secrets, self.auth_context(item, spec.auth.scheme),
-                        self.collection_tls(item), item, asked)
+                        self.collection_tls(item), item, proxy=proxy, asked_auth=asked)
 
     def auth_context(self, item: RequestItem | None, scheme: str) -> AuthContext:
         """Where the auth of a request keeps state (tokens) in the keychain: the scratch
@@ -202,6 +223,14 @@ class Workspace:
         from .coltls import collection_tls
 
         return collection_tls(collection_of(item))
+
+    @staticmethod
+    def collection_proxy(item: RequestItem | None) -> ProxySettings | None:
+        """A copy of the proxy of the item's collection, its password's keychain key set
+        (read when the request is sent, not here); None: the global settings."""
+        if item is None:
+            return None
+        return proxy_of(collection_of(item))
 
     # -- missing secrets -------------------------------------------------------------------
 

@@ -9,8 +9,6 @@ from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool
 from PySide6.QtGui import (
     QColor,
     QKeyEvent,
-    QKeySequence,
-    QShortcut,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
@@ -77,7 +75,9 @@ class FindMixin:
         self.find.textChanged.connect(self._find_changed)
         self.find.returnPressed.connect(lambda: self._find_step(forward=True))
         self.find_count = QLabel("", objectName="findCount", accessibleName="Matches")
-        close = QToolButton(text="✕", accessibleName="Close find")
+        from .icons import icon
+
+        close = QToolButton(icon=icon("x", "muted"), accessibleName="Close find")
         close.clicked.connect(self.close_find)
         find_layout.addWidget(self.find, 1)
         find_layout.addWidget(self.find_count)
@@ -87,9 +87,8 @@ class FindMixin:
         layout.addWidget(find_row)
 
     def _connect_find(self) -> None:
-        find_key = QShortcut(QKeySequence.StandardKey.Find, self)
-        find_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        find_key.activated.connect(self.open_find)
+        # Ctrl+F is the window's Edit → Find (window_menus.py), which opens this bar: a
+        # second shortcut on the same keys here would make both ambiguous.
         # Esc closes an open Find bar before the window's Esc (Cancel) sees it.
         self.find.installEventFilter(self)
         self.text.installEventFilter(self)

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QMargins, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -24,10 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .icons import BADGE_SIZE
 from .request_tab import RequestTab
 from .sidebar import CollectionsSidebar
 from .window_collections import CollectionsMixin
 from .window_dialogs import DialogsMixin
+from .window_menus import MenusMixin
 from .window_scope import NO_ENVIRONMENT, ScopeMixin
 from .window_session import SessionMixin
 
@@ -50,7 +51,8 @@ if TYPE_CHECKING:
 __all__ = ["NO_ENVIRONMENT", "MainWindow"]
 
 
-class MainWindow(CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, QMainWindow):
+class MainWindow(CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, MenusMixin,
+                 QMainWindow):
     def __init__(self, persistence: Persistence | None = None,
                  store: SecretStore | None = None, history: SentRequests | None = None
                  ) -> None:
@@ -75,14 +77,19 @@ class MainWindow(CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, QMain
         self.setWindowTitle("Gatepost")
         self.setAccessibleName("Gatepost")
         self.resize(1280, 800)
+        from .icons import app_icon, icon
+
+        self.setWindowIcon(app_icon())
         self.dispatcher: Dispatcher = Dispatcher(self)
 
         central = QWidget()
         layout = QVBoxLayout(central)
-        layout.setContentsMargins(8, 8, 8, 4)
+        layout.setContentsMargins(8, 4, 8, 0)
+        layout.setSpacing(4)
         top = QHBoxLayout()
+        top.setSpacing(4)
         top.addStretch(1)
-        top.addWidget(QLabel("Environment:"))
+        top.addWidget(QLabel("Environment", objectName="environmentLabel"))
         self.environment = QComboBox(objectName="environmentCombo",
                                      accessibleName="Environment")
         self.environment.setMinimumWidth(180)
@@ -107,6 +114,12 @@ class MainWindow(CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, QMain
                                           "cookies")
         self.cookies_button.clicked.connect(self.edit_cookies)
         top.addWidget(self.cookies_button)
+        for button, name in ((self.variables_button, "braces"),
+                             (self.certificates_button, "shield-check"),
+                             (self.proxy_button, "globe"),
+                             (self.cookies_button, "cookie")):
+            button.setIcon(icon(name))
+            button.setFlat(True)
         layout.addLayout(top)
         from .. import worker
 
@@ -121,13 +134,13 @@ class MainWindow(CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, QMain
         self.sidebar = CollectionsSidebar()
         self.left = QTabWidget(objectName="leftPanes", accessibleName="Collections and "
                                "sent requests")
-        self.left.addTab(self.sidebar, "Collections")
+        self.left.addTab(self.sidebar, icon("layers"), "Collections")
         # Built when first shown or first needed: not part of the first paint.
         self._history = history
         self._sent_requests: SentRequestsPanel | None = None
         self._sent_page = QWidget(objectName="sentRequestsPage")
         QVBoxLayout(self._sent_page).setContentsMargins(0, 0, 0, 0)
-        self.left.addTab(self._sent_page, "Sent requests")
+        self.left.addTab(self._sent_page, icon("history"), "Sent requests")
         self.left.currentChanged.connect(
             lambda i: self.sent_requests.refresh() if self.left.widget(i) is
             self._sent_page else None)
@@ -135,11 +148,17 @@ class MainWindow(CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, QMain
         self.tabs.setTabsClosable(True)
         self.tabs.setMovable(True)
         self.tabs.setDocumentMode(True)
+        # Narrower than the sidebar's badges: a tab's badge needs no column to line up in.
+        self.tabs.setIconSize(BADGE_SIZE.shrunkBy(QMargins(0, 1, 5, 0)))
+        self.tabs.tabBar().setElideMode(Qt.TextElideMode.ElideRight)
+        self.tabs.tabBar().setExpanding(False)
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.split.addWidget(self.left)
         self.split.addWidget(self.tabs)
-        self.split.setSizes([260, 1020])
+        self.split.setChildrenCollapsible(False)
+        self.split.setStretchFactor(1, 1)
+        self.split.setSizes([300, 980])
         layout.addWidget(self.split, 1)
         self.setCentralWidget(central)
         self.statusBar().setObjectName("statusBar")
@@ -156,11 +175,7 @@ class MainWindow(CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, QMain
         scratch = self._add_tab(None)
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
         scratch.editor.auth.forget_requested.connect(self.forget_secrets)
-        for keys, slot in (("Ctrl+Return", self.send_or_cancel),
-                           ("Ctrl+Enter", self.send_or_cancel), ("Escape", self.cancel),
-                           ("Ctrl+S", self.save_current), ("Ctrl+N", self.new_tab),
-                           ("Ctrl+W", self.close_current)):
-            QShortcut(QKeySequence(keys), self, activated=slot)
+        self._build_menus()
         if persistence is not None:
             persistence.setParent(self)
             persistence.restored.connect(self._restored)
@@ -240,7 +255,11 @@ class MainWindow(CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, QMain
         tab.reload_button.clicked.connect(lambda: self.reload_tab(tab))
         tab.keep_button.clicked.connect(tab.changed_bar.hide)
         tab.sent.connect(self._sent)
+        tab.split_moved.connect(self.remember_split)
+        if self.request_split:
+            tab.set_split(self.request_split)
         index = self.tabs.addTab(tab, tab.title())
+        self._retitle(tab)
         self.tabs.setCurrentIndex(index)
         if item is not None:
             from ..persistence import storage_note
@@ -253,7 +272,13 @@ class MainWindow(CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, QMain
     def _retitle(self, tab: RequestTab) -> None:
         index = self.tabs.indexOf(tab)
         if index >= 0:
+            from .icons import method_badge
+
             self.tabs.setTabText(index, tab.title())
+            method = tab.editor.method.currentText()
+            if self.tabs.tabBar().tabData(index) != method:  # not on every keystroke
+                self.tabs.tabBar().setTabData(index, method)
+                self.tabs.setTabIcon(index, method_badge(method))
             self.tabs.setTabToolTip(index, str(tab.item.path) if tab.item else
                                     "Not in a collection; kept across restarts")
 

@@ -137,18 +137,27 @@ class RequestEditor(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
 
         bar = QHBoxLayout()
+        bar.setSpacing(6)
         self.method = QComboBox(objectName="methodCombo", accessibleName="Method")
         self.method.setEditable(True)
         self.method.addItems(METHODS)
         self.method.setMinimumContentsLength(8)
         self.method.setToolTip("Pick a method or type any other (e.g. PROPFIND)")
+        self.method.currentTextChanged.connect(self._colour_method)
+        from . import theme
+
+        theme.notifier().changed.connect(self._colour_method)
+        self._colour_method()
         self.url = QLineEdit(objectName="urlEdit", accessibleName="URL")
         self.url.setPlaceholderText("Enter a URL, e.g. https://httpbin.org/get — Enter sends")
         self.url.setClearButtonEnabled(True)
         self.send_button = QPushButton("Send", objectName="sendButton",
                                        accessibleName="Send request")
         self.send_button.setDefault(True)
-        self.send_button.setMinimumWidth(90)
+        self.send_button.setMinimumWidth(96)
+        from .icons import icon
+
+        self.send_button.setIcon(icon("send", "on_accent"))
         self.send_button.setToolTip("Send (Enter in the URL, or Ctrl+Enter)")
         bar.addWidget(self.method)
         bar.addWidget(self.url, 1)
@@ -156,7 +165,7 @@ class RequestEditor(QWidget):
         layout.addLayout(bar)
 
         self.problem = QLabel("", objectName="problemLabel", accessibleName="Request problem")
-        self.problem.setStyleSheet("color: #c62828;")
+        self.problem.setProperty("tone", "error")
         self.problem.setWordWrap(True)
         self.problem.hide()
         layout.addWidget(self.problem)
@@ -211,6 +220,20 @@ class RequestEditor(QWidget):
             body.edited.connect(self._mark_variables)
             body.edited.connect(self.edited)
         return self._body
+
+    def _colour_method(self) -> None:
+        """The method in its badge colour, in the box and in its list."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QColor
+
+        from . import theme
+
+        for i in range(self.method.count()):
+            self.method.setItemData(i, QColor(theme.method_colour(self.method.itemText(i))),
+                                    Qt.ItemDataRole.ForegroundRole)
+        # A style sheet, not the palette: the application's sheet would override that.
+        self.method.lineEdit().setStyleSheet(
+            f"color: {theme.method_colour(self.method.currentText())};")
 
     # -- params <-> URL ----------------------------------------------------------------
 
@@ -333,7 +356,13 @@ class RequestEditor(QWidget):
     # -- feedback ---------------------------------------------------------------------------
 
     def set_running(self, running: bool) -> None:
+        from .icons import icon
+
         self.send_button.setText("Cancel" if running else "Send")
+        self.send_button.setIcon(icon("circle-stop") if running else icon("send", "on_accent"))
+        self.send_button.setProperty("running", running)
+        self.send_button.style().unpolish(self.send_button)
+        self.send_button.style().polish(self.send_button)
         self.send_button.setAccessibleName("Cancel request" if running else "Send request")
 
     def show_problems(self, problems: list[Problem] | str) -> None:

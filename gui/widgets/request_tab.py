@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 Prepare = Callable[["RequestSpec"], "tuple[RequestSpec, tuple[str, ...], Any]"]
 
 
+#: Editor and response heights at first (scaled to the room there is).
+DEFAULT_SPLIT = (230, 470)
+
+
 class PrepareError(Exception):
     """The request cannot be sent as it is (e.g. an unknown variable); says why."""
 
@@ -40,6 +44,8 @@ class RequestTab(QWidget):
     sent = Signal(object, object, object)
     #: The title or the unsaved mark changed.
     title_changed = Signal()
+    #: The person moved the editor/response split (the sizes): new tabs take it.
+    split_moved = Signal(object)
 
     def __init__(self, dispatcher: Dispatcher, item: RequestItem | None = None,
                  prepare: Prepare | None = None, parent: QWidget | None = None) -> None:
@@ -80,7 +86,11 @@ class RequestTab(QWidget):
         self._splitter = splitter
         splitter.addWidget(self.editor)
         splitter.addWidget(self._placeholder)
-        splitter.setSizes([300, 460])
+        splitter.setChildrenCollapsible(False)
+        splitter.setStretchFactor(1, 1)
+        # The response gets the larger share: that is what a person reads.
+        splitter.setSizes(list(DEFAULT_SPLIT))
+        splitter.splitterMoved.connect(lambda *_: self.split_moved.emit(splitter.sizes()))
         layout.addWidget(splitter)
         self.editor.send_requested.connect(self.send_or_cancel)
         self.editor.edited.connect(self.title_changed)
@@ -129,6 +139,10 @@ class RequestTab(QWidget):
         return spec_to_dict(self.editor.spec()) != self._saved
 
     # -- sending ---------------------------------------------------------------------------
+
+    def set_split(self, sizes: list[int]) -> None:
+        """The editor/response heights (the person's last choice, from the window)."""
+        self._splitter.setSizes(sizes)
 
     def send_or_cancel(self) -> None:
         if self.job is not None:

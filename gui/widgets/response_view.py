@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,8 +30,6 @@ if TYPE_CHECKING:
     from ..core.model import RequestSpec
     from ..core.present import Presentation
 
-STATUS_COLOURS = {1: "#5a6270", 2: "#1e7d32", 3: "#1f5fbf", 4: "#b35c00", 5: "#c62828"}
-ERROR_COLOUR = "#c62828"
 HOP_COLUMNS = ["#", "Why sent", "Method", "URL", "Status", "Time", "Waterfall",
                "What happened next"]
 WATERFALL = HOP_COLUMNS.index("Waterfall")
@@ -121,6 +119,7 @@ class _HopTable(QTableWidget):
 
 
 class ResponseView(QWidget):
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("responseView")
@@ -128,6 +127,9 @@ class ResponseView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
 
         status_row = QHBoxLayout()
+        status_row.setContentsMargins(0, 6, 0, 4)
+        status_row.setSpacing(12)
+        self._status_row = status_row
         self.status = QLabel("Send a request to see its response here.",
                              objectName="statusLabel", accessibleName="Response status")
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -137,10 +139,21 @@ class ResponseView(QWidget):
         self.progress.setMaximumWidth(220)
         self.progress.hide()
         self.meta = QLabel("", objectName="metaLabel", accessibleName="Time and size")
+        self.meta.setProperty("tone", "muted")
         status_row.addWidget(self.status, 1)
-        status_row.addWidget(self.progress)
         status_row.addWidget(self.meta)
+        status_row.addStretch(0)
+        status_row.addWidget(self.progress)
         layout.addLayout(status_row)
+        #: While a request is in flight: the seconds since it was sent, ten times a second.
+        self._elapsed: QTimer | None = None
+        self._shown_status: tuple[str, int | None, str] | None = None
+        from . import theme
+
+        # A switch between light and dark recolours the status it shows.
+        theme.notifier().changed.connect(self._recolour)
+        self._sent_at = 0.0
+        self._progress_text = ""
 
         self.tabs = QTabWidget(objectName="responseTabs", accessibleName="Response")
         layout.addWidget(self.tabs, 1)
@@ -195,8 +208,10 @@ class ResponseView(QWidget):
         split.addWidget(self.hop_detail)
         split.setSizes([140, 220])
         history_layout.addWidget(split)
-        self.tabs.addTab(history, "History")
-        self.tabs.setTabToolTip(3, "The exchange's timeline: every redirect and challenge")
+        # "Timeline", never "History": Sent requests is the list of past requests.
+        self.tabs.addTab(history, "Timeline")
+        self.tabs.setTabToolTip(3, "Every request of the exchange: redirects, challenges "
+                                "and their answers, with timings")
 
         self.tls = _readonly_text("tlsDetail", "TLS of the final connection")
         self.tabs.addTab(self.tls, "TLS")
@@ -208,9 +223,17 @@ class ResponseView(QWidget):
     # -- states --------------------------------------------------------------------------
 
     def show_sending(self, method: str, url: str) -> None:
+        import time
+
         self._streaming = False
-        self._set_status(f"Sending {method} {url} …", "#5a6270")
-        self.meta.setText("")
+        self._set_status(f"Sending {method} {url} …", None)
+        self._progress_text = ""
+        self._sent_at = time.monotonic()
+        if self._elapsed is None:
+            self._elapsed = QTimer(self, interval=100)
+            self._elapsed.timeout.connect(self._tick)
+        self._elapsed.start()
+        self._tick()
         # Nothing of the previous exchange stays on show: it would pass for this one's.
         self._clear("Waiting for the response…")
 
@@ -227,6 +250,17 @@ class ResponseView(QWidget):
         self.tls.clear()
         self.tls.setPlaceholderText(why)
 
+    def _tick(self) -> None:
+        import time
+
+        seconds = time.monotonic() - self._sent_at
+        parts = [f"{seconds:.1f} s", self._progress_text]
+        self.meta.setText("  ·  ".join(p for p in parts if p))
+
+    def _stop_clock(self) -> None:
+        if self._elapsed is not None:
+            self._elapsed.stop()
+
     def show_progress(self, received: int, total: int | None, rate: float) -> None:
         from ..core.present import human_size
 
@@ -237,7 +271,11 @@ class ResponseView(QWidget):
         else:
             self.progress.setRange(0, 0)  # busy: the size is not known
         of = f" of {human_size(total)}" if total else ""
-        self.meta.setText(f"{human_size(received)}{of}  ·  {human_size(int(rate))}/s")
+        self._progress_text = f"{human_size(received)}{of}  ·  {human_size(int(rate))}/s"
+        if self._elapsed is not None and self._elapsed.isActive():
+            self._tick()
+        else:
+            self.meta.setText(self._progress_text)
 
     def show_events(self, chunk: bytes) -> None:
         """A streaming response: append what arrived, as it arrives."""
@@ -249,12 +287,12 @@ class ResponseView(QWidget):
         text = chunk.decode("utf-8", errors="replace")
         self._events += text.count("\n\n") or text.count("\n")
         self.body_view.append_live(text)
-        self._set_status(f"Streaming… {self._events} events so far (Stop keeps them)",
-                         "#1f5fbf")
+        self._set_status(f"Streaming… {self._events} events so far (Stop keeps them)", None)
 
     def show_cancelled(self) -> None:
+        self._stop_clock()
         self.progress.hide()
-        self._set_status("Cancelled.", "#5a6270")
+        self._set_status("Cancelled.", None)
         self.meta.setText("")
         self._clear("Cancelled: no response to show.")
 
@@ -262,16 +300,16 @@ class ResponseView(QWidget):
                       spec: RequestSpec | None = None) -> None:
         from ..core.present import human_size, human_time
 
+        self._stop_clock()
         self._exchange, self._spec = exchange, spec
         self.curl_button.setEnabled(bool(exchange.hops))
         self._streaming = False
         self.progress.hide()
         final = exchange.response
         if exchange.error is not None:
-            self._set_status(f"Error: {exchange.error.message}", ERROR_COLOUR)
+            self._set_status(f"Error: {exchange.error.message}", None, "error")
         elif final is not None:
-            colour = STATUS_COLOURS.get(final.status // 100, "#5a6270")
-            self._set_status(f"{final.status} {final.reason}", colour)
+            self._set_status(f"{final.status} {final.reason}", final.status)
         hops = len(exchange.hops)
         size = human_size(final.body_size) if final is not None else "–"
         self.meta.setText(f"{human_time(exchange.total)}  ·  {size}  ·  "
@@ -289,9 +327,28 @@ class ResponseView(QWidget):
         self._fill_hops(exchange)
         self._fill_tls(exchange)
 
-    def _set_status(self, text: str, colour: str) -> None:
+    def _recolour(self) -> None:
+        if self._shown_status is not None:
+            self._set_status(*self._shown_status)
+
+    def _set_status(self, text: str, status: int | None, tone: str = "muted") -> None:
+        """A status code as a pill coloured by its class; anything else as a line of
+        text (an error in the error colour) that may wrap."""
+        from . import theme
+
         self.status.setText(text)
-        self.status.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        self._shown_status = (text, status, tone)
+        pill = status is not None
+        self.status.setWordWrap(not pill)
+        self._status_row.setStretchFactor(self.status, 0 if pill else 1)
+        self._status_row.setStretch(2, 1 if pill else 0)
+        if pill:
+            self.status.setStyleSheet(
+                f"background: {theme.status_colour(status)}; color: #ffffff; "
+                "border-radius: 10px; padding: 2px 10px; font-weight: 700;")
+        else:
+            colour = theme.colours().error if tone == "error" else theme.colours().muted
+            self.status.setStyleSheet(f"color: {colour}; font-weight: 600;")
 
     def _fill_cookies(self, exchange: Exchange) -> None:
         from ..core.cookies import cookies_set

@@ -1,9 +1,9 @@
 """The editable table that kvtable.KeyValueTable and variables_dialog.VariablesTable share.
 
 Columns are: enabled check box, name, value, any columns of the subclass's own, and a
-last one of row buttons (the subclass's, then ✕). A blank last row is always there:
+last one of row buttons (the subclass's, then a remove cross). A blank last row is always there:
 typing a name or value into it makes it a real row and a new blank follows. Rows are
-removed with their ✕ button or the Delete key; the blank row cannot be removed.
+removed with their remove button or the Delete key; the blank row cannot be removed.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ class RowTable(QTableWidget):
 
     edited = Signal()
 
-    #: Tool tip of the ✕ button.
+    #: Tool tip of the remove button.
     remove_tip = "Remove this row"
 
     def __init__(self, object_name: str, what: str, labels: Sequence[str], name_width: int,
@@ -66,6 +66,8 @@ class RowTable(QTableWidget):
             header.setSectionResizeMode(column, mode)
         self.setColumnWidth(NAME, name_width)
         self.verticalHeader().setVisible(False)
+        # Compact rows: a line of text and a little air, not the style's default.
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setEditTriggers(QAbstractItemView.EditTrigger.AllEditTriggers)
         self.itemChanged.connect(self._on_item_changed)
@@ -141,7 +143,9 @@ class RowTable(QTableWidget):
         for button in self._row_buttons(box):
             layout.addWidget(button)
         remove = QToolButton(box, objectName="removeRowButton", accessibleName="Remove row")
-        remove.setText("✕")
+        from .icons import icon
+
+        remove.setIcon(icon("x", "muted"))
         remove.setToolTip(self.remove_tip)
         remove.setEnabled(not blank)
         remove.clicked.connect(lambda: self._remove(self._row_of(box)))

@@ -14,8 +14,8 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QObject, QRect, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -24,6 +24,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -41,8 +44,55 @@ TIME, METHOD, URL, STATUS, DURATION = range(5)
 LIMIT = 500
 SEARCH_DELAY_MS = 200
 ID_ROLE = Qt.ItemDataRole.UserRole
-NOTE_STYLE = "color: #5a6270;"
-ERROR_STYLE = "color: #c62828;"
+#: The URL cell's second line: host, time and duration (the URL cell draws two lines, so
+#: the path stays readable at the sidebar's default width).
+DETAIL_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class _TwoLines(QStyledItemDelegate):
+    """The path and query on the first line, elided in the middle; the host, when it
+    was sent and how long it took on the second, muted."""
+
+    def paint(self, painter, option, index) -> None:  # type: ignore[no-untyped-def]
+        from urllib.parse import urlsplit
+
+        from . import theme
+
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        url, opt.text = opt.text, ""
+        widget = opt.widget
+        widget.style().drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        try:
+            parts = urlsplit(url)
+            first = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            host = parts.netloc
+        except ValueError:
+            first, host = url, ""
+        second = "  ·  ".join(p for p in (host, index.data(DETAIL_ROLE) or "") if p)
+        rect = opt.rect.adjusted(6, 2, -6, -2)
+        metrics = opt.fontMetrics
+        line = metrics.height()
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        painter.setPen(opt.palette.color(QPalette.ColorRole.HighlightedText if selected
+                                         else QPalette.ColorRole.Text))
+        top = QRect(rect.left(), rect.top(), rect.width(), line)
+        painter.drawText(top, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         metrics.elidedText(first, Qt.TextElideMode.ElideMiddle, rect.width()))
+        if not selected:
+            painter.setPen(QColor(theme.colours().muted))
+        painter.drawText(top.translated(0, line),
+                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         metrics.elidedText(second, Qt.TextElideMode.ElideRight, rect.width()))
+        painter.restore()
+
+
+def _tone(label: QLabel, tone: str) -> None:
+    """A label's colour role in the theme's style sheet (muted, error)."""
+    label.setProperty("tone", tone)
+    label.style().unpolish(label)
+    label.style().polish(label)
 
 
 class _Relay(QObject):
@@ -146,10 +196,20 @@ class SentRequestsPanel(QWidget):
         for column in (TIME, METHOD, STATUS, DURATION):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(URL, QHeaderView.ResizeMode.Stretch)
+        # Time and duration are on the URL cell's second line; the columns stay in the
+        # model (sorting, tests, copy) but would leave the URL no room in a sidebar.
+        self.table.setColumnHidden(TIME, True)
+        self.table.setColumnHidden(DURATION, True)
+        header.setVisible(False)
+        self.table.setShowGrid(False)
+        self.table.setItemDelegateForColumn(URL, _TwoLines(self.table))
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() * 2 + 8)
         layout.addWidget(self.table, 1)
         self.count_label = QLabel("", objectName="sentCount",
                                   accessibleName="Number of sent requests")
-        self.count_label.setStyleSheet(NOTE_STYLE)
+        self.count_label.setProperty("tone", "muted")
         layout.addWidget(self.count_label)
 
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
@@ -221,20 +281,21 @@ class SentRequestsPanel(QWidget):
 
     def _fill(self, entries: list[SentEntry], selected: int | None) -> None:
         from ..core.present import human_time
-        from .response_view import ERROR_COLOUR, STATUS_COLOURS
+        from . import theme
 
         self.table.setUpdatesEnabled(False)
         try:
             self.table.clearContents()
             self.table.setRowCount(len(entries))
+            bold = QFont(self.table.font())
+            bold.setBold(True)
             for r, entry in enumerate(entries):
                 when, full = _when(entry.time)
                 if entry.status is not None:
                     status = str(entry.status)
-                    colour = STATUS_COLOURS.get(entry.status // 100, "#5a6270")
                 else:
                     status = entry.error or "no response"
-                    colour = ERROR_COLOUR
+                colour = theme.status_text_colour(entry.status)
                 cells = [when, entry.method, entry.url, status, human_time(entry.duration)]
                 tips = [full, entry.method, entry.url,
                         status if entry.status is not None else f"No response: {status}",
@@ -245,6 +306,13 @@ class SentRequestsPanel(QWidget):
                     item.setData(ID_ROLE, entry.id)
                     self.table.setItem(r, c, item)
                 self.table.item(r, STATUS).setForeground(QBrush(QColor(colour)))
+                self.table.item(r, URL).setData(DETAIL_ROLE, f"{when}  ·  {cells[DURATION]}")
+                method = self.table.item(r, METHOD)
+                method.setForeground(QBrush(QColor(theme.method_colour(entry.method))))
+                method.setFont(bold)
+                for c in (METHOD, STATUS):
+                    self.table.item(r, c).setTextAlignment(
+                        Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
                 if entry.id == selected:
                     self.table.selectRow(r)
         finally:
@@ -252,7 +320,7 @@ class SentRequestsPanel(QWidget):
         self._selection_changed()
 
     def _show_count(self, shown: int, total: int, search: str) -> None:
-        self.count_label.setStyleSheet(NOTE_STYLE)
+        _tone(self.count_label, "muted")
         if total == 0:
             text = "No sent requests yet"
         elif search:
@@ -265,7 +333,7 @@ class SentRequestsPanel(QWidget):
         self.count_label.setText(text)
 
     def _show_problem(self, message: str) -> None:
-        self.count_label.setStyleSheet(ERROR_STYLE)
+        _tone(self.count_label, "error")
         self.count_label.setText(message)
 
     def entries(self) -> list[SentEntry]:

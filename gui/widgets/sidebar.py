@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .icons import BADGE_SIZE, icon, method_badge
+
 if TYPE_CHECKING:
     from ..core.colmodel import Collection, Folder, RequestItem
 
@@ -69,10 +71,14 @@ class CollectionsSidebar(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 4, 0)
         buttons = QHBoxLayout()
-        self.open_button = QPushButton("Open…", objectName="openCollectionButton",
+        self.open_button = QPushButton(icon("folder-open"), "Open…",
+                                       objectName="openCollectionButton",
                                        accessibleName="Open a collection folder")
-        self.new_button = QPushButton("New…", objectName="newCollectionButton",
+        self.new_button = QPushButton(icon("folder-plus"), "New…",
+                                      objectName="newCollectionButton",
                                       accessibleName="Make a new collection")
+        for button in (self.open_button, self.new_button):
+            button.setFlat(True)
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.new_button)
         layout.addLayout(buttons)
@@ -84,6 +90,8 @@ class CollectionsSidebar(QWidget):
         layout.addWidget(self.filter)
         self.tree = _Tree(objectName="collectionTree", accessibleName="Collections")
         self.tree.setHeaderHidden(True)
+        self.tree.setIconSize(BADGE_SIZE)
+        self.tree.setIndentation(14)
         self.tree.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._menu)
@@ -108,7 +116,8 @@ class CollectionsSidebar(QWidget):
         self.tree.setUpdatesEnabled(False)
         self.tree.clear()
         for collection in self.collections:
-            top = QTreeWidgetItem([f"▣ {collection.name}"])
+            top = QTreeWidgetItem([collection.name])
+            top.setIcon(0, icon("layers"))
             top.setData(0, ROLE, collection)
             top.setToolTip(0, str(collection.path))
             self.tree.addTopLevelItem(top)
@@ -126,12 +135,16 @@ class CollectionsSidebar(QWidget):
         items = []
         for child in folder.children:
             if isinstance(child, Folder):
-                item = QTreeWidgetItem([f"▸ {child.name}"])
+                item = QTreeWidgetItem([child.name])
+                item.setIcon(0, icon("folder"))
                 item.setData(0, ROLE, child)
                 self._add_children(item, child)
             else:
-                label = f"{child.spec.method:<6} {child.name}"
-                item = QTreeWidgetItem([label])
+                item = QTreeWidgetItem([child.name])
+                item.setIcon(0, method_badge(child.spec.method))
+                # The badge is drawn, not text: screen readers get the method in words.
+                item.setData(0, Qt.ItemDataRole.AccessibleTextRole,
+                             f"{child.spec.method} {child.name}")
                 item.setData(0, ROLE, child)
                 item.setToolTip(0, child.spec.url)
                 if child.disk.problem is not None:

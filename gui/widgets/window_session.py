@@ -13,7 +13,69 @@ if TYPE_CHECKING:
     from ..core.model import RequestSpec
 
 
+def read_session() -> dict:
+    """The last session's file, or {} when there is none or it cannot be read."""
+    from ..core.paths import session_file
+
+    try:
+        data = json.loads(session_file().read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _sizes(value: object) -> list[int] | None:
+    if isinstance(value, list) and len(value) == 2 and all(
+            isinstance(v, int) and v >= 0 for v in value) and sum(value) > 0:
+        return list(value)
+    return None
+
+
 class SessionMixin:
+    #: The request tabs' editor/response split the person chose last (new tabs take it).
+    request_split: list[int] | None = None
+
+    def restore_layout(self, data: dict) -> None:
+        """Window geometry, the sidebar's width and the editor/response split, before
+        the first paint. A geometry from a bigger or absent screen is brought back."""
+        from PySide6.QtCore import QByteArray
+
+        geometry = data.get("geometry")
+        if isinstance(geometry, str):
+            try:
+                self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
+            except (UnicodeError, ValueError):
+                pass
+        self._keep_on_screen()
+        sizes = _sizes(data.get("sidebar"))
+        if sizes:
+            self.split.setSizes(sizes)
+        self.request_split = _sizes(data.get("request_split"))
+        if self.request_split:
+            for i in range(self.tabs.count()):
+                self.tabs.widget(i).set_split(self.request_split)
+        if data.get("left_pane") == 1:
+            self.left.setCurrentIndex(1)
+
+    def _keep_on_screen(self) -> None:
+        screen = self.screen()
+        if screen is None:
+            return
+        room = screen.availableGeometry()
+        frame = self.frameGeometry()
+        if room.contains(frame):
+            return
+        width, height = min(frame.width(), room.width()), min(frame.height(), room.height())
+        self.resize(max(width - (frame.width() - self.width()), 640),
+                    max(height - (frame.height() - self.height()), 480))
+        frame = self.frameGeometry()
+        x = min(max(frame.x(), room.x()), room.right() - frame.width() + 1)
+        y = min(max(frame.y(), room.y()), room.bottom() - frame.height() + 1)
+        self.move(x, y)
+
+    def remember_split(self, sizes: list[int]) -> None:
+        self.request_split = list(sizes)
+
     def forget_secrets(self, scheme_id: str, confirm: bool = True) -> None:
         from PySide6.QtWidgets import QMessageBox
 
@@ -104,8 +166,16 @@ class SessionMixin:
             tab = self.tabs.widget(i)
             if isinstance(tab, RequestTab) and tab.item is not None:
                 tabs.append(str(tab.item.path))
+        from . import theme
+
+        current = self.tab.item
         data = {"collections": [str(c.path) for c in self.sidebar.collections],
-                "tabs": tabs, "environments": self._environments}
+                "tabs": tabs, "environments": self._environments,
+                "current": str(current.path) if current is not None else None,
+                "appearance": theme.mode(),
+                "geometry": bytes(self.saveGeometry().toBase64()).decode("ascii"),
+                "sidebar": self.split.sizes(), "request_split": self.request_split,
+                "left_pane": self.left.currentIndex()}
         try:
             write_atomic(self._session_file(), json.dumps(data, indent=2).encode())
         except OSError as exc:
@@ -116,6 +186,8 @@ class SessionMixin:
             data = json.loads(self._session_file().read_text())
         except (OSError, ValueError):
             return
+        if not isinstance(data, dict):
+            return
         self._environments = dict(data.get("environments") or {})
         for path in data.get("collections") or []:
             self.open_collection(path)
@@ -123,4 +195,9 @@ class SessionMixin:
         for path in data.get("tabs") or []:
             if path in by_path:
                 self.open_request(by_path[path])
+        current = data.get("current")
+        if current in by_path:
+            self.open_request(by_path[current])
+        elif "current" in data and current is None:
+            self.tabs.setCurrentIndex(0)  # Scratch was the tab in front
         self._update_environments()

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ..cookiejar import CookieJar
     from ..engine import Engine
     from ..exchange import Exchange
+    from ..proxies import ProxySettings
     from ..workspace import SendPlan, Workspace
     from .assertions import CheckResult
     from .captures import Captured
@@ -93,6 +94,9 @@ class RunSettings:
     #: Called with each plan before it is sent (the CLI runs an OAuth 2 "Get token"
     #: step there when no token is stored yet).
     before_send: Callable[[SendPlan], None] | None = None
+    #: The proxy of every request, over the collection's (`gatepost run --proxy`);
+    #: None: each plan's (its collection's), else the engine's.
+    proxy: ProxySettings | None = None
 
 
 @dataclass
@@ -228,7 +232,8 @@ class Run:
             if s.before_send is not None:
                 s.before_send(plan)
             exchange = self.engine.send(plan.spec, cancel=token, secrets=plan.secrets,
-                                        context=plan.context, tls=plan.tls, jar=s.jar)
+                                        context=plan.context, tls=plan.tls, jar=s.jar,
+                                        proxy=s.proxy if s.proxy is not None else plan.proxy)
         finally:
             self._token = None
         result.time = exchange.total
