@@ -68,3 +68,58 @@ def test_proxy_dialog_saves_and_the_next_send_uses_it(qtbot, window, httpbin_url
         qtbot.waitUntil(lambda: again.url.text() == url, timeout=10000)
         assert again.password.text() == "socks-pw-77"
         again.reject()
+
+
+def test_a_collection_proxy_from_its_context_menu(qtbot, tmp_path, httpbin_url, data_dir,
+                                                  engine_reset):
+    from gui.core import collection as col
+    from gui.core.model import RequestSpec
+    from gui.core.proxies import collection_password_key
+    from gui.core.secrets import SecretStore
+    from gui.widgets.main_window import MainWindow
+    from gui.widgets.proxy_dialog import ProxyDialog
+    from tests.fakes import MemoryKeyring
+
+    c = col.new_collection(tmp_path / "api", "Proxied API")
+    col.new_request(c.root, "Get", RequestSpec(url=f"{httpbin_url}/get"))
+    keychain = MemoryKeyring()
+    window = MainWindow(store=SecretStore(keychain))
+    qtbot.addWidget(window)
+    window.show()
+    opened = window.open_collection(str(c.path))
+    with socks5_proxy(("colluser", "coll-pw-31")) as (url, server):
+        dialog = window.sidebar.edit_proxy(opened)
+        assert isinstance(dialog, ProxyDialog)
+        qtbot.waitUntil(lambda: dialog.inherit_mode.isEnabled(), timeout=10000)
+        assert dialog.inherit_mode.isChecked()  # no proxy of its own yet
+        dialog.manual_mode.setChecked(True)
+        dialog.url.setText("http://colluser:coll-pw-31@127.0.0.1:3128")
+        assert "credentials" in dialog.problems.text()
+        dialog.url.setText(url)
+        dialog.username.setText("colluser")
+        dialog.password.setText("coll-pw-31")
+        dialog.save()
+        qtbot.waitUntil(lambda: dialog.saved, timeout=10000)
+        text = (c.path / "collection.yaml").read_text()
+        assert f"url: {url}" in text and "colluser" in text and "coll-pw-31" not in text
+        key = collection_password_key(opened.namespace)
+        assert window.store().get(key) == "coll-pw-31"
+        # The window's own settings stay the system's: only this collection's requests
+        # go through its proxy.
+        assert not (data_dir / "proxy.json").exists()
+
+        window.open_request(opened.requests()[0])
+        send_and_wait(qtbot, window)
+        ex = window.last_exchange
+        assert ex.error is None, ex.error
+        assert ex.hops[0].proxy == url and server.targets
+
+        # Back to "as every request": the key goes, and so does the keychain entry.
+        again = window.sidebar.edit_proxy(opened)
+        qtbot.waitUntil(lambda: again.url.text() == url, timeout=10000)
+        assert again.password.text() == "coll-pw-31"
+        again.inherit_mode.setChecked(True)
+        again.save()
+        qtbot.waitUntil(lambda: again.saved, timeout=10000)
+    assert "proxy:" not in (c.path / "collection.yaml").read_text()
+    assert opened.proxy is None and window.store().get(key) is None

@@ -1,6 +1,10 @@
 """Proxy…: the system's proxy, none, or one set here, with a bypass list and the proxy's
 credentials (the password in the keychain). Loading (the keychain, the system's
-settings) and saving happen off the GUI thread (gui/tasks.py)."""
+settings) and saving happen off the GUI thread (gui/tasks.py).
+
+The same dialog edits a collection's own proxy (the collection's context menu): then a
+fourth choice, "as every request", leaves the collection without one; the settings go to
+its collection.yaml and the password to the keychain under the collection's namespace."""
 
 from __future__ import annotations
 
@@ -22,27 +26,43 @@ from PySide6.QtWidgets import (
 )
 
 if TYPE_CHECKING:
+    from ..core.colmodel import Collection
     from ..core.proxies import ProxySettings
     from ..core.secrets import SecretStore
 
 #: Loads and saves of the proxy settings, one at a time and in order.
 LANE = "proxy-settings"
-AUTH_LABELS = (("any", "Whatever the proxy asks for (Digest or Basic)"),
-               ("basic", "Basic"), ("digest", "Digest"), ("none", "None"))
+AUTH_LABELS = (("any", "Whatever the proxy asks for (the strongest it offers)"),
+               ("basic", "Basic"), ("digest", "Digest"), ("ntlm", "NTLM"),
+               ("negotiate", "Negotiate (Kerberos ticket of your session)"), ("none", "None"))
+#: The mode buttons' ids; INHERIT only for a collection.
+SYSTEM, NONE, MANUAL, INHERIT = range(4)
 
 
-def _load(store: Callable[[], SecretStore]) -> tuple[ProxySettings, str, str | None]:
-    """In a worker: the saved settings (password from the keychain), the system's
-    proxies in words, and why the file could not be read."""
+def _load(store: Callable[[], SecretStore], collection: Collection | None = None
+          ) -> tuple[ProxySettings | None, str, str | None]:
+    """In a worker: the saved settings (password from the keychain; a collection's:
+    None when it has none), the system's proxies in words, and why the file could not
+    be read."""
+    import copy
     import urllib.request
 
     from ..core.proxies import ProxySettings, ProxySettingsError, load
 
     problem = None
-    try:
-        settings = load(lambda key: store().get(key))
-    except ProxySettingsError as exc:
-        settings, problem = ProxySettings(), str(exc)
+    settings: ProxySettings | None
+    if collection is not None:
+        from ..core.workspace import proxy_of
+
+        settings = proxy_of(collection)
+        if settings is not None:
+            settings = copy.copy(settings)
+            settings.password = store().get(settings.keychain_key) or ""
+    else:
+        try:
+            settings = load(lambda key: store().get(key))
+        except ProxySettingsError as exc:
+            settings, problem = ProxySettings(), str(exc)
     found = {k.lower(): v for k, v in urllib.request.getproxies().items() if v}
     from ..core.proxies import shown_url
 
@@ -55,10 +75,12 @@ def _load(store: Callable[[], SecretStore]) -> tuple[ProxySettings, str, str | N
 
 
 class ProxyDialog(QDialog):
-    def __init__(self, store: Callable[[], SecretStore], parent: QWidget | None = None) -> None:
+    def __init__(self, store: Callable[[], SecretStore], parent: QWidget | None = None,
+                 collection: Collection | None = None) -> None:
         super().__init__(parent, objectName="proxyDialog")
-        self.setWindowTitle("Proxy")
+        self.setWindowTitle("Proxy" if collection is None else f"Proxy of {collection.name}")
         self._store = store
+        self.collection = collection
         self._closed = False
         #: Set once the settings were written (for the window and the tests).
         self.saved = False
@@ -72,6 +94,13 @@ class ProxyDialog(QDialog):
         self.manual_mode = QRadioButton("This proxy:", objectName="proxyManual")
         for number, button in enumerate((self.system_mode, self.none_mode, self.manual_mode)):
             self.mode_group.addButton(button, number)
+        self.inherit_mode = QRadioButton("As every request: the proxy set in the window's "
+                                         "Proxy…", objectName="proxyInherit")
+        if collection is not None:
+            self.mode_group.addButton(self.inherit_mode, INHERIT)
+            layout.addWidget(self.inherit_mode)
+        else:
+            self.inherit_mode.hide()
         layout.addWidget(self.system_mode)
         layout.addWidget(self.system_text)
         layout.addWidget(self.none_mode)
@@ -94,7 +123,9 @@ class ProxyDialog(QDialog):
         form.addRow("Password", self.password)
         layout.addLayout(form)
         note = QLabel("The password is kept in the system keychain, and sent only to the "
-                      "proxy. The bypass list applies to the system's proxy too.",
+                      "proxy. The bypass list applies to the system's proxy too."
+                      + ("" if collection is None else " These settings are written to "
+                         "the collection's collection.yaml, without the password."),
                       wordWrap=True)
         layout.addWidget(note)
         self.problems = QLabel("", objectName="proxyProblems", wordWrap=True)
@@ -113,22 +144,29 @@ class ProxyDialog(QDialog):
         self._set_enabled(False)
         from .. import tasks
 
-        self._loading = tasks.run(lambda _task: _load(store), self._loaded,
+        self._loading = tasks.run(lambda _task: _load(store, collection), self._loaded,
                                   self._load_failed, lane_name=LANE)
 
     def _set_enabled(self, enabled: bool) -> None:
-        for widget in (self.system_mode, self.none_mode, self.manual_mode, self.url,
-                       self.bypass, self.auth, self.username, self.password):
+        for widget in (self.system_mode, self.none_mode, self.manual_mode, self.inherit_mode,
+                       self.url, self.bypass, self.auth, self.username, self.password):
             widget.setEnabled(enabled)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(enabled)
 
-    def _loaded(self, result: tuple[ProxySettings, str, str | None]) -> None:
+    def _loaded(self, result: tuple[ProxySettings | None, str, str | None]) -> None:
         if self._closed:
             return
-        settings, system, problem = result
+        found, system, problem = result
         self.system_text.setText(f"Found: {system}")
-        {"none": self.none_mode, "manual": self.manual_mode}.get(
-            settings.mode, self.system_mode).setChecked(True)
+        if found is None:  # a collection without a proxy of its own
+            from ..core.proxies import ProxySettings
+
+            found = ProxySettings()
+            self.inherit_mode.setChecked(True)
+        settings = found
+        if not self.inherit_mode.isChecked():
+            {"none": self.none_mode, "manual": self.manual_mode}.get(
+                settings.mode, self.system_mode).setChecked(True)
         self.url.setText(settings.url)
         self.bypass.setText(settings.bypass)
         self.auth.setCurrentIndex(max(self.auth.findData(settings.auth), 0))
@@ -147,9 +185,11 @@ class ProxyDialog(QDialog):
             self._set_enabled(True)
 
     def settings(self) -> ProxySettings:
+        """What the form says (for a collection that inherits: what it would be)."""
         from ..core.proxies import ProxySettings
 
-        mode = {0: "system", 1: "none", 2: "manual"}[max(self.mode_group.checkedId(), 0)]
+        mode = {SYSTEM: "system", NONE: "none", MANUAL: "manual", INHERIT: "system"}[
+            max(self.mode_group.checkedId(), 0)]
         return ProxySettings(mode=mode, url=self.url.text().strip(),
                              bypass=self.bypass.text().strip(), auth=self.auth.currentData(),
                              username=self.username.text().strip(),
@@ -159,7 +199,16 @@ class ProxyDialog(QDialog):
         manual = self.manual_mode.isChecked()
         for widget in (self.url, self.auth, self.username, self.password):
             widget.setEnabled(manual and self.manual_mode.isEnabled())
+        if self.inherit_mode.isChecked():
+            self.problems.setText("")
+            return []
         problems = self.settings().problems()
+        if self.collection is not None and manual:
+            from ..core.proxies import has_credentials
+
+            if has_credentials(self.url.text()):
+                problems.append("The URL holds credentials, which would be written to the "
+                                "collection's file: give them as User name and Password.")
         self.problems.setText("\n".join(problems))
         return problems
 
@@ -168,6 +217,9 @@ class ProxyDialog(QDialog):
             return  # said under the form; nothing typed is lost
         settings = self.settings()
         self._set_enabled(False)
+        if self.collection is not None:
+            self._save_collection(None if self.inherit_mode.isChecked() else settings)
+            return
         from .. import tasks
 
         def work(_task: Any) -> None:
@@ -178,6 +230,50 @@ class ProxyDialog(QDialog):
             worker.reload_proxy_settings()
 
         tasks.run(work, self._saved, self._save_failed, lane_name=LANE)
+
+    def _save_collection(self, settings: ProxySettings | None, force: bool = False) -> None:
+        """collection.yaml first (a file that changed on disk is asked about), then the
+        password to the keychain, in a worker; the collection's proxy in memory is put
+        back when the file could not be written."""
+        import copy
+
+        from .. import tasks
+
+        collection = self.collection
+        assert collection is not None
+        previous = collection.proxy
+        password = settings.password if settings is not None else ""
+        kept = None
+        if settings is not None:
+            kept = copy.copy(settings)
+            kept.password = ""
+        collection.proxy = kept
+
+        def work(_task: Any) -> None:
+            from ..core.collection import save_collection
+            from ..core.proxies import collection_password_key
+
+            save_collection(collection, force=force)
+            key = collection_password_key(collection.namespace)
+            if password and kept is not None and kept.username:
+                self._store().set(key, password)
+            else:
+                self._store().delete(key)
+
+        def failed(exc: BaseException) -> None:
+            from ..core.colmodel import ConflictError
+
+            collection.proxy = previous
+            if not self._closed and isinstance(exc, ConflictError) and \
+                    QMessageBox.question(
+                        self, "Proxy", f"{collection.settings_path} changed on disk since "
+                        "it was read. Overwrite it with this proxy? Its other changes on "
+                        "disk would be lost.") == QMessageBox.StandardButton.Yes:
+                self._save_collection(settings, force=True)
+                return
+            self._save_failed(exc)
+
+        tasks.run(work, self._saved, failed, lane_name=LANE)
 
     def _saved(self, _result: object) -> None:
         self.saved = True

@@ -176,12 +176,25 @@ class RequestTab(QWidget):
         from ..worker import SendJob
 
         tls = self.tls_provider() if self.tls_provider is not None else None
-        job = SendJob(spec, secrets, context, tls)
+        job = SendJob(spec, secrets, context, tls, self._collection_proxy())
         self.job = job
         self.editor.set_running(True)
         self.response.show_sending(spec.method, spec.url)
         self.status.emit("Sending…")
         job.start(self._dispatcher)
+
+    def _collection_proxy(self) -> Any:
+        """The proxy of the request's collection (None: the global one); no keychain
+        read here, the worker reads the password."""
+        if self.item is None:
+            return None
+        from ..core.colmodel import CollectionError
+        from ..core.workspace import Workspace
+
+        try:
+            return Workspace.collection_proxy(self.item)
+        except CollectionError:
+            return None  # the request left its collection (deleted): sent as scratch
 
     def cancel(self) -> None:
         """Stop the request in flight; the tab is free again at once. A streaming

@@ -227,9 +227,24 @@ class CollectionsSidebar(QWidget):
             self._action(menu, "Delete…", lambda: self.delete(obj))
         if isinstance(obj, Collection):
             self._action(menu, "Certificates…", lambda: self.certificates_requested.emit(obj))
+            self._action(menu, "Proxy…", lambda: self.edit_proxy(obj))
             self._action(menu, "Close collection", lambda: self.close_collection(obj))
         if not menu.isEmpty():
             menu.exec(self.tree.viewport().mapToGlobal(position))
+
+    def edit_proxy(self, collection: Collection) -> Any:
+        """The collection's own proxy (gui/widgets/proxy_dialog.py), opened non-modal."""
+        from .proxy_dialog import ProxyDialog
+
+        store = getattr(self.window(), "store", None)
+        if store is None:
+            return None
+        dialog = ProxyDialog(store, self, collection=collection)
+        dialog.accepted.connect(lambda: self.status.emit(
+            f"Proxy of {collection.name} saved; its next requests use it."))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _action(self, menu: Any, text: str, slot) -> None:  # type: ignore[no-untyped-def]
         action = QAction(text, menu)
