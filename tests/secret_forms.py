@@ -4,7 +4,11 @@ gui/core/masking.py's patterns), for tests that search outputs for leaks."""
 from __future__ import annotations
 
 import base64
+import io
 import json
+import sqlite3
+from contextlib import closing, redirect_stdout
+from pathlib import Path
 from urllib.parse import quote, quote_plus
 
 import httpx
@@ -60,3 +64,36 @@ def forms(secret: str) -> set[str]:
 def leaks(text: str, secrets: tuple[str, ...] | list[str]) -> list[tuple[str, str]]:
     """(secret, form) for every form of every secret found in the text."""
     return [(s, f) for s in secrets for f in forms(s) if f in text]
+
+
+def outputs(exchange, spec, secrets: tuple[str, ...], folder: Path) -> str:
+    """Everything Gatepost writes, prints or copies about one exchange: the record as
+    `gatepost send --json` and its text print it, the Timeline's hop panes, the bodies
+    recorded, the error, Sent requests (dumped, and its files' bytes), Copy as curl.
+    The final response body aside: what a server chooses to echo is the server's."""
+    from gui.cli import _print_exchange
+    from gui.core.curl import to_curl
+    from gui.core.history import SentRequests
+    from gui.core.masking import mask_spec
+    from gui.core.present import hop_text
+
+    doc = exchange.to_dict()
+    doc.pop("body")
+    out = [json.dumps(doc, ensure_ascii=False), json.dumps(doc)]
+    out += [hop_text(h) for h in exchange.hops]
+    out += [h.request.body.decode("utf-8", "replace") for h in exchange.hops]
+    if exchange.error:
+        out.append(exchange.error.message)
+    printed = io.StringIO()
+    with redirect_stdout(printed):
+        _print_exchange(exchange, body_only=False)
+    out.append(printed.getvalue().split("\n\n", 1)[0])  # the hops; the body follows
+    store = SentRequests(folder / "history.sqlite3")
+    store.record(spec, exchange, secrets)
+    with closing(sqlite3.connect(store.path)) as db:
+        out.append("\n".join(db.iterdump()))
+    out.append(b"".join(p.read_bytes() for p in folder.glob("history.sqlite3*"))
+               .decode("utf-8", "replace"))
+    out.append(to_curl(exchange, mask_spec(spec, secrets)))  # as the window does
+    out.append(to_curl(exchange, spec, secrets))
+    return "\n".join(out)

@@ -2,20 +2,15 @@
 
 import base64
 import json
-import sqlite3
-from contextlib import closing
 from urllib.parse import quote
 
 import pytest
 
-from gui.cli import _print_exchange
 from gui.core.curl import to_curl
 from gui.core.exchange import HopKind, mask_header, mask_text
-from gui.core.history import SentRequests
 from gui.core.masking import MASK, mask_spec, url_secrets
 from gui.core.model import AuthConfig, Body, BodyKind, RequestSpec, Row
-from gui.core.present import hop_text
-from tests.secret_forms import forms, leaks
+from tests.secret_forms import forms, leaks, outputs
 
 SECRETS = ["abc def/ghi", "pässwort/1", 'a"b/c', "pw/+ &x~", "日本語の秘密", "t0k€n😀x"]
 
@@ -107,37 +102,6 @@ def test_mask_spec_masks_every_place_and_empties_secret_fields():
 
 
 # -- through the engine, to every output ------------------------------------------------
-
-
-def outputs(exchange, spec, secrets, tmp_path):
-    """Everything Gatepost writes or prints about one exchange, final body aside (what
-    the server chose to echo is the server's)."""
-    import io
-    import sys
-
-    doc = exchange.to_dict()
-    doc.pop("body")
-    out = [json.dumps(doc, ensure_ascii=False), json.dumps(doc)]
-    out += [hop_text(h) for h in exchange.hops]
-    out += [h.request.body.decode("utf-8", "replace") for h in exchange.hops]
-    if exchange.error:
-        out.append(exchange.error.message)
-    stdout, sys.stdout = sys.stdout, io.StringIO()
-    try:
-        _print_exchange(exchange, body_only=False)
-        printed = sys.stdout.getvalue()
-    finally:
-        sys.stdout = stdout
-    out.append(printed.split("\n\n", 1)[0])  # the hops; then the body
-    store = SentRequests(tmp_path / "history.sqlite3")
-    store.record(spec, exchange, secrets)
-    with closing(sqlite3.connect(store.path)) as db:
-        out.append("\n".join(db.iterdump()))
-    out.append(b"".join(p.read_bytes() for p in tmp_path.glob("history.sqlite3*"))
-               .decode("utf-8", "replace"))
-    out.append(to_curl(exchange, mask_spec(spec, secrets)))  # as the window does
-    out.append(to_curl(exchange, spec, secrets))
-    return "\n".join(out)
 
 
 def test_oauth1_plaintext_in_the_query(engine, httpbin_url, tmp_path):
