@@ -335,6 +335,10 @@ class Engine:
             if exchange.error.kind == "tls" and exchange.hops:
                 exchange.error.message += _client_cert_note(exchange.hops[-1],
                                                             exchange.error.message)
+        if exchange.error is not None:
+            # A message may quote a URL or a Location (a redirect that carried a token).
+            exchange.error.message = mask_text(exchange.error.message,
+                                               spec_secrets(spec, secrets))
         exchange.total = time.perf_counter() - started
         return exchange
 
