@@ -181,3 +181,13 @@ def test_cli_masks_user_info_and_plaintext_query(httpbin_url):
         assert result.returncode == 0, result.stderr
         assert not leaks(result.stdout + result.stderr, [cs, "p@ss-w0rd"])
         assert "p%40ss-w0rd" not in result.stdout and f"alice:{MASK}@" in result.stdout
+
+
+def test_an_error_message_is_masked_too(engine, httpbin_url):
+    secret = "tok en/+x"
+    spec = RequestSpec(url=f"{httpbin_url}/redirect-to?url={quote('/get?k=' + secret)}")
+    spec.options.max_redirects = 0
+    exchange = engine.send(spec, secrets=(secret,))
+    assert exchange.error.kind == "too_many_redirects"
+    assert "/get?k=****" in exchange.error.message and not leaks(exchange.error.message,
+                                                                [secret])
