@@ -169,6 +169,11 @@ class RequestEditor(QWidget):
         self.problem.setWordWrap(True)
         self.problem.hide()
         layout.addWidget(self.problem)
+        from .curl_paste import CurlPaste
+
+        # A pasted curl command becomes the request (its notes shown under the URL).
+        self.curl_paste = CurlPaste(self)
+        layout.addWidget(self.curl_paste.note)
 
         self.tabs = QTabWidget(objectName="requestTabs", accessibleName="Request")
         self.params = KeyValueTable("paramsTable", "Query params")
@@ -194,7 +199,7 @@ class RequestEditor(QWidget):
         self.scope_provider: Any = None
         self._marked = False  # some cell or the body text may be marked
         self.url.textChanged.connect(self._show_variables)
-        self.url.returnPressed.connect(self.send_requested)
+        self.url.returnPressed.connect(self._return_pressed)
         self.send_button.clicked.connect(self.send_requested)
         self.url.textEdited.connect(self._url_edited)
         self.url.textChanged.connect(self._update_counts)
@@ -237,9 +242,15 @@ class RequestEditor(QWidget):
 
     # -- params <-> URL ----------------------------------------------------------------
 
+    def _return_pressed(self) -> None:
+        if not self.curl_paste.taken(self.url.text(), typed=True):
+            self.send_requested.emit()
+
     def _url_edited(self, text: str) -> None:
         from ..core.urls import merge_rows, query_pairs
 
+        if self.curl_paste.taken(text):
+            return
         self.params.set_rows(merge_rows(self.params.rows(), query_pairs(text)))
         self.clear_problems()
 
