@@ -34,10 +34,39 @@ class _Tree(QTreeWidget):
     """Drag and drop moves requests and folders through the core, never in the view."""
 
     dropped = Signal(object, object, object)  # moved object, target folder, index or None
+    #: Files or folders dropped from outside (a file manager): to import.
+    files_dropped = Signal(object)  # list[Path]
+
+    @staticmethod
+    def _files(event) -> list:  # type: ignore[no-untyped-def]
+        from pathlib import Path
+
+        data = event.mimeData()
+        if event.source() is not None or not data.hasUrls():
+            return []
+        return [Path(u.toLocalFile()) for u in data.urls() if u.isLocalFile()]
+
+    def dragEnterEvent(self, event) -> None:
+        # InternalMove refuses drags from outside; files to import are welcome.
+        if self._files(event):
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:
+        if self._files(event):
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
 
     def dropEvent(self, event) -> None:
         from ..core.colmodel import Collection, Folder, RequestItem
 
+        files = self._files(event)
+        if files:
+            event.acceptProposedAction()
+            self.files_dropped.emit(files)
+            return
         source = self.currentItem()
         target = self.itemAt(event.position().toPoint())
         event.ignore()
@@ -63,6 +92,10 @@ class CollectionsSidebar(QWidget):
     status = Signal(str)
     #: Keychain keys that belonged to something deleted: the window offers to remove them.
     forget_keys = Signal(object)
+    #: Files or folders to import (dropped on the tree).
+    import_requested = Signal(object)  # list[Path]
+    #: A collection or folder to export (its context menu's Export…).
+    export_requested = Signal(object)  # Collection | Folder
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -97,6 +130,7 @@ class CollectionsSidebar(QWidget):
         self.tree.customContextMenuRequested.connect(self._menu)
         self.tree.itemActivated.connect(self._activated)
         self.tree.dropped.connect(self.move)
+        self.tree.files_dropped.connect(self.import_requested)
         layout.addWidget(self.tree, 1)
 
     # -- building ----------------------------------------------------------------------------

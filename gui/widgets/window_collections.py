@@ -149,6 +149,12 @@ class CollectionsMixin:
             return
         self.sidebar.add_collection(collection)
 
+    def import_files(self, paths: list | None = None) -> Any:
+        """File → Import… (or files dropped on the sidebar): the Import dialog."""
+        from .import_dialog import open_import
+
+        return open_import(self, paths)
+
     def save_current(self) -> bool:
         return self.save_tab(self.tab)
 

@@ -48,6 +48,7 @@ class MenusMixin:
           ("Ctrl+Shift+N",), "folder-plus")
         a(file, "&Open collection…", "actionOpenCollection", self.open_collection_dialog,
           (Keys.Open,), "folder-open")
+        a(file, "&Import…", "actionImport", self.import_files, ("Ctrl+I",), "download")
         file.addSeparator()
         a(file, "&Save", "actionSave", self.save_current, (Keys.Save,), "save")
         a(file, "&Close tab", "actionCloseTab", self.close_current, (Keys.Close,), "x")
