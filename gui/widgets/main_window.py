@@ -171,6 +171,7 @@ class MainWindow(CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, Menus
         self.sidebar.open_button.clicked.connect(self.open_collection_dialog)
         self.sidebar.new_button.clicked.connect(self.new_collection_dialog)
         self.sidebar.import_requested.connect(self.import_files)
+        self.sidebar.export_requested.connect(self.export_postman)
         self._watcher: QFileSystemWatcher | None = None
 
         scratch = self._add_tab(None)

@@ -57,6 +57,10 @@ class RequestTab(QWidget):
         self.tls_provider: Callable[[], TlsSettings | None] | None = None
         self.job: SendJob | None = None
         self.last_exchange: Exchange | None = None
+        #: The secret values the last exchange was masked with, and when it was sent:
+        #: what Save as HAR… needs.
+        self.last_secrets: tuple[str, ...] = ()
+        self.last_started: Any = None
         self._dispatcher = dispatcher
         self._saved: dict | None = None
         layout = QVBoxLayout(self)
@@ -109,6 +113,8 @@ class RequestTab(QWidget):
             sizes = self._splitter.sizes()
             self._splitter.replaceWidget(1, self._response)
             self._placeholder.deleteLater()
+            self._response.har_requested.connect(self.save_har)
+            self._response.python_requested.connect(self.copy_python)
             self._splitter.setSizes(sizes)
         return self._response
 
@@ -139,6 +145,27 @@ class RequestTab(QWidget):
         return spec_to_dict(self.editor.spec()) != self._saved
 
     # -- sending ---------------------------------------------------------------------------
+
+    # -- export ----------------------------------------------------------------------------
+
+    def save_har(self, path: Any = None) -> Any:
+        """Save as HAR…: the last exchange, masked with this request's secrets."""
+        from .export_actions import save_har
+
+        if self.last_exchange is None or not self.last_exchange.hops:
+            self.status.emit("Nothing sent yet: send the request, then save its exchange.")
+            return None
+        return save_har(self, self.last_exchange, self.last_secrets, self.last_started,
+                        self.status.emit, path)
+
+    def copy_python(self) -> str:
+        """Copy as Python (httpx): the request as edited, variables left as references."""
+        from .export_actions import as_saved, copy_python
+
+        script = copy_python(as_saved(self.editor.spec(), self.item), self.last_secrets)
+        self.status.emit("Copied the request as a Python script (httpx); secrets are read "
+                         "from environment variables, named at its top.")
+        return script
 
     def set_split(self, sizes: list[int]) -> None:
         """The editor/response heights (the person's last choice, from the window)."""
@@ -229,6 +256,13 @@ class RequestTab(QWidget):
         if job.stopped and exchange.error is not None and exchange.error.kind == "cancelled":
             exchange.error = None  # the user ended the stream; nothing went wrong
         self.last_exchange = exchange
+        from datetime import UTC, datetime, timedelta
+
+        from ..core.masking import spec_secrets
+
+        # The scheme's own secrets too: a server may echo a credential in a body.
+        self.last_secrets = spec_secrets(job.spec, job.secrets)
+        self.last_started = datetime.now(UTC) - timedelta(seconds=exchange.total)
         self.editor.set_running(False)
         from ..core.masking import mask_spec
 

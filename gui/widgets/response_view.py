@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -119,6 +119,9 @@ class _HopTable(QTableWidget):
 
 
 class ResponseView(QWidget):
+    #: Save as HAR… and Copy as Python (httpx): the tab knows the secrets and the request.
+    har_requested = Signal()
+    python_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -196,6 +199,15 @@ class ResponseView(QWidget):
                                        accessibleName="Copy the final request as curl")
         self.curl_button.clicked.connect(self.copy_curl)
         tools.addWidget(self.curl_button)
+        self.python_button = QPushButton("Copy as Python (httpx)", objectName="copyPythonButton",
+                                         accessibleName="Copy the request as a Python httpx "
+                                         "script")
+        self.python_button.clicked.connect(self.python_requested)
+        tools.addWidget(self.python_button)
+        self.har_button = QPushButton("Save as HAR…", objectName="saveHarButton",
+                                      accessibleName="Save the exchange as a HAR file")
+        self.har_button.clicked.connect(self.har_requested)
+        tools.addWidget(self.har_button)
         history_layout.addLayout(tools)
         split = QSplitter(Qt.Orientation.Vertical, objectName="historySplitter")
         self.hops = _HopTable()
@@ -241,6 +253,7 @@ class ResponseView(QWidget):
         """Every tab empty, saying `why` where a response would be."""
         self._exchange = self._spec = None
         self.curl_button.setEnabled(False)
+        self.har_button.setEnabled(False)
         self.body_view.clear(why)
         for table in (self.headers, self.request_headers, self.cookies, self.hops):
             table.setRowCount(0)
@@ -303,6 +316,7 @@ class ResponseView(QWidget):
         self._stop_clock()
         self._exchange, self._spec = exchange, spec
         self.curl_button.setEnabled(bool(exchange.hops))
+        self.har_button.setEnabled(bool(exchange.hops))
         self._streaming = False
         self.progress.hide()
         final = exchange.response

@@ -263,6 +263,8 @@ class CollectionsSidebar(QWidget):
             self._action(menu, "Certificates…", lambda: self.certificates_requested.emit(obj))
             self._action(menu, "Proxy…", lambda: self.edit_proxy(obj))
             self._action(menu, "Close collection", lambda: self.close_collection(obj))
+        if isinstance(obj, Folder | Collection):
+            self._action(menu, "Export… (Postman v2.1)", lambda: self.export_requested.emit(obj))
         if not menu.isEmpty():
             menu.exec(self.tree.viewport().mapToGlobal(position))
 

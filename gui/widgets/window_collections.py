@@ -155,6 +155,12 @@ class CollectionsMixin:
 
         return open_import(self, paths)
 
+    def export_postman(self, obj: Any, path: Any = None) -> Any:
+        """A collection or folder's Export…: a Postman v2.1 file."""
+        from .export_actions import export_postman
+
+        return export_postman(self, obj, path)
+
     def save_current(self) -> bool:
         return self.save_tab(self.tab)
 

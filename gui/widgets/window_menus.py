@@ -111,6 +111,10 @@ class MenusMixin:
           lambda: self.tab.copy_python(), icon="copy")
         a(request, "Save exchange as &HAR…", "actionSaveHar", lambda: self.tab.save_har(),
           icon="download")
+        a(request, "Copy as &Python (httpx)", "actionCopyPython",
+          lambda: self.tab.copy_python(), icon="copy")
+        a(request, "Save exchange as &HAR…", "actionSaveHar", lambda: self.tab.save_har(),
+          icon="download")
 
         help_menu = bar.addMenu("&Help")
         a(help_menu, "&Keyboard shortcuts", "actionShortcuts", self.show_shortcuts,
