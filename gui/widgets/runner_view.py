@@ -13,30 +13,22 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QFileDialog,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QProgressBar,
-    QPushButton,
-    QSpinBox,
     QSplitter,
     QTableView,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from .tests_tab import fail_colour, fill_results, masked_results, pass_colour, results_table
+from .runner_results import ResultsModel, summary
+from .runner_setup import RunSetup
+from .tests_tab import fill_results, masked_results, results_table
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -48,76 +40,10 @@ if TYPE_CHECKING:
     from ..tasks import Task
     from .response_view import ResponseView
 
-COLUMNS = ["#", "Iteration", "Request", "Status", "Time", "Assertions", "Result"]
 NO_ENVIRONMENT = "No environment"
 #: How often results already in are handed to the GUI thread (seconds).
 BATCH_INTERVAL = 0.1
 ROLE = Qt.ItemDataRole.UserRole
-
-
-class ResultsModel(QAbstractTableModel):
-    """The run's results, appended a batch at a time."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.results: list[RequestResult] = []
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.results)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        result = self.results[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(result, column)
-        if role == Qt.ItemDataRole.ForegroundRole and column == 6:
-            colour = pass_colour() if result.outcome == "passed" else fail_colour()
-            return QBrush(QColor(colour))
-        if role == Qt.ItemDataRole.ToolTipRole and column in (2, 6):
-            return result.error or "\n".join(
-                f"{'✓' if c.passed else '✗'} {c.label}" + (f": {c.message}" if c.message
-                                                           else "") for c in result.checks)
-        return None
-
-    @staticmethod
-    def _text(result: RequestResult, column: int) -> str:
-        if column == 0:
-            return str(result.index)
-        if column == 1:
-            return str(result.iteration)
-        if column == 2:
-            return result.name
-        if column == 3:
-            return str(result.status) if result.status is not None else "–"
-        if column == 4:
-            return f"{result.time * 1000:.0f} ms" if result.time else "–"
-        if column == 5:
-            checks = result.assertions
-            failed = sum(1 for c in checks if not c.passed)
-            return f"{len(checks) - failed} passed, {failed} failed" if failed else \
-                f"{len(checks)} passed" if checks else "–"
-        return result.outcome
-
-    def append(self, batch: list[RequestResult]) -> None:
-        if batch:
-            start = len(self.results)
-            self.beginInsertRows(QModelIndex(), start, start + len(batch) - 1)
-            self.results.extend(batch)
-            self.endInsertRows()
-
-    def clear(self) -> None:
-        self.beginResetModel()
-        self.results = []
-        self.endResetModel()
 
 
 class RunnerView(QWidget):
@@ -153,65 +79,13 @@ class RunnerView(QWidget):
 
     def _build(self, environment: str) -> None:
         split = QSplitter(Qt.Orientation.Horizontal, objectName="runnerSplitter")
-        left = QWidget()
-        setup = QVBoxLayout(left)
-        setup.setContentsMargins(8, 8, 4, 8)
-        setup.addWidget(QLabel("<b>Requests</b>"))
-        self.tree = QTreeWidget(objectName="runnerRequests",
-                                accessibleName="Requests to run")
-        self.tree.setHeaderHidden(True)
-        self._fill_tree(self.tree.invisibleRootItem(), self.folder)
-        self.tree.expandAll()
-        setup.addWidget(self.tree, 1)
-        pick = QHBoxLayout()
-        for text, state in (("All", Qt.CheckState.Checked), ("None", Qt.CheckState.Unchecked)):
-            button = QPushButton(text, accessibleName=f"Select {text.lower()}")
-            button.clicked.connect(lambda _=False, s=state: self._check_all(s))
-            pick.addWidget(button)
-        pick.addStretch(1)
-        setup.addLayout(pick)
-        form = QFormLayout()
-        self.environment = QComboBox(objectName="runnerEnvironment",
-                                     accessibleName="Environment")
-        self.environment.addItems([NO_ENVIRONMENT,
-                                   *(e.name for e in self.collection.environments)])
-        if environment:
-            self.environment.setCurrentText(environment)
-        self.iterations = QSpinBox(objectName="runnerIterations", accessibleName="Iterations")
-        self.iterations.setRange(1, 100000)
-        self.iterations.setToolTip("With a data file: 1 runs once per row")
-        self.data_file = QLineEdit(objectName="runnerDataFile", accessibleName="Data file")
-        self.data_file.setPlaceholderText("CSV or JSON: one iteration per row")
-        browse = QPushButton("Browse…", objectName="runnerBrowse",
-                             accessibleName="Choose a data file")
-        browse.clicked.connect(self._browse)
-        data_row = QHBoxLayout()
-        data_row.addWidget(self.data_file, 1)
-        data_row.addWidget(browse)
-        self.delay = QSpinBox(objectName="runnerDelay", accessibleName="Delay in milliseconds")
-        self.delay.setRange(0, 600000)
-        self.delay.setSuffix(" ms")
-        self.bail = QCheckBox("Stop at the first failure", objectName="runnerBail")
-        form.addRow("Environment:", self.environment)
-        form.addRow("Iterations:", self.iterations)
-        form.addRow("Data file:", data_row)
-        form.addRow("Delay:", self.delay)
-        form.addRow(self.bail)
-        setup.addLayout(form)
-        buttons = QHBoxLayout()
-        self.run_button = QPushButton("Run", objectName="runnerRun",
-                                      accessibleName="Run the chosen requests")
-        self.stop_button = QPushButton("Stop", objectName="runnerStop",
-                                       accessibleName="Stop the run")
-        self.rerun_button = QPushButton("Re-run failed", objectName="runnerRerun",
-                                        accessibleName="Run the failed requests again")
-        self.run_button.setDefault(True)
+        self.setup = left = RunSetup(self.collection, self.folder, environment)
+        for name in ("tree", "environment", "iterations", "data_file", "delay", "bail",
+                     "run_button", "stop_button", "rerun_button"):
+            setattr(self, name, getattr(left, name))
         self.run_button.clicked.connect(lambda: self.start())
         self.stop_button.clicked.connect(self.stop)
         self.rerun_button.clicked.connect(self.rerun_failed)
-        for button in (self.run_button, self.stop_button, self.rerun_button):
-            buttons.addWidget(button)
-        setup.addLayout(buttons)
         split.addWidget(left)
 
         right = QWidget()
@@ -235,6 +109,7 @@ class RunnerView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         for column, width in ((0, 48), (1, 70), (3, 60), (4, 80), (5, 150), (6, 90)):
@@ -265,49 +140,8 @@ class RunnerView(QWidget):
         QVBoxLayout(self).addWidget(split)
         self._set_running(False)
 
-    def _fill_tree(self, parent: QTreeWidgetItem, folder: Folder) -> None:
-        from ..core.colmodel import Folder
-
-        for child in folder.children:
-            node = QTreeWidgetItem(parent, [child.name])
-            node.setData(0, ROLE, child)
-            flags = node.flags() | Qt.ItemFlag.ItemIsUserCheckable
-            if isinstance(child, Folder):
-                flags |= Qt.ItemFlag.ItemIsAutoTristate
-                node.setFlags(flags)
-                self._fill_tree(node, child)
-            else:
-                node.setFlags(flags)
-                node.setToolTip(0, f"{child.spec.method} {child.spec.url}")
-            node.setCheckState(0, Qt.CheckState.Checked)
-
-    def _check_all(self, state: Qt.CheckState) -> None:
-        root = self.tree.invisibleRootItem()
-        for i in range(root.childCount()):
-            root.child(i).setCheckState(0, state)
-
-    def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Data file", str(self.collection.path),
-                                              "Data (*.csv *.json);;All files (*)")
-        if path:
-            self.data_file.setText(path)
-
     def chosen(self) -> list[RequestItem]:
-        """The checked requests, in the collection's order."""
-        from ..core.colmodel import RequestItem
-
-        checked: set[int] = set()
-        stack = [self.tree.invisibleRootItem()]
-        while stack:
-            node = stack.pop()
-            for i in range(node.childCount()):
-                child = node.child(i)
-                stack.append(child)
-                obj = child.data(0, ROLE)
-                if isinstance(obj, RequestItem) and \
-                        child.checkState(0) == Qt.CheckState.Checked:
-                    checked.add(id(obj))
-        return [item for item in self.collection.requests() if id(item) in checked]
+        return self.setup.chosen()
 
     def _set_running(self, running: bool) -> None:
         self.run_button.setEnabled(not running)
@@ -418,20 +252,10 @@ class RunnerView(QWidget):
         self._show_summary(running=True)
 
     def _show_summary(self, running: bool) -> None:
-        results = self.model.results
-        counts = {k: sum(1 for r in results if r.outcome == k)
-                  for k in ("passed", "failed", "error", "interrupted")}
-        total = self.run.total if self.run is not None else len(results)
-        parts = [f"{len(results)} of {total}" if running else f"{len(results)} requests",
-                 f"{counts['passed']} passed"]
-        parts += [f"{n} {k}" for k, n in counts.items() if n and k != "passed"]
-        assertions = sum(len(r.assertions) for r in results)
-        failed = sum(1 for r in results for c in r.assertions if not c.passed)
-        parts.append(f"assertions {assertions - failed}/{assertions}")
-        parts.append(f"{time.perf_counter() - self._started:.1f} s")
-        prefix = "Running: " if running else ("Stopped: " if self.run is not None and
-                                              self.run.interrupted else "Done: ")
-        self.summary.setText(prefix + " · ".join(parts))
+        interrupted = self.run is not None and self.run.interrupted
+        total = self.run.total if self.run is not None else 0
+        self.summary.setText(summary(self.model.results, total, running, interrupted,
+                                     time.perf_counter() - self._started))
 
     def _finished(self, _totals: Any) -> None:
         self.task = None

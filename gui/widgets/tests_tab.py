@@ -327,8 +327,8 @@ def results_table(object_name: str, accessible: str) -> QTableWidget:
     header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
     header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
     header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
-    table.setColumnWidth(2, 90)
-    table.setColumnWidth(3, 110)
+    table.setColumnWidth(2, 100)
+    table.setColumnWidth(3, 100)
     return table
 
 
@@ -434,6 +434,7 @@ class TestsTab(QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 2)
+        split.setSizes([600, 400])  # the results read "what · expected · actual"
         split.setChildrenCollapsible(False)
         self.layout().addWidget(split)
 
