@@ -29,6 +29,7 @@ from .sidebar import CollectionsSidebar
 from .window_collections import CollectionsMixin
 from .window_dialogs import DialogsMixin
 from .window_menus import MenusMixin
+from .window_runs import RunsMixin
 from .window_scope import NO_ENVIRONMENT, ScopeMixin
 from .window_session import SessionMixin
 
@@ -52,7 +53,7 @@ __all__ = ["NO_ENVIRONMENT", "MainWindow"]
 
 
 class MainWindow(CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, MenusMixin,
-                 QMainWindow):
+                 RunsMixin, QMainWindow):
     def __init__(self, persistence: Persistence | None = None,
                  store: SecretStore | None = None, history: SentRequests | None = None
                  ) -> None:
@@ -168,6 +169,7 @@ class MainWindow(CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, Menus
         self.sidebar.status.connect(self.statusBar().showMessage)
         self.sidebar.forget_keys.connect(self._forget_keys)
         self.sidebar.certificates_requested.connect(self.edit_collection_certificates)
+        self.sidebar.run_requested.connect(self.run_collection)
         self.sidebar.open_button.clicked.connect(self.open_collection_dialog)
         self.sidebar.new_button.clicked.connect(self.new_collection_dialog)
         self.sidebar.import_requested.connect(self.import_files)
@@ -257,6 +259,7 @@ class MainWindow(CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, Menus
         tab.reload_button.clicked.connect(lambda: self.reload_tab(tab))
         tab.keep_button.clicked.connect(tab.changed_bar.hide)
         tab.sent.connect(self._sent)
+        tab.sent.connect(lambda _spec, exchange, _secrets: self._check_sent(tab, exchange))
         tab.split_moved.connect(self.remember_split)
         if self.request_split:
             tab.set_split(self.request_split)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from .auth_panel import AuthPanel
 from .kvtable import KeyValueTable
+from .tests_tab import TestsTab
 
 if TYPE_CHECKING:
     from ..core.model import Options, RequestSpec
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from .body_editor import BodyEditor
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-PARAMS, AUTH, HEADERS, BODY, SETTINGS = range(5)
+PARAMS, AUTH, HEADERS, BODY, SETTINGS, TESTS = range(6)
 
 
 class OptionsForm(QWidget):
@@ -191,6 +192,12 @@ class RequestEditor(QWidget):
         self.tabs.addTab(self.headers, "Headers")
         self.tabs.addTab(self._body_page, "Body")
         self.tabs.addTab(self.options, "Settings")
+        # Assertions and captures: RequestItem's, not the spec's (the window reads them).
+        self.tests = TestsTab()
+        self.tabs.addTab(self.tests, "Tests")
+        self.tests.edited.connect(self.edited)
+        self.tests.title_changed.connect(
+            lambda: self.tabs.setTabText(TESTS, self.tests.title()))
         self.tabs.currentChanged.connect(
             lambda i: self.body if self.tabs.widget(i) is self._body_page else None)
         layout.addWidget(self.tabs, 1)

@@ -63,6 +63,8 @@ class RequestTab(QWidget):
         self.last_started: Any = None
         self._dispatcher = dispatcher
         self._saved: dict | None = None
+        #: The Tests tab as last loaded or saved (assertions and captures are the item's).
+        self._saved_tests: tuple = ((), ())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.changed_bar = QWidget(objectName="changedOnDiskBar")
@@ -128,13 +130,17 @@ class RequestTab(QWidget):
         from ..core.serialize import spec_to_dict
 
         self.editor.set_spec(spec)
+        if self.item is not None:
+            self.editor.tests.set_checks(self.item.assertions, self.item.captures)
         self._saved = spec_to_dict(self.editor.spec())
+        self._saved_tests = self.editor.tests.snapshot()
         self.title_changed.emit()
 
     def mark_saved(self) -> None:
         from ..core.serialize import spec_to_dict
 
         self._saved = spec_to_dict(self.editor.spec())
+        self._saved_tests = self.editor.tests.snapshot()
         self.title_changed.emit()
 
     def dirty(self) -> bool:
@@ -142,7 +148,8 @@ class RequestTab(QWidget):
             return False
         from ..core.serialize import spec_to_dict
 
-        return spec_to_dict(self.editor.spec()) != self._saved
+        return spec_to_dict(self.editor.spec()) != self._saved or \
+            self.editor.tests.snapshot() != self._saved_tests
 
     # -- sending ---------------------------------------------------------------------------
 

@@ -147,6 +147,12 @@ class ResponseView(QWidget):
         status_row.addWidget(self.meta)
         status_row.addStretch(0)
         status_row.addWidget(self.progress)
+        # After a send by hand: how many of the Tests tab's checks passed, a link there.
+        self.checks_label = QLabel("", objectName="checksLabel",
+                                   accessibleName="Tests passed and failed")
+        self.checks_label.setTextFormat(Qt.TextFormat.RichText)
+        self.checks_label.hide()
+        status_row.addWidget(self.checks_label)
         layout.addLayout(status_row)
         #: While a request is in flight: the seconds since it was sent, ten times a second.
         self._elapsed: QTimer | None = None
@@ -252,6 +258,7 @@ class ResponseView(QWidget):
     def _clear(self, why: str) -> None:
         """Every tab empty, saying `why` where a response would be."""
         self._exchange = self._spec = None
+        self.checks_label.hide()
         self.curl_button.setEnabled(False)
         self.har_button.setEnabled(False)
         self.body_view.clear(why)
@@ -340,6 +347,21 @@ class ResponseView(QWidget):
         self._fill_cookies(exchange)
         self._fill_hops(exchange)
         self._fill_tls(exchange)
+
+    def show_checks(self, passed: int, failed: int) -> None:
+        """The Tests tab's results in a few words (nothing when there were none)."""
+        from .tests_tab import fail_colour, pass_colour
+
+        if not passed and not failed:
+            self.checks_label.hide()
+            return
+        colour = fail_colour() if failed else pass_colour()
+        words = f"{failed} of {passed + failed} tests failed" if failed else \
+            f"{passed} test{'s' if passed != 1 else ''} passed"
+        self.checks_label.setText(f'<a href="tests" style="color: {colour}; '
+                                  f'font-weight: 600;">{"✗" if failed else "✓"} {words}</a>')
+        self.checks_label.setToolTip("Show the results in the Tests tab")
+        self.checks_label.show()
 
     def _recolour(self) -> None:
         if self._shown_status is not None:

@@ -86,6 +86,8 @@ class CollectionsSidebar(QWidget):
     open_request = Signal(object)  # RequestItem
     #: The user asked to edit a collection's own certificates.
     certificates_requested = Signal(object)  # Collection
+    #: Run… on a collection or folder: the window opens the runner.
+    run_requested = Signal(object)  # Collection or Folder
     #: The set of open collections changed (for the session file).
     collections_changed = Signal()
     #: A message for the status bar.
@@ -254,6 +256,8 @@ class CollectionsSidebar(QWidget):
         if isinstance(folder, Folder):
             self._action(menu, "New request", lambda: self.new_request(folder))
             self._action(menu, "New folder", lambda: self.new_folder(folder))
+            self._action(menu, "Run…", lambda: self.run_requested.emit(obj))
+            menu.addSeparator()
         if isinstance(obj, RequestItem | Folder | Collection):
             self._action(menu, "Rename…", lambda: self.rename(obj))
         if isinstance(obj, RequestItem | Folder):

@@ -171,7 +171,11 @@ class CollectionsMixin:
 
         if tab.item is None:
             return self._save_scratch_into_collection(tab)
+        checks = self._tests_to_save(tab)
+        if checks is None:
+            return False
         tab.item.spec = tab.editor.spec()
+        tab.item.assertions, tab.item.captures = checks
         try:
             self.watcher.removePath(str(tab.item.path))
             save_request(tab.item, self.store(), force=force)
@@ -203,6 +207,9 @@ class CollectionsMixin:
                                          "collection to keep it in a file.")
             return True
         spec = tab.editor.spec()
+        checks = self._tests_to_save(tab)
+        if checks is None:
+            return False
         chosen = ask_save_location(self, self.sidebar.collections, self._save_place(),
                                    _name_from_url(spec.url))
         if chosen is None:
@@ -214,6 +221,7 @@ class CollectionsMixin:
         self._last_save_folder = folder
         self._keep_scratch(spec)
         item.spec = spec
+        item.assertions, item.captures = checks
         new_tab = self.open_request(item)
         new_tab.load(item.spec)
         if not self.save_tab(new_tab):

@@ -24,6 +24,7 @@ class DialogsMixin:
             self.statusBar().showMessage("The variables editor is not available.")
             return
         dialog = VariablesDialog(self.current_collection(), self.globals(), self.store(), self)
+        self.add_run_variables(dialog)
         if dialog.exec():
             self.workspace.set_globals(None)
             self._update_environments()

@@ -74,7 +74,8 @@ class ScopeMixin:
 
     def _scope(self, tab: RequestTab) -> dict[str, str]:
         """The variables a tab's request sees, for marking them where they are typed."""
-        return self.workspace.scope(tab.item, self.current_environment())
+        return self.workspace.scope(tab.item, self.current_environment(),
+                                    self._shown_run_variables())
 
     def _collection_tls(self, tab: RequestTab) -> Any:
         return self.workspace.collection_tls(tab.item)
@@ -89,9 +90,13 @@ class ScopeMixin:
         from ..core.workspace import PlanError
 
         try:
-            plan = self.workspace.plan(spec, tab.item, self.current_environment())
+            # Values captured by earlier sends by hand are above every scope.
+            overrides, secret_overrides = self._run_overrides()
+            plan = self.workspace.plan(spec, tab.item, self.current_environment(),
+                                       overrides, secret_overrides)
         except PlanError as exc:
-            raise PrepareError(str(exc)) from None
+            raise PrepareError(self.run_variables.explain(str(exc))) from None
+        self._remember_checks(tab, overrides, plan.secrets)
         if plan.asked_auth and tab.item is not None:
             tab.editor.auth.set_config(tab.item.spec.auth)
         return plan.spec, plan.secrets, plan.context
