@@ -3,8 +3,12 @@ SOCKS5 server.
 
 Squid runs in the foreground (`squid -N`) from a generated configuration in its own
 folder, on its own port: without authentication, with Basic (basic_ncsa_auth and an
-htpasswd file made with `openssl passwd`) or with Digest (digest_file_auth). Run as
-root, Squid drops to the `proxy` user, so its folder is made readable by that user.
+htpasswd file made with `openssl passwd`), Digest (digest_file_auth), NTLM
+(ntlm_fake_auth: it runs the whole NTLM handshake and accepts any password, so it
+tests the legs, not the password) or Negotiate (negotiate_kerberos_auth, against the
+loopback KDC of tests/kerberos_fixture.py: the keytab and krb5.conf are copied into
+Squid's folder). Run as root, Squid drops to the `proxy` user, so its folder is made
+readable by that user.
 The SOCKS5 server (RFC 1928, user/password RFC 1929) is plain Python in a thread.
 """
 
@@ -24,6 +28,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tests.servers import free_port, stop_process
 
@@ -37,6 +42,11 @@ class Proxy:
     url: str
     port: int
     folder: Path
+    tls_port: int | None = None
+
+    @property
+    def tls_url(self) -> str:
+        return f"https://127.0.0.1:{self.tls_port}"
 
     def log(self) -> str:
         path = self.folder / "access.log"
@@ -56,7 +66,7 @@ def _squid() -> str:
                                                         "/usr/sbin"))) or "squid"
 
 
-def _auth_lines(auth: str, folder: Path) -> list[str]:
+def _auth_lines(auth: str, folder: Path, realm: Any = None) -> list[str]:
     if auth == "basic":
         hashed = subprocess.run(["openssl", "passwd", "-apr1", PASSWORD], check=True,
                                 capture_output=True, text=True).stdout.strip()
@@ -71,15 +81,30 @@ def _auth_lines(auth: str, folder: Path) -> list[str]:
                 f"{folder / 'digest'}",
                 "auth_param digest realm gatepost-proxy",
                 "auth_param digest nonce_garbage_interval 5 minutes"]
+    if auth == "ntlm":
+        return [f"auth_param ntlm program {SQUID_HELPERS / 'ntlm_fake_auth'}",
+                "auth_param ntlm children 2"]
+    if auth == "negotiate":
+        keytab = folder / "http.keytab"
+        shutil.copyfile(realm.keytab, keytab)
+        shutil.copyfile(realm.env["KRB5_CONFIG"], folder / "krb5.conf")
+        return [f"auth_param negotiate program {SQUID_HELPERS / 'negotiate_kerberos_auth'} "
+                f"-k {keytab} -s GSS_C_NO_NAME",
+                "auth_param negotiate children 2",
+                "auth_param negotiate keep_alive on"]
     return []
 
 
 @contextlib.contextmanager
-def squid_proxy(auth: str = "none") -> Iterator[Proxy]:
+def squid_proxy(auth: str = "none", realm: Any = None, tls: Any = None) -> Iterator[Proxy]:
+    """`realm`: the kerberos_realm fixture, for Negotiate. `tls`: a trustme CA; Squid
+    then also listens with TLS (an https:// proxy) on `Proxy.tls_port`."""
     folder = Path(tempfile.mkdtemp(prefix=f"gatepost-squid-{auth}-"))
     port = free_port()
+    tls_port = free_port() if tls is not None else None
     lines = [
         f"http_port 127.0.0.1:{port}",
+        *_tls_lines(tls, tls_port, folder),
         f"pid_filename {folder / 'squid.pid'}",
         f"cache_log {folder / 'cache.log'}",
         f"access_log stdio:{folder / 'access.log'}",
@@ -92,7 +117,7 @@ def squid_proxy(auth: str = "none") -> Iterator[Proxy]:
         "netdb_filename none",
         "forwarded_for delete",
         "via off",
-        *_auth_lines(auth, folder),
+        *_auth_lines(auth, folder, realm),
         "acl loopback src 127.0.0.0/8",
     ]
     if auth != "none":
@@ -107,14 +132,43 @@ def squid_proxy(auth: str = "none") -> Iterator[Proxy]:
         folder.chmod(0o755)
         for path in [folder, *folder.iterdir()]:
             os.chown(path, user.pw_uid, user.pw_gid)
-    process = subprocess.Popen([_squid(), "-N", "-f", str(conf)],
+    env = None
+    if realm is not None:
+        # The helper reads these (as the proxy user: from Squid's own folder).
+        env = {**os.environ, "KRB5_CONFIG": str(folder / "krb5.conf"),
+               "KRB5_KTNAME": f"FILE:{folder / 'http.keytab'}", "KRB5RCACHEDIR": str(folder),
+               "KRB5RCACHETYPE": "none"}
+    process = subprocess.Popen([_squid(), "-N", "-f", str(conf)], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         _wait_for(port, process, folder)
-        yield Proxy(f"http://127.0.0.1:{port}", port, folder)
+        if tls_port is not None:
+            _wait_for(tls_port, process, folder)
+        yield Proxy(f"http://127.0.0.1:{port}", port, folder, tls_port)
     finally:
         stop_process(process)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def squid_tls_missing() -> str | None:
+    """Why Squid cannot listen with TLS here (Debian's is built with GnuTLS), or None."""
+    missing = squid_missing()
+    if missing:
+        return missing
+    found = subprocess.run([_squid(), "-v"], capture_output=True, text=True).stdout
+    if "--with-gnutls" not in found and "--with-openssl" not in found:
+        return "this squid is built without TLS, so it cannot be an https:// proxy"
+    return None
+
+
+def _tls_lines(ca: Any, port: int | None, folder: Path) -> list[str]:
+    if ca is None:
+        return []
+    cert = ca.issue_cert("127.0.0.1", "localhost")
+    cert.cert_chain_pems[0].write_to_path(str(folder / "proxy-cert.pem"))
+    cert.private_key_pem.write_to_path(str(folder / "proxy-key.pem"))
+    return [f"https_port 127.0.0.1:{port} tls-cert={folder / 'proxy-cert.pem'} "
+            f"tls-key={folder / 'proxy-key.pem'}"]
 
 
 def _wait_for(port: int, process: subprocess.Popen[bytes], folder: Path) -> None:

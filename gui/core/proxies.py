@@ -108,8 +108,9 @@ def parse_url(text: str, *, username: str = "", password: str = "",
                                  f"{', '.join(AUTH_SCHEMES)}.")
     user = username or urllib.parse.unquote(parts.username or "")
     secret = password or urllib.parse.unquote(parts.password or "")
+    # Negotiate needs no user name: the session's Kerberos ticket is the credential.
     return Route(scheme, host, port or DEFAULT_PORTS[scheme], user, secret,
-                 auth if user else "none")
+                 auth if user or auth == "negotiate" else "none")
 
 
 def has_credentials(text: str) -> bool:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,6 +99,7 @@ class ProxyRouter(httpx.BaseTransport):
         self._ssl_context, self._http2, self._backend = ssl_context, http2, backend
         self._limit = limit
         self._proxied: dict[tuple, httpx.HTTPTransport] = {}
+        self._bound: dict[int, httpx.HTTPTransport] = {}
         self._lock = threading.Lock()
 
     @property
@@ -109,7 +111,8 @@ class ProxyRouter(httpx.BaseTransport):
         hop = request.extensions.get(PROXY_EXTENSION)
         if hop is None:
             return self._direct.handle_request(request)
-        transport = self._transport(hop.route)
+        transport = self._private(hop.auth) if hop.auth.connection_bound else \
+            self._transport(hop.route)
         _local.hop = hop
         try:
             return transport.handle_request(request)
@@ -121,10 +124,7 @@ class ProxyRouter(httpx.BaseTransport):
             transport = self._proxied.get(route.key)
             if transport is not None:
                 return transport
-            transport = httpx.HTTPTransport(verify=self._ssl_context, http2=self._http2)
-            transport._pool = ProxyPool(  # type: ignore[assignment]
-                route, ssl_context=self._ssl_context, http2=self._http2,
-                network_backend=self._backend())
+            transport = self._make(route)
             if len(self._proxied) >= self._limit:
                 # Left to close with the router: a send may be using it right now.
                 self._old = [*getattr(self, "_old", []), self._proxied.pop(
@@ -132,10 +132,36 @@ class ProxyRouter(httpx.BaseTransport):
             self._proxied[route.key] = transport
             return transport
 
+    def _private(self, auth: ProxyAuthenticator) -> httpx.HTTPTransport:
+        """A pool of the exchange's own for a proxy that authenticates connections
+        (NTLM, Negotiate): no other send takes a connection between two legs, and no
+        other idle connection is picked for one. Closed when the exchange lets go of
+        its authenticator."""
+        with self._lock:
+            transport = self._bound.get(id(auth))
+            if transport is None:
+                transport = self._bound[id(auth)] = self._make(auth.route)
+                weakref.finalize(auth, self._drop, id(auth))
+            return transport
+
+    def _drop(self, key: int) -> None:
+        with self._lock:
+            transport = self._bound.pop(key, None)
+        if transport is not None:
+            transport.close()
+
+    def _make(self, route: Route) -> httpx.HTTPTransport:
+        transport = httpx.HTTPTransport(verify=self._ssl_context, http2=self._http2)
+        transport._pool = ProxyPool(  # type: ignore[assignment]
+            route, ssl_context=self._ssl_context, http2=self._http2,
+            network_backend=self._backend())
+        return transport
+
     def close(self) -> None:
         with self._lock:
-            transports = [self._direct, *self._proxied.values(), *getattr(self, "_old", [])]
-            self._proxied = {}
+            transports = [self._direct, *self._proxied.values(), *getattr(self, "_old", []),
+                          *self._bound.values()]
+            self._proxied, self._bound = {}, {}
         for transport in transports:
             transport.close()
 
@@ -269,6 +295,11 @@ class _ProxyBackend(httpcore.NetworkBackend):
                 fresh = False
             else:
                 stream.close()
+                if auth.mid_handshake:
+                    raise ProxyFailure(
+                        f"The proxy {self._route} closed the connection in the middle of "
+                        "the authentication handshake, which must stay on one connection.",
+                        "proxy_auth")
                 opened = time.perf_counter()
                 stream = self._open(*reopen)
                 fresh = True
