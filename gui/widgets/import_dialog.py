@@ -36,6 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from . import import_actions as actions
+
 if TYPE_CHECKING:
     from ..core.colmodel import Collection
     from ..core.importers import ImportedFolder, ImportResult
@@ -43,65 +45,6 @@ if TYPE_CHECKING:
     from ..tasks import Task
 
 LANE = "import"
-
-
-def read_sources(paths: list[Path]) -> ImportResult:
-    """Every file read (in a worker) into one result; ImportFailed naming each that
-    cannot be. Several files make one collection, as `gatepost import` does."""
-    from ..core import importers
-    from ..core.importers.write import combine
-
-    if len(paths) == 1:
-        return importers.preview(paths[0]).result
-    results, failures = [], []
-    for path in paths:
-        try:
-            result = importers.read(path)
-        except importers.ImportFailed as exc:
-            failures.append(str(exc))
-            continue
-        for notice in result.notices:
-            notice.where = f"{path.name}: {notice.where}".rstrip(": ")
-        results.append(result)
-    if failures:
-        raise importers.ImportFailed(" ".join(failures))
-    return combine(results)
-
-
-def add_to_globals(result: ImportResult, store: SecretStore) -> int:
-    """An environment's (and a globals export's) variables added to the global ones
-    (names already there kept); how many were added. In a worker."""
-    import copy
-
-    from ..core.globalvars import load_globals, save_globals
-    from ..core.importers import ImportFailed
-
-    have, problem = load_globals(store)
-    if problem is not None:
-        raise ImportFailed(f"The global variables in {problem.path} cannot be read "
-                           f"({problem.message}), so nothing was added to them.")
-    names = {v.name for v in have}
-    added = []
-    for variable in [v for env in result.environments for v in env.variables] + \
-            result.globals:
-        if variable.name and variable.name not in names:
-            names.add(variable.name)
-            added.append(copy.deepcopy(variable))
-    save_globals(have + added, store)
-    return len(added)
-
-
-def sentence(exc: BaseException) -> str:
-    """What went wrong, as the dialog says it: the core's own sentence when there is one."""
-    from ..core.colmodel import CollectionError
-    from ..core.importers import ImportFailed
-
-    if isinstance(exc, ImportFailed | CollectionError):
-        return str(exc)
-    if isinstance(exc, OSError):
-        where = f"{exc.filename}: " if exc.filename else ""
-        return f"{where}{exc.strerror or exc}."
-    return f"The import failed: {exc}"
 
 
 class ImportDialog(QDialog):
@@ -147,6 +90,10 @@ class ImportDialog(QDialog):
         self.tree = QTreeWidget(objectName="importTree",
                                 accessibleName="What will be created")
         self.tree.setHeaderHidden(True)
+        from .icons import BADGE_SIZE
+
+        self.tree.setIconSize(BADGE_SIZE)  # the method badges are wider than icons
+        self.tree.setIndentation(14)
         split.addWidget(self.tree)
         attention = QWidget()
         box = QVBoxLayout(attention)
@@ -157,6 +104,7 @@ class ImportDialog(QDialog):
         self.notices = QListWidget(objectName="importNotices",
                                    accessibleName="Items that need attention")
         self.notices.setWordWrap(True)
+        self.notices.setSpacing(2)
         self.notices.setAlternatingRowColors(True)
         box.addWidget(self.notices)
         split.addWidget(attention)
@@ -210,6 +158,8 @@ class ImportDialog(QDialog):
         group.addButton(self.to_globals)
         self.to_collection.setEnabled(bool(collections))
         self.collection_combo.setEnabled(bool(collections))
+        if not collections:
+            self.collection_combo.setPlaceholderText("no collection is open")
         self.into.hide()
         layout.addWidget(self.into)
 
@@ -223,11 +173,14 @@ class ImportDialog(QDialog):
         self.import_button = self.buttons.addButton(
             "Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setObjectName("importButton")
+        from .icons import icon
+
+        self.import_button.setIcon(icon("download"))
         self.import_button.setEnabled(False)
         self.import_button.clicked.connect(self.start_writing)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
-        self._task = tasks().run(lambda _task: read_sources(self.paths), self._read,
+        self._task = tasks().run(lambda _task: actions.read_sources(self.paths), self._read,
                                  self._read_failed)
 
     # -- reading ----------------------------------------------------------------------
@@ -236,9 +189,12 @@ class ImportDialog(QDialog):
         self._task = None
         self.busy.hide()
         self.summary.setText("Nothing can be imported from this file.")
-        self.tree.hide()
-        self.notices.parentWidget().hide()
-        self._say(sentence(exc))
+        self.findChild(QSplitter, "importSplit").hide()
+        self._say(actions.sentence(exc))
+        # Only the sentence is left to read: no empty panes between it and the title.
+        self.message.show()
+        self.resize(self.width(), max(self.layout().totalHeightForWidth(self.width()),
+                                      self.minimumSizeHint().height()))
 
     def _read(self, result: ImportResult) -> None:
         from .new_collection import fresh_subfolder
@@ -277,7 +233,8 @@ class ImportDialog(QDialog):
             top.setIcon(0, icon("layers"))
             self.tree.addTopLevelItem(top)
             self._add(top, result.root)
-            top.setExpanded(True)
+            # Two levels open: the shape is seen at once, a large file stays readable.
+            self.tree.expandToDepth(1)
         if result.environments:
             envs = QTreeWidgetItem([f"Environments ({len(result.environments)})"])
             envs.setIcon(0, icon("globe"))
@@ -405,7 +362,7 @@ class ImportDialog(QDialog):
                 self.accept()
         else:
             def work(_task: Task[Any]) -> Any:
-                return add_to_globals(result, store)
+                return actions.add_to_globals(result, store)
 
             def done(count: Any) -> None:
                 self.globals_added.emit(count)
@@ -420,7 +377,7 @@ class ImportDialog(QDialog):
 
     def _write_failed(self, exc: BaseException) -> None:
         self._set_writing(False)
-        self._say(sentence(exc))
+        self._say(actions.sentence(exc))
 
     def _set_writing(self, writing: bool) -> None:
         self._writing = writing
@@ -447,81 +404,3 @@ def tasks() -> Any:
     from .. import tasks as module
 
     return module
-
-
-def choose_sources(parent: QWidget) -> list[Path]:
-    """The files to import, asked for with the system's dialog (a Bruno collection: its
-    bruno.json)."""
-    from PySide6.QtWidgets import QFileDialog
-
-    names, _ = QFileDialog.getOpenFileNames(
-        parent, "Import: Postman, Insomnia, Bruno (bruno.json), OpenAPI, HAR or curl", "",
-        "Collections, specs and exports (*.json *.yaml *.yml *.har *.txt *.sh *.curl);;"
-        "All files (*)")
-    return [Path(n) for n in names]
-
-
-#: The folder the last import went into: the next one starts there.
-_last_parent: Path | None = None
-
-
-def open_import(window: Any, paths: list[Path] | None = None) -> ImportDialog | None:
-    """The Import dialog for `paths` (asked for when None) over the main window, wired
-    to open what it writes. None when no file was chosen."""
-    paths = paths if paths else choose_sources(window)
-    if not paths:
-        return None
-    collections = window.sidebar.collections
-    start = _last_parent or (collections[-1].path.parent if collections else None)
-    dialog = ImportDialog(paths, collections, window.current_collection(), window.store(),
-                          window, start)
-    dialog.imported.connect(lambda path: _opened(window, dialog, path))
-    dialog.added.connect(lambda c, fresh: _added(window, dialog, c, fresh))
-    dialog.globals_added.connect(lambda count: _globals_added(window, count))
-    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    dialog.open()
-    return dialog
-
-
-def _opened(window: Any, dialog: ImportDialog, path: Path) -> None:
-    global _last_parent
-    _last_parent = path.parent
-    result = dialog.result
-    collection = window.open_collection(str(path))
-    if collection is None or result is None:
-        return
-    item = window.sidebar.item_for(collection)
-    if item is not None:
-        window.sidebar.tree.setCurrentItem(item)
-    notes = (f" {len(result.notices)} item{'s' * (len(result.notices) != 1)} to look at are "
-             "listed in IMPORT-NOTES.md there." if result.notices else "")
-    window.statusBar().showMessage(f"Imported {result.summary().split(': ', 1)[-1]} into "
-                                   f"{path}.{notes}")
-
-
-def _added(window: Any, dialog: ImportDialog, collection: Collection,
-           fresh: Collection) -> None:
-    """The environments and variables add_to wrote, taken into the open collection (its
-    tabs keep their objects; its file's state is the one now on disk)."""
-    have = {e.path for e in collection.environments}
-    for env in fresh.environments:
-        if env.path not in have:
-            env.collection = collection
-            collection.environments.append(env)
-    collection.environments.sort(key=lambda e: e.path.name)
-    names = {v.name for v in collection.variables}
-    collection.variables += [v for v in fresh.variables if v.name not in names]
-    collection.disk = fresh.disk
-    window._update_environments()
-    window.editor.refresh_variables()
-    result = dialog.result
-    what = result.summary().split(": ", 1)[-1] if result is not None else "the variables"
-    window.statusBar().showMessage(f"Added {what} to {collection.name}.")
-
-
-def _globals_added(window: Any, count: int) -> None:
-    window.workspace.set_globals(None)
-    window.editor.refresh_variables()
-    window.statusBar().showMessage(
-        f"Added {count} global variable{'s' * (count != 1)} (names already there were kept)."
-        if count else "Every variable was already a global one; nothing was added.")

@@ -151,7 +151,7 @@ class CollectionsMixin:
 
     def import_files(self, paths: list | None = None) -> Any:
         """File → Import… (or files dropped on the sidebar): the Import dialog."""
-        from .import_dialog import open_import
+        from .import_actions import open_import
 
         return open_import(self, paths)
 
