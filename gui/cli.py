@@ -52,6 +52,10 @@ def _parser(auth_scheme: str | None = None) -> argparse.ArgumentParser:
                       help="request method (default GET, or POST when a body is given)")
     send.add_argument("-H", "--header", action="append", default=[], metavar="'NAME: VALUE'",
                       help="add a header (repeatable)")
+    send.add_argument("--utf8-headers", action="store_true",
+                      help="send header values beyond ASCII as UTF-8 (Content-Disposition "
+                      "parameters as RFC 8187 name*=UTF-8''...); without it they are "
+                      "refused")
     body = send.add_mutually_exclusive_group()
     body.add_argument("-d", "--data", metavar="BODY",
                       help="raw body; @PATH sends the bytes of a file")
@@ -625,6 +629,8 @@ def _send(args: argparse.Namespace) -> int:
         # 0 turns a limit off, as "none" does in a request's Settings.
         if args.max_time is not None:
             spec.options.max_time = _seconds_arg(args.max_time, "--max-time", True) or None
+        if args.utf8_headers:
+            spec.options.utf8_headers = True
         if args.max_filesize is not None:
             spec.options.max_body_size = _size_arg(args.max_filesize, "--max-filesize") \
                 or None

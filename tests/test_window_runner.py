@@ -1,6 +1,7 @@
 """The runner view against httpbin: Run… on a collection, results as they come, Stop,
 Re-run failed, a row's exchange, and a window that keeps turning through a long run."""
 
+import itertools
 import time
 
 import pytest
@@ -63,9 +64,7 @@ def open_runner(qtbot, w, path, folder=None):
     collection = w.sidebar.collections[-1]
     target = collection if folder is None else next(
         f for f in collection.root.children if f.name == folder)
-    view = w.run_collection(target)
-    qtbot.addWidget(view)
-    return view
+    return w.run_collection(target)  # the window closes it with itself
 
 
 def outcomes(view):
@@ -162,7 +161,7 @@ def test_the_window_keeps_turning_through_a_long_run(qtbot, keychain, tmp_path,
     assert all(r.outcome == "passed" for r in view.model.results)
     assert view.model.rowCount() == 300
     # The event loop turned all along: no gap between two ticks near a second.
-    gaps = [b - a for a, b in zip(ticks, ticks[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(ticks)]
     assert len(ticks) > 10 and max(gaps) < 1.0, max(gaps)
 
 
@@ -170,3 +169,49 @@ def _left():
     from PySide6.QtCore import Qt
 
     return Qt.MouseButton.LeftButton
+
+
+def test_a_run_keeps_cookies_in_the_collections_jar(qtbot, keychain, tmp_path,
+                                                     httpbin_url):
+    c = col.new_collection(tmp_path / "jar", "Jar")
+    c.variables = [Variable("base", httpbin_url)]
+    c.root.order = ["set.request.yaml", "read.request.yaml"]
+    col.save_collection(c)
+    _request(c.root, "Set", RequestSpec(url="{{base}}/cookies/set?session=run-abc"))
+    _request(c.root, "Read", RequestSpec(url="{{base}}/cookies"),
+             [{"query": "jmespath cookies.session", "equals": "run-abc"}])
+    w = make(qtbot, keychain)
+    view = open_runner(qtbot, w, c.path)
+    assert view.start() and view.wait()
+    assert outcomes(view) == [("Set", "passed"), ("Read", "passed")]
+    jar = w.cookie_jars().jar(w.sidebar.collections[-1].namespace)
+    assert [ck.value for ck in jar.all() if ck.name == "session"] == ["run-abc"]
+
+
+def test_bad_input_is_said_and_nothing_is_sent(qtbot, keychain, flow, tmp_path):
+    data = tmp_path / "rows.csv"
+    data.write_text("id,name\n1,a\n2\n")
+    w = make(qtbot, keychain)
+    view = open_runner(qtbot, w, flow)
+    view.data_file.setText(str(data))
+    assert view.start() and view.wait()
+    assert view.model.results == []
+    assert "rows.csv" in view.summary.text() and "line 3" in view.summary.text()
+    assert view.run_button.isEnabled()
+    # Nothing chosen, and a file that does not parse: refused before anything is sent.
+    view.data_file.clear()
+    view.setup._check_all(_unchecked())
+    assert not view.start() and "check at least one request" in view.summary.text()
+    broken = flow / "users" / "fetch.request.yaml"
+    broken.write_text(broken.read_text().replace("equals: 200", "equals: 200\n    gt: 1"))
+    view.close()
+    w2 = make(qtbot, keychain)
+    view = open_runner(qtbot, w2, flow)
+    assert not view.start()
+    assert "do not parse" in view.summary.text() and "fetch.request.yaml" in view.summary.text()
+
+
+def _unchecked():
+    from PySide6.QtCore import Qt
+
+    return Qt.CheckState.Unchecked

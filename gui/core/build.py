@@ -6,16 +6,15 @@ challenge by sending it again (httpx cannot resend a streamed body after a 401).
 
 from __future__ import annotations
 
-import json
 import mimetypes
 import os
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import httpx
 
 from .model import BodyKind, RequestSpec
-from .validate import normalise_url
+from .validate import EXTENDED_PARAMETER_HEADERS, normalise_url
 
 
 def _content_type_set(spec: RequestSpec) -> bool:
@@ -29,9 +28,9 @@ def body_arguments(spec: RequestSpec) -> tuple[dict[str, Any], str | None]:
     if kind is BodyKind.RAW:
         return {"content": body.text.encode()}, body.content_type or None
     if kind is BodyKind.JSON:
+        # Checked by validate.py; never parsed again here: a body nested deeper than
+        # the parser allows is sent as typed.
         text = body.text if body.text.strip() else ""
-        if text:
-            json.loads(text)  # validated earlier; a failure here is a bug, not bad input
         return {"content": text.encode()}, "application/json"
     if kind is BodyKind.FORM:
         pairs = [(r.name, r.value) for r in body.rows if r.enabled and r.name]
@@ -58,11 +57,83 @@ def body_arguments(spec: RequestSpec) -> tuple[dict[str, Any], str | None]:
     return {}, None
 
 
-def build_request(client: httpx.Client, spec: RequestSpec) -> httpx.Request:
-    arguments, default_type = body_arguments(spec)
+#: RFC 8187 attr-char, besides letters and digits: left as they are in an ext-value.
+_ATTR_CHARS = "!#$&+-.^_`|~"
+
+
+def _split_parameters(value: str) -> list[str]:
+    """`type; a=1; b="x;y"` -> ["type", " a=1", ' b="x;y"']: semicolons in quotes kept."""
+    parts, current, quoted, escaped = [], "", False, False
+    for char in value:
+        if escaped:
+            escaped = False
+        elif char == "\\" and quoted:
+            escaped = True
+        elif char == '"':
+            quoted = not quoted
+        elif char == ";" and not quoted:
+            parts.append(current)
+            current = ""
+            continue
+        current += char
+    return [*parts, current]
+
+
+def _ascii_fallback(text: str) -> str:
+    """café.txt -> cafe.txt, for recipients that do not read filename*."""
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return plain.replace("\\", "_").replace('"', "_") or "_"
+
+
+def extended_parameters(value: str) -> str:
+    """Parameters beyond ASCII as RFC 8187 ext-values (`filename*=UTF-8''caf%C3%A9`),
+    a `filename` with an ASCII fallback beside it (RFC 6266 section 4.3); the rest as
+    typed."""
+    out = []
+    for part in _split_parameters(value):
+        name, equals, raw = part.partition("=")
+        if not equals or part.isascii() or not name.strip() or not name.strip().isascii():
+            out.append(part)
+            continue
+        text = raw.strip()
+        if len(text) >= 2 and text[0] == text[-1] == '"':
+            text = text[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+        key = name.strip().rstrip("*")
+        if key != name.strip() and text.count("'") >= 2:
+            text = text.split("'", 2)[2]  # typed as charset'language'value already
+        if key.lower() == "filename":
+            out.append(f' filename="{_ascii_fallback(text)}"')
+        out.append(f" {key}*=UTF-8''{quote(text, safe=_ATTR_CHARS)}")
+    return ";".join(out)
+
+
+def header_items(spec: RequestSpec, default_type: str | None = None
+                 ) -> list[tuple[str, str] | tuple[bytes, bytes]]:
+    """The enabled headers (and the body's Content-Type when none is typed) as httpx
+    takes them. Whitespace around a value is not part of it (RFC 9110 section 5.5; h11
+    refuses it). With `utf8_headers`, a value beyond ASCII goes in its RFC 8187 form
+    where the header has one, else as UTF-8 bytes (httpx would encode text as ASCII)."""
+    out: list[tuple[str, str] | tuple[bytes, bytes]] = []
     headers = spec.enabled_headers()
     if default_type and not _content_type_set(spec):
         headers.append(("Content-Type", default_type))
+    for name, value in headers:
+        value = value.strip(" \t")
+        if spec.options.utf8_headers and not value.isascii():
+            if name.lower() in EXTENDED_PARAMETER_HEADERS:
+                value = extended_parameters(value)
+            if not value.isascii():
+                out.append((name.encode("ascii"), value.encode("utf-8")))
+                continue
+        out.append((name, value))
+    return out
+
+
+def build_request(client: httpx.Client, spec: RequestSpec) -> httpx.Request:
+    arguments, default_type = body_arguments(spec)
+    headers = header_items(spec, default_type)
     t = spec.options.timeouts
     timeout = httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool)
     return client.build_request(spec.method, normalise_url(spec.url), headers=headers,

@@ -9,6 +9,7 @@ is both what a new file holds and what a save compares against.
 
 from __future__ import annotations
 
+import math
 import uuid
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from .serialize import (
     spec_from_dict,
 )
 from .serialize import spec_to_dict as _spec_dict
+from .validate import MAX_SECONDS
 from .variables import Variable
 
 
@@ -46,6 +48,8 @@ SCALAR = _Kind("text")
 SECRET_OR_SCALAR = _Kind("text or {secret: keychain}")
 FLAG = _Kind("true or false")
 INTEGER = _Kind("a whole number")
+#: A whole number, 0 or more (a count, a size in bytes).
+COUNT = _Kind("a whole number")
 SECONDS = _Kind("a number of seconds or null")
 #: An auth scheme's values: field name -> text, number, true/false or secret marker.
 VALUES = _Kind("a mapping of field names to values")
@@ -60,8 +64,9 @@ REQUEST = {
     "body": {"kind": TEXT, "text": SCALAR, "content_type": TEXT, "rows": [ROW], "path": SCALAR},
     "options": {
         "timeouts": {"connect": SECONDS, "read": SECONDS, "write": SECONDS, "pool": SECONDS},
-        "follow_redirects": FLAG, "max_redirects": INTEGER, "verify_tls": FLAG, "http2": FLAG,
-        "max_time": SECONDS, "max_body_size": INTEGER, "use_cookie_jar": FLAG,
+        "follow_redirects": FLAG, "max_redirects": COUNT, "verify_tls": FLAG, "http2": FLAG,
+        "max_time": SECONDS, "max_body_size": COUNT, "use_cookie_jar": FLAG,
+        "utf8_headers": FLAG,
     },
     "auth": AUTH, "assertions": DECLARED, "captures": DECLARED, "id": TEXT,
 }
@@ -107,7 +112,19 @@ def _leaf(value: Any, kind: _Kind, keys: tuple[Any, ...]) -> Any:
         return value
     if kind is INTEGER and isinstance(value, int) and not isinstance(value, bool):
         return value
+    if kind is COUNT and isinstance(value, int) and not isinstance(value, bool):
+        if value < 0:
+            raise SchemaError(f"must be 0 or more, not {value}", keys)
+        return value
     if kind is SECONDS and isinstance(value, int | float) and not isinstance(value, bool):
+        # What a send would refuse (validate.py) is refused here, where the file and
+        # the line can be named.
+        if (isinstance(value, float) and not math.isfinite(value)) or not (
+                0 < value <= MAX_SECONDS):
+            shown = f"{value:g}" if isinstance(value, float) or abs(value) < 10**15 \
+                else f"a number of {len(str(abs(value)))} digits"
+            raise SchemaError(f"must be a number of seconds more than 0 and at most a "
+                              f"year (null: no limit), not {shown}", keys)
         return value
     if kind is DECLARED:
         return value  # read_request parses it, naming the assertion and key

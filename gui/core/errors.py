@@ -104,4 +104,21 @@ def classify(exc: BaseException, token: CancelToken | None = None) -> ErrorInfo:
         return ErrorInfo("network", f"{exc.strerror or exc}")
     if isinstance(exc, NotImplementedError):
         return ErrorInfo("auth", f"Not supported by the auth scheme: {exc}")
+    unicode_error = next((e for e in chain if isinstance(e, UnicodeError)), None)
+    if isinstance(unicode_error, UnicodeEncodeError) and unicode_error.encoding == "ascii":
+        # validate.py refuses the headers a person types; this is one made on the way
+        # (an auth scheme's, a redirect's). The value is not quoted: it may be a secret.
+        return ErrorInfo("invalid_request", "A header value has a character that is not "
+                         "ASCII, and header values are sent as ASCII; that request was "
+                         "not sent.")
+    if unicode_error is not None:
+        # A host name the lookup cannot encode (a label empty or over 63 characters,
+        # or not valid IDNA): typed ones are refused by validate.py, so this one came
+        # from a redirect.
+        return ErrorInfo("invalid_url", f"A host name cannot be looked up: {unicode_error}. Each "
+                         "part between dots must have 1 to 63 characters, and an "
+                         "international name must be valid IDNA.")
+    if isinstance(exc, RecursionError):
+        return ErrorInfo("too_deep", "A value is nested too deeply for Gatepost to read "
+                         "(past Python's recursion limit).")
     return ErrorInfo("internal", f"Unexpected error ({type(exc).__name__}): {exc}")

@@ -82,6 +82,9 @@ class Options:
     #: Send from, and keep into, the cookie jar of the request's collection (or of the
     #: requests outside collections); off: the exchange has a jar of its own.
     use_cookie_jar: bool = True
+    #: Send header values beyond ASCII as UTF-8 bytes (RFC 8187 parameters where the
+    #: header has them); off: such a value is refused before sending (validate.py).
+    utf8_headers: bool = False
 
 
 @dataclass

@@ -127,13 +127,17 @@ def present(response: ReceivedResponse, limit: int | None = None) -> Presentatio
     out.pretty = text
     if out.language in ("json", "text") and text.lstrip()[:1] in ("{", "["):
         try:
-            out.parsed = json.loads(text)
+            parsed = json.loads(text)
+            pretty = json.dumps(parsed, indent=2, ensure_ascii=False)
+        except RecursionError:
+            if out.language == "json":
+                out.note = ("The JSON is nested deeper than Gatepost's parser allows: it "
+                            "is shown as it came, without the tree and the filter.")
         except ValueError as exc:
             if out.language == "json":
                 out.note = f"The body says it is JSON but does not parse: {exc}."
         else:
-            out.language = "json"
-            out.pretty = json.dumps(out.parsed, indent=2, ensure_ascii=False)
+            out.language, out.parsed, out.pretty = "json", parsed, pretty
     elif out.language == "xml":
         out.pretty = _pretty_xml(text)
     if response.body_error:

@@ -16,7 +16,9 @@ from urllib.parse import urlsplit
 from .model import BodyKind, RequestSpec
 
 # RFC 9110 section 5.6.2: methods and field names are tokens.
-_TOKEN = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+#: What httpx takes for an IPv4 address (others, like 127.1, are names to look up).
+_IPV4 = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+")
 SCHEMES = ("http", "https")
 
 
@@ -57,12 +59,82 @@ def check_url(url: str) -> str | None:
         return "Invalid URL: it has no host name."
     if any(c.isspace() for c in parts.netloc):
         return "Invalid URL: the host part contains a space."
+    host_problem = check_host(parts.hostname)
+    if host_problem:
+        return host_problem
+    import httpx
+
+    try:
+        httpx.URL(url)
+    except (httpx.InvalidURL, ValueError) as exc:
+        return f"Invalid URL: {exc}."
+    return None
+
+
+#: RFC 1035: a label of at most 63 bytes, a name of at most 253 (without the final dot).
+MAX_LABEL, MAX_NAME = 63, 253
+
+
+def _idna_label(label: str, ascii_host: bool) -> str:
+    """The label as it goes to the name lookup; UnicodeError (IDNAError) if it cannot.
+    An ASCII label starting xn-- is decoded (httpx does, to show the name)."""
+    if label.isascii() and ascii_host:
+        if label.lower().startswith("xn--"):
+            import idna
+
+            idna.decode(label)
+        return label
+    import idna
+
+    return idna.encode(label).decode("ascii")
+
+
+def check_host(host: str) -> str | None:
+    """What is wrong with a host name (IP literals aside), label by label, or None.
+
+    An ASCII name is sent as typed (httpx does); a name with other letters goes as IDNA,
+    each label of it checked the way httpx's `idna.encode` will, so that the message
+    names the label instead of the whole name failing later in the lookup."""
+    import ipaddress
+
+    if ":" in host:  # an IPv6 literal (urlsplit took off the brackets)
+        try:
+            ipaddress.IPv6Address(host.split("%", 1)[0])
+        except ValueError:
+            return f"Invalid URL: [{host}] is not an IPv6 address."
+        return None
+    if _IPV4.fullmatch(host):
+        try:
+            ipaddress.IPv4Address(host)
+        except ValueError:
+            return f"Invalid URL: {host} is not an IPv4 address (four numbers 0-255)."
+        return None
+    name = host[:-1] if host.endswith(".") else host
+    labels = name.split(".")
+    encoded = []
+    for label in labels:
+        if not label:
+            return (f"Invalid host name {host!r}: it has an empty label (two dots in a "
+                    "row, or a dot at the start).")
+        shown = label if len(label) <= 20 else f"{label[:20]}…"
+        try:
+            ascii_label = _idna_label(label, host.isascii())
+        except UnicodeError as exc:
+            return (f"Invalid host name: the label {shown!r} is not a valid "
+                    f"international (IDNA) name: {exc}.")
+        if len(ascii_label) > MAX_LABEL:
+            return (f"Invalid host name: the label {shown!r} is {len(ascii_label)} "
+                    f"characters long; a label may have at most {MAX_LABEL}.")
+        encoded.append(ascii_label)
+    if len(".".join(encoded)) > MAX_NAME:
+        return (f"Invalid host name: it is {len('.'.join(encoded))} characters long; a host "
+                f"name may have at most {MAX_NAME}.")
     return None
 
 
 def check(spec: RequestSpec) -> list[Problem]:
     problems: list[Problem] = []
-    if not _TOKEN.match(spec.method):
+    if not _TOKEN.fullmatch(spec.method):
         problems.append(
             Problem("method", f"{spec.method!r} is not a valid method name (letters, digits "
                     "and !#$%&'*+.^_`|~- only, no spaces).")
@@ -75,18 +147,44 @@ def check(spec: RequestSpec) -> list[Problem]:
             continue
         if not row.name:
             problems.append(Problem("headers", "The header has a value but no name.", i))
-        elif not _TOKEN.match(row.name):
+        elif not _TOKEN.fullmatch(row.name):
             problems.append(
                 Problem("headers", f"Header name {row.name!r} may not contain spaces, colons "
                         "or other separators.", i)
             )
-        if "\r" in row.value or "\n" in row.value:
-            problems.append(
-                Problem("headers", f"The value of {row.name!r} contains a line break.", i))
+        message = header_value_problem(row.name, row.value, spec.options.utf8_headers)
+        if message:
+            problems.append(Problem("headers", message, i))
     problems.extend(_check_body(spec))
     problems.extend(_check_options(spec))
     problems.extend(_check_auth(spec))
     return problems
+
+
+#: Headers with a standard form for text beyond ASCII (RFC 8187 `name*=UTF-8''…`),
+#: which build.py uses for them when the person sends header values as UTF-8.
+EXTENDED_PARAMETER_HEADERS = ("content-disposition",)
+
+
+def header_value_problem(name: str, value: str, utf8: bool = False) -> str | None:
+    """Why httpx cannot send this header value, or None. The character itself is not
+    quoted: the value may hold a secret put in by a variable."""
+    for position, char in enumerate(value, 1):
+        if char in "\r\n":
+            return f"The value of {name!r} contains a line break."
+        if (char < " " and char != "\t") or char == "\x7f":
+            return (f"The value of {name!r} contains the control character "
+                    f"U+{ord(char):04X} (character {position}); header values cannot "
+                    "carry it.")
+    if utf8 or value.isascii():
+        return None
+    position = next(n for n, char in enumerate(value, 1) if not char.isascii())
+    standard = (" (as RFC 8187 name*=UTF-8''… parameters)"
+                if name.lower() in EXTENDED_PARAMETER_HEADERS else "")
+    return (f"The value of {name!r} has a character that is not ASCII (character "
+            f"{position}), and header values are sent as ASCII. Turn on “Send header "
+            f"values as UTF-8” in the request's Settings{standard} (gatepost send: "
+            "--utf8-headers), or percent-encode it.")
 
 
 #: Beyond this a number of seconds is a typo (a year), and sockets refuse it anyway.
@@ -137,19 +235,42 @@ def _check_auth(spec: RequestSpec) -> list[Problem]:
         return [Problem("auth", str(exc))]
     if not scheme.available():
         return [Problem("auth", f"{scheme.label} is not installed: {scheme.install_hint}")]
+    from .auth import FieldKind
+
     # The scheme is named, so that "the key id is empty" says whose key id.
-    return [Problem("auth", f"{scheme.label}: {message}")
-            for message in scheme.check(spec.auth.values)]
+    for f in scheme.fields:
+        value = spec.auth.values.get(f.name)
+        if f.kind is FieldKind.FILE and isinstance(value, str) and "\0" in value:
+            # The operating system cannot take such a name; the scheme's own checks
+            # would fail on it without saying which field.
+            return [Problem("auth", f"{scheme.label}: the file name in {f.label} "
+                            "contains a NUL character.")]
+    try:
+        messages = scheme.check(spec.auth.values)
+    except (ValueError, TypeError, OSError) as exc:
+        # A scheme's check that itself fails on odd input still ends in a sentence.
+        return [Problem("auth", f"{scheme.label}: the settings could not be checked "
+                        f"({type(exc).__name__}: {exc}).")]
+    return [Problem("auth", f"{scheme.label}: {message}") for message in messages]
 
 
 def _check_body(spec: RequestSpec) -> list[Problem]:
     body = spec.body
+    if body.kind is BodyKind.RAW and body.content_type:
+        message = header_value_problem("Content-Type", body.content_type,
+                                       spec.options.utf8_headers)
+        if message:
+            return [Problem("body", f"The body's content type: {message}")]
     if body.kind is BodyKind.JSON and body.text.strip():
         try:
             json.loads(body.text)
         except json.JSONDecodeError as exc:
             return [Problem("body", f"The JSON body does not parse: {exc.msg} at line "
                             f"{exc.lineno}, column {exc.colno}.")]
+        except (RecursionError, ValueError):
+            # Nested deeper than the parser allows, or a number of thousands of digits:
+            # Python cannot hold it, a server may; it is sent as typed.
+            pass
     if body.kind is BodyKind.FILE:
         return [Problem("body", m) for m in [_check_file(body.path)] if m]
     if body.kind is BodyKind.MULTIPART:

@@ -140,6 +140,8 @@ class RunsMixin:
 
     def run_collection(self, target: Any) -> RunnerView:
         """Run… on a collection or folder: the runner, in a window of its own."""
+        from PySide6.QtCore import Qt
+
         from ..core.colmodel import Collection, collection_of
         from .runner_view import RunnerView
 
@@ -147,9 +149,17 @@ class RunsMixin:
         folder = target.root if isinstance(target, Collection) else target
         view = RunnerView(folder, self.store(), self.cookie_jars,
                           self._environments.get(collection.id, ""), self)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._runners = [r for r in getattr(self, "_runners", []) if _valid(r)] + [view]
         view.show()
         return view
+
+    def close_runners(self) -> None:
+        """With the window: every runner closes, its run stopped."""
+        for view in getattr(self, "_runners", []):
+            if _valid(view):
+                view.close()
+        self._runners = []
 
     def add_run_variables(self, dialog: Any) -> None:
         """The Variables dialog also lists the run variables, with a Clear."""
