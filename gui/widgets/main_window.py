@@ -415,6 +415,7 @@ class MainWindow(CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, Menus
             tab = self.tabs.widget(i)
             if isinstance(tab, RequestTab) and tab.job is not None:
                 tab.cancel()
+        self.close_runners()
         super().closeEvent(event)
 
 
