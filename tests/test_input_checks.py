@@ -268,3 +268,27 @@ def test_send_text_mode_says_a_body_did_not_decode(odd_url, capsys):
     main(["send", f"{odd_url}/truncated-gzip"])
     err = capsys.readouterr().err
     assert "gatepost: The compressed body ended early" in err
+
+
+# -- the window --------------------------------------------------------------------------
+
+
+def test_the_window_refuses_a_header_then_sends_it_as_utf8(qtbot, window, httpbin_url):
+    from PySide6.QtCore import Qt
+
+    editor = window.editor
+    editor.set_spec(RequestSpec(url=f"{httpbin_url}/headers", headers=[Row("X-Name", "café")]))
+    qtbot.mouseClick(editor.send_button, Qt.MouseButton.LeftButton)
+    assert window.job is None  # nothing sent
+    assert "'X-Name'" in editor.problem.text() and "UTF-8" in editor.problem.text()
+    assert editor.spec().headers[0].value == "café"  # what was typed is kept
+    editor.options.utf8_headers.setChecked(True)
+    assert editor.spec().options.utf8_headers is True
+    qtbot.mouseClick(editor.send_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.job is None, timeout=30000)
+    exchange = window.last_exchange
+    assert exchange.error is None, exchange.error
+    echoed = json.loads(exchange.response.text())["headers"]["X-Name"]
+    assert echoed.encode("latin-1").decode("utf-8") == "café"
+    editor.set_spec(RequestSpec())
+    assert editor.options.utf8_headers.isChecked() is False

@@ -86,7 +86,13 @@ class OptionsForm(QWidget):
         form.addRow(self.verify)
         form.addRow(self.http2)
         form.addRow(self.cookie_jar)
-        for box in (self.follow, self.verify, self.http2, self.cookie_jar):
+        self.utf8_headers = QCheckBox("Send header values as UTF-8", objectName="utf8Headers",
+                                      accessibleName="Send header values as UTF-8")
+        self.utf8_headers.setToolTip("Header values beyond ASCII go as UTF-8 bytes "
+                                     "(Content-Disposition parameters as RFC 8187 "
+                                     "name*=UTF-8''…); off: such a value is refused")
+        form.addRow(self.utf8_headers)
+        for box in (self.follow, self.verify, self.http2, self.cookie_jar, self.utf8_headers):
             box.toggled.connect(self.changed)
         self.max_redirects.valueChanged.connect(self.changed)
         self.timeout.valueChanged.connect(self.changed)
@@ -108,7 +114,8 @@ class OptionsForm(QWidget):
                        verify_tls=self.verify.isChecked(), http2=self.http2.isChecked(),
                        max_time=self.max_time.value() or None,
                        max_body_size=self._max_body_bytes(),
-                       use_cookie_jar=self.cookie_jar.isChecked())
+                       use_cookie_jar=self.cookie_jar.isChecked(),
+                       utf8_headers=self.utf8_headers.isChecked())
 
     def set_options(self, options: Options) -> None:
         size = options.max_body_size
@@ -122,6 +129,7 @@ class OptionsForm(QWidget):
         self.verify.setChecked(options.verify_tls)
         self.http2.setChecked(options.http2)
         self.cookie_jar.setChecked(options.use_cookie_jar)
+        self.utf8_headers.setChecked(options.utf8_headers)
 
 
 class RequestEditor(QWidget):
