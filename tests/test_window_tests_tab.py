@@ -187,9 +187,11 @@ def test_a_capture_sent_by_hand_reaches_the_next_request_and_a_secret_one_is_nev
 
     # Where each value came from, in the Variables dialog's panel, the secret masked.
     from gui.widgets.run_variables import RunVariablesPanel
+    from gui.widgets.variables_dialog import VariablesDialog
 
-    panel = RunVariablesPanel(w.run_variables)
-    qtbot.addWidget(panel)
+    dialog = VariablesDialog(w.current_collection(), w.globals(), w.store(), w)
+    w.add_run_variables(dialog)
+    panel = dialog.findChild(RunVariablesPanel)
     assert panel.names() == ["user_id", "token"]
     assert panel.values() == ["36", "****"]
     assert panel.table.item(0, 2).text() == "Login" and panel.table.item(0, 3).text()

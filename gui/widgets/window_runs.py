@@ -79,6 +79,7 @@ class RunsMixin:
         pending: PendingChecks | None = getattr(tab, "pending_checks", None)
         tab.pending_checks = None  # type: ignore[attr-defined]
         if pending is None:
+            tab.editor.tests.clear_results()
             tab.response.show_checks(0, 0)
             return
         if exchange.error is not None:
