@@ -147,12 +147,19 @@ def test_cancel_writes_nothing(qtbot, keychain, tmp_path):
 def test_a_file_dropped_on_the_sidebar_opens_the_dialog(qtbot, keychain, tmp_path):
     w = make(qtbot, keychain)
     data = QMimeData()
-    data.setUrls([QUrl.fromLocalFile(str(FULL))])
+    env_file = POSTMAN / "staging.postman_environment.json"
+    data.setUrls([QUrl.fromLocalFile(str(FULL)), QUrl.fromLocalFile(str(env_file))])
     event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, data,
                        Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     w.sidebar.tree.dropEvent(event)
     dialog = read_in(qtbot, w.findChild(ImportDialog, "importDialog"))
-    assert dialog.paths == [FULL] and dialog.result.name == "Shop API"
+    # Dropped together: one collection with the environment, each notice naming its file.
+    assert dialog.paths == [FULL, env_file] and dialog.result.name == "Shop API"
+    assert [e.name for e in dialog.result.environments] == ["Staging"]
+    notices = [dialog.notices.item(i).text() for i in range(dialog.notices.count())]
+    assert any(n.startswith("staging.postman_environment.json: Staging:") for n in notices)
+    import_into(qtbot, w, dialog, tmp_path)
+    assert [e.name for e in w.sidebar.collections[-1].environments] == ["Staging"]
 
 
 def test_an_environment_goes_to_the_open_collection_or_the_globals(qtbot, keychain, tmp_path):
