@@ -127,8 +127,10 @@ class Masker:
         self.secrets = tuple(long + short)
         # A lookahead finds overlapping matches: two secrets sharing characters are
         # both masked whole, never one leaving a piece of the other.
-        self._long = re.compile("(?=(" + "|".join(_pattern(s) for s in long) + "))") \
-            if long else None
+        any_long = "|".join(_pattern(s) for s in long)
+        # A plain search first: half the time of the lookahead on text without a secret.
+        self._any = re.compile(any_long) if long else None
+        self._long = re.compile(f"(?=({any_long}))") if long else None
         whole = "|".join(_pattern(s) for s in long + short)
         self._whole = re.compile(f"(?:{whole})") if whole else None
         self._query = re.compile(r"(^|[?&;])([^=&#?;\s]*=)(?:" + whole
@@ -146,7 +148,7 @@ class Masker:
             return text
         if self._whole.fullmatch(text):
             return MASK
-        if self._long is not None:
+        if self._any is not None and self._any.search(text):
             text = self._spans(text)
         assert self._query and self._json and self._part
         text = self._query.sub(lambda m: m.group(1) + m.group(2) + MASK, text)
