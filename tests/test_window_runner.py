@@ -215,3 +215,21 @@ def _unchecked():
     from PySide6.QtCore import Qt
 
     return Qt.CheckState.Unchecked
+
+
+def test_a_secret_variable_with_no_value_here_is_said_not_asked(qtbot, keychain, tmp_path,
+                                                                 httpbin_url, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    asked = []
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: asked.append(a) or ("", False))
+    c = col.new_collection(tmp_path / "cloned", "Cloned")
+    c.variables = [Variable("base", httpbin_url), Variable("api_key", "", secret=True)]
+    col.save_collection(c)
+    _request(c.root, "Keyed", RequestSpec(url="{{base}}/get",
+                                          headers=[Row("X-Key", "{{api_key}}")]))
+    w = make(qtbot, keychain)
+    view = open_runner(qtbot, w, c.path)
+    assert view.start() and view.wait()
+    assert asked == []  # no dialog from the worker thread
+    assert "{{api_key}} had no value on this machine" in view.summary.text()

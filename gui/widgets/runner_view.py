@@ -67,6 +67,7 @@ class RunnerView(QWidget):
         self._shown_exchange: Any = None
         self._last_batch = 0.0
         self._task_progress: Callable[[Any], None] = lambda _value: None
+        self._missing: list[str] = []
         name = self.collection.name if self.folder.parent is None else \
             f"{self.folder.name} ({self.collection.name})"
         self.setObjectName("runnerView")
@@ -172,6 +173,10 @@ class RunnerView(QWidget):
             return False
         name = self.environment.currentText()
         environment = next((e for e in self.collection.environments if e.name == name), None)
+        # Not asked for in the middle of a run (a send by hand asks): said instead.
+        self._missing = sorted({v.name for v in (*self.collection.variables, *(
+            environment.variables if environment is not None else ()))
+            if v.secret and v.enabled and not v.value})
         settings = RunSettings(environment, iterations=self.iterations.value()
                                if self.iterations.value() > 1 else None,
                                bail=self.bail.isChecked(), delay=self.delay.value() / 1000)
@@ -264,6 +269,12 @@ class RunnerView(QWidget):
         self._show_summary(running=False)
         if self.run is not None and self.run.bailed:
             self.summary.setText(self.summary.text() + " (stopped at the first failure)")
+        if self._missing:
+            names = ", ".join("{{" + n + "}}" for n in self._missing)
+            self.summary.setText(
+                f"{self.summary.text()}\nThe secret variable{'s' if len(self._missing) > 1 else ''}"
+                f" {names} had no value on this machine and went empty: send a request "
+                "that uses it by hand once (you are asked for it), or set it in Variables….")
         self._set_running(False)
 
     def _failed(self, exc: BaseException) -> None:
