@@ -14,16 +14,19 @@ from __future__ import annotations
 import io
 import math
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError as RuamelMarkedError
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
 from yaml._yaml import CParser
 
 from .serialize import SECRET_MARK
+
+if TYPE_CHECKING:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+
+# ruamel.yaml (about 3 MiB) is imported inside the functions that save: opening a
+# collection reads with libyaml alone (docs/benchmarks.md).
 
 
 class YamlSyntaxError(ValueError):
@@ -187,6 +190,8 @@ def _raise(message: str, line: int | None) -> Any:
 
 
 def _yaml() -> YAML:
+    from ruamel.yaml import YAML
+
     y = YAML(typ="rt")  # round-trip: safe, keeps comments, order and quoting
     y.indent(mapping=2, sequence=4, offset=2)
     y.width = 4096  # never fold a long URL over lines
@@ -195,6 +200,8 @@ def _yaml() -> YAML:
 
 
 def load_rt(text: str) -> Any:
+    from ruamel.yaml.error import MarkedYAMLError as RuamelMarkedError
+
     try:
         return _yaml().load(text)
     except RuamelMarkedError as exc:
@@ -220,6 +227,9 @@ _OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
 def to_node(value: Any) -> Any:
     """Plain values as ruamel nodes: a secret marker in flow style (`{secret: keychain}`),
     text with line breaks as a literal block."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
+
     if isinstance(value, CommentedMap | CommentedSeq):
         return value
     if isinstance(value, dict):
@@ -242,6 +252,8 @@ def merge(node: Any, old: Any, new: Any) -> Any:
     form of what the file held: wherever it equals `new`, the node is kept exactly as the
     person wrote it; keys the canonical form lacks (defaults spelled out) are kept, and
     keys the file leaves out but whose value did not change are not added."""
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     if old == new and node is not None:
         return node
     if isinstance(node, CommentedMap) and isinstance(new, dict):
