@@ -292,3 +292,23 @@ def test_the_window_refuses_a_header_then_sends_it_as_utf8(qtbot, window, httpbi
     assert echoed.encode("latin-1").decode("utf-8") == "café"
     editor.set_spec(RequestSpec())
     assert editor.options.utf8_headers.isChecked() is False
+
+
+def test_a_restored_session_with_a_broken_entry_restores_the_others(qtbot, window, tmp_path):
+    from gui.core.paths import session_file
+
+    folders, requests = [], []
+    for name in ("First", "Broken", "Last"):
+        c = new_collection(tmp_path / name, name)
+        requests.append(new_request(c.root, "Good", RequestSpec(url=f"http://h/{name}")))
+        folders.append(str(c.path))
+    (tmp_path / "Broken" / "collection.yaml").write_text("name: [" + "[" * 5000 + "\n")
+    session_file().parent.mkdir(parents=True, exist_ok=True)
+    session_file().write_text(json.dumps({
+        "collections": [folders[0], 12, None, folders[1], str(tmp_path / "gone"),
+                        folders[2]],
+        "tabs": [["not", "a", "path"], str(requests[0].path)],
+        "environments": ["not a mapping"], "current": ["odd"]}))
+    window.restore()
+    assert [str(c.path) for c in window.sidebar.collections] == folders
+    assert window.tabs.count() == 2  # Scratch and the tab of First

@@ -31,6 +31,11 @@ def _sizes(value: object) -> list[int] | None:
     return None
 
 
+def _paths(value: object) -> list[str]:
+    """The paths in a list from the session file; anything else in it is left out."""
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
 class SessionMixin:
     #: The request tabs' editor/response split the person chose last (new tabs take it).
     request_split: list[int] | None = None
@@ -188,16 +193,24 @@ class SessionMixin:
             return
         if not isinstance(data, dict):
             return
-        self._environments = dict(data.get("environments") or {})
-        for path in data.get("collections") or []:
-            self.open_collection(path)
+        environments = data.get("environments")
+        self._environments = {k: v for k, v in environments.items() if isinstance(k, str)
+                              and isinstance(v, str)} if isinstance(environments, dict) else {}
+        not_opened = []
+        for path in _paths(data.get("collections")):
+            try:
+                self.open_collection(path)
+            except Exception as exc:  # noqa: BLE001 - one collection must not stop the rest
+                not_opened.append(f"{path!r} ({type(exc).__name__}: {exc})")
         by_path = {str(r.path): r for c in self.sidebar.collections for r in c.requests()}
-        for path in data.get("tabs") or []:
+        for path in _paths(data.get("tabs")):
             if path in by_path:
                 self.open_request(by_path[path])
         current = data.get("current")
-        if current in by_path:
+        if isinstance(current, str) and current in by_path:
             self.open_request(by_path[current])
         elif "current" in data and current is None:
             self.tabs.setCurrentIndex(0)  # Scratch was the tab in front
         self._update_environments()
+        if not_opened:
+            self.statusBar().showMessage("Not reopened: " + "; ".join(not_opened))
