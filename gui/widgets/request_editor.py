@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -39,6 +40,8 @@ class OptionsForm(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         form = QFormLayout(self)
+        # Controls at their natural width, not stretched across the window.
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.follow = QCheckBox("Follow redirects", objectName="followRedirects",
                                 accessibleName="Follow redirects", checked=True)
         self.max_redirects = QSpinBox(objectName="maxRedirects",
@@ -199,7 +202,12 @@ class RequestEditor(QWidget):
         self.tabs.addTab(self.auth, "Auth")
         self.tabs.addTab(self.headers, "Headers")
         self.tabs.addTab(self._body_page, "Body")
-        self.tabs.addTab(self.options, "Settings")
+        # In a scroll area: the form's height must not set the editor's least height,
+        # or the response could never have the room (issue 15).
+        settings = QScrollArea(objectName="settingsPage", widgetResizable=True)
+        settings.setFrameShape(QScrollArea.Shape.NoFrame)
+        settings.setWidget(self.options)
+        self.tabs.addTab(settings, "Settings")
         # Assertions and captures: RequestItem's, not the spec's (the window reads them).
         self.tests = TestsTab()
         self.tabs.addTab(self.tests, "Tests")

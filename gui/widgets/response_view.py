@@ -219,9 +219,14 @@ class ResponseView(QWidget):
         self.hops = _HopTable()
         self.hops.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.hops.setItemDelegateForColumn(WATERFALL, WaterfallDelegate(self.hops))
-        self.hops.setColumnWidth(WATERFALL, 220)
+        self.hops.setColumnWidth(WATERFALL, 130)
+        # A long URL gives up its middle, so "What happened next" stays in view.
+        self.hops.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.hops.itemSelectionChanged.connect(self._show_hop)
         self.hop_detail = _readonly_text("hopDetail", "The selected hop as sent and received")
+        # The head of a request or response reads best wrapped (an Authorization header
+        # with a nonce is one long line).
+        self.hop_detail.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         split.addWidget(self.hops)
         split.addWidget(self.hop_detail)
         split.setSizes([140, 220])
@@ -446,7 +451,7 @@ class ResponseView(QWidget):
                 f"{n} {human_time(v)}" for n, v in [*phases, ("proxy", t.proxy)] if v))
         for c in (0, 1, 2, 4, 5):
             self.hops.resizeColumnToContents(c)
-        self.hops.setColumnWidth(3, min(max(self.hops.sizeHintForColumn(3), 200), 320))
+        self.hops.setColumnWidth(3, min(max(self.hops.sizeHintForColumn(3), 160), 220))
         self.hops.fit_last_column()
         if exchange.hops:
             self.hops.selectRow(len(exchange.hops) - 1)
