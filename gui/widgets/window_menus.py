@@ -69,6 +69,7 @@ class MenusMixin:
         a(edit, "C&ertificates…", "actionCertificates", self.edit_certificates,
           icon="shield-check")
         a(edit, "C&ookies…", "actionCookies", self.edit_cookies, icon="cookie")
+        a(edit, "&Proxy…", "actionProxy", self.edit_proxy, icon="globe")
 
         view = bar.addMenu("&View")
         appearance = view.addMenu("&Appearance")
@@ -107,10 +108,6 @@ class MenusMixin:
         a(request, "&Cancel", "actionCancel", self.cancel, ("Escape",), "circle-stop")
         a(request, "Copy as c&url", "actionCopyCurl", self.copy_curl, ("Ctrl+Shift+U",),
           "copy")
-        a(request, "Copy as &Python (httpx)", "actionCopyPython",
-          lambda: self.tab.copy_python(), icon="copy")
-        a(request, "Save exchange as &HAR…", "actionSaveHar", lambda: self.tab.save_har(),
-          icon="download")
         a(request, "Copy as &Python (httpx)", "actionCopyPython",
           lambda: self.tab.copy_python(), icon="copy")
         a(request, "Save exchange as &HAR…", "actionSaveHar", lambda: self.tab.save_har(),
