@@ -181,12 +181,12 @@ class ProxyPool(httpcore.ConnectionPool):
         route = self.route
         backend = _ProxyBackend(self._network_backend, route, self._proxy_ssl_context)
         if origin.scheme == b"http" and not route.is_socks:
+            # TLS to an https:// proxy is started by the backend (so that a failure names
+            # the proxy), hence the plain http origin here.
             return ForwardHTTPConnection(
-                proxy_origin=httpcore.Origin(route.scheme.encode(), route.host.encode(),
-                                             route.port),
+                proxy_origin=httpcore.Origin(b"http", route.host.encode(), route.port),
                 remote_origin=origin, keepalive_expiry=self._keepalive_expiry,
-                network_backend=backend.forwarding(),
-                proxy_ssl_context=self._proxy_ssl_context)
+                network_backend=backend.forwarding())
         return httpcore.HTTPConnection(
             origin=origin, ssl_context=self._ssl_context,
             keepalive_expiry=self._keepalive_expiry, http1=self._http1, http2=self._http2,
@@ -242,7 +242,14 @@ class _ProxyBackend(httpcore.NetworkBackend):
                 why = "connection refused: nothing is listening there"
             raise ProxyFailure(f"Could not connect to the proxy {route} ({why}).") from exc
         if route.scheme == "https":
-            stream = stream.start_tls(self._proxy_ssl_context, route.host, timeout)
+            try:
+                stream = stream.start_tls(self._proxy_ssl_context, route.host, timeout)
+            except httpcore.ConnectError as exc:
+                stream.close()
+                why = str(exc) or type(exc).__name__
+                raise ProxyFailure(f"TLS to the proxy {route} failed: {why}. If you trust "
+                                   "this proxy, add its CA certificate under Certificates "
+                                   "(or --cacert).") from exc
         return stream
 
     def _tunnel(self, stream: httpcore.NetworkStream, host: str, port: int,

@@ -8,6 +8,12 @@ record does not show may go into it; and since a response body is recorded as it
 (a server may echo a credential back), every text is masked once more with the
 `secrets` the caller knows (the request's own and its secret variables'), as Copy as
 curl does.
+
+A CONNECT to a proxy is not an entry: HAR wants an absolute URL for each, and a tunnel's
+target is `host:port`. As browsers export them, the CONNECTs (407s and answers
+included) are folded into the request that went through the tunnel: their time in
+`timings._blocked_proxy` (Chrome's name), each with its status in `_proxyConnects`, and
+the proxy in `_proxy`.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from ..cookies import parse_set_cookie
-from ..exchange import Exchange, Hop, ReceivedResponse, SentRequest
+from ..exchange import Exchange, Hop, HopKind, ReceivedResponse, SentRequest
 from ..masking import Masker, masker
 
 #: Response bodies larger than this are described, not included.
@@ -39,11 +45,24 @@ def to_har(exchange: Exchange, started: datetime | None = None,
     elif started.tzinfo is None:
         started = started.astimezone()
     m = masker(tuple(secrets))
-    entries = [_entry(hop, started, exchange, i == len(exchange.hops) - 1, m)
-               for i, hop in enumerate(exchange.hops)]
-    return {"log": {"version": "1.2",
-                    "creator": {"name": "Gatepost", "version": __version__},
-                    "entries": entries}}
+    entries: list[dict[str, Any]] = []
+    connects: list[Hop] = []
+    for hop in exchange.hops:
+        if hop.kind is HopKind.CONNECT:
+            connects.append(hop)
+            continue
+        entries.append(_entry(hop, started, m, connects))
+        connects = []
+    log: dict[str, Any] = {"version": "1.2",
+                           "creator": {"name": "Gatepost", "version": __version__},
+                           "entries": entries}
+    if exchange.error is not None:
+        said = m.text(f"{exchange.error.kind}: {exchange.error.message}")
+        if entries and not connects:
+            entries[-1]["comment"] = said
+        else:
+            log["comment"] = said  # it ended at a CONNECT: no request to say it on
+    return {"log": log}
 
 
 def dumps(exchange: Exchange, started: datetime | None = None,
@@ -55,8 +74,7 @@ def _ms(seconds: float | None) -> float:
     return -1 if seconds is None else round(seconds * 1000, 3)
 
 
-def _entry(hop: Hop, started: datetime, exchange: Exchange, last: bool,
-           m: Masker) -> dict[str, Any]:
+def _entry(hop: Hop, started: datetime, m: Masker, connects: list[Hop]) -> dict[str, Any]:
     t = hop.timings
     connect = None if t.connect is None else t.connect + (t.tls or 0.0)
     timings = {"blocked": -1, "dns": _ms(t.dns), "connect": _ms(connect), "ssl": _ms(t.tls),
@@ -76,9 +94,30 @@ def _entry(hop: Hop, started: datetime, exchange: Exchange, last: bool,
     }
     if hop.remote_address:
         entry["serverIPAddress"] = hop.remote_address.rsplit(":", 1)[0].strip("[]")
-    if last and exchange.error is not None:
-        entry["comment"] = m.text(f"{exchange.error.kind}: {exchange.error.message}")
+    if hop.proxy:
+        entry["_proxy"] = hop.proxy
+    if connects:
+        spent = sum(c.timings.total for c in connects)
+        timings["_blocked_proxy"] = _ms(spent)
+        entry["time"] = round(entry["time"] + _ms(spent), 3)
+        entry["startedDateTime"] = (started + timedelta(seconds=connects[0].timings.start)
+                                    ).isoformat(timespec="milliseconds")
+        entry["_proxyConnects"] = [_connect(c, m) for c in connects]
     return entry
+
+
+def _connect(hop: Hop, m: Masker) -> dict[str, Any]:
+    out: dict[str, Any] = {"target": hop.request.url, "time": _ms(hop.timings.total)}
+    if hop.response is not None:
+        out["status"] = hop.response.status
+        out["statusText"] = hop.response.reason
+        challenge = _header(hop.response.headers, "proxy-authenticate")
+        if challenge:
+            out["proxyAuthenticate"] = m.text(challenge)
+    sent = _header(hop.request.headers, "proxy-authorization")
+    if sent:
+        out["proxyAuthorization"] = m.header("Proxy-Authorization", sent)
+    return out
 
 
 def _header(headers: list[tuple[str, str]], name: str) -> str:
