@@ -120,7 +120,7 @@ def run() -> int:
 
         report_first_paint(app, window, _START)
     else:
-        from PySide6.QtCore import QTimer
+        from .firstframe import after_first_frame
 
-        QTimer.singleShot(0, window.restore)
+        after_first_frame(window, window.restore)
     return app.exec()
