@@ -149,6 +149,20 @@ def test_whitespace_around_a_value_is_not_sent(httpbin_url):
     assert json.loads(exchange.response.text())["headers"]["X-A"] == "v"
 
 
+@pytest.mark.parametrize(("scheme", "values", "words"), [
+    ("jwt-bearer", {"algorithm": "RS256", "private_key_file": "~nosuchuser0/key.pem"},
+     "JWT Bearer: Private key: ~nosuchuser0 is no user's home folder"),
+    ("asap", {"issuer": "i", "kid": "i/k", "audience": "a", "private_key_file": "a\0b"},
+     "the file name in"),
+    ("netrc", {"file": "x\0"}, "NUL character"),
+])
+def test_odd_file_names_in_auth_fields_are_named(scheme, values, words):
+    from gui.core.model import AuthConfig
+
+    [problem] = check(RequestSpec(url="http://h/", auth=AuthConfig(scheme, values)))
+    assert problem.field == "auth" and words in problem.message
+
+
 # -- host names ------------------------------------------------------------------------
 
 

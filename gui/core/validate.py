@@ -240,14 +240,19 @@ def _check_auth(spec: RequestSpec) -> list[Problem]:
     # The scheme is named, so that "the key id is empty" says whose key id.
     for f in scheme.fields:
         value = spec.auth.values.get(f.name)
-        if f.kind is FieldKind.FILE and isinstance(value, str) and "\0" in value:
-            # The operating system cannot take such a name; the scheme's own checks
-            # would fail on it without saying which field.
+        if f.kind is not FieldKind.FILE or not isinstance(value, str):
+            continue
+        # The schemes' own checks fail on these without saying which field.
+        if "\0" in value:
             return [Problem("auth", f"{scheme.label}: the file name in {f.label} "
                             "contains a NUL character.")]
+        if value.startswith("~") and os.path.expanduser(value) == value:
+            user = value.split(os.sep, 1)[0]
+            return [Problem("auth", f"{scheme.label}: {f.label}: {user} is no user's home "
+                            "folder on this machine.")]
     try:
         messages = scheme.check(spec.auth.values)
-    except (ValueError, TypeError, OSError) as exc:
+    except (ValueError, TypeError, OSError, RuntimeError) as exc:
         # A scheme's check that itself fails on odd input still ends in a sentence.
         return [Problem("auth", f"{scheme.label}: the settings could not be checked "
                         f"({type(exc).__name__}: {exc}).")]
