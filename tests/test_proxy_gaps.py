@@ -200,3 +200,16 @@ def test_har_of_an_exchange_that_ended_at_a_connect(tls_url, tls_context):
     validate_har(doc)
     said = doc["log"].get("comment") or doc["log"]["entries"][-1]["comment"]
     assert "refused the tunnel" in said
+
+
+@needs_squid
+def test_proxy_connections_with_credentials_are_reused_across_sends(httpbin_url):
+    # `any` could turn out to be NTLM, which gets connections of its own; Basic and
+    # Digest keep the shared pool.
+    with squid_proxy("basic") as squid, \
+            Engine(proxy=manual(squid.url, "any", USER, PASSWORD)) as engine:
+        first = engine.send(RequestSpec(url=f"{httpbin_url}/get"))
+        second = engine.send(RequestSpec(url=f"{httpbin_url}/get"))
+    assert kinds(first) == kinds(second) == [("request", 407), ("challenge", 200)]
+    assert first.hops[0].timings.connect is not None
+    assert all(h.timings.connect is None for h in second.hops)

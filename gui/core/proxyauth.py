@@ -58,10 +58,12 @@ class ProxyAuthenticator:
 
     @property
     def connection_bound(self) -> bool:
-        """Whether the answers may authenticate a connection (NTLM, Negotiate), whose
-        legs must then stay on it."""
-        return self.route.auth in (*CONNECTION_SCHEMES, "any") and self.has_credentials \
-            and (self.route.auth != "any" or _spnego_available())
+        """Whether the answers authenticate a connection (NTLM, Negotiate), whose legs
+        must then stay on it: asked for by name, or what `any` found the proxy wants (the
+        handshake then starts on a connection of the exchange's own; until then, the
+        shared pool keeps Basic and Digest connections reused across sends)."""
+        return self.has_credentials and (self.route.auth in CONNECTION_SCHEMES
+                                         or self._scheme in CONNECTION_SCHEMES)
 
     @property
     def mid_handshake(self) -> bool:
