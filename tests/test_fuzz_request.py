@@ -60,8 +60,12 @@ def _deep_json(depth: int) -> str:
 
 
 def _urls(httpbin: str, closed: str) -> st.SearchStrategy[str]:
-    at_server = st.builds(lambda base, path: f"{base}/{path}",
-                          st.sampled_from([httpbin + "/anything", closed]),
+    # A challenge (Digest) and a Location made of the fuzzed text as well.
+    at_server = st.builds(lambda base, path: f"{base}{path}",
+                          st.sampled_from([httpbin + "/anything/", closed + "/",
+                                           httpbin + "/digest-auth/auth/u/p?",
+                                           httpbin + "/redirect-to?url=http://",
+                                           httpbin + "/redirect-to?url=/"]),
                           _mostly(PRINTABLE, TEXT))
     at_name = st.builds(lambda label: f"http://{label}.invalid/", TEXT)
     odd = st.sampled_from([

@@ -163,6 +163,15 @@ def test_odd_file_names_in_auth_fields_are_named(scheme, values, words):
     assert problem.field == "auth" and words in problem.message
 
 
+@pytest.mark.parametrize(("path", "words"), [
+    ("/dev/null", "not a regular file"), ("/", "is a folder"),
+    ("/no/such/file", "does not exist"),
+])
+def test_a_body_file_must_be_a_regular_file(path, words):
+    [problem] = check(RequestSpec("POST", "http://h/", body=Body(BodyKind.FILE, path=path)))
+    assert problem.field == "body" and words in problem.message
+
+
 # -- host names ------------------------------------------------------------------------
 
 

@@ -293,6 +293,11 @@ def _check_file(path: str) -> str | None:
     if not path:
         return "Choose a file to send."
     if not os.path.isfile(path):
+        if os.path.isdir(path):
+            return f"{path} is a folder; choose a file to send."
+        if os.path.exists(path):
+            # A pipe or a device would be read for ever, or block the send.
+            return f"{path} is not a regular file (a pipe or a device); choose a file."
         return f"The file {path} does not exist (was it moved or deleted?)."
     if not os.access(path, os.R_OK):
         return f"The file {path} cannot be read."
