@@ -110,24 +110,24 @@ def extended_parameters(value: str) -> str:
 
 
 def header_items(spec: RequestSpec, default_type: str | None = None
-                 ) -> list[tuple[str, str] | tuple[bytes, bytes]]:
-    """The enabled headers (and the body's Content-Type when none is typed) as httpx
-    takes them. Whitespace around a value is not part of it (RFC 9110 section 5.5; h11
-    refuses it). With `utf8_headers`, a value beyond ASCII goes in its RFC 8187 form
-    where the header has one, else as UTF-8 bytes (httpx would encode text as ASCII)."""
-    out: list[tuple[str, str] | tuple[bytes, bytes]] = []
+                 ) -> list[tuple[bytes, bytes]]:
+    """The enabled headers (and the body's Content-Type when none is typed) as bytes.
+    Whitespace around a value is not part of it (RFC 9110 section 5.5; h11 refuses it).
+    Values are ASCII (validate.py refuses others) unless `utf8_headers`: then a value
+    beyond ASCII goes in its RFC 8187 form where the header has one, else as UTF-8
+    (text given to httpx would be encoded as ASCII)."""
     headers = spec.enabled_headers()
     if default_type and not _content_type_set(spec):
         headers.append(("Content-Type", default_type))
+    out = []
     for name, value in headers:
         value = value.strip(" \t")
         if spec.options.utf8_headers and not value.isascii():
             if name.lower() in EXTENDED_PARAMETER_HEADERS:
                 value = extended_parameters(value)
-            if not value.isascii():
-                out.append((name.encode("ascii"), value.encode("utf-8")))
-                continue
-        out.append((name, value))
+            out.append((name.encode("ascii"), value.encode("utf-8")))
+        else:
+            out.append((name.encode("ascii"), value.encode("ascii")))
     return out
 
 
