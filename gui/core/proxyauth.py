@@ -103,7 +103,8 @@ class ProxyAuthenticator:
                                      f"read ({exc}); the raw header is in the History "
                                      "tab.") from None
         offered = {c.scheme.lower(): c for c in challenges}
-        wanted = ANSWERED if self.route.auth == "any" else (self.route.auth,)
+        wanted: tuple[str, ...] = ANSWERED if self.route.auth == "any" else \
+            (self.route.auth,)
         if self.route.auth == "any" and not _spnego_available():
             wanted = tuple(s for s in wanted if s != "ntlm")
         scheme = next((s for s in wanted if s in offered), None)
