@@ -199,6 +199,13 @@ def test_good_host_names_pass(host):
     assert _problems(RequestSpec(url=f"http://{host}/")) == []
 
 
+def test_what_else_httpx_refuses_in_a_url_is_named():
+    import httpx  # noqa: F401 - loaded, as in the worker's check
+
+    [problem] = _problems(RequestSpec(url="http://h/a\x01b"))
+    assert problem.startswith("url: Invalid URL: ") and "non-printable" in problem
+
+
 def test_send_refuses_a_long_label_with_exit_2(capsys):
     assert main(["send", f"http://{'a' * 70}.example/"]) == 2
     err = capsys.readouterr().err

@@ -10,6 +10,7 @@ import json
 import math
 import os
 import re
+import sys
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -62,12 +63,16 @@ def check_url(url: str) -> str | None:
     host_problem = check_host(parts.hostname)
     if host_problem:
         return host_problem
-    import httpx
-
-    try:
-        httpx.URL(url)
-    except (httpx.InvalidURL, ValueError) as exc:
-        return f"Invalid URL: {exc}."
+    # What else httpx refuses (a control character, a bad port). Only once httpx is
+    # loaded: the window's first check runs on the GUI thread, where importing it
+    # would hold the click for a tenth of a second; Engine.send checks again in the
+    # worker, with httpx, before anything is sent.
+    httpx = sys.modules.get("httpx")
+    if httpx is not None:
+        try:
+            httpx.URL(url)
+        except (httpx.InvalidURL, ValueError) as exc:
+            return f"Invalid URL: {exc}."
     return None
 
 
