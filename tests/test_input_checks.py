@@ -342,3 +342,20 @@ def test_a_restored_session_with_a_broken_entry_restores_the_others(qtbot, windo
     window.restore()
     assert [str(c.path) for c in window.sidebar.collections] == folders
     assert window.tabs.count() == 2  # Scratch and the tab of First
+
+
+# -- what the engine may still meet on the way ---------------------------------------------
+
+
+def test_errors_from_odd_values_made_on_the_way_are_sentences():
+    from gui.core.errors import classify
+
+    encode = UnicodeEncodeError("ascii", "Bearer tök", 8, 9, "ordinal not in range(128)")
+    info = classify(encode)
+    assert info.kind == "invalid_request" and "not ASCII" in info.message
+    assert "tök" not in info.message  # a value made by an auth scheme may be a secret
+    with pytest.raises(UnicodeError) as raised:  # the stdlib codec a lookup uses
+        ("a" * 64 + ".example").encode("idna")
+    info = classify(raised.value)
+    assert info.kind == "invalid_url" and "63 characters" in info.message
+    assert classify(RecursionError("maximum recursion depth exceeded")).kind == "too_deep"
