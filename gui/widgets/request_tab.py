@@ -120,6 +120,27 @@ class RequestTab(QWidget):
             self._splitter.setSizes(sizes)
         return self._response
 
+    # -- export ----------------------------------------------------------------------------
+
+    def save_har(self, path: Any = None) -> Any:
+        """Save as HAR…: the last exchange, masked with this request's secrets."""
+        from .export_actions import save_har
+
+        if self.last_exchange is None or not self.last_exchange.hops:
+            self.status.emit("Nothing sent yet: send the request, then save its exchange.")
+            return None
+        return save_har(self, self.last_exchange, self.last_secrets, self.last_started,
+                        self.status.emit, path)
+
+    def copy_python(self) -> str:
+        """Copy as Python (httpx): the request as edited, variables left as references."""
+        from .export_actions import as_saved, copy_python
+
+        script = copy_python(as_saved(self.editor.spec(), self.item), self.last_secrets)
+        self.status.emit("Copied the request as a Python script (httpx); secrets are read "
+                         "from environment variables, named at its top.")
+        return script
+
     # -- identity and unsaved changes ------------------------------------------------------
 
     def title(self) -> str:
@@ -152,27 +173,6 @@ class RequestTab(QWidget):
             self.editor.tests.snapshot() != self._saved_tests
 
     # -- sending ---------------------------------------------------------------------------
-
-    # -- export ----------------------------------------------------------------------------
-
-    def save_har(self, path: Any = None) -> Any:
-        """Save as HAR…: the last exchange, masked with this request's secrets."""
-        from .export_actions import save_har
-
-        if self.last_exchange is None or not self.last_exchange.hops:
-            self.status.emit("Nothing sent yet: send the request, then save its exchange.")
-            return None
-        return save_har(self, self.last_exchange, self.last_secrets, self.last_started,
-                        self.status.emit, path)
-
-    def copy_python(self) -> str:
-        """Copy as Python (httpx): the request as edited, variables left as references."""
-        from .export_actions import as_saved, copy_python
-
-        script = copy_python(as_saved(self.editor.spec(), self.item), self.last_secrets)
-        self.status.emit("Copied the request as a Python script (httpx); secrets are read "
-                         "from environment variables, named at its top.")
-        return script
 
     def set_split(self, sizes: list[int]) -> None:
         """The editor/response heights (the person's last choice, from the window)."""
