@@ -13,11 +13,11 @@ import time
 import uuid
 from pathlib import Path
 
-from gui.core import colschema
-from gui.core.collection import open_collection
-from gui.core.colmodel import Collection, Folder, RequestItem
+from gui.core.collections import schema as colschema
+from gui.core.collections.manage import open_collection
+from gui.core.collections.model import Collection, Folder, RequestItem
+from gui.core.collections.yamlio import dump
 from gui.core.model import Body, BodyKind, RequestSpec, Row
-from gui.core.yamlio import dump
 
 FOLDERS = 200
 REQUESTS = 5000

@@ -19,26 +19,27 @@ import tempfile
 #: the piece is first needed.
 PIECES = {
     "keychain (keyring, its backends)":
-        "from gui.core.secrets import SecretStore; SecretStore().problem",
+        "from gui.core.storage.keychain import SecretStore; SecretStore().problem",
     "cryptography (alone)":
         "from cryptography.hazmat.primitives.ciphers import Cipher",
     "httpx (import)": "import httpx",
     "engine (httpx, httpcore, TLS context)":
-        "from gui.core.engine import Engine; from gui.core.model import Options; "
+        "from gui.core.http.engine import Engine; from gui.core.model import Options; "
         "Engine()._acquire(Options())",
     "syntax colouring (pygments, JSON lexer)":
         "from gui.core.highlight import spans; spans('{\"a\": [1, 2]}', 'json')",
-    "YAML reader (PyYAML, libyaml)": "import gui.core.yamlio",
-    "YAML writer (ruamel.yaml, first save)": "from gui.core.yamlio import dump; dump({})",
-    "collections (open one)": "import gui.core.collection",
+    "YAML reader (PyYAML, libyaml)": "import gui.core.collections.yamlio",
+    "YAML writer (ruamel.yaml, first save)":
+        "from gui.core.collections.yamlio import dump; dump({})",
+    "collections (open one)": "import gui.core.collections.manage",
     "auth schemes registry": "from gui.core import auth; auth.get('bearer')",
     "OAuth 2 / JOSE (joserfc)": "from gui.core import auth; auth.get('oauth2'); "
                                 "import joserfc.jwt",
     "Sent requests database (sqlite3)":
-        "import tempfile, pathlib; from gui.core.history import SentRequests; "
+        "import tempfile, pathlib; from gui.core.storage.history import SentRequests; "
         "SentRequests(pathlib.Path(tempfile.mkdtemp()) / 'h.sqlite').list()",
-    "certificate parsing (tlsconfig)": "import gui.core.tlsconfig",
-    "response area (response_view, body_view)": "import gui.widgets.response_view",
+    "certificate parsing (tlsconfig)": "import gui.core.tls.config",
+    "response area (response_view, body_view)": "import gui.widgets.response.view",
 }
 
 PROBE = r"""

@@ -149,10 +149,10 @@ FOLDERS = 10
 def generate(root: Path) -> dict[str, str]:
     """Write the collection and the session file under `root`; the environment that
     points Gatepost at them."""
-    from gui.core import colschema
-    from gui.core.colmodel import Collection, Folder, RequestItem
+    from gui.core.collections import schema as colschema
+    from gui.core.collections.model import Collection, Folder, RequestItem
+    from gui.core.collections.yamlio import dump
     from gui.core.model import AuthConfig, Body, BodyKind, RequestSpec, Row
-    from gui.core.yamlio import dump
 
     path = root / "collection"
     path.mkdir(parents=True)

@@ -14,7 +14,7 @@ import time
 
 import httpx
 
-from gui.core.engine import Engine
+from gui.core.http.engine import Engine
 from gui.core.model import RequestSpec
 
 SERVER = r"""

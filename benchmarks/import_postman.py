@@ -58,7 +58,7 @@ def generate(path: Path) -> None:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["GATEPOST_DATA_DIR"] = str(Path(tmp) / "data")
-        from gui.core.collection import open_collection
+        from gui.core.collections.manage import open_collection
         from gui.core.importers import read
         from gui.core.importers.write import write
 

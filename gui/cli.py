@@ -18,11 +18,11 @@ if TYPE_CHECKING:
     from typing import TextIO
 
     from .core.auth.base import AuthContext, Scheme
-    from .core.cookiejar import CookieJar
-    from .core.exchange import Exchange, ReceivedResponse
+    from .core.http.cookiejar import CookieJar
+    from .core.http.exchange import Exchange, ReceivedResponse
+    from .core.http.proxies import ProxySettings
     from .core.model import AuthConfig, RequestSpec
-    from .core.proxies import ProxySettings
-    from .core.tlsconfig import TlsSettings
+    from .core.tls.config import TlsSettings
 
 EXIT_OK, EXIT_TRANSPORT, EXIT_USAGE, EXIT_INTERNAL, EXIT_CANCELLED = 0, 1, 2, 70, 130
 #: --fail and a 4xx/5xx final status: curl's number for it, so scripts can test either.
@@ -150,7 +150,7 @@ def proxy_from_args(args: argparse.Namespace, collection: ProxySettings | None =
     what is wrong."""
     import copy
 
-    from .core.proxies import GLOBAL_PASSWORD_KEY, ProxySettings, ProxySettingsError, load
+    from .core.http.proxies import GLOBAL_PASSWORD_KEY, ProxySettings, ProxySettingsError, load
 
     fields: dict[str, str] = {}
     for item in args.proxy_field:
@@ -175,7 +175,7 @@ def proxy_from_args(args: argparse.Namespace, collection: ProxySettings | None =
         except ProxySettingsError as exc:
             raise UsageError(str(exc)) from None
     if args.proxy is None and settings.username and "password" not in fields:
-        from .core.secrets import SecretStore
+        from .core.storage.keychain import SecretStore
 
         settings.password = SecretStore().get(key) or ""
     if args.proxy_auth:
@@ -185,7 +185,7 @@ def proxy_from_args(args: argparse.Namespace, collection: ProxySettings | None =
     if "password" in fields:
         value = fields["password"]
         if value == "keyring":
-            from .core.secrets import SecretStore
+            from .core.storage.keychain import SecretStore
 
             store = SecretStore()
             found = store.get(key)
@@ -228,8 +228,8 @@ def cookie_jar_from_args(args: argparse.Namespace) -> tuple[CookieJar | None, Pa
     is sent when the file cannot be used."""
     from pathlib import Path
 
-    from .core.cookiejar import CookieJar
-    from .core.cookiestore import JarError, load_netscape
+    from .core.http.cookiejar import CookieJar
+    from .core.storage.cookiestore import JarError, load_netscape
 
     if args.no_cookies:
         return CookieJar.off(), None
@@ -255,7 +255,7 @@ def save_cookie_jar(jar: CookieJar | None, path: Path | None) -> bool:
     """Write the --cookie-jar file back (atomically); False, said, when it cannot be."""
     if jar is None or path is None:
         return True
-    from .core.cookiestore import save_netscape
+    from .core.storage.cookiestore import save_netscape
 
     try:
         save_netscape(jar, path)
@@ -436,8 +436,8 @@ def _secret(value: str, scheme_id: str, name: str, label: str) -> str:
     if value == "-":
         return _prompt(label)
     if value == "keyring":
-        from .core.secrets import SecretStore, secret_key
-        from .core.state import SCRATCH, auth_place
+        from .core.storage.keychain import SecretStore, secret_key
+        from .core.storage.scratch import SCRATCH, auth_place
 
         store = SecretStore()
         found = store.get(secret_key(SCRATCH, auth_place(scheme_id), name))
@@ -508,8 +508,8 @@ def _file_option(option: str, path: str) -> None:
 def _tls_from_args(args: argparse.Namespace) -> tuple[TlsSettings | None, str | None]:
     """The saved certificate settings, with the command line's --cert and --cacert
     first; or the reason the saved settings cannot be read."""
-    from .core.secrets import SecretStore
-    from .core.tlsconfig import CaBundle, ClientCert, TlsSettings, TlsSetupError, load
+    from .core.storage.keychain import SecretStore
+    from .core.tls.config import CaBundle, ClientCert, TlsSettings, TlsSetupError, load
 
     try:
         settings = load()
@@ -593,8 +593,8 @@ def _auth_context(spec: RequestSpec, context: AuthContext | None = None
     OAuth 2 tokens live), or `context` (a saved request's); for a scheme with a Get
     token step and no token yet, that step runs first, on the terminal."""
     from .core.auth import AuthContext, AuthError, get
-    from .core.secrets import SecretStore
-    from .core.state import SCRATCH, auth_place
+    from .core.storage.keychain import SecretStore
+    from .core.storage.scratch import SCRATCH, auth_place
 
     scheme = get(spec.auth.scheme)
     if not scheme.actions:
@@ -642,7 +642,7 @@ def _send(args: argparse.Namespace) -> int:
         for problem in problems:
             print(f"gatepost: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    from .core.engine import Engine
+    from .core.http.engine import Engine
 
     try:
         tls, tls_problem = _tls_from_args(args)

@@ -65,7 +65,7 @@ def _err(message: str) -> None:
 def _import(args: argparse.Namespace) -> int:
     from .core.importers import ImportFailed, read
     from .core.importers.write import add_to, combine, target_problem, write
-    from .core.secrets import SecretStore
+    from .core.storage.keychain import SecretStore
 
     results: list[ImportResult] = []
     failures: list[str] = []
@@ -167,8 +167,8 @@ def _print_json(data: dict[str, Any]) -> None:
 def _export(args: argparse.Namespace) -> int:
     import json
 
-    from .core.atomic import write_atomic
     from .core.exporters.postman import ExportFailed, export
+    from .core.storage.atomic import write_atomic
 
     try:
         data, notes = export(args.collection, args.folder)

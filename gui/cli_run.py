@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import argparse
 
-    from .core.colmodel import Collection, RequestItem
+    from .core.collections.model import Collection, RequestItem
     from .core.runner.run import RequestResult, Run
     from .core.workspace import SecretPrompt
 
@@ -109,7 +109,7 @@ def _number(text: str, option: str, low: float, integer: bool = False) -> float:
 
 def _collection_root(path: Path) -> tuple[Path, str | None]:
     """The collection folder holding `path`, and `path` relative to it (None: all)."""
-    from .core.colmodel import COLLECTION_FILE
+    from .core.collections.model import COLLECTION_FILE
 
     path = path.expanduser()
     if not path.exists():
@@ -172,11 +172,11 @@ def _prepare(args: argparse.Namespace) -> tuple[Run, Collection, Any]:
         cookie_jar_from_args,
         proxy_from_args,
     )
-    from .core.cookiejar import CookieJar
-    from .core.engine import Engine
+    from .core.http.cookiejar import CookieJar
+    from .core.http.engine import Engine
     from .core.runner.data import DataError, load_data
     from .core.runner.run import Run, RunSettings, problems, select
-    from .core.secrets import SecretStore
+    from .core.storage.keychain import SecretStore
     from .core.workspace import (
         PlanError,
         Workspace,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import argparse
 
-    from .core.colmodel import Collection, RequestItem
+    from .core.collections.model import Collection, RequestItem
     from .core.workspace import SecretPrompt, SendPlan
 
 
@@ -83,8 +83,8 @@ def _auth_overrides(args: argparse.Namespace, item: RequestItem) -> list[str]:
     the folder's or collection's it inherits), for this send only; their secret
     values, to mask."""
     from .core.auth import AuthError, FieldKind, get
-    from .core.colmodel import RequestItem as Item
-    from .core.inherit import auth_source
+    from .core.collections.inherit import auth_source
+    from .core.collections.model import RequestItem as Item
 
     if not args.auth_field:
         return []
@@ -112,7 +112,7 @@ def _auth_overrides(args: argparse.Namespace, item: RequestItem) -> list[str]:
 def saved_plan(args: argparse.Namespace) -> SendPlan:
     """The plan for `--collection DIR REQUEST`; SavedRequestError or PlanError (both
     one line) when it cannot be made."""
-    from .core.secrets import SecretStore
+    from .core.storage.keychain import SecretStore
     from .core.workspace import (
         Workspace,
         find_environment,

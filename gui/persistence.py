@@ -11,7 +11,7 @@ from . import tasks
 
 if TYPE_CHECKING:
     from .core.model import RequestSpec
-    from .core.secrets import SecretStore
+    from .core.storage.keychain import SecretStore
 
 
 def storage_note(store: SecretStore) -> str:
@@ -35,16 +35,16 @@ class Persistence(QObject):
 
     def store(self) -> SecretStore:
         if self._store is None:
-            from .core.secrets import SecretStore
+            from .core.storage.keychain import SecretStore
 
             self._store = SecretStore()
         return self._store
 
     def restore(self) -> None:
         def work(_task: tasks.Task[tuple]) -> tuple:
-            from .core.paths import current_request_file
             from .core.serialize import FormatError
-            from .core.state import load_auth_secrets, load_current
+            from .core.storage.paths import current_request_file
+            from .core.storage.scratch import load_auth_secrets, load_current
 
             problem = ""
             try:
@@ -68,7 +68,7 @@ class Persistence(QObject):
 
     def save(self, spec: RequestSpec) -> None:
         def work(_task: tasks.Task[str]) -> str:
-            from .core.state import save_current, store_auth_secrets
+            from .core.storage.scratch import save_current, store_auth_secrets
 
             problem = ""
             try:
@@ -84,8 +84,8 @@ class Persistence(QObject):
         """Remove the keychain entries of the window's request for this scheme."""
         def work(_task: tasks.Task[str]) -> str:
             from .core.auth import get
-            from .core.secrets import secret_key
-            from .core.state import SCRATCH, auth_place
+            from .core.storage.keychain import secret_key
+            from .core.storage.scratch import SCRATCH, auth_place
 
             scheme = get(scheme_id)
             for name in scheme.secret_names():

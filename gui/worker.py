@@ -21,12 +21,12 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from .core.cookiejar import CookieJar
-    from .core.cookiestore import JarStore
-    from .core.engine import Engine
+    from .core.http.cookiejar import CookieJar
+    from .core.http.engine import Engine
+    from .core.http.proxies import ProxySettings
     from .core.model import RequestSpec
-    from .core.proxies import ProxySettings
-    from .core.tlsconfig import TlsSettings
+    from .core.storage.cookiestore import JarStore
+    from .core.tls.config import TlsSettings
 
 _engine: Engine | None = None
 _engine_lock = threading.Lock()
@@ -46,7 +46,7 @@ def engine() -> Engine:
     global _engine
     with _engine_lock:
         if _engine is None:
-            from .core.engine import Engine
+            from .core.http.engine import Engine
 
             _engine = Engine(*(None, *_load_tls()))
             _engine.configure_proxy(*_load_proxy())
@@ -68,14 +68,14 @@ def _jar_for(job: SendJob) -> tuple[JarStore | None, CookieJar | None]:
     carries) or of the requests outside collections; read from disk here, in the worker."""
     if _cookie_jars is None or not job.spec.options.use_cookie_jar:
         return None, None
-    from .core.state import SCRATCH
+    from .core.storage.scratch import SCRATCH
 
     jars = _cookie_jars()
     return jars, jars.jar(getattr(job.context, "collection_id", None) or SCRATCH)
 
 
 def _load_tls() -> tuple[TlsSettings | None, str | None]:
-    from .core.tlsconfig import TlsSetupError, load
+    from .core.tls.config import TlsSetupError, load
 
     try:
         settings = load()
@@ -86,7 +86,7 @@ def _load_tls() -> tuple[TlsSettings | None, str | None]:
 
 
 def _load_proxy() -> tuple[ProxySettings | None, str | None]:
-    from .core.proxies import ProxySettingsError, load
+    from .core.http.proxies import ProxySettingsError, load
 
     try:
         return load(_secret_lookup), None
@@ -127,7 +127,7 @@ class SendJob:
     def __init__(self, spec: RequestSpec, secrets: tuple[str, ...] = (),
                  context: Any = None, tls: TlsSettings | None = None,
                  proxy: ProxySettings | None = None) -> None:
-        from .core.cancel import CancelToken
+        from .core.http.cancel import CancelToken
 
         self.id = next(_ids)
         self.spec = spec
@@ -199,7 +199,7 @@ class _Call(QRunnable):
 
             shown = present(exchange.response) if exchange.response is not None else None
         except Exception as exc:  # noqa: BLE001 - a bug must not kill the worker silently
-            from .core.exchange import ErrorInfo, Exchange
+            from .core.http.exchange import ErrorInfo, Exchange
 
             exchange = Exchange(error=ErrorInfo("internal", f"Unexpected error: {exc}"))
             shown = None

@@ -6,7 +6,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from gui.core.engine import Engine
+from gui.core.http.engine import Engine
 from tests.servers import httpbin_server, oddities_server, silent_server
 
 pytest_plugins = ["tests.secret_service", "tests.oidc_fixture", "tests.kerberos_fixture",

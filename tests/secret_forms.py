@@ -1,5 +1,5 @@
 """Every form a secret can take in a record, written out plainly (independently of
-gui/core/masking.py's patterns), for tests that search outputs for leaks."""
+gui/core/http/masking.py's patterns), for tests that search outputs for leaks."""
 
 from __future__ import annotations
 
@@ -72,10 +72,10 @@ def outputs(exchange, spec, secrets: tuple[str, ...], folder: Path) -> str:
     recorded, the error, Sent requests (dumped, and its files' bytes), Copy as curl.
     The final response body aside: what a server chooses to echo is the server's."""
     from gui.cli import _print_exchange
-    from gui.core.curl import to_curl
-    from gui.core.history import SentRequests
-    from gui.core.masking import mask_spec
+    from gui.core.http.curl import to_curl
+    from gui.core.http.masking import mask_spec
     from gui.core.present import hop_text
+    from gui.core.storage.history import SentRequests
 
     doc = exchange.to_dict()
     doc.pop("body")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gui.core import auth
-from gui.core.exchange import HopKind
+from gui.core.http.exchange import HopKind
 from gui.core.model import AuthConfig, RequestSpec
 from gui.core.present import hop_text
 

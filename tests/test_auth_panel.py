@@ -3,11 +3,11 @@
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
-from gui.core import collection as col
+from gui.core.collections import manage as col
 from gui.core.model import AuthConfig, RequestSpec
-from gui.core.secrets import SecretStore
-from gui.widgets.auth_panel import AuthPanel
+from gui.core.storage.keychain import SecretStore
 from gui.widgets.main_window import MainWindow
+from gui.widgets.request.auth_panel import AuthPanel
 from tests.fakes import MemoryKeyring
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from gui.core import colstore
-from gui.core.collection import (
+from gui.core.collections import store as colstore
+from gui.core.collections.manage import (
     BrokenFileError,
     CollectionError,
     ConflictError,
@@ -34,7 +34,7 @@ from gui.core.collection import (
     secret_keys,
 )
 from gui.core.model import AuthConfig, Body, BodyKind, Options, RequestSpec, Row, Timeouts
-from gui.core.secrets import SecretStore
+from gui.core.storage.keychain import SecretStore
 from gui.core.variables import Variable
 from tests.fakes import MemoryKeyring
 
@@ -239,7 +239,7 @@ def test_an_unwritable_folder_is_a_clear_error_and_nothing_is_lost(col, monkeypa
 
 CHILD = """
 import os, sys, time
-from gui.core.collection import open_collection, save_request
+from gui.core.collections.manage import open_collection, save_request
 from gui.core.model import BodyKind
 
 real_fdopen = os.fdopen
@@ -413,7 +413,7 @@ def test_the_yaml_reader_never_runs_code(col, tmp_path):
 
 
 def test_headers_flow_down_and_a_request_overrides_by_name(col):
-    from gui.core.inherit import effective_headers
+    from gui.core.collections.inherit import effective_headers
 
     col.headers = [Row("Accept", "*/*"), Row("X-Team", "core")]
     col.root.children[0].headers = [Row("X-Team", "users"), Row("X-Off", "1", enabled=False)]
@@ -424,7 +424,7 @@ def test_headers_flow_down_and_a_request_overrides_by_name(col):
 
 
 def test_inherit_uses_the_nearest_parent_that_has_auth(col):
-    from gui.core.inherit import auth_source, effective_auth
+    from gui.core.collections.inherit import auth_source, effective_auth
 
     folder = col.root.children[0]
     item = new_request(new_folder(folder, "Inner"), "Deep")
@@ -435,7 +435,7 @@ def test_inherit_uses_the_nearest_parent_that_has_auth(col):
 
 
 def test_prepare_applies_inheritance_and_variables(col):
-    from gui.core.inherit import prepare
+    from gui.core.collections.inherit import prepare
 
     col.headers = [Row("X-Env", "{{env}}")]
     col.auth = AuthConfig("basic", {"username": "{{user}}"})

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 
-from gui.core import collection as col
-from gui.core.colmodel import Folder
+from gui.core.collections import manage as col
+from gui.core.collections.model import Folder
 
 
 def names(folder: Folder) -> list[str]:

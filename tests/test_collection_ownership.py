@@ -1,6 +1,6 @@
 """Keychain entries belong to a collection folder on this machine, not to the id its
 collection.yaml carries (issue 18): the attack reproduced against a real Secret Service
-and a loopback server, the record (gui/core/colowners.py), the migration and the prompt."""
+and a loopback server, the record (gui/core/collections/owners.py), the migration and the prompt."""
 
 import json
 import shutil
@@ -10,12 +10,12 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
-from gui.core import collection as col
-from gui.core import colowners
-from gui.core.colowners import Choice, OwnerConflict
+from gui.core.collections import manage as col
+from gui.core.collections import owners as colowners
+from gui.core.collections.owners import Choice, OwnerConflict
 from gui.core.model import AuthConfig, RequestSpec
-from gui.core.paths import collection_owners_file, session_file
-from gui.core.secrets import SecretStore
+from gui.core.storage.keychain import SecretStore
+from gui.core.storage.paths import collection_owners_file, session_file
 from gui.core.variables import Variable
 from gui.widgets.main_window import MainWindow
 

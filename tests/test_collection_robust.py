@@ -12,10 +12,11 @@ import time
 
 import pytest
 
-from gui.core import atomic, colfiles
-from gui.core.collection import new_collection, new_request, open_collection, save_request
+from gui.core.collections import files as colfiles
+from gui.core.collections.manage import new_collection, new_request, open_collection, save_request
+from gui.core.collections.yamlio import line_of
 from gui.core.model import RequestSpec
-from gui.core.yamlio import line_of
+from gui.core.storage import atomic
 
 GOOD = "method: GET\nurl: http://h/\n"
 

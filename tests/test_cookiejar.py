@@ -1,13 +1,13 @@
-"""The cookie jar's rules (gui/core/cookiejar.py) and its files (gui/core/cookiestore.py):
-browser semantics, the encrypted jar in the data folder, Netscape files, bad files."""
+"""The cookie jar's rules (gui/core/http/cookiejar.py) and its files
+(gui/core/storage/cookiestore.py): browser semantics, the encrypted jar in the data folder, Netscape files, bad files."""
 
 import json
 import time
 
 import pytest
 
-from gui.core.cookiejar import Cookie, CookieJar, problem, site
-from gui.core.cookiestore import (
+from gui.core.http.cookiejar import Cookie, CookieJar, problem, site
+from gui.core.storage.cookiestore import (
     JarError,
     JarStore,
     jar_file,
@@ -16,7 +16,7 @@ from gui.core.cookiestore import (
     read_netscape,
     save_netscape,
 )
-from gui.core.secrets import SecretStore
+from gui.core.storage.keychain import SecretStore
 from tests.fakes import MemoryKeyring
 
 NOW = 1_800_000_000.0

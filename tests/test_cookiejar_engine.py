@@ -7,11 +7,11 @@ import time
 
 import pytest
 
-from gui.core.cookiejar import Cookie, CookieJar
-from gui.core.cookiestore import JarStore
-from gui.core.engine import Engine
+from gui.core.http.cookiejar import Cookie, CookieJar
+from gui.core.http.engine import Engine
 from gui.core.model import AuthConfig, Options, RequestSpec, Row
-from gui.core.secrets import SecretStore
+from gui.core.storage.cookiestore import JarStore
+from gui.core.storage.keychain import SecretStore
 from tests.fakes import MemoryKeyring
 
 

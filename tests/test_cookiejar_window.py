@@ -6,8 +6,8 @@ import json
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from gui.core.secrets import SecretStore
-from gui.widgets.cookies_dialog import CookieEditor
+from gui.core.storage.keychain import SecretStore
+from gui.widgets.dialogs.cookies import CookieEditor
 from tests.fakes import MemoryKeyring
 
 
@@ -138,9 +138,9 @@ def test_a_restart_keeps_the_jar_encrypted(qtbot, httpbin_url, data_dir):
 
 
 def test_a_collection_has_its_own_jar(qtbot, tmp_path, httpbin_url):
-    from gui.core import collection as col
-    from gui.core.cookiestore import JarStore
+    from gui.core.collections import manage as col
     from gui.core.model import RequestSpec
+    from gui.core.storage.cookiestore import JarStore
 
     c = col.new_collection(tmp_path / "api", "Shop")
     col.new_request(c.root, "Login", RequestSpec(url=f"{httpbin_url}/cookies/set?shop=1"))

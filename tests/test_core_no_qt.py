@@ -23,7 +23,8 @@ def test_no_core_module_imports_qt():
 
 
 def test_importing_every_core_module_loads_no_qt():
-    modules = [f"gui.core.{p.stem}" for p in CORE.glob("*.py") if p.stem != "__init__"]
+    modules = [".".join(("gui", "core", *p.relative_to(CORE).with_suffix("").parts))
+               for p in CORE.rglob("*.py") if p.stem != "__init__"]
     code = (f"import sys\nfor m in {modules!r}: __import__(m)\n"
             "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt loaded'")
     subprocess.run([sys.executable, "-c", code], check=True)

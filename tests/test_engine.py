@@ -8,8 +8,8 @@ import time
 
 import httpx
 
-from gui.core.cancel import CancelToken
-from gui.core.exchange import HopKind
+from gui.core.http.cancel import CancelToken
+from gui.core.http.exchange import HopKind
 from gui.core.model import Body, BodyKind, Options, RequestSpec, Row, Timeouts
 from tests.servers import free_port
 
@@ -194,7 +194,7 @@ def test_a_secret_in_a_replayed_body_is_masked_its_size_kept(engine, httpbin_url
 
 
 def test_a_large_sent_body_is_sized_not_kept(engine, httpbin_url):
-    from gui.core.engine import SENT_BODY_KEPT
+    from gui.core.http.engine import SENT_BODY_KEPT
 
     text = "x" * (SENT_BODY_KEPT + 1)
     url = f"{httpbin_url}/redirect-to?url=/anything&status_code=307"
@@ -275,7 +275,7 @@ def test_tls_failure_is_readable(engine, tls_url):
 
 
 def test_tls_succeeds_with_the_right_ca(tls_url, tls_ca):
-    from gui.core.engine import Engine
+    from gui.core.http.engine import Engine
 
     context = ssl.create_default_context()
     tls_ca.configure_trust(context)

@@ -15,7 +15,8 @@ import pytest
 from gui.cli import main
 from gui.core import importers
 from gui.core.auth import get
-from gui.core.collection import (
+from gui.core.collections.inherit import effective_auth, effective_headers, parents, prepare
+from gui.core.collections.manage import (
     new_collection,
     new_folder,
     new_request,
@@ -24,12 +25,11 @@ from gui.core.collection import (
     save_folder,
     save_request,
 )
-from gui.core.colmodel import Collection, RequestItem
+from gui.core.collections.model import Collection, RequestItem
 from gui.core.exporters.postman import ExportFailed, export
 from gui.core.importers.write import write
-from gui.core.inherit import effective_auth, effective_headers, parents, prepare
 from gui.core.model import AuthConfig, Body, BodyKind, Options, RequestSpec, Row
-from gui.core.secrets import SecretStore
+from gui.core.storage.keychain import SecretStore
 from gui.core.variables import Variable, layer
 from tests.fakes import MemoryKeyring
 

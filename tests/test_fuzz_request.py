@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from gui.core.auth import FieldKind, schemes
-from gui.core.engine import Engine
+from gui.core.http.engine import Engine
 from gui.core.model import (
     AuthConfig,
     Body,

@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from gui.core.exchange import (
+from gui.core.http.exchange import (
     ErrorInfo,
     Exchange,
     Hop,
@@ -12,8 +12,8 @@ from gui.core.exchange import (
     ReceivedResponse,
     SentRequest,
 )
-from gui.core.history import SentRequests, history_file
 from gui.core.model import AuthConfig, RequestSpec, Row
+from gui.core.storage.history import SentRequests, history_file
 
 
 def exchange(url: str, status: int | None = 200, method: str = "GET") -> Exchange:

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
-from gui.core.engine import Engine
+from gui.core.http.engine import Engine
 from gui.core.model import AuthConfig, Options, RequestSpec
 from tests.hostile_servers import hostile_server
 

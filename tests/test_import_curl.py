@@ -217,7 +217,7 @@ def test_file_of_commands(tmp_path, httpbin_url):
 
 def test_written_collection_holds_no_secret(tmp_path):
     from gui.core.importers.write import write
-    from gui.core.secrets import SecretStore
+    from gui.core.storage.keychain import SecretStore
     from tests.fakes import MemoryKeyring
 
     path = tmp_path / "commands.txt"

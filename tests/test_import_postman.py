@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 
 from gui.cli import main
 from gui.core import importers
-from gui.core.collection import open_collection
+from gui.core.collections.inherit import effective_auth
+from gui.core.collections.manage import open_collection
 from gui.core.importers import ImportFailed
 from gui.core.importers.write import NOTES_FILE, combine, write
-from gui.core.inherit import effective_auth
 from gui.core.model import BodyKind, Row
-from gui.core.secrets import SecretStore
+from gui.core.storage.keychain import SecretStore
 from tests.fakes import MemoryKeyring
 
 DATA = Path(__file__).parent / "data" / "import" / "postman"
@@ -352,7 +352,7 @@ def test_nothing_written_into_a_non_empty_folder(tmp_path):
 @pytest.fixture
 def keychain(monkeypatch):
     memory = MemoryKeyring()
-    monkeypatch.setattr("gui.core.secrets.SecretStore", lambda: SecretStore(memory))
+    monkeypatch.setattr("gui.core.storage.keychain.SecretStore", lambda: SecretStore(memory))
     return memory
 
 
@@ -432,8 +432,8 @@ _DOCS = st.recursive(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_DOCS)
 def test_fast_yaml_reads_back_as_ruamel_writes(data):
+    from gui.core.collections.yamlio import YamlSyntaxError, dump, load_fast
     from gui.core.importers._fastyaml import dump_fast
-    from gui.core.yamlio import YamlSyntaxError, dump, load_fast
 
     try:
         expected = load_fast(dump(data))

@@ -12,11 +12,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from gui.cli import main
-from gui.core.bodydata import BodyData
-from gui.core.build import extended_parameters
-from gui.core.collection import new_collection, new_request, open_collection
-from gui.core.engine import Engine
-from gui.core.exchange import ReceivedResponse
+from gui.core.collections.manage import new_collection, new_request, open_collection
+from gui.core.http.bodydata import BodyData
+from gui.core.http.build import extended_parameters
+from gui.core.http.engine import Engine
+from gui.core.http.exchange import ReceivedResponse
 from gui.core.model import Body, BodyKind, Options, RequestSpec, Row
 from gui.core.present import present
 from gui.core.validate import check
@@ -325,7 +325,7 @@ def test_the_window_refuses_a_header_then_sends_it_as_utf8(qtbot, window, httpbi
 
 
 def test_a_restored_session_with_a_broken_entry_restores_the_others(qtbot, window, tmp_path):
-    from gui.core.paths import session_file
+    from gui.core.storage.paths import session_file
 
     folders, requests = [], []
     for name in ("First", "Broken", "Last"):
@@ -348,7 +348,7 @@ def test_a_restored_session_with_a_broken_entry_restores_the_others(qtbot, windo
 
 
 def test_errors_from_odd_values_made_on_the_way_are_sentences():
-    from gui.core.errors import classify
+    from gui.core.http.errors import classify
 
     encode = UnicodeEncodeError("ascii", "Bearer tök", 8, 9, "ordinal not in range(128)")
     info = classify(encode)

@@ -7,8 +7,8 @@ import pytest
 from gui.core import auth
 from gui.core.auth.base import FieldKind
 from gui.core.model import AuthConfig, RequestSpec
-from gui.core.secrets import SecretStore
-from gui.core.state import load_current, save_current, store_auth_secrets
+from gui.core.storage.keychain import SecretStore
+from gui.core.storage.scratch import load_current, save_current, store_auth_secrets
 from tests.fakes import MemoryKeyring
 
 # Values that let each scheme build; secrets get unique markers below.

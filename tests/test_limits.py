@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from gui.core.collection import new_collection, new_request, open_collection, save_request
+from gui.core.collections.manage import new_collection, new_request, open_collection, save_request
 from gui.core.model import MAX_BODY_SIZE, MAX_TIME, Options, RequestSpec, Timeouts
 from gui.core.validate import check
 from tests.hostile_servers import hostile_server
@@ -52,7 +52,7 @@ def test_limits_round_trip_through_a_collection_file(tmp_path):
 
 
 def test_the_settings_tab_keeps_the_limits(qtbot):
-    from gui.widgets.request_editor import OptionsForm
+    from gui.widgets.request.editor import OptionsForm
 
     form = OptionsForm()
     qtbot.addWidget(form)

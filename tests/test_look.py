@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication
 
-from gui.core import collection as col
+from gui.core.collections import manage as col
 from gui.core.model import RequestSpec
 from gui.widgets import theme
 from gui.widgets.icons import BadgeEngine, app_icon, icon
@@ -182,7 +182,7 @@ def test_zoom_in_out_and_back(window):
 
 
 def test_quick_switcher_finds_a_request_by_part_of_its_url(window, tmp_path):
-    from gui.widgets.quick_switcher import QuickSwitcher
+    from gui.widgets.dialogs.quick_switcher import QuickSwitcher
 
     api = col.new_collection(tmp_path / "api", "API")
     col.new_request(api.root, "Users", RequestSpec(url="http://x/users"))

@@ -6,9 +6,9 @@ from urllib.parse import quote
 
 import pytest
 
-from gui.core.curl import to_curl
-from gui.core.exchange import HopKind, mask_header, mask_text
-from gui.core.masking import MASK, mask_spec, url_secrets
+from gui.core.http.curl import to_curl
+from gui.core.http.exchange import HopKind, mask_header, mask_text
+from gui.core.http.masking import MASK, mask_spec, url_secrets
 from gui.core.model import AuthConfig, Body, BodyKind, RequestSpec, Row
 from tests.secret_forms import forms, leaks, outputs
 

@@ -5,8 +5,8 @@ from contextlib import closing
 
 from PySide6.QtCore import Qt
 
-from gui.core.history import SentRequests
 from gui.core.model import AuthConfig, Body, BodyKind, RequestSpec
+from gui.core.storage.history import SentRequests
 from tests.secret_forms import leaks
 
 

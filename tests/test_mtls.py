@@ -9,11 +9,12 @@ import ssl
 
 import pytest
 
-from gui.core import tlsconfig, tlsfiles
-from gui.core.engine import Engine
+from gui.core.http.engine import Engine
 from gui.core.model import Options, RequestSpec
-from gui.core.secrets import SecretStore
-from gui.core.tlsconfig import CaBundle, ClientCert, HostPattern, TlsSettings, TlsSetupError
+from gui.core.storage.keychain import SecretStore
+from gui.core.tls import config as tlsconfig
+from gui.core.tls import files as tlsfiles
+from gui.core.tls.config import CaBundle, ClientCert, HostPattern, TlsSettings, TlsSetupError
 from tests.fakes import MemoryKeyring
 from tests.servers import httpbin_server
 
@@ -186,7 +187,7 @@ def test_mozilla_bundle_instead_of_the_system_store(tls_url, files):
 
 
 def test_a_damaged_settings_file_stops_sending_with_its_name(data_dir):
-    from gui.core.paths import tls_settings_file
+    from gui.core.storage.paths import tls_settings_file
 
     tls_settings_file().parent.mkdir(parents=True, exist_ok=True)
     tls_settings_file().write_text("{not json")
@@ -204,7 +205,7 @@ def test_a_damaged_settings_file_stops_sending_with_its_name(data_dir):
 
 
 def test_settings_round_trip_keeps_the_passphrase_in_the_keychain(data_dir, files):
-    from gui.core.paths import tls_settings_file
+    from gui.core.storage.paths import tls_settings_file
 
     keyring = MemoryKeyring()
     store = SecretStore(keyring)
@@ -374,7 +375,7 @@ def test_disabled_entries_are_not_checked(files):
 
 
 def test_certificates_dialog_checks_as_you_type(qtbot, files):
-    from gui.widgets.certificates_dialog import CertificatesDialog
+    from gui.widgets.dialogs.certificates import CertificatesDialog
 
     dialog = CertificatesDialog(TlsSettings(), SecretStore(MemoryKeyring()))
     qtbot.addWidget(dialog)
@@ -418,7 +419,7 @@ def test_certificates_dialog_checks_as_you_type(qtbot, files):
 def test_window_sends_with_the_client_certificate_chosen_in_settings(
         qtbot, mtls_url, files, data_dir, monkeypatch):
     from gui import worker
-    from gui.widgets.certificates_dialog import CertificatesDialog
+    from gui.widgets.dialogs.certificates import CertificatesDialog
     from gui.widgets.main_window import MainWindow
     from tests.test_window import send_and_wait
 
@@ -446,7 +447,7 @@ def test_window_sends_with_the_client_certificate_chosen_in_settings(
         assert "add its CA under Certificates" in window.response.status.text()
         assert window.edit_certificates() is not None
         assert PASSPHRASE in keyring.items.values()
-        from gui.core.paths import tls_settings_file
+        from gui.core.storage.paths import tls_settings_file
 
         assert PASSPHRASE not in tls_settings_file().read_text()
         send_and_wait(qtbot, window)
@@ -503,7 +504,7 @@ def certified(tmp_path, files, mtls_url):
     """A collection with its client certificate and CA inside its folder."""
     import shutil
 
-    from gui.core import collection as col
+    from gui.core.collections import manage as col
 
     c = col.new_collection(tmp_path / "api", "mTLS API")
     shutil.copy(files["client.p12"], c.path / "client.p12")
@@ -516,7 +517,7 @@ def certified(tmp_path, files, mtls_url):
 
 
 def test_collection_certificates_round_trip_without_the_passphrase(certified):
-    from gui.core import collection as col
+    from gui.core.collections import manage as col
 
     text = certified.settings_path.read_text()
     assert "certificates:" in text and "cert: client.p12" in text and "file: ca.pem" in text
@@ -529,7 +530,7 @@ def test_collection_certificates_round_trip_without_the_passphrase(certified):
 
 
 def test_a_certificate_type_that_is_not_one_is_named_with_its_line(certified):
-    from gui.core import collection as col
+    from gui.core.collections import manage as col
 
     path = certified.settings_path
     path.write_text(path.read_text().replace("type: pkcs12", "type: p7b"))
@@ -539,7 +540,7 @@ def test_a_certificate_type_that_is_not_one_is_named_with_its_line(certified):
 
 
 def test_a_clone_without_the_passphrase_says_where_to_set_it(certified, mtls_url):
-    from gui.core.coltls import collection_tls
+    from gui.core.collections.tls import collection_tls
 
     empty = SecretStore(MemoryKeyring())  # a teammate's machine
     with Engine(tls=TlsSettings(secret_lookup=empty.get)) as engine:
@@ -550,7 +551,7 @@ def test_a_clone_without_the_passphrase_says_where_to_set_it(certified, mtls_url
 
 
 def test_engine_uses_a_collections_certificates_before_the_global_ones(certified, mtls_url):
-    from gui.core.coltls import collection_tls, passphrase_key
+    from gui.core.collections.tls import collection_tls, passphrase_key
 
     keyring = MemoryKeyring()
     store = SecretStore(keyring)
@@ -567,8 +568,8 @@ def test_engine_uses_a_collections_certificates_before_the_global_ones(certified
 def test_window_edits_and_uses_a_collections_certificates(qtbot, certified, mtls_url,
                                                           data_dir, monkeypatch):
     from gui import worker
-    from gui.core import collection as col
-    from gui.widgets.certificates_dialog import CertificatesDialog
+    from gui.core.collections import manage as col
+    from gui.widgets.dialogs.certificates import CertificatesDialog
     from gui.widgets.main_window import MainWindow
     from tests.test_window import send_and_wait
 
@@ -616,8 +617,8 @@ def test_paths_keep_their_form_when_saved_again(tmp_path, files):
     import os
     import shutil
 
-    from gui.core import collection as col
-    from gui.core import coltls
+    from gui.core.collections import manage as col
+    from gui.core.collections import tls as coltls
 
     shared = tmp_path / "shared"
     shared.mkdir()
@@ -637,7 +638,7 @@ def test_paths_keep_their_form_when_saved_again(tmp_path, files):
 
 
 def test_a_certificate_id_used_twice_is_named_with_its_line(certified):
-    from gui.core import collection as col
+    from gui.core.collections import manage as col
 
     path = certified.settings_path
     text = path.read_text()
@@ -651,8 +652,8 @@ def test_a_certificate_id_used_twice_is_named_with_its_line(certified):
 
 def test_pools_evicted_past_the_limit_are_never_used_again(certified, mtls_url,
                                                            httpbin_url, monkeypatch):
-    from gui.core import engine as engine_module
-    from gui.core.coltls import collection_tls, passphrase_key
+    from gui.core.collections.tls import collection_tls, passphrase_key
+    from gui.core.http import engine as engine_module
 
     monkeypatch.setattr(engine_module, "MAX_TRANSPORTS", 1)
     store = SecretStore(MemoryKeyring())
@@ -667,8 +668,8 @@ def test_pools_evicted_past_the_limit_are_never_used_again(certified, mtls_url,
 
 
 def test_collection_dialog_checks_paths_typed_relative_to_the_collection(qtbot, certified):
-    from gui.core import coltls
-    from gui.widgets.certificates_dialog import CertificatesDialog
+    from gui.core.collections import tls as coltls
+    from gui.widgets.dialogs.certificates import CertificatesDialog
 
     dialog = CertificatesDialog(coltls.for_editing(certified, None), None,
                                 collection=certified.name,
@@ -687,7 +688,7 @@ def test_a_new_passphrase_and_a_conflict_in_the_collection_dialog(
     from PySide6.QtWidgets import QMessageBox
 
     from gui import worker
-    from gui.widgets.certificates_dialog import CertificatesDialog
+    from gui.widgets.dialogs.certificates import CertificatesDialog
     from gui.widgets.main_window import MainWindow
     from tests.test_window import send_and_wait
 

@@ -176,7 +176,7 @@ def ntlm_epa_url(tls_ca):
 def trusting_engine(tls_ca):
     import ssl
 
-    from gui.core.engine import Engine
+    from gui.core.http.engine import Engine
 
     context = ssl.create_default_context()
     tls_ca.configure_trust(context)

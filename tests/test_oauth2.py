@@ -20,15 +20,15 @@ import httpx
 import pytest
 
 from gui.core.auth.base import AuthContext, AuthError
-from gui.core.auth.oauth2 import OAuth2Scheme
-from gui.core.engine import Engine
+from gui.core.auth.oauth2 import interactive, protocol
+from gui.core.auth.oauth2.config import Config
+from gui.core.auth.oauth2.flow import OAuth2Auth
+from gui.core.auth.oauth2.loopback import Listener
+from gui.core.auth.oauth2.scheme import OAuth2Scheme
+from gui.core.auth.oauth2.tokens import Token, TokenStore, jwt_claims
+from gui.core.http.engine import Engine
 from gui.core.model import RequestSpec
-from gui.core.oauth2 import interactive, protocol
-from gui.core.oauth2.config import Config
-from gui.core.oauth2.flow import OAuth2Auth
-from gui.core.oauth2.loopback import Listener
-from gui.core.oauth2.tokens import Token, TokenStore, jwt_claims
-from gui.core.secrets import SERVICE, SecretStore, secret_key
+from gui.core.storage.keychain import SERVICE, SecretStore, secret_key
 from tests.fakes import MemoryKeyring
 from tests.servers import free_port, silent_server
 
@@ -675,7 +675,7 @@ def test_invalid_token_detection():
     def response(value: str) -> httpx.Response:
         return httpx.Response(401, headers={"WWW-Authenticate": value})
 
-    from gui.core.oauth2.flow import invalid_token
+    from gui.core.auth.oauth2.flow import invalid_token
 
     assert invalid_token(response('Bearer error="invalid_token"'))
     assert invalid_token(response('Bearer realm="x", error=invalid_token'))

@@ -8,10 +8,10 @@ import ssl
 
 import pytest
 
-from gui.core.engine import Engine
-from gui.core.exchange import HopKind
+from gui.core.http.engine import Engine
+from gui.core.http.exchange import HopKind
+from gui.core.http.proxies import ProxySettings
 from gui.core.model import AuthConfig, RequestSpec
-from gui.core.proxies import ProxySettings
 from tests.proxy_fixture import PASSWORD, USER, socks5_proxy, squid_missing, squid_proxy
 from tests.servers import free_port
 

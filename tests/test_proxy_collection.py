@@ -11,9 +11,9 @@ import textwrap
 
 import pytest
 
-from gui.core.engine import Engine
-from gui.core.proxies import ProxySettings, collection_password_key
-from gui.core.secrets import SecretStore
+from gui.core.http.engine import Engine
+from gui.core.http.proxies import ProxySettings, collection_password_key
+from gui.core.storage.keychain import SecretStore
 from tests.fakes import MemoryKeyring
 from tests.proxy_fixture import PASSWORD, USER, socks5_proxy, squid_missing, squid_proxy
 from tests.test_cli import gatepost
@@ -46,7 +46,7 @@ def write_collection(root, base: str, proxy: str) -> None:
 
 
 def test_the_proxy_key_round_trips_and_its_password_never_reaches_the_file(tmp_path):
-    from gui.core.collection import open_collection, save_collection
+    from gui.core.collections.manage import open_collection, save_collection
 
     root = tmp_path / "c"
     write_collection(root, "http://127.0.0.1:1", """\
@@ -81,7 +81,7 @@ def test_the_proxy_key_round_trips_and_its_password_never_reaches_the_file(tmp_p
     ("mode: system\nbypass: 'host:port'\n", "not a number"),
 ])
 def test_a_bad_proxy_key_is_named_with_its_line(tmp_path, proxy, words):
-    from gui.core.collection import open_collection
+    from gui.core.collections.manage import open_collection
 
     root = tmp_path / "c"
     write_collection(root, "http://127.0.0.1:1", proxy)

@@ -14,10 +14,10 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from gui.core.engine import Engine
 from gui.core.exporters import har
+from gui.core.http.engine import Engine
+from gui.core.http.proxies import ProxySettings
 from gui.core.model import RequestSpec
-from gui.core.proxies import ProxySettings
 from tests.proxy_fixture import (
     PASSWORD,
     USER,

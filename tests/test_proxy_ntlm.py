@@ -8,9 +8,9 @@ import ssl
 
 import pytest
 
-from gui.core.engine import Engine
+from gui.core.http.engine import Engine
+from gui.core.http.proxies import ProxySettings
 from gui.core.model import AuthConfig, RequestSpec
-from gui.core.proxies import ProxySettings
 from tests.proxy_fixture import squid_missing, squid_proxy
 
 needs_squid = pytest.mark.skipif(squid_missing() is not None, reason=squid_missing() or "")

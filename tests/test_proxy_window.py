@@ -8,7 +8,7 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 
-from gui.core.proxies import GLOBAL_PASSWORD_KEY
+from gui.core.http.proxies import GLOBAL_PASSWORD_KEY
 from tests.proxy_fixture import socks5_proxy
 from tests.test_window import send_and_wait, type_url
 
@@ -18,7 +18,7 @@ def engine_reset():
     """The window's engine is the process's: put its proxy back to the default after."""
     yield
     from gui import worker
-    from gui.core.proxies import ProxySettings
+    from gui.core.http.proxies import ProxySettings
 
     if worker._engine is not None:
         worker._engine.configure_proxy(ProxySettings())
@@ -26,7 +26,7 @@ def engine_reset():
 
 def open_dialog(qtbot, window):
     qtbot.mouseClick(window.proxy_button, Qt.MouseButton.LeftButton)
-    from gui.widgets.proxy_dialog import ProxyDialog
+    from gui.widgets.dialogs.proxy import ProxyDialog
 
     dialog = window.findChild(ProxyDialog, "proxyDialog")
     qtbot.waitUntil(lambda: dialog.url.isEnabled() or dialog.system_mode.isEnabled(),
@@ -72,12 +72,12 @@ def test_proxy_dialog_saves_and_the_next_send_uses_it(qtbot, window, httpbin_url
 
 def test_a_collection_proxy_from_its_context_menu(qtbot, tmp_path, httpbin_url, data_dir,
                                                   engine_reset):
-    from gui.core import collection as col
+    from gui.core.collections import manage as col
+    from gui.core.http.proxies import collection_password_key
     from gui.core.model import RequestSpec
-    from gui.core.proxies import collection_password_key
-    from gui.core.secrets import SecretStore
+    from gui.core.storage.keychain import SecretStore
+    from gui.widgets.dialogs.proxy import ProxyDialog
     from gui.widgets.main_window import MainWindow
-    from gui.widgets.proxy_dialog import ProxyDialog
     from tests.fakes import MemoryKeyring
 
     c = col.new_collection(tmp_path / "api", "Proxied API")

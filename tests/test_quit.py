@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from gui.app import binding_problem, drops_none
-from gui.core import collection as col
+from gui.core.collections import manage as col
 
 DRIVER = Path(__file__).with_name("window_driver.py")
 ROOT = DRIVER.parent.parent

@@ -194,7 +194,7 @@ def test_escape_in_the_body_closes_an_open_find_bar_first(qtbot, window, httpbin
 
 def test_waterfall_starts_at_the_first_hops_start(qtbot, window, httpbin_url):
     from gui import worker
-    from gui.core.engine import Engine
+    from gui.core.http.engine import Engine
 
     previous, worker._engine = worker._engine, Engine()  # cold: its warm-up is measured
     try:

@@ -148,8 +148,8 @@ def test_find_searches_the_whole_body_and_loads_up_to_the_next_match(qtbot, wind
 
 def test_search_body_counts_across_chunks_and_multibyte_boundaries(monkeypatch):
     from gui.core import present
-    from gui.core.bodydata import BodyData
-    from gui.core.exchange import ReceivedResponse
+    from gui.core.http.bodydata import BodyData
+    from gui.core.http.exchange import ReceivedResponse
 
     monkeypatch.setattr(present, "SEARCH_CHUNK", 7)  # splits words and "é" alike
     text = "café Café CAFÉ ca\nfé café"
@@ -201,7 +201,7 @@ def test_tls_details(qtbot, tls_url, tls_ca):
     import ssl
 
     from gui import worker
-    from gui.core.engine import Engine
+    from gui.core.http.engine import Engine
 
     context = ssl.create_default_context()
     tls_ca.configure_trust(context)

@@ -7,9 +7,9 @@ from PySide6.QtWidgets import QToolButton
 
 from gui.core.model import Row
 from gui.core.variables import Variable
+from gui.widgets.dialogs.variables_table import VariablesTable
 from gui.widgets.kvtable import KeyValueTable
 from gui.widgets.rowtable import ENABLED, NAME, VALUE
-from gui.widgets.variables_table import VariablesTable
 
 
 class Headers:

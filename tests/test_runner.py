@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from gui.core.engine import Engine
+from gui.core.http.engine import Engine
 from gui.core.model import RequestSpec
 from gui.core.runner import declare
 from gui.core.runner.assertions import check
@@ -42,7 +42,7 @@ def _check(exchange, text: str, scope=None):
 
 
 def _yaml(text: str):
-    from gui.core.yamlio import load_fast
+    from gui.core.collections.yamlio import load_fast
 
     return load_fast(textwrap.dedent(text))
 
@@ -248,7 +248,7 @@ def test_captures_that_do_not_parse_name_the_part(text, keys, words):
 
 
 def test_a_bad_assertion_in_a_file_is_named_with_its_line(tmp_path):
-    from gui.core.colload import open_collection
+    from gui.core.collections.load import open_collection
 
     (tmp_path / "collection.yaml").write_text("version: 1\nname: C\n")
     (tmp_path / "a.request.yaml").write_text(textwrap.dedent("""\
@@ -268,8 +268,8 @@ def test_a_bad_assertion_in_a_file_is_named_with_its_line(tmp_path):
 
 
 def test_declarations_round_trip_and_an_unchanged_file_keeps_its_bytes(tmp_path):
-    from gui.core.colload import open_collection
-    from gui.core.colstore import save_request
+    from gui.core.collections.load import open_collection
+    from gui.core.collections.store import save_request
 
     (tmp_path / "collection.yaml").write_text("version: 1\nname: C\n")
     path = tmp_path / "a.request.yaml"

@@ -12,7 +12,7 @@ from keyring.backend import KeyringBackend
 from keyring.backends import fail, null
 from keyring.errors import KeyringLocked
 
-from gui.core.secrets import SERVICE, SecretStore, secret_key
+from gui.core.storage.keychain import SERVICE, SecretStore, secret_key
 from tests.secret_service import require_tool
 
 SECRET = "hunter2-Zq9"

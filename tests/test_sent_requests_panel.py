@@ -5,9 +5,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from gui.core.exchange import ErrorInfo, Exchange, Hop, HopKind, ReceivedResponse, SentRequest
+from gui.core.http.exchange import ErrorInfo, Exchange, Hop, HopKind, ReceivedResponse, SentRequest
 from gui.core.model import AuthConfig, RequestSpec, Row
-from gui.widgets.sent_requests import METHOD, STATUS, URL, SentRequestsPanel
+from gui.widgets.sidebar.sent_requests import METHOD, STATUS, URL, SentRequestsPanel
 
 
 def exchange(url, status=200, method="GET"):

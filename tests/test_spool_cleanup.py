@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gui.core.bodydata import BodyData
+from gui.core.http.bodydata import BodyData
 from tests.hostile_servers import hostile_server
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/fd").is_dir(),

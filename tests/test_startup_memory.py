@@ -41,10 +41,11 @@ def test_pyside_feature_check_keeps_no_module_source(tmp_path: Path) -> None:
 
 def test_opening_a_collection_does_not_load_the_yaml_writer(tmp_path: Path) -> None:
     path = tmp_path / "c"
-    run(f"from gui.core.collection import new_collection; new_collection({str(path)!r}, 'C')")
+    run("from gui.core.collections.manage import new_collection; "
+        f"new_collection({str(path)!r}, 'C')")
     out = run(f"""
         import sys
-        from gui.core.collection import open_collection
+        from gui.core.collections.manage import open_collection
         collection, problems = open_collection({str(path)!r})
         print(collection.name, not problems, "ruamel.yaml" in sys.modules)
     """)

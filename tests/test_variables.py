@@ -2,9 +2,14 @@
 
 import pytest
 
-from gui.core.collection import fill_secrets, new_collection, new_environment, save_environment
+from gui.core.collections.manage import (
+    fill_secrets,
+    new_collection,
+    new_environment,
+    save_environment,
+)
 from gui.core.model import AuthConfig, Body, BodyKind, RequestSpec, Row
-from gui.core.secrets import SecretStore
+from gui.core.storage.keychain import SecretStore
 from gui.core.variables import (
     UnresolvedVariable,
     Variable,
@@ -99,7 +104,7 @@ def test_secret_variable_from_the_keychain_resolves_into_an_auth_field(tmp_path)
 
 
 def test_globals_round_trip_with_secrets_in_the_keychain(data_dir):
-    from gui.core.globalvars import globals_file, load_globals, save_globals
+    from gui.core.collections.globalvars import globals_file, load_globals, save_globals
 
     store = SecretStore(MemoryKeyring())
     save_globals([Variable("host", "h"), Variable("key", "k-123", secret=True)], store)
@@ -109,8 +114,8 @@ def test_globals_round_trip_with_secrets_in_the_keychain(data_dir):
 
 
 def test_globals_that_do_not_parse_are_reported_and_kept(data_dir):
-    from gui.core.collection import CollectionError
-    from gui.core.globalvars import globals_file, load_globals, save_globals
+    from gui.core.collections.globalvars import globals_file, load_globals, save_globals
+    from gui.core.collections.manage import CollectionError
 
     globals_file().parent.mkdir(parents=True, exist_ok=True)
     globals_file().write_text("variables: [\n")

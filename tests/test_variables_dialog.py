@@ -5,13 +5,13 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QToolButton
 
-from gui.core.collection import new_collection, new_environment, open_collection
-from gui.core.colsecrets import variable_key
-from gui.core.globalvars import global_key, load_globals
-from gui.core.secrets import SERVICE, SecretStore
+from gui.core.collections.globalvars import global_key, load_globals
+from gui.core.collections.manage import new_collection, new_environment, open_collection
+from gui.core.collections.secrets import variable_key
+from gui.core.storage.keychain import SERVICE, SecretStore
 from gui.core.variables import Variable
-from gui.widgets.variables_dialog import VariablesDialog
-from gui.widgets.variables_table import MASK, NAME, SECRET, VALUE
+from gui.widgets.dialogs.variables import VariablesDialog
+from gui.widgets.dialogs.variables_table import MASK, NAME, SECRET, VALUE
 from tests.fakes import MemoryKeyring
 
 

@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QWidget
 
-from gui.core.secrets import SecretStore
+from gui.core.storage.keychain import SecretStore
 from gui.persistence import Persistence
 from gui.widgets.main_window import MainWindow
 from tests.fakes import MemoryKeyring

@@ -6,9 +6,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-from gui.core import collection as col
+from gui.core.collections import manage as col
 from gui.core.model import AuthConfig, RequestSpec, Row
-from gui.core.secrets import SecretStore
+from gui.core.storage.keychain import SecretStore
 from gui.core.variables import Variable
 from gui.persistence import Persistence
 from gui.widgets.main_window import MainWindow

@@ -10,10 +10,10 @@ from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from gui import tasks
-from gui.core import collection as col
 from gui.core import importers
+from gui.core.collections import manage as col
 from gui.core.model import AuthConfig, RequestSpec, Row
-from gui.core.secrets import SecretStore
+from gui.core.storage.keychain import SecretStore
 from gui.core.variables import Variable
 from gui.widgets.main_window import MainWindow
 from tests.fakes import MemoryKeyring

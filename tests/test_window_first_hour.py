@@ -10,10 +10,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from gui.core import collection as col
-from gui.core.secrets import SecretStore
+from gui.core.collections import manage as col
+from gui.core.storage.keychain import SecretStore
+from gui.widgets.dialogs.save_request import SaveLocationDialog
 from gui.widgets.main_window import MainWindow
-from gui.widgets.save_dialog import SaveLocationDialog
 from tests.fakes import MemoryKeyring
 
 

@@ -12,10 +12,10 @@ from PySide6.QtGui import QAction, QDropEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox
 
 from gui import tasks
-from gui.core import collection as col
-from gui.core.globalvars import load_globals
-from gui.core.secrets import SecretStore
-from gui.widgets.import_dialog import ImportDialog
+from gui.core.collections import manage as col
+from gui.core.collections.globalvars import load_globals
+from gui.core.storage.keychain import SecretStore
+from gui.widgets.dialogs.import_collection import ImportDialog
 from gui.widgets.main_window import MainWindow
 from tests.fakes import MemoryKeyring
 

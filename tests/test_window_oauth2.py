@@ -12,7 +12,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
 from gui import auth_actions
-from gui.core.secrets import SecretStore
+from gui.core.storage.keychain import SecretStore
 from tests.fakes import MemoryKeyring
 from tests.test_oauth2 import Browser, _device_user
 from tests.test_window_auth import fill, make_window, open_auth, send

@@ -7,10 +7,10 @@ import time
 import pytest
 from PySide6.QtCore import QTimer
 
-from gui.core import collection as col
+from gui.core.collections import manage as col
 from gui.core.model import RequestSpec, Row
 from gui.core.runner import declare
-from gui.core.secrets import SecretStore
+from gui.core.storage.keychain import SecretStore
 from gui.core.variables import Variable
 from gui.widgets.main_window import MainWindow
 from tests.fakes import MemoryKeyring

@@ -5,14 +5,14 @@ masked everywhere and written nowhere."""
 import pytest
 from PySide6.QtCore import Qt
 
-from gui.core import collection as col
+from gui.core.collections import manage as col
 from gui.core.model import RequestSpec, Row
 from gui.core.runner import declare
-from gui.core.secrets import SecretStore
+from gui.core.storage.keychain import SecretStore
 from gui.core.variables import Variable
 from gui.persistence import Persistence
 from gui.widgets.main_window import MainWindow
-from gui.widgets.tests_tab import A_EXPECTED, A_OPERATOR, A_QUERY, C_NAME, C_QUERY, C_SECRET
+from gui.widgets.request.tests_tab import A_EXPECTED, A_OPERATOR, A_QUERY, C_NAME, C_QUERY, C_SECRET
 from tests.fakes import MemoryKeyring
 
 
@@ -186,8 +186,8 @@ def test_a_capture_sent_by_hand_reaches_the_next_request_and_a_secret_one_is_nev
     assert dict(exchange.hops[0].request.headers)["Authorization"] == "Bearer ****"
 
     # Where each value came from, in the Variables dialog's panel, the secret masked.
+    from gui.widgets.dialogs.variables import VariablesDialog
     from gui.widgets.run_variables import RunVariablesPanel
-    from gui.widgets.variables_dialog import VariablesDialog
 
     dialog = VariablesDialog(w.current_collection(), w.globals(), w.store(), w)
     w.add_run_variables(dialog)

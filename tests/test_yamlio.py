@@ -3,7 +3,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gui.core.yamlio import dump, load_fast
+from gui.core.collections.yamlio import dump, load_fast
 
 
 @settings(max_examples=300, deadline=None)

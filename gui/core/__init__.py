@@ -15,9 +15,9 @@ _LAZY = {
     **dict.fromkeys(["AuthConfig", "Body", "BodyKind", "Options", "RequestSpec", "Row",
                      "Timeouts"], ".model"),
     **dict.fromkeys(["ErrorInfo", "Exchange", "Hop", "HopKind", "ReceivedResponse",
-                     "SentRequest", "Timings"], ".exchange"),
-    "Engine": ".engine",
-    "CancelToken": ".cancel",
+                     "SentRequest", "Timings"], ".http.exchange"),
+    "Engine": ".http.engine",
+    "CancelToken": ".http.cancel",
 }
 __all__ = sorted([*_LAZY, "__version__"])
 

@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .challenge import describe
-from .exchange import Hop, ReceivedResponse
-from .tlsinfo import Certificate, TlsInfo
+from .http.challenge import describe
+from .http.exchange import Hop, ReceivedResponse
+from .tls.info import Certificate, TlsInfo
 
 #: Pretty-printing, highlighting and the JSON tree stop past this size (a setting).
 PRETTY_LIMIT = 10 * 1024 * 1024

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .colmodel import Collection, Environment, Folder, RequestItem, collection_of
+from .collections.model import Collection, Environment, Folder, RequestItem, collection_of
 from .variables import (
     UnresolvedVariable,
     Variable,
@@ -45,12 +45,12 @@ from .variables import (
 
 if TYPE_CHECKING:
     from .auth.base import AuthContext, Interaction
-    from .colmodel import LoadProblem
-    from .colowners import Choice
+    from .collections.model import LoadProblem
+    from .collections.owners import Choice
+    from .http.proxies import ProxySettings
     from .model import RequestSpec
-    from .proxies import ProxySettings
-    from .secrets import SecretStore
-    from .tlsconfig import TlsSettings
+    from .storage.keychain import SecretStore
+    from .tls.config import TlsSettings
 
 
 class PlanError(Exception):
@@ -99,7 +99,7 @@ def proxy_of(collection: Collection) -> ProxySettings | None:
     """A copy of the collection's proxy settings for sending (see collection_proxy)."""
     import copy
 
-    from .proxies import collection_password_key
+    from .http.proxies import collection_password_key
 
     if collection.proxy is None:
         return None
@@ -134,7 +134,7 @@ class Workspace:
     def globals(self) -> list[Variable]:
         """The global variables, secret values filled from the keychain (read once)."""
         if self._globals is None:
-            from .globalvars import load_globals
+            from .collections.globalvars import load_globals
 
             self._globals, self.globals_problem = load_globals(self.store)
         return self._globals
@@ -173,7 +173,7 @@ class Workspace:
         unsaved state, or `item.spec`); `overrides` are variables above every scope
         (command-line `--var`, run captures), `secret_overrides` the ones of those to
         mask. Raises PlanError."""
-        from .inherit import prepare
+        from .collections.inherit import prepare
         from .variables import resolve_spec
 
         scopes = self.scopes(item, environment)
@@ -204,10 +204,10 @@ class Workspace:
         """Where the auth of a request keeps state (tokens) in the keychain: the scratch
         request's place, or the place of the item or parent that owns its auth."""
         from .auth import AuthContext
-        from .colsecrets import auth_place
-        from .inherit import auth_source
-        from .state import SCRATCH
-        from .state import auth_place as scratch_place
+        from .collections.inherit import auth_source
+        from .collections.secrets import auth_place
+        from .storage.scratch import SCRATCH
+        from .storage.scratch import auth_place as scratch_place
 
         if item is None:
             return AuthContext(self.store, SCRATCH, scratch_place(scheme), self.interaction)
@@ -220,7 +220,7 @@ class Workspace:
         """The certificates of the item's collection, used before the global ones."""
         if item is None:
             return None
-        from .coltls import collection_tls
+        from .collections.tls import collection_tls
 
         return collection_tls(collection_of(item))
 
@@ -236,8 +236,8 @@ class Workspace:
 
     def _variable_keys(self, item: RequestItem | None, environment: Environment | None
                        ) -> list[Callable[[str], str]]:
-        from .colsecrets import variable_key
-        from .globalvars import global_key
+        from .collections.globalvars import global_key
+        from .collections.secrets import variable_key
 
         keys: list[Callable[[str], str]] = [global_key]
         if item is not None:
@@ -282,7 +282,7 @@ class Workspace:
     def _inherited_text(item: RequestItem) -> str:
         """The texts a request inherits (headers and auth of its parents), where a
         {{variable}} may hide."""
-        from .inherit import effective_auth, effective_headers
+        from .collections.inherit import effective_auth, effective_headers
 
         rows = [(r.name, r.value) for r in effective_headers(item)]
         return json.dumps(rows) + json.dumps(effective_auth(item).values, default=str)
@@ -293,9 +293,9 @@ class Workspace:
         secrets are never in its files): ask once, keep it in the keychain. Declining
         sends the request without it, as the scheme then reports."""
         from . import auth
-        from .colsecrets import auth_place
-        from .inherit import auth_source
-        from .secrets import secret_key
+        from .collections.inherit import auth_source
+        from .collections.secrets import auth_place
+        from .storage.keychain import secret_key
 
         try:
             scheme = auth.get(prepared.auth.scheme)
@@ -377,9 +377,9 @@ def load_collection(path: Path | str, store: SecretStore,
     the keychain. Files that do not parse are named in the PlanError only when the
     request needs them (`find_request`); a folder that is no collection is refused, and
     so is one whose id another folder owns on this machine unless `owner_choice` says
-    what it is (gui/core/colowners.py): nobody is asked."""
-    from .collection import CollectionError, fill_secrets, open_collection
-    from .colowners import bind
+    what it is (gui/core/collections/owners.py): nobody is asked."""
+    from .collections.manage import CollectionError, fill_secrets, open_collection
+    from .collections.owners import bind
 
     folder = Path(path).expanduser()
     if not folder.is_dir():

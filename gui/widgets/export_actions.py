@@ -18,8 +18,8 @@ if TYPE_CHECKING:
 
     from PySide6.QtWidgets import QWidget
 
-    from ..core.colmodel import Collection, Folder
-    from ..core.exchange import Exchange
+    from ..core.collections.model import Collection, Folder
+    from ..core.http.exchange import Exchange
     from ..core.model import RequestSpec
 
 LANE = "export"
@@ -33,7 +33,7 @@ def _save_path(parent: QWidget, title: str, name: str, filters: str) -> Path | N
 
 
 def _file_name(name: str, suffix: str) -> str:
-    from ..core.collection import slugify
+    from ..core.collections.manage import slugify
 
     return f"{slugify(name) or 'export'}{suffix}"
 
@@ -53,8 +53,8 @@ def write_postman(collection_dir: Path, folder: str | None, path: Path) -> tuple
     Postman v2.1; (requests written, notes on what was left out or changed)."""
     import json
 
-    from ..core.atomic import write_atomic
     from ..core.exporters.postman import export
+    from ..core.storage.atomic import write_atomic
 
     data, notes = export(collection_dir, folder)
     write_atomic(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
@@ -72,7 +72,7 @@ def export_postman(window: Any, obj: Collection | Folder, path: Path | None = No
     from PySide6.QtWidgets import QMessageBox
 
     from .. import tasks
-    from ..core.colmodel import Collection, collection_of
+    from ..core.collections.model import Collection, collection_of
 
     collection = obj if isinstance(obj, Collection) else collection_of(obj)
     folder = None if isinstance(obj, Collection) or obj.parent is None else \
@@ -111,7 +111,7 @@ def export_postman(window: Any, obj: Collection | Folder, path: Path | None = No
 
 
 def _tabs(window: Any) -> list[Any]:
-    from .request_tab import RequestTab
+    from .request.tab import RequestTab
 
     tabs = [window.tabs.widget(i) for i in range(window.tabs.count())]
     return [t for t in tabs if isinstance(t, RequestTab)]
@@ -131,8 +131,8 @@ def save_har(parent: QWidget, exchange: Exchange, secrets: tuple[str, ...],
         return None
 
     def work(_task: Any) -> int:
-        from ..core.atomic import write_atomic
         from ..core.exporters.har import dumps
+        from ..core.storage.atomic import write_atomic
 
         data = dumps(exchange, started, secrets).encode("utf-8")
         write_atomic(path, data)
@@ -167,8 +167,8 @@ def as_saved(spec: RequestSpec, item: Any) -> RequestSpec:
 
     if item is None:
         return spec
-    from ..core.colmodel import RequestItem
-    from ..core.inherit import effective_auth, effective_headers
+    from ..core.collections.inherit import effective_auth, effective_headers
+    from ..core.collections.model import RequestItem
 
     draft = RequestItem(item.path, item.name, copy.deepcopy(spec), item.id, item.parent)
     out = draft.spec

@@ -1,6 +1,6 @@
 """What the Import dialog runs in workers (reading, adding to the globals) and how its
 outcome reaches the window (open the new collection, take added environments into an
-open one). The dialog itself is gui/widgets/import_dialog.py."""
+open one). The dialog itself is gui/widgets/dialogs/import_collection.py."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from PySide6.QtCore import Qt
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from ..core.colmodel import Collection
+    from ..core.collections.model import Collection
     from ..core.importers import ImportResult
-    from ..core.secrets import SecretStore
-    from .import_dialog import ImportDialog
+    from ..core.storage.keychain import SecretStore
+    from .dialogs.import_collection import ImportDialog
 
 
 def read_sources(paths: list[Path]) -> ImportResult:
@@ -46,7 +46,7 @@ def add_to_globals(result: ImportResult, store: SecretStore) -> int:
     (names already there kept); how many were added. In a worker."""
     import copy
 
-    from ..core.globalvars import load_globals, save_globals
+    from ..core.collections.globalvars import load_globals, save_globals
     from ..core.importers import ImportFailed
 
     have, problem = load_globals(store)
@@ -66,7 +66,7 @@ def add_to_globals(result: ImportResult, store: SecretStore) -> int:
 
 def sentence(exc: BaseException) -> str:
     """What went wrong, as the dialog says it: the core's own sentence when there is one."""
-    from ..core.colmodel import CollectionError
+    from ..core.collections.model import CollectionError
     from ..core.importers import ImportFailed
 
     if isinstance(exc, ImportFailed | CollectionError):
@@ -101,7 +101,7 @@ def open_import(window: Any, paths: list[Path] | None = None) -> ImportDialog | 
         return None
     collections = window.sidebar.collections
     start = _last_parent or (collections[-1].path.parent if collections else None)
-    from .import_dialog import ImportDialog
+    from .dialogs.import_collection import ImportDialog
 
     dialog = ImportDialog(paths, collections, window.current_collection(), window.store(),
                           window, start)

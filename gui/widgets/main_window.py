@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from .icons import BADGE_SIZE
-from .request_tab import RequestTab
-from .sidebar import CollectionsSidebar
+from .request.tab import RequestTab
+from .sidebar.collections import CollectionsSidebar
 from .window_collections import CollectionsMixin
 from .window_dialogs import DialogsMixin
 from .window_menus import MenusMixin
@@ -36,18 +36,18 @@ from .window_session import SessionMixin
 if TYPE_CHECKING:
     from PySide6.QtCore import QFileSystemWatcher
 
-    from ..core.colmodel import RequestItem
-    from ..core.cookiestore import JarStore
-    from ..core.exchange import Exchange
-    from ..core.history import SentRequests
-    from ..core.secrets import SecretStore
+    from ..core.collections.model import RequestItem
+    from ..core.http.exchange import Exchange
+    from ..core.storage.cookiestore import JarStore
+    from ..core.storage.history import SentRequests
+    from ..core.storage.keychain import SecretStore
     from ..core.workspace import Workspace
     from ..persistence import Persistence
     from ..worker import Dispatcher, SendJob
-    from .proxy_dialog import ProxyDialog
-    from .request_editor import RequestEditor
-    from .response_view import ResponseView
-    from .sent_requests import SentRequestsPanel
+    from .dialogs.proxy import ProxyDialog
+    from .request.editor import RequestEditor
+    from .response.view import ResponseView
+    from .sidebar.sent_requests import SentRequestsPanel
 
 __all__ = ["NO_ENVIRONMENT", "MainWindow"]
 
@@ -190,7 +190,7 @@ class MainWindow(CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, Menus
     @property
     def sent_requests(self) -> SentRequestsPanel:
         if self._sent_requests is None:
-            from .sent_requests import SentRequestsPanel
+            from .sidebar.sent_requests import SentRequestsPanel
 
             self._sent_requests = SentRequestsPanel(self._history)
             self._sent_requests.open_requested.connect(self.open_spec)
@@ -236,7 +236,7 @@ class MainWindow(CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, Menus
 
     def edit_proxy(self) -> ProxyDialog:
         """Open the Proxy settings (loaded and saved off the GUI thread)."""
-        from .proxy_dialog import ProxyDialog
+        from .dialogs.proxy import ProxyDialog
 
         dialog = ProxyDialog(self.store, self)
         dialog.accepted.connect(lambda: self.statusBar().showMessage(
@@ -302,7 +302,7 @@ class MainWindow(CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, Menus
 
     def new_tab(self) -> RequestTab:
         """Ctrl+N: a new request in the folder selected in the sidebar, else scratch-like."""
-        from ..core.colmodel import Collection, Folder
+        from ..core.collections.model import Collection, Folder
 
         selected = self.sidebar.selected()
         folder = selected.root if isinstance(selected, Collection) else selected

@@ -9,13 +9,13 @@ import os
 import threading
 from typing import TYPE_CHECKING, Any
 
-from .request_tab import RequestTab
+from .request.tab import RequestTab
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QFileSystemWatcher
 
-    from ..core.colmodel import Collection
-    from ..core.secrets import SecretStore
+    from ..core.collections.model import Collection
+    from ..core.storage.keychain import SecretStore
 
 #: Guards the keychain and the cookie jars, which workers may ask for first.
 STORE_LOCK = threading.Lock()
@@ -36,7 +36,7 @@ class CollectionsMixin:
         # A worker may ask first (a certificate passphrase), hence the lock.
         with STORE_LOCK:
             if self._store is None:
-                from ..core.secrets import SecretStore
+                from ..core.storage.keychain import SecretStore
 
                 self._store = SecretStore()
             return self._store
@@ -44,7 +44,7 @@ class CollectionsMixin:
     def open_collection(self, path: str) -> Collection | None:
         from PySide6.QtWidgets import QMessageBox
 
-        from ..core.collection import CollectionError, fill_secrets, open_collection
+        from ..core.collections.manage import CollectionError, fill_secrets, open_collection
 
         for c in self.sidebar.collections:
             if os.path.realpath(c.path) == os.path.realpath(path):
@@ -75,8 +75,9 @@ class CollectionsMixin:
 
     def _bind_namespace(self, collection: Collection) -> bool:
         """Give the collection its keychain namespace on this machine; when its id is
-        another folder's, ask the person first (gui/core/colowners.py). False: cancelled."""
-        from ..core.colowners import OwnerConflict, bind
+        another folder's, ask the person first (gui/core/collections/owners.py).
+        False: cancelled."""
+        from ..core.collections.owners import OwnerConflict, bind
 
         try:
             bind(collection)
@@ -91,7 +92,7 @@ class CollectionsMixin:
         """A copy, the same collection moved here, or Cancel (None)."""
         from PySide6.QtWidgets import QMessageBox
 
-        from ..core.colowners import Choice
+        from ..core.collections.owners import Choice
 
         box = QMessageBox(QMessageBox.Icon.Question, "Which collection is this?",
                           f"{collection.path} has the same id as the collection in "
@@ -124,9 +125,9 @@ class CollectionsMixin:
 
         from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-        from ..core.collection import CollectionError, new_collection
-        from ..core.colmodel import COLLECTION_FILE
-        from .new_collection import where_to_make
+        from ..core.collections.manage import CollectionError, new_collection
+        from ..core.collections.model import COLLECTION_FILE
+        from .dialogs.new_collection import where_to_make
 
         path = QFileDialog.getExistingDirectory(self, "Folder for the new collection")
         if not path:
@@ -167,7 +168,7 @@ class CollectionsMixin:
     def save_tab(self, tab: RequestTab, force: bool = False) -> bool:
         from PySide6.QtWidgets import QMessageBox
 
-        from ..core.collection import CollectionError, ConflictError, save_request
+        from ..core.collections.manage import CollectionError, ConflictError, save_request
 
         if tab.item is None:
             return self._save_scratch_into_collection(tab)
@@ -199,7 +200,7 @@ class CollectionsMixin:
     def _save_scratch_into_collection(self, tab: RequestTab) -> bool:
         """Ctrl+S on Scratch: ask for the name, collection and folder (the last place
         chosen preselected), then save it there as a request of its own."""
-        from .save_dialog import ask_save_location
+        from .dialogs.save_request import ask_save_location
 
         if not self.sidebar.collections:
             self.save()
@@ -232,8 +233,8 @@ class CollectionsMixin:
     def _save_place(self) -> Any:
         """The folder the save dialog starts on: the last one chosen while it is still
         open, else the one selected in the sidebar."""
-        from ..core.colmodel import Collection, Folder, RequestItem, collection_of
-        from .save_dialog import folders_of
+        from ..core.collections.model import Collection, Folder, RequestItem, collection_of
+        from .dialogs.save_request import folders_of
 
         open_folders = [f for c in self.sidebar.collections for _, f in folders_of(c)]
         last = self._last_save_folder
@@ -251,7 +252,7 @@ class CollectionsMixin:
     def reload_tab(self, tab: RequestTab) -> None:
         from PySide6.QtWidgets import QMessageBox
 
-        from ..core.collection import reload_request
+        from ..core.collections.manage import reload_request
 
         assert tab.item is not None
         problem = reload_request(tab.item)
@@ -263,7 +264,7 @@ class CollectionsMixin:
         self.sidebar.rebuild()
 
     def _file_changed(self, path: str) -> None:
-        from ..core.colload import digest
+        from ..core.collections.load import digest
 
         for i in range(self.tabs.count()):
             tab = self.tabs.widget(i)

@@ -10,16 +10,16 @@ from PySide6.QtCore import Qt
 from .window_collections import STORE_LOCK
 
 if TYPE_CHECKING:
-    from ..core.colmodel import Collection
-    from ..core.cookiestore import JarStore
-    from .certificates_dialog import CertificatesDialog
-    from .cookies_dialog import CookiesDialog
+    from ..core.collections.model import Collection
+    from ..core.storage.cookiestore import JarStore
+    from .dialogs.certificates import CertificatesDialog
+    from .dialogs.cookies import CookiesDialog
 
 
 class DialogsMixin:
     def edit_variables(self) -> None:
         try:
-            from .variables_dialog import VariablesDialog
+            from .dialogs.variables import VariablesDialog
         except ImportError:
             self.statusBar().showMessage("The variables editor is not available.")
             return
@@ -30,20 +30,20 @@ class DialogsMixin:
             self._update_environments()
 
     def cookie_jars(self) -> JarStore:
-        """The cookie jars of this window's requests (gui/core/cookiestore.py); called
+        """The cookie jars of this window's requests (gui/core/storage/cookiestore.py); called
         from workers too."""
         store = self.store()
         with STORE_LOCK:
             if self._cookie_jars is None:
-                from ..core.cookiestore import JarStore
+                from ..core.storage.cookiestore import JarStore
 
                 self._cookie_jars = JarStore(store)
             return self._cookie_jars
 
     def edit_cookies(self) -> CookiesDialog:
         """Open the cookie manager (not modal: requests can be sent meanwhile)."""
-        from ..core.state import SCRATCH
-        from .cookies_dialog import CookiesDialog
+        from ..core.storage.scratch import SCRATCH
+        from .dialogs.cookies import CookiesDialog
 
         jars = [("Requests outside collections", SCRATCH)]
         # Bound when opened; reading `namespace` of one that is not would bind it here.
@@ -61,8 +61,8 @@ class DialogsMixin:
         from PySide6.QtWidgets import QMessageBox
 
         from .. import worker
-        from ..core.tlsconfig import TlsSettings, TlsSetupError, load
-        from .certificates_dialog import CertificatesDialog
+        from ..core.tls.config import TlsSettings, TlsSetupError, load
+        from .dialogs.certificates import CertificatesDialog
 
         try:
             settings = load(self.store())
@@ -85,9 +85,9 @@ class DialogsMixin:
         from PySide6.QtWidgets import QMessageBox
 
         from .. import worker
-        from ..core import coltls
-        from ..core.collection import CollectionError, ConflictError, save_collection
-        from .certificates_dialog import CertificatesDialog
+        from ..core.collections import tls as coltls
+        from ..core.collections.manage import CollectionError, ConflictError, save_collection
+        from .dialogs.certificates import CertificatesDialog
 
         def save(edited: Any) -> None:
             previous = (list(collection.client_certs), list(collection.ca_bundles))

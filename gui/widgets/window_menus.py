@@ -163,7 +163,7 @@ class MenusMixin:
                                      if self.response.curl() else "Nothing sent yet.")
 
     def quick_switch(self) -> None:
-        from .quick_switcher import QuickSwitcher
+        from .dialogs.quick_switcher import QuickSwitcher
 
         requests = [r for c in self.sidebar.collections for r in c.requests()]
         chosen = QuickSwitcher.choose(self, requests)

@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..core.exchange import Exchange
+    from ..core.http.exchange import Exchange
     from ..core.model import Assertion, Capture
-    from .request_tab import RequestTab
+    from .request.tab import RequestTab
     from .run_variables import WindowRunVariables
-    from .runner_view import RunnerView
+    from .runner.view import RunnerView
 
 
 @dataclass
@@ -92,7 +92,7 @@ class RunsMixin:
         def check(_task: Any) -> Any:
             from ..core.runner.queries import Response
             from ..core.runner.run import check_exchange
-            from .tests_tab import masked_results
+            from .request.tests_tab import masked_results
 
             results, got = check_exchange(
                 pending, Response(exchange, pending.scope), pending.file)  # type: ignore[arg-type]
@@ -128,7 +128,7 @@ class RunsMixin:
         shown, the tab left as typed) when a row does not parse."""
         from PySide6.QtWidgets import QMessageBox
 
-        from .tests_tab import TestsProblem
+        from .request.tests_tab import TestsProblem
 
         try:
             return tab.editor.tests.checks()
@@ -143,8 +143,8 @@ class RunsMixin:
         """Run… on a collection or folder: the runner, in a window of its own."""
         from PySide6.QtCore import Qt
 
-        from ..core.colmodel import Collection, collection_of
-        from .runner_view import RunnerView
+        from ..core.collections.model import Collection, collection_of
+        from .runner.view import RunnerView
 
         collection = collection_of(target)
         folder = target.root if isinstance(target, Collection) else target

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .request_tab import PrepareError, RequestTab
+from .request.tab import PrepareError, RequestTab
 
 if TYPE_CHECKING:
-    from ..core.colmodel import Collection, Environment
+    from ..core.collections.model import Collection, Environment
     from ..core.model import RequestSpec
     from ..core.workspace import SecretPrompt, Workspace
 
@@ -38,7 +38,7 @@ class ScopeMixin:
         item = self.tab.item if self.tabs.count() else None
         if item is None:
             return None  # without importing the collection model at start-up
-        from ..core.colmodel import collection_of
+        from ..core.collections.model import collection_of
 
         return collection_of(item)
 
@@ -110,8 +110,8 @@ class ScopeMixin:
 
     def _show_inherited(self, tab: RequestTab) -> None:
         from ..core import auth
-        from ..core.colmodel import Collection, RequestItem
-        from ..core.inherit import auth_source
+        from ..core.collections.inherit import auth_source
+        from ..core.collections.model import Collection, RequestItem
 
         if tab.item is None:
             return

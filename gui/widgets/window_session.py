@@ -6,16 +6,16 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from .request_tab import RequestTab
+from .request.tab import RequestTab
 
 if TYPE_CHECKING:
-    from ..core.exchange import Exchange
+    from ..core.http.exchange import Exchange
     from ..core.model import RequestSpec
 
 
 def read_session() -> dict:
     """The last session's file, or {} when there is none or it cannot be read."""
-    from ..core.paths import session_file
+    from ..core.storage.paths import session_file
 
     try:
         data = json.loads(session_file().read_text())
@@ -159,12 +159,12 @@ class SessionMixin:
         return True
 
     def _session_file(self):  # type: ignore[no-untyped-def]
-        from ..core.paths import data_dir
+        from ..core.storage.paths import data_dir
 
         return data_dir() / "session.json"
 
     def _save_session(self) -> None:
-        from ..core.atomic import write_atomic
+        from ..core.storage.atomic import write_atomic
 
         tabs = []
         for i in range(1, self.tabs.count()):

@@ -35,7 +35,7 @@ ENTRY_POINT_GROUP = "gatepost.auth"
 _BUILTIN = [
     (".simple", "NoAuth"), (".simple", "InheritAuth"), (".simple", "BasicScheme"),
     (".digest", "DigestScheme"), (".netrc", "NetrcScheme"), (".simple", "BearerScheme"),
-    (".simple", "ApiKeyScheme"), (".oauth1", "OAuth1Scheme"), (".oauth2", "OAuth2Scheme"),
+    (".simple", "ApiKeyScheme"), (".oauth1", "OAuth1Scheme"), (".oauth2.scheme", "OAuth2Scheme"),
     (".aws", "AWSSigV4Scheme"), (".jwt_bearer", "JwtBearerScheme"), (".hawk", "HawkScheme"),
     (".edgegrid", "EdgeGridScheme"), (".asap", "AsapScheme"),
     (".optional", "NtlmScheme"), (".optional", "KerberosScheme"),

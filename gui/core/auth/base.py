@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     import httpx
 
-    from ..secrets import SecretStore
+    from ..storage.keychain import SecretStore
 
     #: What a scheme module's `_auth_class()` returns: an httpx.Auth subclass defined
     #: on first use (so that httpx is imported only when a request is signed), called

@@ -24,9 +24,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from ..cookies import parse_set_cookie
-from ..exchange import Exchange, Hop, HopKind, ReceivedResponse, SentRequest
-from ..masking import Masker, masker
+from ..http.cookies import parse_set_cookie
+from ..http.exchange import Exchange, Hop, HopKind, ReceivedResponse, SentRequest
+from ..http.masking import Masker, masker
 
 #: Response bodies larger than this are described, not included.
 MAX_CONTENT = 10 * 1024 * 1024

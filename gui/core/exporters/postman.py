@@ -18,7 +18,7 @@ from ..urls import query_pairs
 from ._postman_auth import auth_out
 
 if TYPE_CHECKING:
-    from ..colmodel import Collection, Folder, RequestItem
+    from ..collections.model import Collection, Folder, RequestItem
 
 SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 #: The Content-Type Postman sends for each raw language; any other type is sent as an
@@ -36,7 +36,7 @@ def export(collection_dir: Path | str, folder: str | None = None
     """The collection in `collection_dir` (or its folder `folder`: names in the tree,
     'Parent/Child', or its directory) as a Postman v2.1 document, and the notes: what
     was left out or changed. Opens the folder without touching the keychain."""
-    from ..collection import CollectionError, open_collection
+    from ..collections.manage import CollectionError, open_collection
 
     path = Path(collection_dir).expanduser()
     if not (path / "collection.yaml").is_file():
@@ -55,7 +55,7 @@ def export(collection_dir: Path | str, folder: str | None = None
 
 
 def find_folder(collection: Collection, ref: str) -> Folder:
-    from ..colmodel import Folder
+    from ..collections.model import Folder
 
     folders = [f for f in collection.root.walk() if isinstance(f, Folder)]
     wanted = ref.strip("/")
@@ -84,7 +84,7 @@ def to_postman(collection: Collection, folder: Folder | None = None
                ) -> tuple[dict[str, Any], list[str]]:
     """The document and its notes, from a collection in memory (secret values, if the
     caller filled any, are still left out)."""
-    from ..inherit import effective_auth
+    from ..collections.inherit import effective_auth
 
     exporter = _Exporter(collection)
     top = folder or collection.root
@@ -167,7 +167,7 @@ class _Exporter:
         return out
 
     def items(self, folder: Folder, inherited: list[Row]) -> list[dict[str, Any]]:
-        from ..colmodel import Folder as FolderType
+        from ..collections.model import Folder as FolderType
 
         out = []
         for child in folder.children:

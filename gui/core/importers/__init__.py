@@ -12,7 +12,7 @@ Each format is one module of this package with three names:
 
 Adding a format is adding a module: `formats()` finds every module here. Nothing from a
 file is ever executed: JSON through `json`, YAML through the safe loader in
-`gui/core/yamlio.py`, scripts kept as text. Writing the result to disk is
+`gui/core/collections/yamlio.py`, scripts kept as text. Writing the result to disk is
 `importers.write` (the collection store does the files and the keychain).
 """
 

@@ -20,8 +20,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..collections.yamlio import YamlSyntaxError, dump, load_fast
 from ..serialize import SECRET_MARK
-from ..yamlio import YamlSyntaxError, dump, load_fast
 
 _PLAIN = re.compile(r"[A-Za-z0-9_/$<(][A-Za-z0-9_./:@$()+=?&%~;,<>\"{}\- ]*")
 #: What a YAML 1.1 or 1.2 reader may take for a number or a time: quoted.

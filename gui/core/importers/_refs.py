@@ -33,7 +33,7 @@ class RefError(Exception):
 def parse(text: str, path: Path) -> Any:
     """JSON or YAML text as plain values; ImportFailed naming the file and line. YAML
     goes through the safe loader only: a `!!python/...` tag is refused, not run."""
-    from ..yamlio import YamlSyntaxError, load_fast
+    from ..collections.yamlio import YamlSyntaxError, load_fast
 
     if text.lstrip().startswith(("{", "[")):
         try:

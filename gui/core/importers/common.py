@@ -2,7 +2,7 @@
 skips a module named `common`).
 
 Files are read whole, once, and parsed by `json` or by the safe YAML reader of
-`gui/core/yamlio.py`, which refuses every tag that would build an object. Values that
+`gui/core/collections/yamlio.py`, which refuses every tag that would build an object. Values that
 look like credentials (a literal Authorization or Cookie header, an `api_key` query
 parameter) are moved out of the request into secret collection variables, so that the
 writer puts them in the keychain and the YAML holds only `{{name}}`.
@@ -67,7 +67,7 @@ def parse_yaml(path: Path, text: str) -> Any:
     """YAML through the safe reader: a `!!python/object` tag is refused, never built,
     and aliases that expand past the size of the text (a "billion laughs") are refused
     before anything walks them."""
-    from ..yamlio import YamlSyntaxError, load_fast
+    from ..collections.yamlio import YamlSyntaxError, load_fast
 
     try:
         value = load_fast(text)

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING
 from . import ImportedFolder, ImportedRequest, ImportFailed, ImportResult
 
 if TYPE_CHECKING:
-    from ..colmodel import Collection, Environment, Folder
-    from ..secrets import SecretStore
+    from ..collections.model import Collection, Environment, Folder
+    from ..storage.keychain import SecretStore
     from ..variables import Variable
 
 NOTES_FILE = "IMPORT-NOTES.md"
@@ -65,8 +65,8 @@ def write(result: ImportResult, folder: Path | str, store: SecretStore | None = 
     opened. Refuses a non-empty folder unless `allow_nonempty` (the person said yes);
     even then, nothing already there is overwritten. With `store` None, secret values
     are not kept anywhere (the files still never hold them)."""
-    from ..colmodel import COLLECTION_FILE
-    from ..colowners import bind
+    from ..collections.model import COLLECTION_FILE
+    from ..collections.owners import bind
 
     if result.root is None:
         raise ImportFailed(f"{result.source} {result.name!r} holds no requests: import it "
@@ -96,14 +96,14 @@ def add_to(result: ImportResult, folder: Path | str, store: SecretStore | None =
            ) -> Collection:
     """Environments (and globals, as collection variables) of an environment or globals
     export added to the existing collection in `folder`; names already there are kept."""
-    from ..collection import (
+    from ..collections.manage import (
         CollectionError,
         new_environment,
         open_collection,
         save_collection,
         save_environment,
     )
-    from ..colowners import bind
+    from ..collections.owners import bind
 
     try:
         collection, problems = open_collection(Path(folder).expanduser())
@@ -139,8 +139,8 @@ def _unique(slug: str, suffix: str, taken: set[str]) -> str:
 
 def _build(result: ImportResult, path: Path, taken: set[str]) -> Collection:
     """The collection in memory, every file name chosen, nothing on disk yet."""
-    from ..collection import slugify
-    from ..colmodel import COLLECTION_FILE, ENVIRONMENTS_DIR, Collection, Environment
+    from ..collections.manage import slugify
+    from ..collections.model import COLLECTION_FILE, ENVIRONMENTS_DIR, Collection, Environment
 
     assert result.root is not None
     c = Collection(path, uuid.uuid4().hex, result.name or result.root.name or "Imported")
@@ -160,8 +160,8 @@ def _build(result: ImportResult, path: Path, taken: set[str]) -> Collection:
 
 
 def _children(source: ImportedFolder, target: Folder, taken: set[str]) -> None:
-    from ..collection import slugify
-    from ..colmodel import REQUEST_SUFFIX, Folder, RequestItem
+    from ..collections.manage import slugify
+    from ..collections.model import REQUEST_SUFFIX, Folder, RequestItem
 
     for child in source.children:
         if isinstance(child, ImportedRequest):
@@ -185,9 +185,9 @@ def _children(source: ImportedFolder, target: Folder, taken: set[str]) -> None:
 def _render(c: Collection, result: ImportResult) -> list[tuple[str, bytes | None]]:
     """Every file of the collection as (path relative to its folder, bytes; None for a
     folder); the objects' disk states set as a save would set them."""
-    from .. import colschema as schema
-    from ..colload import digest
-    from ..colmodel import FOLDER_FILE, Folder
+    from ..collections import schema
+    from ..collections.load import digest
+    from ..collections.model import FOLDER_FILE, Folder
     from ._fastyaml import dump_fast
 
     files: list[tuple[str, bytes | None]] = []
@@ -263,7 +263,7 @@ def _place(folder: Path, files: list[tuple[str, bytes | None]]) -> None:
 
 
 def _store(c: Collection, store: SecretStore) -> None:
-    from ..colsecrets import store_secrets
+    from ..collections.secrets import store_secrets
 
     objects: list[Collection | Folder | Environment] = [c, *c.root.walk(), *c.environments]
     for obj in objects:

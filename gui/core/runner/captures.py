@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ..masking import MASK
+from ..http.masking import MASK
 from . import declare
 from .assertions import CheckResult, resolve
 from .queries import MISSING, QueryError, Response, as_text, evaluate

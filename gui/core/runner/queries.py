@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..exchange import Exchange, ReceivedResponse
+    from ..http.exchange import Exchange, ReceivedResponse
 
 
 class _Missing:
@@ -142,7 +142,7 @@ def evaluate(kind: str, argument: str, response: Response) -> Any:
         values = [v for n, v in final.headers if n.lower() == argument.lower()]
         return ", ".join(values) if values else MISSING
     if kind == "cookie":
-        from ..cookies import cookies_set
+        from ..http.cookies import cookies_set
 
         found = [c for c in cookies_set(response.exchange) if c.name == argument]
         return found[-1].value if found else MISSING

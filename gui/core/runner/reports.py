@@ -44,7 +44,7 @@ class ReportInfo:
 
 
 def masker(run: Run) -> Callable[[str], str]:
-    from ..masking import mask_text
+    from ..http.masking import mask_text
 
     secrets = tuple(sorted(s for s in run.secrets if s))
     if not secrets:
@@ -150,7 +150,7 @@ def json_report(run: Run, info: ReportInfo) -> dict[str, Any]:
 
 
 def write_json(path: Path, run: Run, info: ReportInfo) -> None:
-    from ..atomic import write_atomic
+    from ..storage.atomic import write_atomic
 
     data = json.dumps(json_report(run, info), indent=2, ensure_ascii=False)
     write_atomic(Path(path), (data + "\n").encode("utf-8"))
@@ -248,7 +248,7 @@ def _system_out(r: RequestResult) -> str:
 
 
 def write_junit(path: Path, run: Run, info: ReportInfo) -> None:
-    from ..atomic import write_atomic
+    from ..storage.atomic import write_atomic
 
     write_atomic(Path(path), junit_xml(run, info))
 

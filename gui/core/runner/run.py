@@ -27,12 +27,12 @@ from .queries import Response
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ..cancel import CancelToken
-    from ..colmodel import Collection, Environment, Folder, RequestItem
-    from ..cookiejar import CookieJar
-    from ..engine import Engine
-    from ..exchange import Exchange
-    from ..proxies import ProxySettings
+    from ..collections.model import Collection, Environment, Folder, RequestItem
+    from ..http.cancel import CancelToken
+    from ..http.cookiejar import CookieJar
+    from ..http.engine import Engine
+    from ..http.exchange import Exchange
+    from ..http.proxies import ProxySettings
     from ..workspace import SendPlan, Workspace
     from .assertions import CheckResult
     from .captures import Captured
@@ -205,7 +205,7 @@ class Run:
     def _one(self, index: int, iteration: int, item: RequestItem, overrides: dict[str, str],
              secret_overrides: tuple[str, ...], captured: RunVariables
              ) -> tuple[RequestResult, Captured | None]:
-        from ..cancel import CancelToken
+        from ..http.cancel import CancelToken
         from ..model import Timeouts
         from ..workspace import PlanError
 
@@ -297,7 +297,7 @@ def folder_name(item: RequestItem) -> str:
 
 
 def relative(item: RequestItem) -> str:
-    from ..colmodel import collection_of
+    from ..collections.model import collection_of
 
     try:
         return str(item.path.relative_to(collection_of(item).path))
@@ -311,7 +311,7 @@ def select(collection: Collection, refs: Iterable[str]) -> list[RequestItem]:
     else by name), each once. PlanError for a name that matches nothing."""
     from pathlib import Path
 
-    from ..colmodel import Folder
+    from ..collections.model import Folder
     from ..workspace import PlanError, _same_file, find_request
 
     everything = collection.requests()

@@ -1,0 +1,1 @@
+"""Collections on disk: the tree, reading, writing, keychain places."""

@@ -1,0 +1,1 @@
+"""HTTP on the wire: the engine, its network backend, the exchange record."""

@@ -1,0 +1,85 @@
+"""The engine's cookie step around each hop: the jar's cookies onto the request, the
+response's Set-Cookie headers into the jar, both recorded on the hop.
+
+httpx has a jar of its own per client, with http.cookiejar's policy; the engine's
+clients get one that refuses everything (`inert_jar`), so that every cookie sent or kept
+goes through gui/core/http/cookiejar.py's rules, hop by hop, redirects and challenges included.
+"""
+
+from __future__ import annotations
+
+import time
+from email.utils import formatdate
+from http.cookiejar import CookieJar as _StdJar
+from http.cookiejar import DefaultCookiePolicy
+
+import httpx
+
+from .cookiejar import CookieJar
+from .cookies import parse_set_cookie
+from .exchange import HopCookie
+
+#: On a request: (the Cookie header before the jar's cookies were added, the header
+#: the jar produced). A redirect copies the extensions but not the header (httpx drops
+#: it), and an auth flow may add a cookie of its own: both are told apart by this.
+MARK = "gatepost.cookie"
+
+
+class _Refuse(DefaultCookiePolicy):
+    def set_ok(self, cookie, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def return_ok(self, cookie, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+def inert_jar() -> _StdJar:
+    """For httpx.Client(cookies=...): keeps nothing, sends nothing."""
+    return _StdJar(policy=_Refuse())
+
+
+def shown_expiry(expires: float | None) -> str:
+    return "session" if expires is None else formatdate(expires, usegmt=True)
+
+
+def attach(jar: CookieJar, request: httpx.Request, cross_site: bool) -> list[HopCookie]:
+    """Put the jar's cookies for this request in its Cookie header, after those the
+    user typed (or an auth scheme added), which win over a jar cookie of the same name."""
+    current = request.headers.get("cookie")
+    mark = request.extensions.get(MARK)
+    base = mark[0] if mark is not None and current == mark[1] else current
+    typed = {part.partition("=")[0].strip() for part in (base or "").split(";")}
+    cookies = [c for c in jar.select(str(request.url), request.method, cross_site)
+               if c.name not in typed]
+    header = "; ".join([*([base] if base else []), *(f"{c.name}={c.value}" for c in cookies)])
+    if header:
+        request.headers["Cookie"] = header
+    elif current is not None:
+        del request.headers["Cookie"]
+    request.extensions[MARK] = (base, header or None)
+    return [HopCookie(c.name, c.value, c.domain, c.path, shown_expiry(c.expires), c.secure,
+                      c.http_only, c.same_site, "jar") for c in cookies]
+
+
+def receive(jar: CookieJar, request: httpx.Request, response: httpx.Response
+            ) -> list[HopCookie]:
+    """Every Set-Cookie of the response into the jar, in order, and what became of it."""
+    url, now = str(request.url), time.time()
+    # httpx's Digest answers a challenge with the 401's cookies (`response.cookies`,
+    # under http.cookiejar's rules): left empty, so that the jar's rules apply to them
+    # too and the retry's hop says they came from the jar.
+    response._cookies = httpx.Cookies()  # type: ignore[attr-defined]
+    found = []
+    for header in response.headers.get_list("set-cookie"):
+        outcome = jar.receive(url, header, now)
+        said = parse_set_cookie(header)
+        if said is None:
+            row = HopCookie(outcome.name, "", source="rejected", note=outcome.reason)
+        else:
+            expires = said.expires or (f"max-age {said.max_age}" if said.max_age
+                                       else "session")
+            row = HopCookie(said.name, said.value, said.domain, said.path, expires,
+                            said.secure, said.http_only, said.same_site, outcome.action,
+                            outcome.reason)
+        found.append(row)
+    return found

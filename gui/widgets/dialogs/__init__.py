@@ -1,0 +1,2 @@
+"""Dialogs: variables and environments, certificates, cookies, proxy, saving a request, a
+new collection."""

@@ -1,0 +1,475 @@
+"""Editing variables: globals, the collection's, and each environment's.
+
+The table of one scope is `VariablesTable` (gui/widgets/dialogs/variables_table.py).
+
+`VariablesDialog` edits every scope at once and changes nothing until OK (or `save()`):
+variable edits, and environments added, renamed or deleted, are all applied then,
+through gui.core (secret values to the keychain, `{secret: keychain}` in the files).
+Cancel discards them. A save that fails names the file and keeps the dialog open with
+every edit still there; pressing OK again retries (and overwrites a file that changed
+on disk, as the message says).
+
+Secret values are shown as the caller passes them: pass the globals from
+`load_globals(store)` and a collection whose secrets `fill_secrets` has filled (the
+window has them anyway). An empty secret value means "not changed": the keychain keeps
+what it had, as everywhere in gui.core.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .variables_table import VariablesTable
+
+if TYPE_CHECKING:
+    from ...core.collections.model import Collection, Environment
+    from ...core.storage.keychain import SecretStore
+    from ...core.variables import Variable
+
+NOTE_STYLE = "color: #5a6270;"
+ERROR_STYLE = "color: #c62828;"
+GLOBALS, COLLECTION, ENVIRONMENT = "globals", "collection", "environment"
+
+
+@dataclass(eq=False)
+class _Scope:
+    """One entry of the scope list and its edits, kept until saved."""
+
+    kind: str
+    name: str
+    variables: list[Variable]
+    #: As last saved (or as given): what the keychain may hold entries for.
+    saved: list[Variable] = field(default_factory=list)
+    #: The environment on disk; None for one added in this dialog and not yet saved.
+    env: Environment | None = None
+    deleted: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.kind == GLOBALS:
+            return "Globals"
+        if self.kind == COLLECTION:
+            return f"Collection: {self.name}"
+        return self.name
+
+    @property
+    def renamed(self) -> bool:
+        return self.env is not None and self.env.name != self.name
+
+
+def _problems(scope: _Scope) -> list[str]:
+    """Why the scope's variables cannot be saved as they are."""
+    problems, seen, told = [], set(), set()
+    for v in scope.variables:
+        if not v.name:
+            if v.value and "unnamed" not in told:
+                told.add("unnamed")
+                problems.append(f"A variable in {scope.label} has a value but no name.")
+            continue
+        if v.name in seen and v.name not in told:
+            told.add(v.name)
+            problems.append(f"The name “{v.name}” is used more than once in {scope.label}.")
+        seen.add(v.name)
+    return problems
+
+
+def _kept(variables: list[Variable]) -> list[Variable]:
+    """The rows worth saving: blank ones (no name, no value) are dropped."""
+    return [copy.copy(v) for v in variables if v.name or v.value]
+
+
+class VariablesDialog(QDialog):
+    #: Everything was saved (OK or `save()`).
+    saved = Signal()
+
+    def __init__(self, collection: Collection | None, globals_: list[Variable],
+                 store: SecretStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("variablesDialog")
+        self.setAccessibleName("Variables")
+        self.setWindowTitle("Variables")
+        self.resize(820, 480)
+        self._collection = collection
+        self._store = store
+        #: Files that changed on disk and that the user was told about: OK overwrites.
+        self._conflicts: set[str] = set()
+        self._scopes: list[_Scope] = [
+            _Scope(GLOBALS, "Globals", copy.deepcopy(globals_), copy.deepcopy(globals_))]
+        if collection is not None:
+            self._scopes.append(_Scope(COLLECTION, collection.name,
+                                       copy.deepcopy(collection.variables),
+                                       copy.deepcopy(collection.variables)))
+            for env in collection.environments:
+                self._scopes.append(_Scope(ENVIRONMENT, env.name, copy.deepcopy(env.variables),
+                                           copy.deepcopy(env.variables), env))
+        self._current: _Scope | None = None
+        self._build()
+        self._fill_scope_list(self._scopes[0])
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        self.scope_list = QListWidget(objectName="variableScopes",
+                                      accessibleName="Variable scopes")
+        self.scope_list.setToolTip("Globals apply everywhere; the collection's override "
+                                   "them, and the chosen environment's override both")
+        left_layout.addWidget(self.scope_list, 1)
+        buttons = QHBoxLayout()
+        self.add_button = QPushButton("Add", objectName="addEnvironment",
+                                      accessibleName="Add an environment")
+        self.rename_button = QPushButton("Rename", objectName="renameEnvironment",
+                                         accessibleName="Rename the environment")
+        self.delete_button = QPushButton("Delete", objectName="deleteEnvironment",
+                                         accessibleName="Delete the environment")
+        for button in (self.add_button, self.rename_button, self.delete_button):
+            button.setVisible(self._collection is not None)
+            buttons.addWidget(button)
+        left_layout.addLayout(buttons)
+        splitter.addWidget(left)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        self.scope_title = QLabel("", objectName="variablesScopeTitle",
+                                  accessibleName="Scope being edited")
+        right_layout.addWidget(self.scope_title)
+        self.table = VariablesTable()
+        right_layout.addWidget(self.table, 1)
+        self.problem = QLabel("", objectName="variablesProblem",
+                              accessibleName="Problem with the variables")
+        self.problem.setWordWrap(True)
+        self.problem.setStyleSheet(ERROR_STYLE)
+        self.problem.setVisible(False)
+        right_layout.addWidget(self.problem)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([200, 620])
+        layout.addWidget(splitter, 1)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
+            objectName="variablesButtons")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setAccessibleName(
+            "Save the variables")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setAccessibleName(
+            "Discard the changes")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+        self.scope_list.currentRowChanged.connect(self._scope_chosen)
+        self.table.edited.connect(self._table_edited)
+        self.add_button.clicked.connect(lambda: self.add_environment())
+        self.rename_button.clicked.connect(lambda: self.rename_environment())
+        self.delete_button.clicked.connect(lambda: self.delete_environment())
+
+    # -- scopes ---------------------------------------------------------------------------
+
+    def _visible(self) -> list[_Scope]:
+        return [s for s in self._scopes if not s.deleted]
+
+    def _fill_scope_list(self, current: _Scope | None = None) -> None:
+        """Rebuild the scope list and show `current` (or the first scope)."""
+        visible = self._visible()
+        row = visible.index(current) if current in visible else 0
+        self.scope_list.blockSignals(True)
+        try:
+            self.scope_list.clear()
+            for scope in visible:
+                item = QListWidgetItem(scope.label)
+                if scope.kind == ENVIRONMENT:
+                    item.setToolTip(f"Environment {scope.name}")
+                    item.setData(Qt.ItemDataRole.AccessibleTextRole,
+                                 f"Environment {scope.name}")
+                self.scope_list.addItem(item)
+            self.scope_list.setCurrentRow(row)
+        finally:
+            self.scope_list.blockSignals(False)
+        self._scope_chosen(row)
+
+    def scopes(self) -> list[str]:
+        """The scope list's labels, in order: Globals, Collection: <name>, environments."""
+        return [s.label for s in self._visible()]
+
+    def select_scope(self, label: str) -> None:
+        """Show the scope whose label (see `scopes`) or environment name is `label`."""
+        for row, scope in enumerate(self._visible()):
+            if label in (scope.label, scope.name if scope.kind == ENVIRONMENT else None):
+                self.scope_list.setCurrentRow(row)
+                return
+        raise KeyError(label)
+
+    def _scope_chosen(self, row: int) -> None:
+        visible = self._visible()
+        if not 0 <= row < len(visible):
+            self._current = None
+            return
+        scope = self._current = visible[row]
+        self.table.set_variables(scope.variables)
+        self.scope_title.setText(scope.label if scope.kind != ENVIRONMENT
+                                 else f"Environment: {scope.name}")
+        broken = self._broken(scope)
+        self.table.setEnabled(broken is None)
+        is_env = scope.kind == ENVIRONMENT
+        self.rename_button.setEnabled(is_env)
+        self.delete_button.setEnabled(is_env)
+        if broken is not None:
+            self._show_problem(broken)
+        else:
+            self._check(scope)
+
+    def _broken(self, scope: _Scope) -> str | None:
+        disk = None
+        if scope.kind == COLLECTION and self._collection is not None:
+            disk = self._collection.disk
+        elif scope.env is not None:
+            disk = scope.env.disk
+        if disk is not None and disk.problem is not None:
+            return (f"{disk.problem} — this file did not open, so it is not edited here. "
+                    "Fix it by hand and reload the collection.")
+        return None
+
+    def _table_edited(self) -> None:
+        if self._current is not None:
+            self._current.variables = self.table.variables()
+            self._check(self._current)
+
+    def _check(self, scope: _Scope) -> bool:
+        problems = _problems(scope)
+        self._show_problem("\n".join(problems))
+        return not problems
+
+    def _show_problem(self, text: str) -> None:
+        self.problem.setText(text)
+        self.problem.setVisible(bool(text))
+
+    def variables(self, label: str) -> list[Variable]:
+        """The variables of a scope as edited so far (label as in `select_scope`)."""
+        for scope in self._visible():
+            if label in (scope.label, scope.name if scope.kind == ENVIRONMENT else None):
+                return _kept(scope.variables)
+        raise KeyError(label)
+
+    def global_variables(self) -> list[Variable]:
+        """The globals as edited (after `save()`, as saved): for the window's scope."""
+        return _kept(self._scopes[0].variables)
+
+    # -- environments -------------------------------------------------------------------------
+
+    def _env_name_problem(self, name: str, scope: _Scope | None = None) -> str | None:
+        if not name:
+            return "An environment needs a name."
+        for other in self._visible():
+            if (other is not scope and other.kind == ENVIRONMENT
+                    and other.name.casefold() == name.casefold()):
+                return f"There is already an environment called “{other.name}”."
+        return None
+
+    def _ask_name(self, title: str, text: str = "") -> str | None:
+        name, ok = QInputDialog.getText(self, title, "Environment name:", text=text)
+        return name.strip() if ok else None
+
+    def add_environment(self, name: str | None = None) -> bool:
+        """Add an environment (asking its name when None); created when saved."""
+        if self._collection is None:
+            return False
+        if name is None:
+            name = self._ask_name("Add an environment")
+            if name is None:
+                return False
+        name = name.strip()
+        problem = self._env_name_problem(name)
+        if problem is not None:
+            self._show_problem(problem)
+            return False
+        scope = _Scope(ENVIRONMENT, name, [])
+        self._scopes.append(scope)
+        self._fill_scope_list(scope)
+        return True
+
+    def _current_env(self) -> _Scope | None:
+        scope = self._current
+        return scope if scope is not None and scope.kind == ENVIRONMENT else None
+
+    def rename_environment(self, name: str | None = None) -> bool:
+        """Rename the selected environment (asking when None); renamed when saved."""
+        scope = self._current_env()
+        if scope is None:
+            return False
+        if name is None:
+            name = self._ask_name("Rename the environment", scope.name)
+            if name is None:
+                return False
+        name = name.strip()
+        problem = self._env_name_problem(name, scope)
+        if problem is not None:
+            self._show_problem(problem)
+            return False
+        scope.name = name
+        self._fill_scope_list(scope)
+        return True
+
+    def delete_environment(self, confirm: bool = True) -> bool:
+        """Delete the selected environment, after asking when `confirm`; its file and
+        its keychain entries go when saved."""
+        scope = self._current_env()
+        if scope is None:
+            return False
+        if confirm:
+            answer = QMessageBox.question(
+                self, "Delete the environment",
+                f"Delete the environment “{scope.name}” and its variables? Its file and "
+                "its secret values in the keychain are removed when you press OK.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Yes:
+                return False
+        row = self._visible().index(scope)
+        if scope.env is None:
+            self._scopes.remove(scope)
+        else:
+            scope.deleted = True
+        visible = self._visible()
+        self._fill_scope_list(visible[min(row, len(visible) - 1)])
+        return True
+
+    # -- saving -----------------------------------------------------------------------------
+
+    def accept(self) -> None:
+        if self.save():
+            super().accept()
+
+    def save(self) -> bool:
+        """Validate, then apply every change through gui.core. False, with the problem
+        shown (inline, or in a message box for a file that could not be written), when
+        something was not saved; the edits stay, and saving again retries."""
+        from ...core.collections.model import CollectionError
+
+        self.table.commit_editing()
+        for scope in self._visible():
+            if self._broken(scope) is None and _problems(scope):
+                self._fill_scope_list(scope)
+                return False
+        try:
+            self._save_all()
+        except (CollectionError, OSError) as exc:
+            self._report(exc)
+            return False
+        self._conflicts.clear()
+        self._fill_scope_list(self._current)
+        self.saved.emit()
+        return True
+
+    def _save_all(self) -> None:
+        from ...core.collections import manage as col
+        from ...core.collections.globalvars import global_key, save_globals
+
+        store = self._store
+        c = self._collection
+        # Deletions first, so that a new or renamed environment may take a freed name.
+        for scope in [s for s in self._scopes if s.deleted]:
+            env = scope.env
+            assert env is not None
+            if self._forced(env.path):
+                # The user was told the file changed on disk and pressed OK again.
+                col.save_environment(env, force=True)
+            for key in col.delete(env):
+                store.delete(key)
+            self._scopes.remove(scope)
+        for scope in self._scopes:
+            if scope.kind == GLOBALS:
+                new = _kept(scope.variables)
+                if new != scope.saved:
+                    save_globals(new, store)
+                    self._forget_removed(scope, new, global_key)
+            elif scope.kind == COLLECTION and c is not None:
+                self._save_collection(c, scope)
+            elif scope.kind == ENVIRONMENT and c is not None:
+                self._save_environment(c, scope)
+
+    def _save_collection(self, c: Collection, scope: _Scope) -> None:
+        from ...core.collections import manage as col
+
+        new = _kept(scope.variables)
+        if new == scope.saved:
+            return
+        old, c.variables = c.variables, new
+        try:
+            col.save_collection(c, self._store, force=self._forced(c.settings_path))
+        except BaseException:
+            c.variables = old
+            raise
+        self._forget_removed(scope, new, lambda name: col.variable_key(c.namespace, None, name))
+
+    def _save_environment(self, c: Collection, scope: _Scope) -> None:
+        from ...core.collections import manage as col
+
+        if scope.env is None:
+            scope.env = col.new_environment(c, scope.name)
+            scope.saved = []
+        env = scope.env
+        if scope.renamed:
+            old_name = env.name
+            try:
+                if self._forced(env.path):
+                    col.save_environment(env, force=True)
+                col.rename(env, scope.name, self._store)
+            except BaseException:
+                env.name = old_name  # so that a retry renames the file too
+                raise
+        new = _kept(scope.variables)
+        if new == scope.saved:
+            return
+        old, env.variables = env.variables, new
+        try:
+            col.save_environment(env, self._store, force=self._forced(env.path))
+        except BaseException:
+            env.variables = old
+            raise
+        self._forget_removed(scope, new, lambda name: col.variable_key(c.namespace, env, name))
+
+    def _forget_removed(self, scope: _Scope, new: list[Variable], key) -> None:
+        """After a save: drop the keychain entries of secrets that are no longer secret
+        variables of the scope (removed, renamed, or made plain)."""
+        kept = {v.name for v in new if v.secret and v.name}
+        for v in scope.saved:
+            if v.secret and v.name and v.name not in kept:
+                self._store.delete(key(v.name))
+        scope.saved = copy.deepcopy(new)
+
+    def _forced(self, path) -> bool:
+        return str(path) in self._conflicts
+
+    def _report(self, exc: Exception) -> None:
+        from ...core.collections.model import ConflictError
+
+        path = getattr(exc, "path", None) or getattr(exc, "filename", None)
+        if isinstance(exc, ConflictError) and path is not None:
+            self._conflicts.add(str(path))
+        message = str(exc)
+        if path is not None and str(path) not in message:
+            message = f"{path}: {message}"
+        self._show_problem(message)
+        QMessageBox.warning(self, "Variables not saved",
+                            f"{message}\n\nNothing you typed is lost: the dialog stays open.")

@@ -1,0 +1,423 @@
+"""The request side: method, URL, Send, and the Params / Headers / Body / Settings tabs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..kvtable import KeyValueTable
+from .auth_panel import AuthPanel
+from .tests_tab import TestsTab
+
+if TYPE_CHECKING:
+    from ...core.model import Options, RequestSpec
+    from ...core.validate import Problem
+    from .body_editor import BodyEditor
+
+METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+PARAMS, AUTH, HEADERS, BODY, SETTINGS, TESTS = range(6)
+
+
+class OptionsForm(QWidget):
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        form = QFormLayout(self)
+        # Controls at their natural width, not stretched across the window.
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        self.follow = QCheckBox("Follow redirects", objectName="followRedirects",
+                                accessibleName="Follow redirects", checked=True)
+        self.max_redirects = QSpinBox(objectName="maxRedirects",
+                                      accessibleName="Maximum redirects")
+        self.max_redirects.setRange(0, 100)
+        self.max_redirects.setValue(20)
+        self.timeout = QDoubleSpinBox(objectName="timeout", accessibleName="Timeout in seconds")
+        self.timeout.setRange(0, 3600)
+        self.timeout.setDecimals(1)
+        self.timeout.setValue(30)
+        self.timeout.setSuffix(" s")
+        self.timeout.setSpecialValueText("none")
+        self.max_time = QDoubleSpinBox(objectName="maxTime",
+                                       accessibleName="Time limit for the whole exchange")
+        self.max_time.setRange(0, 86400)
+        self.max_time.setDecimals(1)
+        self.max_time.setValue(300)
+        self.max_time.setSuffix(" s")
+        self.max_time.setSpecialValueText("none")
+        self.max_time.setToolTip("The whole exchange, every redirect and body included, "
+                                 "stops after this long; what came is kept")
+        self.max_body = QSpinBox(objectName="maxBodySize",
+                                 accessibleName="Maximum response body size in megabytes")
+        # Up to a terabyte: never "none", so that no server can fill the disk.
+        self.max_body.setRange(1, 1 << 20)
+        self.max_body.setValue(1024)
+        self.max_body.setSuffix(" MB")
+        self.max_body.setToolTip("A larger body (decoded or not) stops there; what came "
+                                 "is kept")
+        self._loaded_size: tuple[int, int | None] = (1024, 1 << 30)
+        self.verify = QCheckBox("Verify the server's TLS certificate", objectName="verifyTls",
+                                accessibleName="Verify TLS certificate", checked=True)
+        self.http2 = QCheckBox("Offer HTTP/2 (over TLS)", objectName="http2",
+                               accessibleName="Offer HTTP/2")
+        self.cookie_jar = QCheckBox("Send and keep cookies in the cookie jar",
+                                    objectName="useCookieJar", checked=True,
+                                    accessibleName="Use the cookie jar")
+        self.cookie_jar.setToolTip("Off: this request neither sends the jar's cookies "
+                                   "nor keeps the ones it is given (Cookies… manages the jar)")
+        form.addRow(self.follow)
+        form.addRow("Maximum redirects:", self.max_redirects)
+        form.addRow("Timeout (connect, read, write):", self.timeout)
+        form.addRow("Max time (whole exchange):", self.max_time)
+        form.addRow("Max body size:", self.max_body)
+        form.addRow(self.verify)
+        form.addRow(self.http2)
+        form.addRow(self.cookie_jar)
+        self.utf8_headers = QCheckBox("Send header values as UTF-8", objectName="utf8Headers",
+                                      accessibleName="Send header values as UTF-8")
+        self.utf8_headers.setToolTip("Header values beyond ASCII go as UTF-8 bytes "
+                                     "(Content-Disposition parameters as RFC 8187 "
+                                     "name*=UTF-8''…); off: such a value is refused")
+        form.addRow(self.utf8_headers)
+        for box in (self.follow, self.verify, self.http2, self.cookie_jar, self.utf8_headers):
+            box.toggled.connect(self.changed)
+        self.max_redirects.valueChanged.connect(self.changed)
+        self.timeout.valueChanged.connect(self.changed)
+        self.max_time.valueChanged.connect(self.changed)
+        self.max_body.valueChanged.connect(self.changed)
+
+    def _max_body_bytes(self) -> int | None:
+        # A size set in a file (no whole number of megabytes, or none) is kept as it
+        # came until the box is changed.
+        shown, size = self._loaded_size
+        return size if shown == self.max_body.value() else self.max_body.value() << 20
+
+    def options(self) -> Options:
+        from ...core.model import Options, Timeouts
+
+        seconds = self.timeout.value() or None
+        return Options(timeouts=Timeouts.all(seconds), follow_redirects=self.follow.isChecked(),
+                       max_redirects=self.max_redirects.value(),
+                       verify_tls=self.verify.isChecked(), http2=self.http2.isChecked(),
+                       max_time=self.max_time.value() or None,
+                       max_body_size=self._max_body_bytes(),
+                       use_cookie_jar=self.cookie_jar.isChecked(),
+                       utf8_headers=self.utf8_headers.isChecked())
+
+    def set_options(self, options: Options) -> None:
+        size = options.max_body_size
+        self.max_body.setValue(-(-size // (1 << 20)) if size is not None
+                               else self.max_body.maximum())
+        self._loaded_size = (self.max_body.value(), size)
+        self.max_time.setValue(options.max_time or 0)
+        self.follow.setChecked(options.follow_redirects)
+        self.max_redirects.setValue(options.max_redirects)
+        self.timeout.setValue(options.timeouts.read or 0)
+        self.verify.setChecked(options.verify_tls)
+        self.http2.setChecked(options.http2)
+        self.cookie_jar.setChecked(options.use_cookie_jar)
+        self.utf8_headers.setChecked(options.utf8_headers)
+
+
+class RequestEditor(QWidget):
+    """Emits `send_requested` for Enter in the URL or a click on Send/Cancel."""
+
+    send_requested = Signal()
+    #: Anything the user can change changed.
+    edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("requestEditor")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+        bar = QHBoxLayout()
+        bar.setSpacing(6)
+        self.method = QComboBox(objectName="methodCombo", accessibleName="Method")
+        self.method.setEditable(True)
+        self.method.addItems(METHODS)
+        self.method.setMinimumContentsLength(8)
+        self.method.setToolTip("Pick a method or type any other (e.g. PROPFIND)")
+        self.method.currentTextChanged.connect(self._colour_method)
+        from .. import theme
+
+        theme.notifier().changed.connect(self._colour_method)
+        self._colour_method()
+        self.url = QLineEdit(objectName="urlEdit", accessibleName="URL")
+        self.url.setPlaceholderText("Enter a URL, e.g. https://httpbin.org/get — Enter sends")
+        self.url.setClearButtonEnabled(True)
+        self.send_button = QPushButton("Send", objectName="sendButton",
+                                       accessibleName="Send request")
+        self.send_button.setDefault(True)
+        self.send_button.setMinimumWidth(96)
+        from ..icons import icon
+
+        self.send_button.setIcon(icon("send", "on_accent"))
+        self.send_button.setToolTip("Send (Enter in the URL, or Ctrl+Enter)")
+        bar.addWidget(self.method)
+        bar.addWidget(self.url, 1)
+        bar.addWidget(self.send_button)
+        layout.addLayout(bar)
+
+        self.problem = QLabel("", objectName="problemLabel", accessibleName="Request problem")
+        self.problem.setProperty("tone", "error")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
+        layout.addWidget(self.problem)
+        from .curl_paste import CurlPaste
+
+        # A pasted curl command becomes the request (its notes shown under the URL).
+        self.curl_paste = CurlPaste(self)
+        layout.addWidget(self.curl_paste.note)
+
+        self.tabs = QTabWidget(objectName="requestTabs", accessibleName="Request")
+        self.params = KeyValueTable("paramsTable", "Query params")
+        self.headers = KeyValueTable("headersTable", "Headers")
+        self.auth = AuthPanel()
+        # The body editor is built when first needed (the tab opened, a body set or
+        # read): it is not part of the first paint.
+        self._body: BodyEditor | None = None
+        self._body_page = QWidget(objectName="bodyPage")
+        QVBoxLayout(self._body_page).setContentsMargins(0, 0, 0, 0)
+        self.options = OptionsForm()
+        self.options.setObjectName("optionsForm")
+        self.tabs.addTab(self.params, "Params")
+        self.tabs.addTab(self.auth, "Auth")
+        self.tabs.addTab(self.headers, "Headers")
+        self.tabs.addTab(self._body_page, "Body")
+        # In a scroll area: the form's height must not set the editor's least height,
+        # or the response could never have the room (issue 15).
+        settings = QScrollArea(objectName="settingsPage", widgetResizable=True)
+        settings.setFrameShape(QScrollArea.Shape.NoFrame)
+        settings.setWidget(self.options)
+        self.tabs.addTab(settings, "Settings")
+        # Assertions and captures: RequestItem's, not the spec's (the window reads them).
+        self.tests = TestsTab()
+        self.tabs.addTab(self.tests, "Tests")
+        self.tests.edited.connect(self.edited)
+        self.tests.title_changed.connect(
+            lambda: self.tabs.setTabText(TESTS, self.tests.title()))
+        self.tabs.currentChanged.connect(
+            lambda i: self.body if self.tabs.widget(i) is self._body_page else None)
+        layout.addWidget(self.tabs, 1)
+
+        #: Gives the {{variable}} values in scope for this request (name -> value).
+        self.scope_provider: Any = None
+        self._marked = False  # some cell or the body text may be marked
+        self.url.textChanged.connect(self._show_variables)
+        self.url.returnPressed.connect(self._return_pressed)
+        self.send_button.clicked.connect(self.send_requested)
+        self.url.textEdited.connect(self._url_edited)
+        self.url.textChanged.connect(self._update_counts)
+        self.params.edited.connect(self._params_edited)
+        self.headers.edited.connect(self._update_counts)
+        self.auth.edited.connect(self._update_counts)
+        for signal in (self.params.edited, self.headers.edited):
+            signal.connect(self._mark_variables)
+        for signal in (self.url.textChanged, self.method.currentTextChanged, self.params.edited,
+                       self.headers.edited, self.auth.edited, self.options.changed):
+            signal.connect(self.edited)
+
+    @property
+    def body(self) -> BodyEditor:
+        """The Body tab's editor, built on first use."""
+        if self._body is None:
+            from .body_editor import BodyEditor
+
+            body = self._body = BodyEditor()
+            self._body_page.layout().addWidget(body)
+            body.edited.connect(self._update_counts)
+            body.problem.connect(self.show_problems)
+            body.edited.connect(self._mark_variables)
+            body.edited.connect(self.edited)
+        return self._body
+
+    def _colour_method(self) -> None:
+        """The method in its badge colour, in the box and in its list."""
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QColor
+
+        from .. import theme
+
+        for i in range(self.method.count()):
+            self.method.setItemData(i, QColor(theme.method_colour(self.method.itemText(i))),
+                                    Qt.ItemDataRole.ForegroundRole)
+        # A style sheet, not the palette: the application's sheet would override that.
+        self.method.lineEdit().setStyleSheet(
+            f"color: {theme.method_colour(self.method.currentText())};")
+
+    # -- params <-> URL ----------------------------------------------------------------
+
+    def _return_pressed(self) -> None:
+        if not self.curl_paste.taken(self.url.text(), typed=True):
+            self.send_requested.emit()
+
+    def _url_edited(self, text: str) -> None:
+        from ...core.urls import merge_rows, query_pairs
+
+        if self.curl_paste.taken(text):
+            return
+        self.params.set_rows(merge_rows(self.params.rows(), query_pairs(text)))
+        self.clear_problems()
+
+    def _params_edited(self) -> None:
+        from ...core.urls import with_query
+
+        pairs = [(r.name, r.value) for r in self.params.rows() if r.enabled and r.name]
+        cursor = self.url.cursorPosition()
+        self.url.setText(with_query(self.url.text(), pairs))
+        self.url.setCursorPosition(min(cursor, len(self.url.text())))
+
+    def refresh_variables(self) -> None:
+        self._show_variables(self.url.text())
+        self._mark_variables()
+
+    def _mark_variables(self) -> None:
+        """Mark unknown {{variables}} in the params, headers and body, as in the URL."""
+        tables = [self.params, self.headers]
+        spec_text = []
+        if self._body is not None:
+            tables += [self._body.form, self._body.multipart]
+            spec_text.append(self._body.text.toPlainText())
+        spec_text += [text for table in tables for text in table.texts()]
+        # The scope reads the globals file (and the keychain): not for a request without
+        # a single {{ — such as the empty one on screen at start-up.
+        if not any("{{" in text for text in spec_text):
+            if self._marked:
+                self._marked = False
+                for table in (self.params, self.headers):
+                    table.mark_variables({})
+                if self._body is not None:
+                    self._body.mark_variables({})
+            return
+        self._marked = True
+        scope = self.scope_provider() if self.scope_provider else {}
+        self.params.mark_variables(scope)
+        self.headers.mark_variables(scope)
+        if self._body is not None:
+            self._body.mark_variables(scope)
+
+    def _show_variables(self, text: str) -> None:
+        """The URL's {{variables}}: the resolved URL on hover, unknown ones marked."""
+        if "{{" not in text:
+            if self.url.property("unknownVariables"):
+                self.url.setProperty("unknownVariables", False)
+                self.url.setStyleSheet("")
+            self.url.setToolTip("")
+            return
+        from ...core.variables import (
+            UnresolvedVariable,
+            VariableError,
+            resolve_text,
+            unknown_variables,
+        )
+
+        scope = self.scope_provider() if self.scope_provider else {}
+        unknown = unknown_variables(text, scope)
+        try:
+            resolved = resolve_text(text, scope)
+        except UnresolvedVariable:
+            resolved = ""
+        except VariableError as exc:
+            resolved = str(exc)
+        if unknown:
+            names = ", ".join("{{" + n + "}}" for n in unknown)
+            self.url.setToolTip(f"Unknown variable: {names}")
+            self.url.setStyleSheet("QLineEdit { border: 2px solid #b35c00; }")
+        else:
+            self.url.setToolTip(f"Sends: {resolved}")
+            self.url.setStyleSheet("")
+        self.url.setProperty("unknownVariables", bool(unknown))
+
+    def _update_counts(self) -> None:
+        for index, label, rows in ((PARAMS, "Params", self.params.rows()),
+                                   (HEADERS, "Headers", self.headers.rows())):
+            count = sum(1 for r in rows if r.enabled and r.name)
+            self.tabs.setTabText(index, f"{label} ({count})" if count else label)
+        kind = self._body.current_kind() if self._body is not None else "none"
+        self.tabs.setTabText(BODY, "Body" if kind == "none" else f"Body ({kind})")
+        scheme = self.auth.config().scheme
+        self.tabs.setTabText(AUTH, "Auth" if scheme == "none" else f"Auth ({scheme})")
+
+    # -- the model side -------------------------------------------------------------------
+
+    def spec(self) -> RequestSpec:
+        from ...core.model import Body, RequestSpec
+
+        return RequestSpec(
+            method=self.method.currentText().strip(),
+            url=self.url.text().strip(),
+            params=self.params.rows(),
+            headers=self.headers.rows(),
+            body=self._body.body() if self._body is not None else Body(),
+            options=self.options.options(),
+            auth=self.auth.config(),
+        )
+
+    def set_spec(self, spec: RequestSpec) -> None:
+        from ...core.urls import merge_rows, query_pairs
+
+        self.method.setCurrentText(spec.method)
+        self.url.setText(spec.url)
+        self.params.set_rows(spec.params or merge_rows([], query_pairs(spec.url)))
+        self.headers.set_rows(spec.headers)
+        if self._body is not None or spec.body.kind.value != "none" or spec.body.text \
+                or spec.body.rows or spec.body.path:
+            self.body.set_body(spec.body)
+        self.options.set_options(spec.options)
+        self.auth.set_config(spec.auth)
+        self._update_counts()
+        if self.scope_provider is not None:
+            self._mark_variables()
+
+    # -- feedback ---------------------------------------------------------------------------
+
+    def set_running(self, running: bool) -> None:
+        from ..icons import icon
+
+        self.send_button.setText("Cancel" if running else "Send")
+        self.send_button.setIcon(icon("circle-stop") if running else icon("send", "on_accent"))
+        self.send_button.setProperty("running", running)
+        self.send_button.style().unpolish(self.send_button)
+        self.send_button.style().polish(self.send_button)
+        self.send_button.setAccessibleName("Cancel request" if running else "Send request")
+
+    def show_problems(self, problems: list[Problem] | str) -> None:
+        if isinstance(problems, str):
+            self.problem.setText(problems)
+        else:
+            self.problem.setText("\n".join(str(p) for p in problems))
+            first = problems[0]
+            widget = {"method": self.method, "url": self.url}.get(first.field)
+            tab = {"headers": HEADERS, "body": BODY, "auth": AUTH,
+                   "options": SETTINGS}.get(first.field)
+            if tab is not None:
+                self.tabs.setCurrentIndex(tab)
+            table = self.headers if first.field == "headers" else None
+            if table is not None and first.row is not None:
+                table.setCurrentCell(first.row, 1)
+                widget = table
+            if widget is not None:
+                widget.setFocus()
+        self.problem.show()
+
+    def clear_problems(self) -> None:
+        self.problem.hide()
+        self.problem.setText("")

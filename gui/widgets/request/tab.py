@@ -1,0 +1,280 @@
+"""One open request: its editor over its response, and its send/cancel cycle.
+
+A tab edits either the scratch request (kept across restarts, not in any collection) or
+a request of a collection (`item`); the window decides how a spec is prepared for
+sending (variables, inherited headers and auth) through `prepare`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
+
+from .editor import RequestEditor
+
+if TYPE_CHECKING:
+    from ...core.collections.model import RequestItem
+    from ...core.http.exchange import Exchange
+    from ...core.model import RequestSpec
+    from ...core.present import Presentation
+    from ...core.tls.config import TlsSettings
+    from ...worker import Dispatcher, SendJob
+    from ..response.view import ResponseView
+
+#: (the spec as edited) -> (the spec to send, secret values to mask, the AuthContext for
+#: schemes that keep tokens or None); raises PrepareError with a message for the user.
+Prepare = Callable[["RequestSpec"], "tuple[RequestSpec, tuple[str, ...], Any]"]
+
+
+#: Editor and response heights at first (scaled to the room there is).
+DEFAULT_SPLIT = (230, 470)
+
+
+class PrepareError(Exception):
+    """The request cannot be sent as it is (e.g. an unknown variable); says why."""
+
+
+class RequestTab(QWidget):
+    #: A message for the window's status bar.
+    status = Signal(str)
+    #: (the spec that was sent, its exchange, secrets to mask): for the sent-requests list.
+    sent = Signal(object, object, object)
+    #: The title or the unsaved mark changed.
+    title_changed = Signal()
+    #: The person moved the editor/response split (the sizes): new tabs take it.
+    split_moved = Signal(object)
+
+    def __init__(self, dispatcher: Dispatcher, item: RequestItem | None = None,
+                 prepare: Prepare | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("requestTab")
+        self.item = item
+        self.prepare = prepare
+        #: The certificates of the request's collection (gui/core/collections/tls.py), or None.
+        self.tls_provider: Callable[[], TlsSettings | None] | None = None
+        self.job: SendJob | None = None
+        self.last_exchange: Exchange | None = None
+        #: The secret values the last exchange was masked with, and when it was sent:
+        #: what Save as HAR… needs.
+        self.last_secrets: tuple[str, ...] = ()
+        self.last_started: Any = None
+        self._dispatcher = dispatcher
+        self._saved: dict | None = None
+        #: The Tests tab as last loaded or saved (assertions and captures are the item's).
+        self._saved_tests: tuple = ((), ())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.changed_bar = QWidget(objectName="changedOnDiskBar")
+        bar = QHBoxLayout(self.changed_bar)
+        bar.setContentsMargins(6, 2, 6, 2)
+        self.changed_label = QLabel("This request changed on disk.")
+        self.reload_button = QPushButton("Reload", objectName="reloadButton",
+                                         accessibleName="Reload the request from disk")
+        self.keep_button = QPushButton("Keep mine", objectName="keepMineButton",
+                                       accessibleName="Keep my version")
+        bar.addWidget(self.changed_label, 1)
+        bar.addWidget(self.reload_button)
+        bar.addWidget(self.keep_button)
+        self.changed_bar.setStyleSheet("background: #fff3cd;")
+        self.changed_bar.hide()
+        layout.addWidget(self.changed_bar)
+        splitter = QSplitter(Qt.Orientation.Vertical, objectName="mainSplitter")
+        self.editor = RequestEditor()
+        # The response area is built when it is first needed: a label paints faster
+        # than five tabs of views, and start-up is a benchmark target.
+        self._response: ResponseView | None = None
+        self._placeholder = QLabel("Send a request to see its response here.",
+                                   objectName="responsePlaceholder")
+        self._placeholder.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self._splitter = splitter
+        splitter.addWidget(self.editor)
+        splitter.addWidget(self._placeholder)
+        splitter.setChildrenCollapsible(False)
+        splitter.setStretchFactor(1, 1)
+        # The response gets the larger share: that is what a person reads.
+        splitter.setSizes(list(DEFAULT_SPLIT))
+        splitter.splitterMoved.connect(lambda *_: self.split_moved.emit(splitter.sizes()))
+        layout.addWidget(splitter)
+        self.editor.send_requested.connect(self.send_or_cancel)
+        self.editor.edited.connect(self.title_changed)
+        dispatcher.done.connect(self._finished)
+        dispatcher.progress.connect(self._progress)
+        dispatcher.events.connect(self._events)
+        if item is not None:
+            self.load(item.spec)
+
+    @property
+    def response(self) -> ResponseView:
+        if self._response is None:
+            from ..response.view import ResponseView
+
+            self._response = ResponseView()
+            sizes = self._splitter.sizes()
+            self._splitter.replaceWidget(1, self._response)
+            self._placeholder.deleteLater()
+            self._response.har_requested.connect(self.save_har)
+            self._response.python_requested.connect(self.copy_python)
+            self._splitter.setSizes(sizes)
+        return self._response
+
+    # -- export ----------------------------------------------------------------------------
+
+    def save_har(self, path: Any = None) -> Any:
+        """Save as HAR…: the last exchange, masked with this request's secrets."""
+        from ..export_actions import save_har
+
+        if self.last_exchange is None or not self.last_exchange.hops:
+            self.status.emit("Nothing sent yet: send the request, then save its exchange.")
+            return None
+        return save_har(self, self.last_exchange, self.last_secrets, self.last_started,
+                        self.status.emit, path)
+
+    def copy_python(self) -> str:
+        """Copy as Python (httpx): the request as edited, variables left as references."""
+        from ..export_actions import as_saved, copy_python
+
+        script = copy_python(as_saved(self.editor.spec(), self.item), self.last_secrets)
+        self.status.emit("Copied the request as a Python script (httpx); secrets are read "
+                         "from environment variables, named at its top.")
+        return script
+
+    # -- identity and unsaved changes ------------------------------------------------------
+
+    def title(self) -> str:
+        name = self.item.name if self.item is not None else "Scratch"
+        return ("● " if self.dirty() else "") + name
+
+    def load(self, spec: RequestSpec) -> None:
+        from ...core.serialize import spec_to_dict
+
+        self.editor.set_spec(spec)
+        if self.item is not None:
+            self.editor.tests.set_checks(self.item.assertions, self.item.captures)
+        self._saved = spec_to_dict(self.editor.spec())
+        self._saved_tests = self.editor.tests.snapshot()
+        self.title_changed.emit()
+
+    def mark_saved(self) -> None:
+        from ...core.serialize import spec_to_dict
+
+        self._saved = spec_to_dict(self.editor.spec())
+        self._saved_tests = self.editor.tests.snapshot()
+        self.title_changed.emit()
+
+    def dirty(self) -> bool:
+        if self.item is None or self._saved is None:
+            return False
+        from ...core.serialize import spec_to_dict
+
+        return spec_to_dict(self.editor.spec()) != self._saved or \
+            self.editor.tests.snapshot() != self._saved_tests
+
+    # -- sending ---------------------------------------------------------------------------
+
+    def set_split(self, sizes: list[int]) -> None:
+        """The editor/response heights (the person's last choice, from the window)."""
+        self._splitter.setSizes(sizes)
+
+    def send_or_cancel(self) -> None:
+        if self.job is not None:
+            self.cancel()
+        else:
+            self.send()
+
+    def send(self) -> None:
+        from ...core.validate import check
+
+        spec = self.editor.spec()
+        secrets: tuple[str, ...] = ()
+        context = None
+        if self.prepare is not None:
+            try:
+                spec, secrets, context = self.prepare(spec)
+            except PrepareError as exc:
+                self.editor.show_problems(str(exc))
+                self.status.emit("Not sent: fix the request first.")
+                return
+        problems = check(spec)
+        if problems:
+            self.editor.show_problems(problems)
+            self.status.emit("Not sent: fix the request first.")
+            return
+        self.editor.clear_problems()
+        self.start(spec, secrets, context)
+
+    def start(self, spec: RequestSpec, secrets: tuple[str, ...] = (),
+              context: Any = None) -> None:
+        from ...worker import SendJob
+
+        tls = self.tls_provider() if self.tls_provider is not None else None
+        job = SendJob(spec, secrets, context, tls, self._collection_proxy())
+        self.job = job
+        self.editor.set_running(True)
+        self.response.show_sending(spec.method, spec.url)
+        self.status.emit("Sending…")
+        job.start(self._dispatcher)
+
+    def _collection_proxy(self) -> Any:
+        """The proxy of the request's collection (None: the global one); no keychain
+        read here, the worker reads the password."""
+        if self.item is None:
+            return None
+        from ...core.collections.model import CollectionError
+        from ...core.workspace import Workspace
+
+        try:
+            return Workspace.collection_proxy(self.item)
+        except CollectionError:
+            return None  # the request left its collection (deleted): sent as scratch
+
+    def cancel(self) -> None:
+        """Stop the request in flight; the tab is free again at once. A streaming
+        response is stopped instead: what arrived stays on screen."""
+        job = self.job
+        if job is None:
+            return
+        job.cancel()
+        if job.streaming:
+            job.stopped = True
+            self.status.emit("Stopping the stream…")
+            return
+        self.job = None
+        self.editor.set_running(False)
+        self.response.show_cancelled()
+        self.status.emit("Cancelled.")
+
+    def _progress(self, job: SendJob, received: int, total: int | None, rate: float) -> None:
+        if job is self.job:
+            self.response.show_progress(received, total, rate)
+
+    def _events(self, job: SendJob, chunk: bytes) -> None:
+        if job is self.job:
+            self.editor.send_button.setText("Stop")
+            self.editor.send_button.setAccessibleName("Stop the stream")
+            self.response.show_events(chunk)
+
+    def _finished(self, job: SendJob, exchange: Exchange, shown: Presentation | None) -> None:
+        if job is not self.job:  # another tab's job, or a cancelled one finishing late
+            return
+        self.job = None
+        if job.stopped and exchange.error is not None and exchange.error.kind == "cancelled":
+            exchange.error = None  # the user ended the stream; nothing went wrong
+        self.last_exchange = exchange
+        from datetime import UTC, datetime, timedelta
+
+        from ...core.http.masking import spec_secrets
+
+        # The scheme's own secrets too: a server may echo a credential in a body.
+        self.last_secrets = spec_secrets(job.spec, job.secrets)
+        self.last_started = datetime.now(UTC) - timedelta(seconds=exchange.total)
+        self.editor.set_running(False)
+        from ...core.http.masking import mask_spec
+
+        # The view keeps the request for Copy as curl: masked, never as resolved.
+        self.response.show_exchange(exchange, shown, mask_spec(job.spec, job.secrets))
+        self.status.emit(f"Failed: {exchange.error.message}" if exchange.error else "Done.")
+        self.editor.auth.refresh_state()  # a refreshed token shows its new expiry
+        self.sent.emit(job.spec, exchange, job.secrets)

@@ -1,0 +1,1 @@
+"""The response side of a tab: status, body views, headers, Timeline."""

@@ -1,0 +1,1 @@
+"""The collection runner: choosing what to run, live results, an exchange of the run."""

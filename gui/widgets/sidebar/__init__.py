@@ -1,0 +1,1 @@
+"""The left panes: the collections tree and Sent requests."""
