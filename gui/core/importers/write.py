@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from . import ImportedFolder, ImportedRequest, ImportFailed, ImportResult
 
 if TYPE_CHECKING:
-    from ..collections.model import Collection, Environment, Folder
+    from ..collections.model import Collection, Environment, Folder, RequestItem
     from ..storage.keychain import SecretStore
     from ..variables import Variable
 
@@ -265,9 +265,10 @@ def _place(folder: Path, files: list[tuple[str, bytes | None]]) -> None:
 def _store(c: Collection, store: SecretStore) -> None:
     from ..collections.secrets import store_secrets
 
-    objects: list[Collection | Folder | Environment] = [c, *c.root.walk(), *c.environments]
+    objects: list[Collection | Folder | RequestItem | Environment] = [
+        c, *c.root.walk(), *c.environments]
     for obj in objects:
-        store_secrets(obj, store)  # type: ignore[arg-type]
+        store_secrets(obj, store)
 
 
 def _notes(result: ImportResult) -> str:
