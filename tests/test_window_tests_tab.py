@@ -12,7 +12,14 @@ from gui.core.storage.keychain import SecretStore
 from gui.core.variables import Variable
 from gui.persistence import Persistence
 from gui.widgets.main_window import MainWindow
-from gui.widgets.request.tests_tab import A_EXPECTED, A_OPERATOR, A_QUERY, C_NAME, C_QUERY, C_SECRET
+from gui.widgets.request.checks_table import (
+    A_EXPECTED,
+    A_OPERATOR,
+    A_QUERY,
+    C_NAME,
+    C_QUERY,
+    C_SECRET,
+)
 from tests.fakes import MemoryKeyring
 
 

@@ -92,7 +92,7 @@ class RunsMixin:
         def check(_task: Any) -> Any:
             from ..core.runner.queries import Response
             from ..core.runner.run import check_exchange
-            from .request.tests_tab import masked_results
+            from .request.check_results import masked_results
 
             results, got = check_exchange(
                 pending, Response(exchange, pending.scope), pending.file)  # type: ignore[arg-type]

@@ -355,7 +355,7 @@ class ResponseView(QWidget):
 
     def show_checks(self, passed: int, failed: int) -> None:
         """The Tests tab's results in a few words (nothing when there were none)."""
-        from ..request.tests_tab import fail_colour, pass_colour
+        from ..request.check_results import fail_colour, pass_colour
 
         if not passed and not failed:
             self.checks_label.hide()

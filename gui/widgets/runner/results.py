@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from ..request.tests_tab import fail_colour, pass_colour
+from ..request.check_results import fail_colour, pass_colour
 
 if TYPE_CHECKING:
     from ...core.runner.run import RequestResult

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..request.tests_tab import fill_results, masked_results, results_table
+from ..request.check_results import fill_results, masked_results, results_table
 from .results import ResultsModel, summary
 from .setup import RunSetup
 
