@@ -33,7 +33,7 @@ def _classify(token: object) -> str | None:
                        ("keyword", t.Keyword), ("comment", t.Comment),
                        ("attr", t.Name.Attribute), ("tag", t.Name),
                        ("punct", t.Punctuation), ("operator", t.Operator)):
-        if token in base:  # type: ignore[operator]
+        if token in base:
             return kind
     return None
 

@@ -162,10 +162,11 @@ def _pretty_xml(text: str) -> str:
 def human_size(n: int) -> str:
     if n < 1024:
         return f"{n} B"
+    size = float(n)
     for unit in ("KB", "MB", "GB"):
-        n /= 1024  # type: ignore[assignment]
-        if n < 1024 or unit == "GB":
-            return f"{n:.1f} {unit}"
+        size /= 1024
+        if size < 1024 or unit == "GB":
+            return f"{size:.1f} {unit}"
     raise AssertionError
 
 

@@ -121,7 +121,7 @@ def _auth_class() -> AuthFactory:
             self.secrets.append(token)
             return token
 
-        def auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
+        def auth_flow(self, request: httpx.Request):
             request.headers["Authorization"] = f"Bearer {self.token()}"
             yield request
 

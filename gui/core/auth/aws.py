@@ -133,7 +133,7 @@ def _auth_class() -> AuthFactory:
             self.session_token = session_token
             self.now = now or (lambda: datetime.now(UTC))
 
-        def auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
+        def auth_flow(self, request: httpx.Request):
             yield self.sign(request)
 
         def sign(self, request: httpx.Request) -> httpx.Request:

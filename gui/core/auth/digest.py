@@ -28,7 +28,7 @@ class DigestScheme(Scheme):
         class Digest(httpx.DigestAuth):
             # httpx unpacks each parameter as name=value without checking: a bare token
             # (`Digest realm="x", nonce`) or an empty value ends in ValueError/IndexError.
-            def _parse_challenge(self, request, response, auth_header):  # type: ignore[no-untyped-def]
+            def _parse_challenge(self, request, response, auth_header):
                 try:
                     return super()._parse_challenge(request, response, auth_header)
                 except (ValueError, IndexError) as exc:
@@ -39,7 +39,7 @@ class DigestScheme(Scheme):
 
             # httpx raises NotImplementedError for auth-int and a bare KeyError for an
             # algorithm it lacks; both become a sentence naming what the server asked.
-            def _build_auth_header(self, request, challenge):  # type: ignore[no-untyped-def]
+            def _build_auth_header(self, request, challenge):
                 try:
                     return super()._build_auth_header(request, challenge)
                 except httpx.ProtocolError as exc:

@@ -173,15 +173,15 @@ def _auth_class() -> AuthFactory:
             self.max_body = max_body
             self.timestamp, self.nonce = timestamp, nonce
 
-        def auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
+        def auth_flow(self, request: httpx.Request):
             yield self.sign(request)
 
-        def sync_auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
+        def sync_auth_flow(self, request: httpx.Request):
             if request.method == "POST":
                 request.read()
             yield self.sign(request)
 
-        async def async_auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
+        async def async_auth_flow(self, request: httpx.Request):
             if request.method == "POST":
                 await request.aread()
             yield self.sign(request)

@@ -109,7 +109,7 @@ def _auth_class() -> AuthFactory:
             # The engine masks these too: the fields hold the key as typed, unstripped.
             self.secrets = (self.key,)
 
-        def auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
+        def auth_flow(self, request: httpx.Request):
             response = yield self.sign(request)
             server_time = self.server_time(response)
             if server_time is not None:

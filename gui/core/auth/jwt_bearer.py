@@ -149,7 +149,7 @@ def _auth_class() -> AuthFactory:
             self.secrets.append(token)
             return token
 
-        def auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
+        def auth_flow(self, request: httpx.Request):
             token = self.token()
             request.headers[self.header_name] = f"{self.prefix} {token}" if self.prefix \
                 else token

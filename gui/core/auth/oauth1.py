@@ -60,7 +60,7 @@ def _auth_class() -> AuthFactory:
     class _Client(Client):
         send_version = True
 
-        def get_oauth_params(self, request):  # type: ignore[no-untyped-def]
+        def get_oauth_params(self, request):
             params = super().get_oauth_params(request)
             if self.send_version:
                 return params
@@ -98,7 +98,7 @@ def _auth_class() -> AuthFactory:
             client.send_version = self.send_version
             return client
 
-        def auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
+        def auth_flow(self, request: httpx.Request):
             yield self.sign(request)
 
         def sign(self, request: httpx.Request) -> httpx.Request:

@@ -109,7 +109,7 @@ def _auth_class() -> AuthFactory:
             prepared.hooks = default_hooks()
             return prepared
 
-        def auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
+        def auth_flow(self, request: httpx.Request):
             yield self.apply(request)
 
         def apply(self, request: httpx.Request) -> httpx.Request:

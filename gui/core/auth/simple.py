@@ -56,7 +56,7 @@ def _bearer_class() -> AuthFactory:
         def __init__(self, name: str, value: str) -> None:
             self._name, self._value = name, value
 
-        def auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
+        def auth_flow(self, request: httpx.Request):
             request.headers[self._name] = self._value
             yield request
 
@@ -108,7 +108,7 @@ class ApiKeyScheme(Scheme):
             return _bearer_class()(name, value)
 
         class ApiKeyAuth(httpx.Auth):
-            def auth_flow(self, request: httpx.Request):  # type: ignore[no-untyped-def]
+            def auth_flow(self, request: httpx.Request):
                 if location == "query":
                     request.url = request.url.copy_add_param(name, value)
                 else:

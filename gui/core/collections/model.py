@@ -135,6 +135,7 @@ class Collection:
     variables: list[Variable] = field(default_factory=list)
     environments: list[Environment] = field(default_factory=list)
     #: The collection's own folder; its `order` is written in collection.yaml.
+    # None only until __post_init__ makes it: every Collection has its root folder.
     root: Folder = field(default=None, repr=False)  # type: ignore[assignment]
     #: Client certificates and CA bundles for this collection's requests, before the
     #: global ones (gui/core/collections/tls.py); paths relative to the collection folder allowed.

@@ -61,6 +61,8 @@ class BodyData:
     def of(cls, data: bytes) -> BodyData:
         """A small body already in memory, kept as it is (no copy)."""
         body = cls()
+        # bytes, not a bytearray: a body that is complete is never appended to, and
+        # copying a large one only to satisfy the attribute's usual type would cost.
         body._memory = data  # type: ignore[assignment]
         body.size = len(data)
         return body

@@ -26,10 +26,10 @@ MARK = "gatepost.cookie"
 
 
 class _Refuse(DefaultCookiePolicy):
-    def set_ok(self, cookie, request):  # type: ignore[no-untyped-def]
+    def set_ok(self, cookie, request):
         return False
 
-    def return_ok(self, cookie, request):  # type: ignore[no-untyped-def]
+    def return_ok(self, cookie, request):
         return False
 
 
@@ -68,7 +68,7 @@ def receive(jar: CookieJar, request: httpx.Request, response: httpx.Response
     # httpx's Digest answers a challenge with the 401's cookies (`response.cookies`,
     # under http.cookiejar's rules): left empty, so that the jar's rules apply to them
     # too and the retry's hop says they came from the jar.
-    response._cookies = httpx.Cookies()  # type: ignore[attr-defined]
+    response._cookies = httpx.Cookies()
     found = []
     for header in response.headers.get_list("set-cookie"):
         outcome = jar.receive(url, header, now)

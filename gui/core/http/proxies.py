@@ -21,6 +21,10 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..storage.keychain import SecretStore
 
 #: What the proxy mode may be: the system's, none at all, or the URL given.
 MODES = ("system", "none", "manual")
@@ -341,7 +345,7 @@ def load(lookup: Callable[[str], str | None] | None = None) -> ProxySettings:
     return settings
 
 
-def save(settings: ProxySettings, store: object | None = None) -> None:
+def save(settings: ProxySettings, store: SecretStore | None = None) -> None:
     """Write the settings atomically, the password to the keychain (`store`: a
     SecretStore); the file first, so a file that cannot be written leaves both."""
     from ..storage.atomic import write_atomic
@@ -351,6 +355,6 @@ def save(settings: ProxySettings, store: object | None = None) -> None:
                  (json.dumps(to_dict(settings), indent=2) + "\n").encode("utf-8"))
     if store is not None:
         if settings.password and settings.username:
-            store.set(GLOBAL_PASSWORD_KEY, settings.password)  # type: ignore[attr-defined]
+            store.set(GLOBAL_PASSWORD_KEY, settings.password)
         else:
-            store.delete(GLOBAL_PASSWORD_KEY)  # type: ignore[attr-defined]
+            store.delete(GLOBAL_PASSWORD_KEY)

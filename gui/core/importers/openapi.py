@@ -229,7 +229,8 @@ class _Reader:
         spec.url = url + ("?" + "&".join(enabled) if enabled else "")
         if "security" in op:
             auth = self.security.auth(op["security"], f"{where}.security")
-            if auth is not None and auth != self.result.root.auth:  # type: ignore[union-attr]
+            root = self.result.root
+            if auth is not None and (root is None or auth != root.auth):
                 spec.auth = auth
             else:
                 spec.auth = AuthConfig("inherit")

@@ -193,10 +193,11 @@ def _render(c: Collection, result: ImportResult) -> list[tuple[str, bytes | None
     files: list[tuple[str, bytes | None]] = []
     top = len(str(c.path)) + 1
 
-    def add(path: Path, data: dict[str, object], obj: object) -> None:
+    def add(path: Path, data: dict[str, object],
+            obj: Collection | Folder | RequestItem | Environment) -> None:
         raw = dump_fast(data).encode("utf-8")
         files.append((str(path)[top:], raw))
-        obj.disk.digest = digest(raw)  # type: ignore[attr-defined]
+        obj.disk.digest = digest(raw)
 
     add(c.settings_path, schema.collection_data(c), c)
     for item in c.root.walk():
