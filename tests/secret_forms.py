@@ -71,7 +71,7 @@ def outputs(exchange, spec, secrets: tuple[str, ...], folder: Path) -> str:
     `gatepost send --json` and its text print it, the Timeline's hop panes, the bodies
     recorded, the error, Sent requests (dumped, and its files' bytes), Copy as curl.
     The final response body aside: what a server chooses to echo is the server's."""
-    from gui.cli import _print_exchange
+    from gui.cli.send import print_exchange
     from gui.core.http.curl import to_curl
     from gui.core.http.masking import mask_spec
     from gui.core.present import hop_text
@@ -86,7 +86,7 @@ def outputs(exchange, spec, secrets: tuple[str, ...], folder: Path) -> str:
         out.append(exchange.error.message)
     printed = io.StringIO()
     with redirect_stdout(printed):
-        _print_exchange(exchange, body_only=False)
+        print_exchange(exchange, body_only=False)
     out.append(printed.getvalue().split("\n\n", 1)[0])  # the hops; the body follows
     store = SentRequests(folder / "history.sqlite3")
     store.record(spec, exchange, secrets)

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import argparse
 
-    from .core.collections.model import Collection, RequestItem
-    from .core.runner.run import RequestResult, Run
-    from .core.workspace import SecretPrompt
+    from ..core.collections.model import Collection, RequestItem
+    from ..core.runner.run import RequestResult, Run
+    from ..core.workspace import SecretPrompt
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_NOT_SENT, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -68,7 +68,7 @@ def add_parser(commands: Any) -> None:
     certs.add_argument("--cert-type", choices=["pem", "p12"])
     certs.add_argument("--pass", dest="cert_pass", metavar="PASSPHRASE")
     certs.add_argument("--cacert", metavar="FILE")
-    from .cli import add_cookie_arguments, add_proxy_arguments
+    from .options import add_cookie_arguments, add_proxy_arguments
 
     add_cookie_arguments(run)
     add_proxy_arguments(run)
@@ -88,7 +88,7 @@ def add_parser(commands: Any) -> None:
 def _token_step(plan: Any, step: Any) -> None:
     """A scheme with a Get token step and no token yet runs it first, as `gatepost send`
     does; when it fails, the send that follows reports why."""
-    from .core.auth import AuthError
+    from ..core.auth import AuthError
 
     try:
         step(plan.spec, plan.context)
@@ -109,7 +109,7 @@ def _number(text: str, option: str, low: float, integer: bool = False) -> float:
 
 def _collection_root(path: Path) -> tuple[Path, str | None]:
     """The collection folder holding `path`, and `path` relative to it (None: all)."""
-    from .core.collections.model import COLLECTION_FILE
+    from ..core.collections.model import COLLECTION_FILE
 
     path = path.expanduser()
     if not path.exists():
@@ -124,7 +124,7 @@ def _collection_root(path: Path) -> tuple[Path, str | None]:
 
 
 def _variables(pairs: list[str]) -> tuple[dict[str, str], tuple[str, ...]]:
-    from .cli_saved import SavedRequestError, _value
+    from .saved import SavedRequestError, source_value
 
     values: dict[str, str] = {}
     secrets: list[str] = []
@@ -133,7 +133,7 @@ def _variables(pairs: list[str]) -> tuple[dict[str, str], tuple[str, ...]]:
         if not found or not name.strip():
             raise RunUsageError(f"--var {pair!r} is not in the form NAME=VALUE.")
         try:
-            value, secret = _value(name.strip(), value, "--var")
+            value, secret = source_value(name.strip(), value, "--var")
         except SavedRequestError as exc:
             raise RunUsageError(str(exc)) from None
         values[name.strip()] = value
@@ -152,44 +152,44 @@ def _report_path(text: str | None, option: str) -> Path | None:
 
 
 def _ask(prompt: SecretPrompt) -> str | None:
-    from .cli_saved import SavedRequestError, _ask_on_terminal
-    from .core.workspace import PlanError
+    from ..core.workspace import PlanError
+    from .saved import SavedRequestError, ask_on_terminal
 
     try:
-        return _ask_on_terminal(prompt)
+        return ask_on_terminal(prompt)
     except SavedRequestError as exc:
         raise PlanError(f"Not sent: {exc}") from None
 
 
 def _prepare(args: argparse.Namespace) -> tuple[Run, Collection, Any]:
     """The run the arguments describe; RunUsageError (exit 2) for anything wrong."""
-    from .cli import (
-        TerminalInteraction,
-        UsageError,
-        _auth_context,
-        _seconds_arg,
-        _tls_from_args,
-        cookie_jar_from_args,
-        proxy_from_args,
-    )
-    from .core.http.cookiejar import CookieJar
-    from .core.http.engine import Engine
-    from .core.runner.data import DataError, load_data
-    from .core.runner.run import Run, RunSettings, problems, select
-    from .core.storage.keychain import SecretStore
-    from .core.workspace import (
+    from ..core.http.cookiejar import CookieJar
+    from ..core.http.engine import Engine
+    from ..core.runner.data import DataError, load_data
+    from ..core.runner.run import Run, RunSettings, problems, select
+    from ..core.storage.keychain import SecretStore
+    from ..core.workspace import (
         PlanError,
         Workspace,
         find_environment,
         load_collection,
         proxy_of,
     )
+    from .options import (
+        TerminalInteraction,
+        UsageError,
+        auth_context,
+        cookie_jar_from_args,
+        proxy_from_args,
+        seconds_arg,
+        tls_from_args,
+    )
 
     iterations = int(_number(args.iterations, "--iterations", 1, True)) \
         if args.iterations is not None else None
     delay = _number(args.delay, "--delay", 0) / 1000
     try:
-        timeout = _seconds_arg(args.timeout, "--timeout") if args.timeout else None
+        timeout = seconds_arg(args.timeout, "--timeout") if args.timeout else None
     except UsageError as exc:
         raise RunUsageError(str(exc)) from None
     root, inner = _collection_root(Path(args.path))
@@ -212,7 +212,7 @@ def _prepare(args: argparse.Namespace) -> tuple[Run, Collection, Any]:
     except DataError as exc:
         raise RunUsageError(str(exc)) from None
     try:
-        tls, tls_problem = _tls_from_args(args)
+        tls, tls_problem = tls_from_args(args)
     except UsageError as exc:
         raise RunUsageError(str(exc)) from None
     try:
@@ -229,7 +229,7 @@ def _prepare(args: argparse.Namespace) -> tuple[Run, Collection, Any]:
                            # One jar for the run (as newman has): a login's cookie
                            # reaches the next request; --cookie-jar keeps it after.
                            jar=jar if jar is not None else CookieJar(),
-                           before_send=lambda plan: _token_step(plan, _auth_context),
+                           before_send=lambda plan: _token_step(plan, auth_context),
                            proxy=proxy)
     args.jar_file = jar_file
     engine = Engine(tls=tls, tls_problem=tls_problem, proxy=proxy)
@@ -260,7 +260,7 @@ class _Terminal:
             return
         import shutil
 
-        from .core.runner.run import tree_name
+        from ..core.runner.run import tree_name
 
         width = shutil.get_terminal_size((80, 20)).columns
         text = f"[{index}/{self.run.total}] {tree_name(item)}"
@@ -269,8 +269,8 @@ class _Terminal:
         self._shown = True
 
     def finished(self, result: RequestResult) -> None:
-        from .core.runner.reports import result_lines
-        from .core.runner.run import PASSED
+        from ..core.runner.reports import result_lines
+        from ..core.runner.run import PASSED
 
         if self.quiet and result.outcome == PASSED:
             return
@@ -280,7 +280,7 @@ class _Terminal:
 
 
 def run(args: argparse.Namespace) -> int:
-    from .core.runner.reports import ReportInfo, summary_line, write_json, write_junit
+    from ..core.runner.reports import ReportInfo, summary_line, write_json, write_junit
 
     try:
         json_path = _report_path(args.report_json, "--report-json")
@@ -303,7 +303,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGINT, previous)
         terminal.clear()
-    from .cli import save_cookie_jar
+    from .options import save_cookie_jar
 
     if not save_cookie_jar(the_run.settings.jar, args.jar_file):
         status_override = EXIT_USAGE

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import argparse
 
-    from .core.collections.model import Collection, RequestItem
-    from .core.workspace import SecretPrompt, SendPlan
+    from ..core.collections.model import Collection, RequestItem
+    from ..core.workspace import SecretPrompt, SendPlan
 
 
 class SavedRequestError(Exception):
@@ -38,7 +38,7 @@ def add_arguments(send: argparse.ArgumentParser) -> None:
                             "env:VAR or - (prompted), and such values are masked as secrets")
 
 
-def _value(name: str, value: str, label: str) -> tuple[str, bool]:
+def source_value(name: str, value: str, label: str) -> tuple[str, bool]:
     """(the value, whether it is a secret): env:VAR and - are secret sources."""
     import os
 
@@ -67,7 +67,7 @@ def _prompt(text: str) -> str:
             raise SavedRequestError(f"{text.rstrip(': ')}: nothing entered.") from None
 
 
-def _ask_on_terminal(prompt: SecretPrompt) -> str | None:
+def ask_on_terminal(prompt: SecretPrompt) -> str | None:
     what = "{{" + prompt.name + "}}" if prompt.kind == "variable" else prompt.name
     if not sys.stdin.isatty():
         hint = (f"--var {prompt.name}=env:VAR" if prompt.kind == "variable"
@@ -82,9 +82,9 @@ def _auth_overrides(args: argparse.Namespace, item: RequestItem) -> list[str]:
     """--auth-field values put on the request's effective auth (the request's own, or
     the folder's or collection's it inherits), for this send only; their secret
     values, to mask."""
-    from .core.auth import AuthError, FieldKind, get
-    from .core.collections.inherit import auth_source
-    from .core.collections.model import RequestItem as Item
+    from ..core.auth import AuthError, FieldKind, get
+    from ..core.collections.inherit import auth_source
+    from ..core.collections.model import RequestItem as Item
 
     if not args.auth_field:
         return []
@@ -102,7 +102,7 @@ def _auth_overrides(args: argparse.Namespace, item: RequestItem) -> list[str]:
             raise SavedRequestError(
                 f"--auth-field {pair!r}: {scheme.id} (the auth of {source.name!r}) has the "
                 f"fields {', '.join(fields) or 'none'}.")
-        value, _ = _value(name, value, "--auth-field")
+        value, _ = source_value(name, value, "--auth-field")
         if fields[name].kind is FieldKind.SECRET:
             secrets.append(value)
         config.values[name] = value
@@ -112,8 +112,8 @@ def _auth_overrides(args: argparse.Namespace, item: RequestItem) -> list[str]:
 def saved_plan(args: argparse.Namespace) -> SendPlan:
     """The plan for `--collection DIR REQUEST`; SavedRequestError or PlanError (both
     one line) when it cannot be made."""
-    from .core.storage.keychain import SecretStore
-    from .core.workspace import (
+    from ..core.storage.keychain import SecretStore
+    from ..core.workspace import (
         Workspace,
         find_environment,
         find_request,
@@ -130,14 +130,14 @@ def saved_plan(args: argparse.Namespace) -> SendPlan:
         name, found, value = pair.partition("=")
         if not found or not name.strip():
             raise SavedRequestError(f"--var {pair!r} is not in the form NAME=VALUE.")
-        value, secret = _value(name.strip(), value, "--var")
+        value, secret = source_value(name.strip(), value, "--var")
         overrides[name.strip()] = value
         if secret:
             secret_overrides.append(value)
     secret_overrides += _auth_overrides(args, item)
-    from .cli import TerminalInteraction
+    from .options import TerminalInteraction
 
-    workspace = Workspace(store, ask=_ask_on_terminal, interaction=TerminalInteraction())
+    workspace = Workspace(store, ask=ask_on_terminal, interaction=TerminalInteraction())
     plan = workspace.plan(item.spec, item, environment, overrides, tuple(secret_overrides))
     _command_line_options(args, plan)
     return plan
@@ -146,7 +146,7 @@ def saved_plan(args: argparse.Namespace) -> SendPlan:
 def _command_line_options(args: argparse.Namespace, plan: SendPlan) -> None:
     """What the command line adds to a saved request: extra headers and the switches
     that say "not as saved" (-k, --no-follow, --http2, -X)."""
-    from .core.model import Row
+    from ..core.model import Row
 
     for header in args.header:
         name, found, value = header.partition(":")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import argparse
 
-    from .core.importers import ImportResult
+    from ..core.importers import ImportResult
 
 EXIT_OK, EXIT_WRITE, EXIT_USAGE, EXIT_ATTENTION = 0, 1, 2, 3
 
@@ -63,9 +63,9 @@ def _err(message: str) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .core.importers import ImportFailed, read
-    from .core.importers.write import add_to, combine, target_problem, write
-    from .core.storage.keychain import SecretStore
+    from ..core.importers import ImportFailed, read
+    from ..core.importers.write import add_to, combine, target_problem, write
+    from ..core.storage.keychain import SecretStore
 
     results: list[ImportResult] = []
     failures: list[str] = []
@@ -167,8 +167,8 @@ def _print_json(data: dict[str, Any]) -> None:
 def _export(args: argparse.Namespace) -> int:
     import json
 
-    from .core.exporters.postman import ExportFailed, export
-    from .core.storage.atomic import write_atomic
+    from ..core.exporters.postman import ExportFailed, export
+    from ..core.storage.atomic import write_atomic
 
     try:
         data, notes = export(args.collection, args.folder)

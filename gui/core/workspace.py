@@ -5,7 +5,7 @@ becomes a `SendPlan` — the spec the engine sends, the secret values to mask, t
 keychain place and the collection's certificates — or a `PlanError` that says what is
 wrong, naming the file and the field, before anything is sent.
 
-The window (gui/widgets/main_window.py), `gatepost send --collection` (gui/cli.py) and
+The window (gui/widgets/main_window.py), `gatepost send --collection` (gui/cli/) and
 the collection runner all call `Workspace.plan`; none of them resolves variables,
 inheritance or secrets itself. What differs between them is only how a missing secret
 is asked for: the `ask` callback (a dialog, a terminal prompt, or nothing in CI).
