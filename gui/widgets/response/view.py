@@ -5,117 +5,31 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QFontDatabase, QGuiApplication, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPlainTextEdit,
     QProgressBar,
-    QPushButton,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from .body_view import BodyView
-from .waterfall import ROLE, WaterfallDelegate, legend
+from .tables import fill_table, readonly_table, readonly_text
+from .timeline import Timeline
 
 if TYPE_CHECKING:
     from ...core.http.exchange import Exchange
     from ...core.model import RequestSpec
     from ...core.present import Presentation
 
-HOP_COLUMNS = ["#", "Why sent", "Method", "URL", "Status", "Time", "Waterfall",
-               "What happened next"]
-WATERFALL = HOP_COLUMNS.index("Waterfall")
 COOKIE_COLUMNS = ["Name", "Value", "Domain", "Path", "Expires", "Secure", "HttpOnly",
                   "SameSite", "Hop", "Jar"]
 #: What the Jar column says of a cookie a hop sent or was given (exchange.HopCookie).
 JAR_WORDS = {"jar": "from jar", "set": "set", "deleted": "deleted", "rejected": "refused"}
-
-
-def _table(object_name: str, accessible: str, headers: list[str]) -> QTableWidget:
-    return _setup(QTableWidget(), object_name, accessible, headers)
-
-
-def _setup(table: QTableWidget, object_name: str, accessible: str,
-           headers: list[str]) -> QTableWidget:
-    table.setObjectName(object_name)
-    table.setAccessibleName(accessible)
-    table.setColumnCount(len(headers))
-    table.setHorizontalHeaderLabels(headers)
-    table.verticalHeader().setVisible(False)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setWordWrap(False)
-    copy = QShortcut(QKeySequence.StandardKey.Copy, table)
-    copy.setContext(Qt.ShortcutContext.WidgetShortcut)
-    copy.activated.connect(lambda: _copy_rows(table))
-    return table
-
-
-def _copy_rows(table: QTableWidget) -> None:
-    """Selected rows as text; two-column tables as `Name: value` header lines."""
-    rows = sorted({i.row() for i in table.selectedIndexes()})
-    lines = []
-    for r in rows:
-        cells = [table.item(r, c).text() if table.item(r, c) else ""
-                 for c in range(table.columnCount())]
-        lines.append(": ".join(cells) if table.columnCount() == 2 else "\t".join(cells))
-    QGuiApplication.clipboard().setText("\n".join(lines))
-
-
-def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
-    table.setRowCount(len(rows))
-    for r, cells in enumerate(rows):
-        for c, text in enumerate(cells):
-            item = QTableWidgetItem(text)
-            item.setToolTip(text)
-            table.setItem(r, c, item)
-
-
-def _readonly_text(object_name: str, accessible: str) -> QPlainTextEdit:
-    text = QPlainTextEdit(objectName=object_name, accessibleName=accessible)
-    text.setReadOnly(True)
-    text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-    text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-    return text
-
-
-class _HopTable(QTableWidget):
-    """The hops: the last column fills the width left, but is never narrower than its
-    text (a horizontal scroll bar appears instead of clipping "What happened next")."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        _setup(self, "hopTable", "Hops of the exchange", HOP_COLUMNS)
-        self.horizontalHeader().sectionResized.connect(self._section_resized)
-        self._fitting = False
-
-    def fit_last_column(self) -> None:
-        last = self.columnCount() - 1
-        others = sum(self.columnWidth(c) for c in range(last))
-        room = self.viewport().width() - others
-        self._fitting = True
-        try:
-            needed = max(self.sizeHintForColumn(last),
-                         self.horizontalHeader().sectionSizeHint(last))
-            self.setColumnWidth(last, max(needed, room))
-        finally:
-            self._fitting = False
-
-    def _section_resized(self, index: int, _old: int, _new: int) -> None:
-        if not self._fitting and index != self.columnCount() - 1:
-            self.fit_last_column()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self.fit_last_column()
 
 
 class ResponseView(QWidget):
@@ -174,10 +88,10 @@ class ResponseView(QWidget):
         self.tabs.addTab(self.body_view, "Body")
 
         headers_page = QSplitter(Qt.Orientation.Vertical, objectName="headersSplitter")
-        self.headers = _table("responseHeaders", "Response headers", ["Name", "Value"])
+        self.headers = readonly_table("responseHeaders", "Response headers", ["Name", "Value"])
         self.headers.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.request_headers = _table("requestHeadersSent", "Request headers as sent",
-                                      ["Name", "Value"])
+        self.request_headers = readonly_table("requestHeadersSent", "Request headers as sent",
+                                              ["Name", "Value"])
         self.request_headers.horizontalHeader().setSectionResizeMode(
             1, QHeaderView.ResizeMode.Stretch)
         for title, table in (("Response headers", self.headers),
@@ -190,53 +104,25 @@ class ResponseView(QWidget):
             headers_page.addWidget(box)
         self.tabs.addTab(headers_page, "Headers")
 
-        self.cookies = _table("cookiesTable", "Cookies sent from the jar and set by the "
-                              "response", COOKIE_COLUMNS)
+        self.cookies = readonly_table("cookiesTable", "Cookies sent from the jar and set "
+                                      "by the response", COOKIE_COLUMNS)
         self.cookies.horizontalHeader().setStretchLastSection(True)
         self.tabs.addTab(self.cookies, "Cookies")
 
-        history = QWidget()
-        history_layout = QVBoxLayout(history)
-        history_layout.setContentsMargins(0, 4, 0, 0)
-        tools = QHBoxLayout()
-        key = QLabel(legend(), objectName="waterfallLegend")
-        tools.addWidget(key, 1)
-        self.curl_button = QPushButton("Copy as curl", objectName="copyCurlButton",
-                                       accessibleName="Copy the final request as curl")
+        self.timeline = Timeline()
+        # The Timeline's parts, by the names tests and tools know them by.
+        self.hops, self.hop_detail = self.timeline.hops, self.timeline.hop_detail
+        self.curl_button = self.timeline.curl_button
+        self.python_button = self.timeline.python_button
+        self.har_button = self.timeline.har_button
         self.curl_button.clicked.connect(self.copy_curl)
-        tools.addWidget(self.curl_button)
-        self.python_button = QPushButton("Copy as Python (httpx)", objectName="copyPythonButton",
-                                         accessibleName="Copy the request as a Python httpx "
-                                         "script")
         self.python_button.clicked.connect(self.python_requested)
-        tools.addWidget(self.python_button)
-        self.har_button = QPushButton("Save as HAR…", objectName="saveHarButton",
-                                      accessibleName="Save the exchange as a HAR file")
         self.har_button.clicked.connect(self.har_requested)
-        tools.addWidget(self.har_button)
-        history_layout.addLayout(tools)
-        split = QSplitter(Qt.Orientation.Vertical, objectName="historySplitter")
-        self.hops = _HopTable()
-        self.hops.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.hops.setItemDelegateForColumn(WATERFALL, WaterfallDelegate(self.hops))
-        self.hops.setColumnWidth(WATERFALL, 130)
-        # A long URL gives up its middle, so "What happened next" stays in view.
-        self.hops.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.hops.itemSelectionChanged.connect(self._show_hop)
-        self.hop_detail = _readonly_text("hopDetail", "The selected hop as sent and received")
-        # The head of a request or response reads best wrapped (an Authorization header
-        # with a nonce is one long line).
-        self.hop_detail.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        split.addWidget(self.hops)
-        split.addWidget(self.hop_detail)
-        split.setSizes([140, 220])
-        history_layout.addWidget(split)
-        # "Timeline", never "History": Sent requests is the list of past requests.
-        self.tabs.addTab(history, "Timeline")
+        self.tabs.addTab(self.timeline, "Timeline")
         self.tabs.setTabToolTip(3, "Every request of the exchange: redirects, challenges "
                                 "and their answers, with timings")
 
-        self.tls = _readonly_text("tlsDetail", "TLS of the final connection")
+        self.tls = readonly_text("tlsDetail", "TLS of the final connection")
         self.tabs.addTab(self.tls, "TLS")
         self._exchange: Exchange | None = None
         self._spec: RequestSpec | None = None
@@ -264,14 +150,11 @@ class ResponseView(QWidget):
         """Every tab empty, saying `why` where a response would be."""
         self._exchange = self._spec = None
         self.checks_label.hide()
-        self.curl_button.setEnabled(False)
-        self.har_button.setEnabled(False)
         self.body_view.clear(why)
-        for table in (self.headers, self.request_headers, self.cookies, self.hops):
+        for table in (self.headers, self.request_headers, self.cookies):
             table.setRowCount(0)
         self.tabs.setTabText(2, "Cookies")
-        self.hop_detail.clear()
-        self.hop_detail.setPlaceholderText(why)
+        self.timeline.clear(why)
         self.tls.clear()
         self.tls.setPlaceholderText(why)
 
@@ -327,8 +210,6 @@ class ResponseView(QWidget):
 
         self._stop_clock()
         self._exchange, self._spec = exchange, spec
-        self.curl_button.setEnabled(bool(exchange.hops))
-        self.har_button.setEnabled(bool(exchange.hops))
         self._streaming = False
         self.progress.hide()
         final = exchange.response
@@ -344,13 +225,13 @@ class ResponseView(QWidget):
             self.body_view.clear("No response: the error above says why.")
         else:
             self.body_view.show_body(final, presentation)
-        _fill(self.headers, [list(h) for h in final.headers] if final is not None else [])
+        fill_table(self.headers, [list(h) for h in final.headers] if final is not None else [])
         self.headers.resizeColumnToContents(0)
         sent = exchange.hops[-1].request.headers if exchange.hops else []
-        _fill(self.request_headers, [list(h) for h in sent])
+        fill_table(self.request_headers, [list(h) for h in sent])
         self.request_headers.resizeColumnToContents(0)
         self._fill_cookies(exchange)
-        self._fill_hops(exchange)
+        self.timeline.show_exchange(exchange)
         self._fill_tls(exchange)
 
     def show_checks(self, passed: int, failed: int) -> None:
@@ -404,7 +285,7 @@ class ResponseView(QWidget):
                 f"max-age {c.max_age}" if c.max_age else "session"),
                 "yes" if c.secure else "", "yes" if c.http_only else "", c.same_site,
                 str(c.hop), ""] for c in cookies_set(exchange)]
-        _fill(self.cookies, rows)
+        fill_table(self.cookies, rows)
         self.cookies.resizeColumnsToContents()
         count = self.cookies.rowCount()
         self.tabs.setTabText(2, f"Cookies ({count})" if count else "Cookies")
@@ -421,61 +302,6 @@ class ResponseView(QWidget):
         if final.client_certificate is not None:
             lines += ["", *client_cert_text(final.client_certificate)]
         self.tls.setPlainText("\n".join(lines))
-
-    def _fill_hops(self, exchange: Exchange) -> None:
-        from ...core.present import human_time
-
-        # The time axis runs from the first hop's start, not the exchange's: before it
-        # the engine only set itself up (a cold engine loads its trust store first).
-        origin = exchange.hops[0].timings.start if exchange.hops else 0.0
-        total = max((h.timings.start + h.timings.total - origin for h in exchange.hops),
-                    default=0.0)
-        self.hops.setRowCount(len(exchange.hops))
-        for r, hop in enumerate(exchange.hops):
-            status = (f"{hop.response.status} {hop.response.reason}" if hop.response
-                      else "no response")
-            url = hop.request.url + (f"  (via {hop.proxy})" if hop.proxy else "")
-            cells = [str(r + 1), hop.kind.value, hop.request.method, url, status,
-                     human_time(hop.timings.total), "", hop.next_reason or ""]
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                self.hops.setItem(r, c, item)
-            t = hop.timings
-            phases = [(name, value) for name, value in (
-                ("dns", t.dns), ("connect", t.connect), ("tls", t.tls), ("send", t.send),
-                ("wait", t.wait), ("receive", t.receive)) if value]
-            self.hops.item(r, WATERFALL).setData(ROLE, (t.start - origin, phases, total))
-            # The proxy's own time (a SOCKS5 handshake) is in the tooltip, not the bars.
-            self.hops.item(r, WATERFALL).setToolTip(", ".join(
-                f"{n} {human_time(v)}" for n, v in [*phases, ("proxy", t.proxy)] if v))
-        for c in (0, 1, 2, 4, 5):
-            self.hops.resizeColumnToContents(c)
-        self.hops.setColumnWidth(3, min(max(self.hops.sizeHintForColumn(3), 160), 220))
-        self.hops.fit_last_column()
-        if exchange.hops:
-            self.hops.selectRow(len(exchange.hops) - 1)
-            # When that row was already selected (the previous exchange's last hop had
-            # the same number), no selection signal comes: show the hop regardless.
-            self._show_hop()
-        else:
-            self.hop_detail.setPlainText("Nothing was sent.")
-
-    def _show_hop(self) -> None:
-        rows = self.hops.selectionModel().selectedRows()
-        if self._exchange is None or not rows or rows[0].row() >= len(self._exchange.hops):
-            return
-        from ...core.present import hop_text
-
-        hop = self._exchange.hops[rows[0].row()]
-        text = hop_text(hop)
-        if hop.proxy:
-            from ...core.present import human_time
-
-            handshake = (f" (its handshake took {human_time(hop.timings.proxy)})"
-                         if hop.timings.proxy else "")
-            text = f"Sent through the proxy {hop.proxy}{handshake}\n\n{text}"
-        self.hop_detail.setPlainText(text)
 
     def curl(self) -> str:
         from ...core.http.curl import to_curl
