@@ -393,3 +393,24 @@ def test_no_cookies_in_a_run_sends_none(login_flow):
     result = gatepost("run", "--no-cookies", str(login_flow))
     assert result.returncode == 1
     assert "cookies.session" in result.stdout
+
+
+def test_a_user_info_password_is_in_no_report(tmp_path, httpbin_url):
+    import base64
+
+    root = _collection(tmp_path / "userinfo", httpbin_url)
+    with_password = httpbin_url.replace("http://", "http://alice:hunter22@")
+    _write(root / "get.request.yaml", f"""\
+        name: Get
+        url: "{with_password}/anything"
+        assertions:
+          - query: status
+            equals: 200
+        """)
+    report, junit = tmp_path / "r.json", tmp_path / "r.xml"
+    result = gatepost("run", "--report-json", str(report), "--report-junit", str(junit),
+                      str(root))
+    assert result.returncode == 0, result.stdout + result.stderr
+    basic = base64.b64encode(b"alice:hunter22").decode()
+    for text in (report.read_text(), junit.read_text(), result.stdout, result.stderr):
+        assert "hunter22" not in text and basic not in text

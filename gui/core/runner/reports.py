@@ -47,8 +47,7 @@ def masker(run: Run) -> Callable[[str], str]:
     from ..http.masking import mask_text
 
     secrets = tuple(sorted(s for s in run.secrets if s))
-    if not secrets:
-        return lambda text: text
+    # Even without known secrets: a URL's user-info password is masked (masking.py).
     return lambda text: mask_text(text, secrets)
 
 

@@ -220,7 +220,11 @@ class Run:
             # A variable a capture should have set: say which capture found nothing.
             result.error = captured.explain(str(exc))
             return result, None
-        self.secrets.update(v for v in plan.secrets if v)
+        from ..http.masking import spec_secrets
+
+        # The scheme's own secret fields and a URL's user-info password too: a server
+        # that echoes the request (httpbin /anything) puts them in bodies the report keeps.
+        self.secrets.update(v for v in spec_secrets(plan.spec, plan.secrets) if v)
         if s.timeout is not None:
             plan.spec.options.timeouts = Timeouts.all(s.timeout)
         if s.insecure:
