@@ -69,6 +69,13 @@ def test_every_text_colour_meets_wcag_aa(colours):
         assert theme.contrast(fore, back) >= 4.5, (fore, back)
 
 
+@pytest.mark.parametrize("colours", [theme.LIGHT_COLOURS, theme.DARK_COLOURS])
+def test_syntax_colours_meet_wcag_aa(colours):
+    dark = colours is theme.DARK_COLOURS
+    for kind, pair in theme.SYNTAX_COLOURS.items():  # a body is drawn on the base colour
+        assert theme.contrast(pair[dark], colours.base) >= 4.5, (kind, pair[dark])
+
+
 def test_method_colours_follow_the_convention_and_unknown_ones_are_neutral():
     light = {m: theme.method_colour(m) for m in ("GET", "post", "DELETE", "PROPFIND")}
     assert light["GET"] == theme.METHOD_COLOURS["GET"][0]

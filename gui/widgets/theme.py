@@ -65,6 +65,13 @@ NEUTRAL_METHOD = ("#57606a", "#9ba6b2")
 #: 4xx amber, 5xx red; 1xx and errors-before-a-status neutral and red.
 STATUS_COLOURS = {1: "#57606a", 2: "#1a7f37", 3: "#0b5cad", 4: "#9a5b00", 5: "#c42b1c"}
 ERROR_PILL = "#c42b1c"
+#: A body's syntax colours by token kind (gui.core.highlight): (on light, on dark).
+SYNTAX_COLOURS = {
+    "key": ("#8b1a8b", "#d2a8ff"), "string": ("#1e7d32", "#7ee787"),
+    "number": ("#1f5fbf", "#79c0ff"), "keyword": ("#b35c00", "#ffa657"),
+    "comment": ("#636c76", "#8b949e"), "tag": ("#8b1a8b", "#d2a8ff"),
+    "attr": ("#b35c00", "#ffa657"), "punct": ("#5a6270", "#9aa3ad"),
+    "operator": ("#5a6270", "#9aa3ad")}
 
 
 class _State(QObject):
@@ -104,6 +111,11 @@ def method_colour(method: str) -> str:
 
 def status_colour(status: int | None) -> str:
     return STATUS_COLOURS.get(status // 100, STATUS_COLOURS[1]) if status else ERROR_PILL
+
+
+def syntax_colour(kind: str) -> str:
+    pair = SYNTAX_COLOURS[kind]
+    return pair[1] if _dark else pair[0]
 
 
 def status_text_colour(status: int | None) -> str:

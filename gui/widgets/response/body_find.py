@@ -182,6 +182,8 @@ class FindMixin:
             cursor = QTextCursor(doc)
             fmt = QTextCharFormat()
             fmt.setBackground(QColor("#fff176"))
+            # Dark text on the yellow in either theme (light text on it is unreadable).
+            fmt.setForeground(QColor("#1f2328"))
             while len(selections) < 2000:
                 cursor = doc.find(needle, cursor)
                 if cursor.isNull():

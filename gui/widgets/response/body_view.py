@@ -1,4 +1,5 @@
-"""The response Body tab: pretty, raw, hex, preview and tree views of one body.
+"""The response Body tab: one body in the views of body_modes (pretty, raw, hex, preview,
+tree), with the JSON filter, Find, copy and save around them.
 
 Text is shown a page at a time, so that a body of hundreds of megabytes never becomes
 one widget's text; everything costly (parsing, pretty-printing, colouring) arrives
@@ -7,27 +8,10 @@ computed from the worker (gui.core.present.Presentation).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import (
-    QByteArray,
-    QRunnable,
-    Qt,
-    QThreadPool,
-    QTimer,
-    QUrl,
-    Signal,
-)
-from PySide6.QtGui import (
-    QColor,
-    QFontDatabase,
-    QGuiApplication,
-    QPixmap,
-    QSyntaxHighlighter,
-    QTextCharFormat,
-    QTextCursor,
-    QTextDocument,
-)
+from PySide6.QtCore import QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -37,55 +21,21 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QStackedWidget,
-    QTextBrowser,
     QToolButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from .body_find import FindMixin
+from .body_modes import LIVE, TEXT, make_modes, mode_for
+from .highlighter import SpanHighlighter
 
 if TYPE_CHECKING:
     from ...core.http.exchange import ReceivedResponse
     from ...core.present import Presentation
-
-COLOURS = {"key": "#8b1a8b", "string": "#1e7d32", "number": "#1f5fbf", "keyword": "#b35c00",
-           "comment": "#7a7a7a", "tag": "#8b1a8b", "attr": "#b35c00", "punct": "#5a6270",
-           "operator": "#5a6270"}
-MODES = ["pretty", "raw", "hex", "preview", "tree"]
-TREE_BATCH = 500
-
-
-class SpanHighlighter(QSyntaxHighlighter):
-    """Applies spans computed in the worker (gui.core.highlight); lexes nothing."""
-
-    def __init__(self, document: QTextDocument) -> None:
-        super().__init__(document)
-        self.spans: list[list[tuple[int, int, str]]] | None = None
-        self._formats = {}
-        for kind, colour in COLOURS.items():
-            fmt = QTextCharFormat()
-            fmt.setForeground(QColor(colour))
-            self._formats[kind] = fmt
-
-    def highlightBlock(self, text: str) -> None:
-        if not self.spans:
-            return
-        number = self.currentBlock().blockNumber()
-        if number < len(self.spans):
-            for start, length, kind in self.spans[number]:
-                self.setFormat(start, length, self._formats[kind])
-
-
-class _NoNetworkBrowser(QTextBrowser):
-    """HTML preview: no scripts (Qt's rich text has none) and no resource loading."""
-
-    def loadResource(self, kind: int, url: QUrl) -> Any:
-        return None
+    from .body_modes.preview import Preview
+    from .body_modes.tree import Tree
 
 
 class _NoteLabel(QLabel):
@@ -135,15 +85,18 @@ class BodyView(FindMixin, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
 
+        self.stack = QStackedWidget()
+        self.text = QPlainTextEdit(objectName="responseBody", accessibleName="Response body")
+        self._modes = make_modes(self)
         bar = QHBoxLayout()
         self._buttons: dict[str, QToolButton] = {}
         group = QButtonGroup(self)
-        for mode in MODES:
-            button = QToolButton(objectName=f"{mode}Button", text=mode.capitalize(),
-                                 accessibleName=f"{mode.capitalize()} body", checkable=True)
+        for mode in self._modes.values():
+            button = QToolButton(objectName=f"{mode.name}Button", text=mode.label,
+                                 accessibleName=f"{mode.label} body", checkable=True)
             group.addButton(button)
-            button.clicked.connect(lambda _=False, m=mode: self.set_mode(m))
-            self._buttons[mode] = button
+            button.clicked.connect(lambda _=False, m=mode.name: self.set_mode(m))
+            self._buttons[mode.name] = button
             bar.addWidget(button)
         self._buttons["pretty"].setChecked(True)
         bar.addStretch(1)
@@ -171,7 +124,7 @@ class BodyView(FindMixin, QWidget):
         note_row = QHBoxLayout()
         self.note = _NoteLabel("", objectName="bodyNote", accessibleName="About this body")
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #b35c00;")
+        self.note.setProperty("tone", "warning")
         self.more = QPushButton("Load more", objectName="loadMoreButton",
                                 accessibleName="Load more of the body")
         self.more.clicked.connect(self._load_more)
@@ -184,29 +137,22 @@ class BodyView(FindMixin, QWidget):
         note_row.addWidget(self.more)
         layout.addLayout(note_row)
 
-        self.stack = QStackedWidget()
-        self.text = QPlainTextEdit(objectName="responseBody", accessibleName="Response body")
         self.text.setReadOnly(True)
         self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.highlighter = SpanHighlighter(self.text.document())
-        self.image = QLabel(objectName="imagePreview", accessibleName="Image preview")
-        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        image_scroll = QScrollArea()
-        image_scroll.setWidget(self.image)
-        image_scroll.setWidgetResizable(True)
-        self.html = _NoNetworkBrowser(objectName="htmlPreview", accessibleName="HTML preview")
-        self.html.setOpenLinks(False)
-        self.tree = QTreeWidget(objectName="jsonTree", accessibleName="JSON tree")
-        self.tree.setHeaderLabels(["Key", "Value"])
-        self.tree.setColumnWidth(0, 260)
-        self.tree.itemExpanded.connect(self._expand)
         self.preview_message = QLabel("", objectName="previewMessage")
         self.preview_message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview_message.setWordWrap(True)
-        for w in (self.text, image_scroll, self.html, self.tree, self.preview_message):
-            self.stack.addWidget(w)
-        self._image_page = image_scroll
+        self.stack.addWidget(self.text)
+        for mode in self._modes.values():
+            for page in mode.pages():
+                self.stack.addWidget(page)
+        self.stack.addWidget(self.preview_message)
+        # The views' own widgets, by the names tests and tools know them by.
+        preview = cast("Preview", self._modes["preview"])
+        self.image, self.html, self._image_page = preview.image, preview.html, preview.image_page
+        self.tree = cast("Tree", self._modes["tree"]).tree
         layout.addWidget(self.stack, 1)
         self._connect_find()
         self._update_controls()
@@ -225,18 +171,18 @@ class BodyView(FindMixin, QWidget):
         self.filter.blockSignals(True)
         self.filter.clear()
         self.filter.blockSignals(False)
-        self.tree.clear()
-        self._tree_built = False
+        for mode in self._modes.values():
+            mode.forget()
         if presentation is not None:
-            self._mode = _mode_for(presentation, self._chosen)
+            self._mode = mode_for(self._modes, presentation, self._chosen)
         self._buttons[self._mode].setChecked(True)
         self._render()
 
     def start_live(self) -> None:
         """Show a streaming body as it arrives (raw text, appended)."""
         self._response = self._presentation = None
-        self._mode = "raw"
-        self._buttons["raw"].setChecked(True)
+        self._mode = LIVE
+        self._buttons[LIVE].setChecked(True)
         self.stack.setCurrentWidget(self.text)
         self.highlighter.spans = None
         self.text.clear()
@@ -267,11 +213,9 @@ class BodyView(FindMixin, QWidget):
             self.stack.setCurrentWidget(self.text)
             return
         self.note.setText(p.note)
-        if self._mode == "preview":
-            self._render_preview()
-            return
-        if self._mode == "tree":
-            self._render_tree()
+        mode = self._modes[self._mode]
+        if not mode.paged:
+            mode.render(r, p)
             return
         self.stack.setCurrentWidget(self.text)
         self.highlighter.spans = None
@@ -287,36 +231,23 @@ class BodyView(FindMixin, QWidget):
             return self._filtered
         return p.pretty if self._mode == "pretty" else p.raw_page
 
+    def say(self, message: str) -> None:
+        """A sentence where the body would be (a view that cannot show this body)."""
+        self.preview_message.setText(message)
+        self.stack.setCurrentWidget(self.preview_message)
+
     def _load_more(self) -> None:
-        from ...core.present import PAGE, hexdump
+        from ...core.present import PAGE
 
         r, p = self._response, self._presentation
         if r is None or p is None:
             return
-        if self._mode == "hex":
-            data = r.data.read(self._loaded, PAGE // 4)
-            chunk = hexdump(data, self._loaded)
-            self._loaded += len(data)
-            done = self._loaded >= r.data.size
-        elif (self._mode == "raw" and self._filtered is None) or p.over_limit:
-            from ...core.present import _decode
-
-            data = r.data.read(self._loaded, PAGE)
-            chunk = _decode(data, r)
-            self._loaded += len(data)
-            done = self._loaded >= r.data.size
-        else:
-            source = self._source()
-            chunk = source[self._loaded:self._loaded + PAGE]
-            self._loaded += len(chunk)
-            done = self._loaded >= len(source)
-            if self._mode == "pretty" and self._filtered is None and self._loaded == len(chunk):
-                self.highlighter.spans = getattr(p, "spans", None)
+        before = self._loaded
+        chunk, self._loaded, done = self._modes[self._mode].page(r, p, before, self._filtered)
         cursor = self.text.textCursor()
         cursor.movePosition(QTextCursor.MoveOperation.End)
         cursor.insertText(chunk)
-        if self._loaded == len(chunk) or (self._mode in ("hex", "raw") and
-                                           self._loaded <= PAGE):
+        if before == 0 or (self._mode in ("hex", "raw") and self._loaded <= PAGE):
             self.text.moveCursor(QTextCursor.MoveOperation.Start)
         self.more.setVisible(not done)
         if not done:
@@ -325,59 +256,6 @@ class BodyView(FindMixin, QWidget):
             total = r.data.size if paged_bytes else len(self._source())
             self.more.setText(f"Load more ({self._loaded * 100 // max(total, 1)} % shown)")
         self._find_changed(self.find.text())
-
-    def _render_preview(self) -> None:
-        r, p = self._response, self._presentation
-        assert r is not None and p is not None
-        if p.language == "html":
-            self.html.setHtml(p.pretty)
-            self.stack.setCurrentWidget(self.html)
-            return
-        if p.language == "image":
-            pixmap = QPixmap()
-            if r.body_size <= 64 * 1024 * 1024 and pixmap.loadFromData(QByteArray(r.body)):
-                self.image.setPixmap(pixmap)
-                self.stack.setCurrentWidget(self._image_page)
-                return
-            self.preview_message.setText(
-                f"The {r.content_type} body ({r.body_size} bytes) does not decode as an image."
-                " The Hex view shows its bytes.")
-        else:
-            self.preview_message.setText("There is no preview for this content type.")
-        self.stack.setCurrentWidget(self.preview_message)
-
-    # -- the JSON tree: children are made when a node is first expanded -----------------
-
-    def _render_tree(self) -> None:
-        p = self._presentation
-        assert p is not None
-        if p.parsed is None:
-            self.preview_message.setText("The tree needs a JSON body (within the size limit).")
-            self.stack.setCurrentWidget(self.preview_message)
-            return
-        if not self._tree_built:
-            self._tree_built = True
-            self._fill(self.tree.invisibleRootItem(), p.parsed)
-        self.stack.setCurrentWidget(self.tree)
-
-    def _fill(self, parent: QTreeWidgetItem, value: Any) -> None:
-        pairs = value.items() if isinstance(value, dict) else enumerate(value)
-        for n, (key, child) in enumerate(pairs):
-            if n >= TREE_BATCH:
-                QTreeWidgetItem(parent, [f"… {len(value) - n} more", ""])
-                break
-            item = QTreeWidgetItem(parent, [str(key), _summary(child)])
-            if isinstance(child, dict | list) and child:
-                item.setData(0, Qt.ItemDataRole.UserRole, child)
-                QTreeWidgetItem(item, ["…", ""])  # placeholder: expandable
-
-    def _expand(self, item: QTreeWidgetItem) -> None:
-        value = item.data(0, Qt.ItemDataRole.UserRole)
-        if value is None or item.data(1, Qt.ItemDataRole.UserRole):
-            return
-        item.setData(1, Qt.ItemDataRole.UserRole, True)
-        item.takeChildren()
-        self._fill(item, value)
 
     # -- filter, copy, save -----------------------------------------------------------------
 
@@ -401,9 +279,9 @@ class BodyView(FindMixin, QWidget):
                 return
             self._filtered = json.dumps(result, indent=2, ensure_ascii=False)
         self.note.setText(p.note)
-        if self._mode not in ("pretty", "raw"):
-            self._mode = "pretty"
-            self._buttons["pretty"].setChecked(True)
+        if not self._modes[self._mode].filtered:
+            self._mode = TEXT
+            self._buttons[TEXT].setChecked(True)
         self._render()
 
     def _bytes_paged(self) -> bool:
@@ -446,32 +324,8 @@ class BodyView(FindMixin, QWidget):
     def _update_controls(self) -> None:
         p = self._presentation
         self.anyway.setVisible(p is not None and p.over_limit)
-        has_json = p is not None and p.parsed is not None
-        self.filter.setVisible(has_json)
-        self._buttons["tree"].setEnabled(has_json)
-        # Decoded as text, bytes that are not text are mojibake (and make Qt look for
-        # fonts for every odd character): Raw is still there for a deliberate look.
-        self._buttons["pretty"].setEnabled(p is None or not p.binary)
-        self._buttons["preview"].setEnabled(p is not None and p.language in ("image", "html"))
+        self.filter.setVisible(p is not None and p.parsed is not None)
+        for mode in self._modes.values():
+            self._buttons[mode.name].setEnabled(mode.enabled(p))
         self.more.setVisible(False)
 
-
-def _mode_for(p: Presentation, chosen: str) -> str:
-    """The view a body opens in: the one last chosen, where it can show this body."""
-    if p.binary:
-        return chosen if chosen in ("hex", "raw") else "hex"
-    if p.language in ("image", "html"):
-        return "preview" if chosen in ("pretty", "tree") else chosen
-    if chosen == "preview" or (chosen == "tree" and p.parsed is None):
-        return "pretty"
-    return chosen
-
-
-def _summary(value: Any) -> str:
-    if isinstance(value, dict):
-        return f"{{{len(value)} keys}}"
-    if isinstance(value, list):
-        return f"[{len(value)} items]"
-    import json
-
-    return json.dumps(value, ensure_ascii=False)

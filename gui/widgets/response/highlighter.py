@@ -1,0 +1,38 @@
+"""Colours a body's text from spans computed in the worker (gui.core.highlight), in the
+theme's syntax colours for light or dark."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+
+
+class SpanHighlighter(QSyntaxHighlighter):
+    """Applies spans computed in the worker; lexes nothing."""
+
+    def __init__(self, document: QTextDocument) -> None:
+        from .. import theme
+
+        super().__init__(document)
+        self.spans: list[list[tuple[int, int, str]]] | None = None
+        self._formats: dict[str, QTextCharFormat] = {}
+        self._recolour()
+        # A switch between light and dark recolours what is shown.
+        theme.notifier().changed.connect(self._recolour)
+
+    def _recolour(self) -> None:
+        from .. import theme
+
+        for kind in theme.SYNTAX_COLOURS:
+            fmt = QTextCharFormat()
+            fmt.setForeground(QColor(theme.syntax_colour(kind)))
+            self._formats[kind] = fmt
+        if self.spans:
+            self.rehighlight()
+
+    def highlightBlock(self, text: str) -> None:
+        if not self.spans:
+            return
+        number = self.currentBlock().blockNumber()
+        if number < len(self.spans):
+            for start, length, kind in self.spans[number]:
+                self.setFormat(start, length, self._formats[kind])
