@@ -194,7 +194,7 @@ def test_a_secret_in_a_replayed_body_is_masked_its_size_kept(engine, httpbin_url
 
 
 def test_a_large_sent_body_is_sized_not_kept(engine, httpbin_url):
-    from gui.core.http.engine import SENT_BODY_KEPT
+    from gui.core.http.hops import SENT_BODY_KEPT
 
     text = "x" * (SENT_BODY_KEPT + 1)
     url = f"{httpbin_url}/redirect-to?url=/anything&status_code=307"

@@ -37,7 +37,7 @@ class SentRequest:
     #: Size of the request line and headers written as HTTP/1.1 text.
     head_size: int
     #: The body bytes this hop sent (a redirect's replayed body too), secrets masked;
-    #: None when it was too large to keep (engine.SENT_BODY_KEPT; body_size says its
+    #: None when it was too large to keep (hops.SENT_BODY_KEPT; body_size says its
     #: size). Hops that send the same body share one bytes object.
     body: bytes | None = b""
 
