@@ -1,6 +1,7 @@
 """Editing variables: globals, the collection's, and each environment's.
 
-The table of one scope is `VariablesTable` (gui/widgets/dialogs/variables_table.py).
+The table of one scope is `VariablesTable` (gui/widgets/dialogs/variables_table.py); the
+scopes' edits and their saving are gui/widgets/dialogs/variable_scopes.py.
 
 `VariablesDialog` edits every scope at once and changes nothing until OK (or `save()`):
 variable edits, and environments added, renamed or deleted, are all applied then,
@@ -18,7 +19,6 @@ what it had, as everywhere in gui.core.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -37,64 +37,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .variable_scopes import (
+    COLLECTION,
+    ENVIRONMENT,
+    GLOBALS,
+    Scope,
+    ScopeSaver,
+    kept,
+    problems,
+)
 from .variables_table import VariablesTable
 
 if TYPE_CHECKING:
-    from ...core.collections.model import Collection, Environment
+    from ...core.collections.model import Collection
     from ...core.storage.keychain import SecretStore
     from ...core.variables import Variable
-
-NOTE_STYLE = "color: #5a6270;"
-ERROR_STYLE = "color: #c62828;"
-GLOBALS, COLLECTION, ENVIRONMENT = "globals", "collection", "environment"
-
-
-@dataclass(eq=False)
-class _Scope:
-    """One entry of the scope list and its edits, kept until saved."""
-
-    kind: str
-    name: str
-    variables: list[Variable]
-    #: As last saved (or as given): what the keychain may hold entries for.
-    saved: list[Variable] = field(default_factory=list)
-    #: The environment on disk; None for one added in this dialog and not yet saved.
-    env: Environment | None = None
-    deleted: bool = False
-
-    @property
-    def label(self) -> str:
-        if self.kind == GLOBALS:
-            return "Globals"
-        if self.kind == COLLECTION:
-            return f"Collection: {self.name}"
-        return self.name
-
-    @property
-    def renamed(self) -> bool:
-        return self.env is not None and self.env.name != self.name
-
-
-def _problems(scope: _Scope) -> list[str]:
-    """Why the scope's variables cannot be saved as they are."""
-    problems, seen, told = [], set(), set()
-    for v in scope.variables:
-        if not v.name:
-            if v.value and "unnamed" not in told:
-                told.add("unnamed")
-                problems.append(f"A variable in {scope.label} has a value but no name.")
-            continue
-        if v.name in seen and v.name not in told:
-            told.add(v.name)
-            problems.append(f"The name “{v.name}” is used more than once in {scope.label}.")
-        seen.add(v.name)
-    return problems
-
-
-def _kept(variables: list[Variable]) -> list[Variable]:
-    """The rows worth saving: blank ones (no name, no value) are dropped."""
-    return [copy.copy(v) for v in variables if v.name or v.value]
-
 
 class VariablesDialog(QDialog):
     #: Everything was saved (OK or `save()`).
@@ -111,16 +68,16 @@ class VariablesDialog(QDialog):
         self._store = store
         #: Files that changed on disk and that the user was told about: OK overwrites.
         self._conflicts: set[str] = set()
-        self._scopes: list[_Scope] = [
-            _Scope(GLOBALS, "Globals", copy.deepcopy(globals_), copy.deepcopy(globals_))]
+        self._scopes: list[Scope] = [
+            Scope(GLOBALS, "Globals", copy.deepcopy(globals_), copy.deepcopy(globals_))]
         if collection is not None:
-            self._scopes.append(_Scope(COLLECTION, collection.name,
-                                       copy.deepcopy(collection.variables),
-                                       copy.deepcopy(collection.variables)))
+            self._scopes.append(Scope(COLLECTION, collection.name,
+                                      copy.deepcopy(collection.variables),
+                                      copy.deepcopy(collection.variables)))
             for env in collection.environments:
-                self._scopes.append(_Scope(ENVIRONMENT, env.name, copy.deepcopy(env.variables),
-                                           copy.deepcopy(env.variables), env))
-        self._current: _Scope | None = None
+                self._scopes.append(Scope(ENVIRONMENT, env.name, copy.deepcopy(env.variables),
+                                          copy.deepcopy(env.variables), env))
+        self._current: Scope | None = None
         self._build()
         self._fill_scope_list(self._scopes[0])
 
@@ -159,7 +116,7 @@ class VariablesDialog(QDialog):
         self.problem = QLabel("", objectName="variablesProblem",
                               accessibleName="Problem with the variables")
         self.problem.setWordWrap(True)
-        self.problem.setStyleSheet(ERROR_STYLE)
+        self.problem.setProperty("tone", "error")
         self.problem.setVisible(False)
         right_layout.addWidget(self.problem)
         splitter.addWidget(right)
@@ -186,10 +143,10 @@ class VariablesDialog(QDialog):
 
     # -- scopes ---------------------------------------------------------------------------
 
-    def _visible(self) -> list[_Scope]:
+    def _visible(self) -> list[Scope]:
         return [s for s in self._scopes if not s.deleted]
 
-    def _fill_scope_list(self, current: _Scope | None = None) -> None:
+    def _fill_scope_list(self, current: Scope | None = None) -> None:
         """Rebuild the scope list and show `current` (or the first scope)."""
         visible = self._visible()
         row = visible.index(current) if current in visible else 0
@@ -239,7 +196,7 @@ class VariablesDialog(QDialog):
         else:
             self._check(scope)
 
-    def _broken(self, scope: _Scope) -> str | None:
+    def _broken(self, scope: Scope) -> str | None:
         disk = None
         if scope.kind == COLLECTION and self._collection is not None:
             disk = self._collection.disk
@@ -255,10 +212,10 @@ class VariablesDialog(QDialog):
             self._current.variables = self.table.variables()
             self._check(self._current)
 
-    def _check(self, scope: _Scope) -> bool:
-        problems = _problems(scope)
-        self._show_problem("\n".join(problems))
-        return not problems
+    def _check(self, scope: Scope) -> bool:
+        found = problems(scope)
+        self._show_problem("\n".join(found))
+        return not found
 
     def _show_problem(self, text: str) -> None:
         self.problem.setText(text)
@@ -268,16 +225,16 @@ class VariablesDialog(QDialog):
         """The variables of a scope as edited so far (label as in `select_scope`)."""
         for scope in self._visible():
             if label in (scope.label, scope.name if scope.kind == ENVIRONMENT else None):
-                return _kept(scope.variables)
+                return kept(scope.variables)
         raise KeyError(label)
 
     def global_variables(self) -> list[Variable]:
         """The globals as edited (after `save()`, as saved): for the window's scope."""
-        return _kept(self._scopes[0].variables)
+        return kept(self._scopes[0].variables)
 
     # -- environments -------------------------------------------------------------------------
 
-    def _env_name_problem(self, name: str, scope: _Scope | None = None) -> str | None:
+    def _env_name_problem(self, name: str, scope: Scope | None = None) -> str | None:
         if not name:
             return "An environment needs a name."
         for other in self._visible():
@@ -303,12 +260,12 @@ class VariablesDialog(QDialog):
         if problem is not None:
             self._show_problem(problem)
             return False
-        scope = _Scope(ENVIRONMENT, name, [])
+        scope = Scope(ENVIRONMENT, name, [])
         self._scopes.append(scope)
         self._fill_scope_list(scope)
         return True
 
-    def _current_env(self) -> _Scope | None:
+    def _current_env(self) -> Scope | None:
         scope = self._current
         return scope if scope is not None and scope.kind == ENVIRONMENT else None
 
@@ -368,11 +325,11 @@ class VariablesDialog(QDialog):
 
         self.table.commit_editing()
         for scope in self._visible():
-            if self._broken(scope) is None and _problems(scope):
+            if self._broken(scope) is None and problems(scope):
                 self._fill_scope_list(scope)
                 return False
         try:
-            self._save_all()
+            ScopeSaver(self._collection, self._store, self._forced).save_all(self._scopes)
         except (CollectionError, OSError) as exc:
             self._report(exc)
             return False
@@ -380,83 +337,6 @@ class VariablesDialog(QDialog):
         self._fill_scope_list(self._current)
         self.saved.emit()
         return True
-
-    def _save_all(self) -> None:
-        from ...core.collections import manage as col
-        from ...core.collections.globalvars import global_key, save_globals
-
-        store = self._store
-        c = self._collection
-        # Deletions first, so that a new or renamed environment may take a freed name.
-        for scope in [s for s in self._scopes if s.deleted]:
-            env = scope.env
-            assert env is not None
-            if self._forced(env.path):
-                # The user was told the file changed on disk and pressed OK again.
-                col.save_environment(env, force=True)
-            for key in col.delete(env):
-                store.delete(key)
-            self._scopes.remove(scope)
-        for scope in self._scopes:
-            if scope.kind == GLOBALS:
-                new = _kept(scope.variables)
-                if new != scope.saved:
-                    save_globals(new, store)
-                    self._forget_removed(scope, new, global_key)
-            elif scope.kind == COLLECTION and c is not None:
-                self._save_collection(c, scope)
-            elif scope.kind == ENVIRONMENT and c is not None:
-                self._save_environment(c, scope)
-
-    def _save_collection(self, c: Collection, scope: _Scope) -> None:
-        from ...core.collections import manage as col
-
-        new = _kept(scope.variables)
-        if new == scope.saved:
-            return
-        old, c.variables = c.variables, new
-        try:
-            col.save_collection(c, self._store, force=self._forced(c.settings_path))
-        except BaseException:
-            c.variables = old
-            raise
-        self._forget_removed(scope, new, lambda name: col.variable_key(c.namespace, None, name))
-
-    def _save_environment(self, c: Collection, scope: _Scope) -> None:
-        from ...core.collections import manage as col
-
-        if scope.env is None:
-            scope.env = col.new_environment(c, scope.name)
-            scope.saved = []
-        env = scope.env
-        if scope.renamed:
-            old_name = env.name
-            try:
-                if self._forced(env.path):
-                    col.save_environment(env, force=True)
-                col.rename(env, scope.name, self._store)
-            except BaseException:
-                env.name = old_name  # so that a retry renames the file too
-                raise
-        new = _kept(scope.variables)
-        if new == scope.saved:
-            return
-        old, env.variables = env.variables, new
-        try:
-            col.save_environment(env, self._store, force=self._forced(env.path))
-        except BaseException:
-            env.variables = old
-            raise
-        self._forget_removed(scope, new, lambda name: col.variable_key(c.namespace, env, name))
-
-    def _forget_removed(self, scope: _Scope, new: list[Variable], key) -> None:
-        """After a save: drop the keychain entries of secrets that are no longer secret
-        variables of the scope (removed, renamed, or made plain)."""
-        kept = {v.name for v in new if v.secret and v.name}
-        for v in scope.saved:
-            if v.secret and v.name and v.name not in kept:
-                self._store.delete(key(v.name))
-        scope.saved = copy.deepcopy(new)
 
     def _forced(self, path) -> bool:
         return str(path) in self._conflicts
