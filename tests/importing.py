@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from gui.core.collections.lookup import find_environment, find_request, load_collection
 from gui.core.collections.manage import open_collection
 from gui.core.importers import ImportResult
 from gui.core.importers.write import write
 from gui.core.storage.keychain import SecretStore
-from gui.core.workspace import Workspace, find_environment, find_request, load_collection
+from gui.core.workspace import Workspace
 from tests.fakes import MemoryKeyring
 
 DATA = Path(__file__).parent / "data" / "import"

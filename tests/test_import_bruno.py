@@ -8,9 +8,9 @@ import shutil
 import pytest
 
 from gui.core import importers
+from gui.core.collections.lookup import load_collection
 from gui.core.importers import ImportFailed, _bru, bruno
 from gui.core.model import BodyKind
-from gui.core.workspace import load_collection
 from tests.importing import DATA, assert_no_secret_in_files, by_name, echoed, send, written
 
 PETS = DATA / "bruno" / "petstore"

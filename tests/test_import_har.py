@@ -7,9 +7,9 @@ import json
 import pytest
 
 from gui.core import importers
+from gui.core.collections.lookup import load_collection
 from gui.core.importers import ImportFailed, har
 from gui.core.model import BodyKind
-from gui.core.workspace import load_collection
 from tests.importing import DATA, assert_no_secret_in_files, by_name, echoed, send, written
 
 SESSION = DATA / "har" / "shop-session.json"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from gui.core import importers
+from gui.core.collections.lookup import load_collection
 from gui.core.importers import ImportFailed, insomnia
 from gui.core.model import BodyKind
-from gui.core.workspace import load_collection
 from tests.importing import DATA, assert_no_secret_in_files, by_name, echoed, send, written
 
 HERE = DATA / "insomnia"

@@ -92,7 +92,8 @@ def test_a_bad_proxy_key_is_named_with_its_line(tmp_path, proxy, words):
 
 
 def plan_for(root, store):
-    from gui.core.workspace import Workspace, find_request, load_collection
+    from gui.core.collections.lookup import find_request, load_collection
+    from gui.core.workspace import Workspace
 
     collection = load_collection(root, store)
     item = find_request(collection, "get.request.yaml")
@@ -120,8 +121,9 @@ def test_the_plan_carries_the_collection_proxy_and_its_keychain_password(tmp_pat
 
 
 def test_the_runner_sends_each_request_through_its_collection_proxy(tmp_path, httpbin_url):
+    from gui.core.collections.lookup import load_collection
     from gui.core.runner.run import Run
-    from gui.core.workspace import Workspace, load_collection
+    from gui.core.workspace import Workspace
 
     store = SecretStore(MemoryKeyring())
     with socks5_proxy() as (url, server):

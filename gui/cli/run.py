@@ -163,18 +163,13 @@ def _ask(prompt: SecretPrompt) -> str | None:
 
 def _prepare(args: argparse.Namespace) -> tuple[Run, Collection, Any]:
     """The run the arguments describe; RunUsageError (exit 2) for anything wrong."""
+    from ..core.collections.lookup import find_environment, load_collection
     from ..core.http.cookiejar import CookieJar
     from ..core.http.engine import Engine
     from ..core.runner.data import DataError, load_data
     from ..core.runner.run import Run, RunSettings, problems, select
     from ..core.storage.keychain import SecretStore
-    from ..core.workspace import (
-        PlanError,
-        Workspace,
-        find_environment,
-        load_collection,
-        proxy_of,
-    )
+    from ..core.workspace import PlanError, Workspace, proxy_of
     from .options import (
         TerminalInteraction,
         UsageError,

@@ -112,13 +112,9 @@ def _auth_overrides(args: argparse.Namespace, item: RequestItem) -> list[str]:
 def saved_plan(args: argparse.Namespace) -> SendPlan:
     """The plan for `--collection DIR REQUEST`; SavedRequestError or PlanError (both
     one line) when it cannot be made."""
+    from ..core.collections.lookup import find_environment, find_request, load_collection
     from ..core.storage.keychain import SecretStore
-    from ..core.workspace import (
-        Workspace,
-        find_environment,
-        find_request,
-        load_collection,
-    )
+    from ..core.workspace import Workspace
 
     store = SecretStore()
     collection: Collection = load_collection(args.collection, store)

@@ -315,8 +315,9 @@ def select(collection: Collection, refs: Iterable[str]) -> list[RequestItem]:
     else by name), each once. PlanError for a name that matches nothing."""
     from pathlib import Path
 
+    from ..collections.lookup import find_request, same_file
     from ..collections.model import Folder
-    from ..workspace import PlanError, _same_file, find_request
+    from ..workspace import PlanError
 
     everything = collection.requests()
     refs = [r for r in refs if r.strip()]
@@ -327,9 +328,9 @@ def select(collection: Collection, refs: Iterable[str]) -> list[RequestItem]:
     for ref in refs:
         target = Path(ref).expanduser()
         path = target if target.is_absolute() else collection.path / target
-        if _same_file(path, collection.path):
+        if same_file(path, collection.path):
             return everything
-        folder = next((f for f in folders if _same_file(f.path, path)
+        folder = next((f for f in folders if same_file(f.path, path)
                        or tree_name(f) == ref.strip("/")), None)
         if folder is not None:
             chosen.update(id(i) for i in folder.walk() if not isinstance(i, Folder))
