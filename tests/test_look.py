@@ -76,6 +76,19 @@ def test_syntax_colours_meet_wcag_aa(colours):
         assert theme.contrast(pair[dark], colours.base) >= 4.5, (kind, pair[dark])
 
 
+def test_an_unknown_variable_in_the_url_is_framed_in_the_themes_warning_colour(qtbot):
+    from gui.widgets.request.editor import RequestEditor
+
+    editor = RequestEditor()
+    qtbot.addWidget(editor)
+    editor.url.setText("https://{{host}}/get")
+    assert theme.LIGHT_COLOURS.warning in editor.url.styleSheet()
+    theme.apply(QApplication.instance(), theme.DARK)
+    assert theme.DARK_COLOURS.warning in editor.url.styleSheet()
+    editor.url.setText("https://example.org/get")
+    assert editor.url.styleSheet() == ""
+
+
 def test_method_colours_follow_the_convention_and_unknown_ones_are_neutral():
     light = {m: theme.method_colour(m) for m in ("GET", "post", "DELETE", "PROPFIND")}
     assert light["GET"] == theme.METHOD_COLOURS["GET"][0]

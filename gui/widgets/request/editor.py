@@ -1,4 +1,5 @@
-"""The request side: method, URL, Send, and the Params / Headers / Body / Settings tabs."""
+"""The request side: method, URL, Send, and the Params / Auth / Headers / Body / Settings /
+Tests tabs (Settings is options_form.py, Tests tests_tab.py, Auth auth_panel.py)."""
 
 from __future__ import annotations
 
@@ -6,16 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -23,116 +20,16 @@ from PySide6.QtWidgets import (
 
 from ..kvtable import KeyValueTable
 from .auth_panel import AuthPanel
+from .options_form import OptionsForm
 from .tests_tab import TestsTab
 
 if TYPE_CHECKING:
-    from ...core.model import Options, RequestSpec
+    from ...core.model import RequestSpec
     from ...core.validate import Problem
     from .body_editor import BodyEditor
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 PARAMS, AUTH, HEADERS, BODY, SETTINGS, TESTS = range(6)
-
-
-class OptionsForm(QWidget):
-    changed = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        form = QFormLayout(self)
-        # Controls at their natural width, not stretched across the window.
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        self.follow = QCheckBox("Follow redirects", objectName="followRedirects",
-                                accessibleName="Follow redirects", checked=True)
-        self.max_redirects = QSpinBox(objectName="maxRedirects",
-                                      accessibleName="Maximum redirects")
-        self.max_redirects.setRange(0, 100)
-        self.max_redirects.setValue(20)
-        self.timeout = QDoubleSpinBox(objectName="timeout", accessibleName="Timeout in seconds")
-        self.timeout.setRange(0, 3600)
-        self.timeout.setDecimals(1)
-        self.timeout.setValue(30)
-        self.timeout.setSuffix(" s")
-        self.timeout.setSpecialValueText("none")
-        self.max_time = QDoubleSpinBox(objectName="maxTime",
-                                       accessibleName="Time limit for the whole exchange")
-        self.max_time.setRange(0, 86400)
-        self.max_time.setDecimals(1)
-        self.max_time.setValue(300)
-        self.max_time.setSuffix(" s")
-        self.max_time.setSpecialValueText("none")
-        self.max_time.setToolTip("The whole exchange, every redirect and body included, "
-                                 "stops after this long; what came is kept")
-        self.max_body = QSpinBox(objectName="maxBodySize",
-                                 accessibleName="Maximum response body size in megabytes")
-        # Up to a terabyte: never "none", so that no server can fill the disk.
-        self.max_body.setRange(1, 1 << 20)
-        self.max_body.setValue(1024)
-        self.max_body.setSuffix(" MB")
-        self.max_body.setToolTip("A larger body (decoded or not) stops there; what came "
-                                 "is kept")
-        self._loaded_size: tuple[int, int | None] = (1024, 1 << 30)
-        self.verify = QCheckBox("Verify the server's TLS certificate", objectName="verifyTls",
-                                accessibleName="Verify TLS certificate", checked=True)
-        self.http2 = QCheckBox("Offer HTTP/2 (over TLS)", objectName="http2",
-                               accessibleName="Offer HTTP/2")
-        self.cookie_jar = QCheckBox("Send and keep cookies in the cookie jar",
-                                    objectName="useCookieJar", checked=True,
-                                    accessibleName="Use the cookie jar")
-        self.cookie_jar.setToolTip("Off: this request neither sends the jar's cookies "
-                                   "nor keeps the ones it is given (Cookies… manages the jar)")
-        form.addRow(self.follow)
-        form.addRow("Maximum redirects:", self.max_redirects)
-        form.addRow("Timeout (connect, read, write):", self.timeout)
-        form.addRow("Max time (whole exchange):", self.max_time)
-        form.addRow("Max body size:", self.max_body)
-        form.addRow(self.verify)
-        form.addRow(self.http2)
-        form.addRow(self.cookie_jar)
-        self.utf8_headers = QCheckBox("Send header values as UTF-8", objectName="utf8Headers",
-                                      accessibleName="Send header values as UTF-8")
-        self.utf8_headers.setToolTip("Header values beyond ASCII go as UTF-8 bytes "
-                                     "(Content-Disposition parameters as RFC 8187 "
-                                     "name*=UTF-8''…); off: such a value is refused")
-        form.addRow(self.utf8_headers)
-        for box in (self.follow, self.verify, self.http2, self.cookie_jar, self.utf8_headers):
-            box.toggled.connect(self.changed)
-        self.max_redirects.valueChanged.connect(self.changed)
-        self.timeout.valueChanged.connect(self.changed)
-        self.max_time.valueChanged.connect(self.changed)
-        self.max_body.valueChanged.connect(self.changed)
-
-    def _max_body_bytes(self) -> int | None:
-        # A size set in a file (no whole number of megabytes, or none) is kept as it
-        # came until the box is changed.
-        shown, size = self._loaded_size
-        return size if shown == self.max_body.value() else self.max_body.value() << 20
-
-    def options(self) -> Options:
-        from ...core.model import Options, Timeouts
-
-        seconds = self.timeout.value() or None
-        return Options(timeouts=Timeouts.all(seconds), follow_redirects=self.follow.isChecked(),
-                       max_redirects=self.max_redirects.value(),
-                       verify_tls=self.verify.isChecked(), http2=self.http2.isChecked(),
-                       max_time=self.max_time.value() or None,
-                       max_body_size=self._max_body_bytes(),
-                       use_cookie_jar=self.cookie_jar.isChecked(),
-                       utf8_headers=self.utf8_headers.isChecked())
-
-    def set_options(self, options: Options) -> None:
-        size = options.max_body_size
-        self.max_body.setValue(-(-size // (1 << 20)) if size is not None
-                               else self.max_body.maximum())
-        self._loaded_size = (self.max_body.value(), size)
-        self.max_time.setValue(options.max_time or 0)
-        self.follow.setChecked(options.follow_redirects)
-        self.max_redirects.setValue(options.max_redirects)
-        self.timeout.setValue(options.timeouts.read or 0)
-        self.verify.setChecked(options.verify_tls)
-        self.http2.setChecked(options.http2)
-        self.cookie_jar.setChecked(options.use_cookie_jar)
-        self.utf8_headers.setChecked(options.utf8_headers)
 
 
 class RequestEditor(QWidget):
@@ -159,6 +56,7 @@ class RequestEditor(QWidget):
         from .. import theme
 
         theme.notifier().changed.connect(self._colour_method)
+        theme.notifier().changed.connect(self._colour_url)
         self._colour_method()
         self.url = QLineEdit(objectName="urlEdit", accessibleName="URL")
         self.url.setPlaceholderText("Enter a URL, e.g. https://httpbin.org/get — Enter sends")
@@ -340,11 +238,18 @@ class RequestEditor(QWidget):
         if unknown:
             names = ", ".join("{{" + n + "}}" for n in unknown)
             self.url.setToolTip(f"Unknown variable: {names}")
-            self.url.setStyleSheet("QLineEdit { border: 2px solid #b35c00; }")
         else:
             self.url.setToolTip(f"Sends: {resolved}")
-            self.url.setStyleSheet("")
         self.url.setProperty("unknownVariables", bool(unknown))
+        self._colour_url()
+
+    def _colour_url(self) -> None:
+        """A URL naming an unknown {{variable}} framed in the theme's warning colour."""
+        from .. import theme
+
+        self.url.setStyleSheet(
+            f"QLineEdit {{ border: 2px solid {theme.colours().warning}; }}"
+            if self.url.property("unknownVariables") else "")
 
     def _update_counts(self) -> None:
         for index, label, rows in ((PARAMS, "Params", self.params.rows()),
