@@ -10,9 +10,13 @@ WCAG AA (4.5:1) against the background it is drawn on (tests/test_look.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 SYSTEM, LIGHT, DARK = "system", "light", "dark"
 MODES = (SYSTEM, LIGHT, DARK)
@@ -37,6 +41,7 @@ class Colours:
     on_selection: str
     error: str
     warning: str
+    success: str  # a check that passed, a certificate that is fine
     notice_bg: str  # a banner (changed on disk)
 
 
@@ -45,13 +50,13 @@ LIGHT_COLOURS = Colours(
     hover="#eaedf1", text="#1f2328", muted="#59636e", border="#d0d7de",
     accent="#2f5fd0", accent_hover="#2650b4", on_accent="#ffffff",
     selection="#d6e2fb", on_selection="#1f2328", error="#c42b1c", warning="#9a5b00",
-    notice_bg="#fff4d6")
+    success="#1a7f37", notice_bg="#fff4d6")
 DARK_COLOURS = Colours(
     window="#1b1d21", base="#23262b", alt_base="#272a30", raised="#2b2f35",
     hover="#353a41", text="#e6e8eb", muted="#9aa3ad", border="#3a3f46",
     accent="#3d6ae0", accent_hover="#4f79e8", on_accent="#ffffff",
     selection="#2c4677", on_selection="#ffffff", error="#f47067", warning="#e5a33d",
-    notice_bg="#3d3320")
+    success="#57c46b", notice_bg="#3d3320")
 
 #: Method colours by Postman's convention (GET green, POST amber, PUT blue, PATCH purple,
 #: DELETE red, the rest neutral): (on light, on dark).
@@ -125,6 +130,16 @@ def status_text_colour(status: int | None) -> str:
         return status_colour(status)
     klass = status // 100 if status else 5
     return {1: "#9ba6b2", 2: "#57c46b", 3: "#5aa7f0", 4: "#e5a33d"}.get(klass, "#f47067")
+
+
+def set_tone(widget: QWidget, tone: str) -> None:
+    """Give a widget a colour role of the style sheet (muted, error, warning, success,
+    heading), redrawn at once when it changes on a widget already shown."""
+    if widget.property("tone") == tone:
+        return
+    widget.setProperty("tone", tone)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
 
 
 def system_is_dark() -> bool:
@@ -225,6 +240,7 @@ QProgressBar::chunk {{ background: {c.accent}; border-radius: 3px; }}
 *[tone="muted"] {{ color: {c.muted}; }}
 *[tone="error"] {{ color: {c.error}; }}
 *[tone="warning"] {{ color: {c.warning}; }}
+*[tone="success"] {{ color: {c.success}; }}
 *[tone="heading"] {{ color: {c.text}; font-weight: 600; }}
 QWidget#changedOnDiskBar {{ background: {c.notice_bg}; border-radius: 4px; }}
 QLabel#statusPill {{ color: #ffffff; border-radius: 9px; padding: 2px 10px;

@@ -5,6 +5,8 @@ entry. Every certificate is checked as it is edited (files, passphrase, key agai
 certificate, dates, through gui.core.tls.config) and what it is — or what is wrong — is
 shown under the form, so a problem is seen before a request fails on it.
 
+The lists, the file fields and the checks are dialogs/certificate_entries.py.
+
 Nothing changes until OK. OK with problems left asks before saving; Cancel keeps the
 settings as they were. Passphrases go to the keychain, never to the settings file.
 """
@@ -15,119 +17,32 @@ import copy
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QPushButton,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from ...core.tls.config import CaBundle, ClientCert, HostPattern, TlsSettings
-from ...core.tls.files import TlsSetupError, load_ca_file, load_identity
+from ...core.tls.config import CaBundle, ClientCert, TlsSettings
+from .certificate_entries import EntryList, describe_bundle, describe_cert, file_row
 
 if TYPE_CHECKING:
     from ...core.storage.keychain import SecretStore
 
-NOTE_STYLE = "color: #5a6270;"
-ERROR_STYLE = "color: #c62828;"
-OK_STYLE = "color: #2e7d32;"
 #: How long after the last keystroke the entry is checked.
 CHECK_DELAY_MS = 300
 KINDS = (("pem", "PEM (certificate and key)"), ("pkcs12", "PKCS#12 (.p12, .pfx)"))
-
-
-def _file_row(edit: QLineEdit, title: str, filters: str, parent: QWidget) -> QWidget:
-    row = QWidget()
-    layout = QHBoxLayout(row)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.addWidget(edit, 1)
-    browse = QPushButton("Browse…", accessibleName=f"Browse for the {title.lower()}")
-
-    def choose() -> None:
-        path, _ = QFileDialog.getOpenFileName(parent, title, edit.text(), filters)
-        if path:
-            edit.setText(path)
-
-    browse.clicked.connect(choose)
-    layout.addWidget(browse)
-    return row
-
-
-def describe_cert(cert: ClientCert) -> tuple[str, bool]:
-    """A line about the certificate: what it is, or what is wrong with it."""
-    try:
-        HostPattern.parse(cert.host)
-    except ValueError as exc:
-        return f"Host: {exc}.", False
-    if not cert.cert:
-        return "Choose the certificate file.", False
-    try:
-        identity = load_identity(cert, check_dates=False)
-        identity.check_dates(cert.label)
-    except TlsSetupError as exc:
-        return str(exc), False
-    leaf = identity.leaf
-    return (f"{leaf.subject}, issued by {leaf.issuer}; valid until "
-            f"{identity.not_after:%Y-%m-%d}."), True
-
-
-def describe_bundle(bundle: CaBundle) -> tuple[str, bool]:
-    try:
-        HostPattern.parse(bundle.host)
-    except ValueError as exc:
-        return f"Host: {exc}.", False
-    try:
-        pem = load_ca_file(bundle.path)
-    except TlsSetupError as exc:
-        return str(exc), False
-    count = pem.count("BEGIN CERTIFICATE")
-    return f"{count} CA certificate{'s' if count != 1 else ''} trusted for this host.", True
-
-
-class _EntryList(QGroupBox):
-    """A list of entries with Add and Remove, over a form for the selected one."""
-
-    def __init__(self, title: str, name: str, add_label: str) -> None:
-        super().__init__(title, objectName=f"{name}Group")
-        layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        self.list = QListWidget(objectName=f"{name}List", accessibleName=title)
-        self.list.setFixedHeight(84)
-        top.addWidget(self.list, 1)
-        buttons = QVBoxLayout()
-        self.add_button = QPushButton(add_label, objectName=f"{name}Add")
-        self.remove_button = QPushButton("Remove", objectName=f"{name}Remove",
-                                         accessibleName=f"Remove the selected {title.lower()}")
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
-        top.addLayout(buttons)
-        layout.addLayout(top)
-        self.form_widget = QWidget()
-        self.form = QFormLayout(self.form_widget)
-        self.form.setContentsMargins(0, 4, 0, 0)
-        layout.addWidget(self.form_widget)
-        self.status = QLabel(objectName=f"{name}Status", wordWrap=True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.status)
-
-    def show_status(self, text: str, ok: bool) -> None:
-        self.status.setText(text)
-        self.status.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
 
 
 class CertificatesDialog(QDialog):
@@ -161,7 +76,7 @@ class CertificatesDialog(QDialog):
         trust_note = QLabel("Your company's or your own CA is trusted with this on when the "
                             "system trusts it; otherwise add it below for its hosts.",
                             wordWrap=True)
-        trust_note.setStyleSheet(NOTE_STYLE)
+        trust_note.setProperty("tone", "muted")
         layout.addWidget(trust_note)
         if collection:
             self.system_trust.hide()
@@ -170,17 +85,17 @@ class CertificatesDialog(QDialog):
                                "file inside the collection's folder as a relative path); "
                                "passphrases stay in the system keychain.")
 
-        self.cas = _EntryList("CA certificates", "caBundles", "Add CA…")
+        self.cas = EntryList("CA certificates", "caBundles", "Add CA…")
         self.ca_host = QLineEdit(objectName="caHost", placeholderText="*.internal.example")
         self.ca_path = QLineEdit(objectName="caPath", placeholderText="ca.pem")
         self.ca_enabled = QCheckBox("Use this CA certificate", objectName="caEnabled")
         self.cas.form.addRow("Host:", self.ca_host)
-        self.cas.form.addRow("CA file (PEM):", _file_row(
+        self.cas.form.addRow("CA file (PEM):", file_row(
             self.ca_path, "CA file", "Certificates (*.pem *.crt *.cer);;All files (*)", self))
         self.cas.form.addRow("", self.ca_enabled)
         layout.addWidget(self.cas)
 
-        self.clients = _EntryList("Client certificates", "clientCerts", "Add certificate…")
+        self.clients = EntryList("Client certificates", "clientCerts", "Add certificate…")
         self.cert_host = QLineEdit(objectName="certHost",
                                    placeholderText="api.example.com, *.example.com:8443, *")
         self.cert_kind = QComboBox(objectName="certKind", accessibleName="Certificate type")
@@ -207,10 +122,10 @@ class CertificatesDialog(QDialog):
         form = self.clients.form
         form.addRow("Host:", self.cert_host)
         form.addRow("Type:", self.cert_kind)
-        form.addRow("Certificate:", _file_row(
+        form.addRow("Certificate:", file_row(
             self.cert_file, "Certificate file",
             "Certificates (*.pem *.crt *.cer *.p12 *.pfx);;All files (*)", self))
-        self.key_row = _file_row(self.key_file, "Key file",
+        self.key_row = file_row(self.key_file, "Key file",
                                  "Keys (*.pem *.key);;All files (*)", self)
         form.addRow("Key:", self.key_row)
         form.addRow("Passphrase:", passphrase_row)
@@ -219,12 +134,12 @@ class CertificatesDialog(QDialog):
         note = QLabel("The first enabled certificate whose host matches is offered; the "
                       "server only gets it if it asks. A host without a port matches every "
                       "port; * is the only wildcard.", wordWrap=True)
-        note.setStyleSheet(NOTE_STYLE)
+        note.setProperty("tone", "muted")
         layout.addWidget(note)
         if store is not None and store.problem:
             kept = QLabel(f"Passphrases: {store.problem}", objectName="storeProblem",
                           wordWrap=True)
-            kept.setStyleSheet(ERROR_STYLE)
+            kept.setProperty("tone", "error")
             layout.addWidget(kept)
         layout.addStretch(1)
 
