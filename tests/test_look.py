@@ -60,7 +60,9 @@ def test_every_text_colour_meets_wcag_aa(colours):
     pairs = [(colours.text, colours.base), (colours.text, colours.window),
              (colours.muted, colours.base), (colours.muted, colours.window),
              (colours.on_accent, colours.accent), (colours.on_selection, colours.selection),
-             (colours.error, colours.base), (colours.warning, colours.base)]
+             (colours.error, colours.base), (colours.warning, colours.base),
+             (colours.success, colours.base), (colours.error, colours.window),
+             (colours.success, colours.window)]
     dark = colours is theme.DARK_COLOURS
     pairs += [(pair[1] if dark else pair[0], colours.base)
               for pair in theme.METHOD_COLOURS.values()]
@@ -87,6 +89,30 @@ def test_an_unknown_variable_in_the_url_is_framed_in_the_themes_warning_colour(q
     assert theme.DARK_COLOURS.warning in editor.url.styleSheet()
     editor.url.setText("https://example.org/get")
     assert editor.url.styleSheet() == ""
+
+
+def test_the_certificates_and_cookies_dialogs_speak_in_the_themes_colours_in_dark(qtbot):
+    from gui.core.storage.keychain import SecretStore
+    from gui.core.tls.config import TlsSettings
+    from gui.widgets.dialogs.certificates import CertificatesDialog
+    from gui.widgets.dialogs.cookies import CookieEditor
+    from tests.fakes import MemoryKeyring
+
+    def colour(label) -> str:
+        label.ensurePolished()
+        return label.palette().color(QPalette.ColorRole.WindowText).name()
+
+    theme.apply(QApplication.instance(), theme.DARK)
+    dark = theme.DARK_COLOURS
+    dialog = CertificatesDialog(TlsSettings(), SecretStore(MemoryKeyring()))
+    qtbot.addWidget(dialog)
+    dialog.add_certificate()  # no file yet: said as a problem
+    assert dialog.clients.status.text() and colour(dialog.clients.status) == dark.error
+    editor = CookieEditor(None)
+    qtbot.addWidget(editor)
+    assert colour(editor.problem) == dark.error
+    for label in (dialog.clients.status, editor.problem):
+        assert theme.contrast(colour(label), dark.window) >= 4.5
 
 
 def test_method_colours_follow_the_convention_and_unknown_ones_are_neutral():

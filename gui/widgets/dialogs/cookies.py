@@ -40,8 +40,6 @@ if TYPE_CHECKING:
 
 COLUMNS = ["Domain / name", "Value", "Path", "Expires", "Secure", "HttpOnly", "SameSite",
            "Subdomains"]
-NOTE_STYLE = "color: #5a6270;"
-ERROR_STYLE = "color: #c62828;"
 ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -94,7 +92,7 @@ class CookieEditor(QDialog):
                               ("", self.http_only), ("SameSite:", self.same_site)):
             form.addRow(label, widget)
         self.problem = QLabel(objectName="cookieProblem", wordWrap=True)
-        self.problem.setStyleSheet(ERROR_STYLE)
+        self.problem.setProperty("tone", "error")
         form.addRow(self.problem)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
@@ -158,7 +156,7 @@ class CookiesDialog(QDialog):
         self.tree.currentItemChanged.connect(lambda *_: self._enable())
         layout.addWidget(self.tree, 1)
         self.note = QLabel(objectName="cookiesNote", wordWrap=True)
-        self.note.setStyleSheet(NOTE_STYLE)
+        self.note.setProperty("tone", "muted")
         layout.addWidget(self.note)
         buttons = QHBoxLayout()
         self.add_button = self._button(buttons, "Add…", "addCookie", self.add)

@@ -129,7 +129,7 @@ class ProxyDialog(QDialog):
                       wordWrap=True)
         layout.addWidget(note)
         self.problems = QLabel("", objectName="proxyProblems", wordWrap=True)
-        self.problems.setStyleSheet("color: #b00020")
+        self.problems.setProperty("tone", "error")
         layout.addWidget(self.problems)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel)
