@@ -24,7 +24,7 @@ class HopKind(StrEnum):
     CHALLENGE = "challenge"
     #: A request an auth scheme made on its own, e.g. to a token endpoint.
     AUTH = "auth"
-    #: A CONNECT to a proxy, for a tunnel to an HTTPS origin (gui/core/http/proxynet.py).
+    #: A CONNECT to a proxy, for a tunnel to an HTTPS origin (gui/core/http/proxytunnel.py).
     CONNECT = "connect"
 
 

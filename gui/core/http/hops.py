@@ -39,7 +39,7 @@ from .proxies import ProxySettings, ProxySettingsError, Resolver
 from .proxyauth import ProxyAuthError
 from .proxyhop import ProxyState
 from .proxyhop import finish as finish_proxy_hop
-from .proxynet import ProxyFailure, ProxyHop
+from .proxytunnel import ProxyFailure, ProxyHop
 
 #: A sent body up to this size is kept in the record (for Copy as curl); larger ones
 #: would hold an upload in memory for as long as the exchange is shown.

@@ -1,6 +1,6 @@
 """The engine's side of proxies, hop by hop: which proxy a hop goes through, the
 Proxy-Authorization of a forwarded plain-HTTP request, a 407 to it answered once, and the
-CONNECTs of a tunnel turned into hops of their own (gui/core/http/proxynet.py does the wire).
+CONNECTs of a tunnel turned into hops of their own (gui/core/http/proxytunnel.py does the wire).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from .bodydata import BodyData
 from .exchange import Hop, HopKind, ReceivedResponse, SentRequest, Timings
 from .proxies import Resolver
 from .proxyauth import ProxyAuthenticator
-from .proxynet import PROXY_EXTENSION, ConnectRecord, ProxyHop
+from .proxynet import PROXY_EXTENSION
+from .proxytunnel import ConnectRecord, ProxyHop
 
 _PORTS = {"http": 80, "https": 443}
 
