@@ -7,7 +7,8 @@ A collection goes into a new folder named after it, inside a parent the person p
 folder that already holds files is written into only after asking. An environments or
 globals export is added to an open collection or to the global variables. Errors are
 sentences in the dialog; Cancel writes nothing. The formats are the core's
-(gui/core/importers): this dialog only shows and asks.
+(gui/core/importers): this dialog only shows and asks. What will be created is drawn by
+import_preview.py; whether the new folder can go where asked, import_target.py.
 """
 
 from __future__ import annotations
@@ -31,16 +32,16 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QSplitter,
     QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from .. import import_actions as actions
+from .import_preview import fill_tree
 
 if TYPE_CHECKING:
     from ...core.collections.model import Collection
-    from ...core.importers import ImportedFolder, ImportResult
+    from ...core.importers import ImportResult
     from ...core.storage.keychain import SecretStore
     from ...tasks import Task
 
@@ -203,7 +204,7 @@ class ImportDialog(QDialog):
         self.busy.hide()
         self.result = result
         self.summary.setText(result.summary())
-        self._fill_tree(result)
+        fill_tree(self.tree, result)
         self.notices.clear()
         for notice in result.notices:
             self.notices.addItem(str(notice))
@@ -223,50 +224,6 @@ class ImportDialog(QDialog):
             (self.to_collection if self._collections else self.to_globals).setChecked(True)
         self.import_button.setEnabled(True)
         self.import_button.setDefault(True)
-
-    def _fill_tree(self, result: ImportResult) -> None:
-        from ..icons import icon
-
-        self.tree.clear()
-        if result.root is not None:
-            top = QTreeWidgetItem([result.name or result.root.name or "Imported"])
-            top.setIcon(0, icon("layers"))
-            self.tree.addTopLevelItem(top)
-            self._add(top, result.root)
-            # Two levels open: the shape is seen at once, a large file stays readable.
-            self.tree.expandToDepth(1)
-        if result.environments:
-            envs = QTreeWidgetItem([f"Environments ({len(result.environments)})"])
-            envs.setIcon(0, icon("globe"))
-            self.tree.addTopLevelItem(envs)
-            for env in result.environments:
-                n = len(env.variables)
-                envs.addChild(QTreeWidgetItem([f"{env.name} — {n} variable{'s' * (n != 1)}"]))
-            envs.setExpanded(True)
-        if result.globals:
-            names = ", ".join(v.name for v in result.globals[:8])
-            more = "…" if len(result.globals) > 8 else ""
-            item = QTreeWidgetItem([f"Global variables ({len(result.globals)}): {names}{more}"])
-            item.setIcon(0, icon("braces"))
-            self.tree.addTopLevelItem(item)
-
-    def _add(self, parent: QTreeWidgetItem, folder: ImportedFolder) -> None:
-        from ...core.importers import ImportedFolder
-        from ..icons import icon, method_badge
-
-        items = []
-        for child in folder.children:
-            item = QTreeWidgetItem([child.name])
-            if isinstance(child, ImportedFolder):
-                item.setIcon(0, icon("folder"))
-                self._add(item, child)
-            else:
-                item.setIcon(0, method_badge(child.spec.method))
-                item.setData(0, Qt.ItemDataRole.AccessibleTextRole,
-                             f"{child.spec.method} {child.name}")
-                item.setToolTip(0, f"{child.spec.method} {child.spec.url}")
-            items.append(item)
-        parent.addChildren(items)
 
     # -- where it goes ------------------------------------------------------------------
 
@@ -290,39 +247,10 @@ class ImportDialog(QDialog):
     def _target_problem(self) -> tuple[str | None, bool]:
         """(why the collection cannot go where asked, or None; whether the person agreed
         to a folder that already holds files)."""
-        from ...core.importers.write import target_problem
-        from .new_collection import contents, owner
+        from .import_target import where_problem
 
-        parent = Path(self.parent_edit.text().strip()).expanduser()
-        name = self.name_edit.text().strip()
-        if not self.parent_edit.text().strip() or not parent.is_dir():
-            return f"{parent} is not a folder: choose the folder to make the collection in.", \
-                False
-        if not name or name in (".", "..") or "/" in name or "\\" in name:
-            return "Name the new folder (a name, not a path).", False
-        target = parent / name
-        taken = owner(target, self._collections) or owner(parent, self._collections)
-        if taken is not None:
-            return (f"{target} is inside the open collection {taken.name!r}. Choose a folder "
-                    "outside it."), False
-        if (target / "collection.yaml").exists():
-            return f"{target} is already a collection; choose another name.", False
-        problem = target_problem(target)
-        if problem is None or not target.is_dir():
-            return problem, False
-        from PySide6.QtWidgets import QMessageBox
-
-        held = contents(target)
-        listed = ", ".join(held[:5]) + (f" and {len(held) - 5} more" if len(held) > 5 else "")
-        answer = QMessageBox.question(
-            self, "Folder not empty", f"{target} already holds files ({listed}).\n\nWrite "
-            "the collection into it anyway? Nothing there is overwritten; a new, empty "
-            "folder is the safer choice.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No)
-        if answer != QMessageBox.StandardButton.Yes:
-            return "Not imported: choose another name for the new folder.", False
-        return None, True
+        return where_problem(self.parent_edit.text(), self.name_edit.text(),
+                             self._collections, self)
 
     # -- writing ------------------------------------------------------------------------
 
