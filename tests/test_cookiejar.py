@@ -1,12 +1,14 @@
-"""The cookie jar's rules (gui/core/http/cookiejar.py) and its files
-(gui/core/storage/cookiestore.py): browser semantics, the encrypted jar in the data folder, Netscape files, bad files."""
+"""The cookie jar's rules (gui/core/http/cookierules.py, cookiejar.py) and its files
+(gui/core/storage/cookiestore.py): browser semantics, the encrypted jar in the data
+folder, Netscape files, bad files."""
 
 import json
 import time
 
 import pytest
 
-from gui.core.http.cookiejar import Cookie, CookieJar, problem, site
+from gui.core.http.cookiejar import CookieJar
+from gui.core.http.cookierules import Cookie, problem, site
 from gui.core.storage.cookiestore import (
     JarError,
     JarStore,

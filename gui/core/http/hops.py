@@ -21,7 +21,8 @@ from .bodyread import STREAMING_TYPES, BodyReader, OnEvents, Progress
 from .cancel import CancelToken
 from .cookiehop import attach as attach_cookies
 from .cookiehop import receive as receive_cookies
-from .cookiejar import CookieJar, site
+from .cookiejar import CookieJar
+from .cookierules import site
 from .errors import TooManyRedirects
 from .exchange import (
     ErrorInfo,

@@ -27,7 +27,8 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..http.cookiejar import Cookie, CookieJar, ascii_host, problem
+from ..http.cookiejar import CookieJar
+from ..http.cookierules import Cookie, ascii_host, problem
 from .atomic import write_atomic
 from .keychain import secret_key
 from .paths import data_dir

@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from ... import tasks
-from ...core.http.cookiejar import Cookie, CookieJar, ascii_host, problem
+from ...core.http.cookiejar import CookieJar
+from ...core.http.cookierules import Cookie, ascii_host, problem
 
 if TYPE_CHECKING:
     from ...core.storage.cookiestore import JarStore
@@ -54,7 +55,7 @@ def _expiry(cookie: Cookie) -> str:
 
 
 class CookieEditor(QDialog):
-    """One cookie's fields; OK only when the cookie can be kept (core.cookiejar.problem)."""
+    """One cookie's fields; OK only when the cookie can be kept (core.http.cookierules.problem)."""
 
     def __init__(self, cookie: Cookie | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
