@@ -4,7 +4,8 @@ The scheme list is read when the tab is first needed, not at start-up. Values ty
 one scheme are kept while another is shown, so switching back loses nothing; a user name
 and password typed carry over to a scheme that has the same fields (Basic, Digest, NTLM).
 "Inherit" is offered only to a request in a collection: the scratch request has nothing
-to inherit.
+to inherit. The fields' widgets are auth_fields.py; the scheme's actions (OAuth 2's Get
+new token…) auth_panel_actions.py.
 """
 
 from __future__ import annotations
@@ -14,30 +15,29 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QStandardItemModel
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
+
+from .auth_fields import field_input, field_values
+from .auth_panel_actions import AuthActionsMixin
 
 if TYPE_CHECKING:
     from ...core.auth.base import Field
     from ...core.model import AuthConfig
 
-NOTE_STYLE = "color: #5a6270;"
-WARN_STYLE = "color: #b35c00;"
 #: Fields whose value means the same in every scheme that has them.
 CARRIED_FIELDS = ("username", "password")
 INHERIT = "inherit"
 
 
-class AuthPanel(QWidget):
+class AuthPanel(AuthActionsMixin, QWidget):
     edited = Signal()
     #: The user asked to remove this scheme's secrets from the keychain (scheme id).
     forget_requested = Signal(str)
@@ -94,7 +94,7 @@ class AuthPanel(QWidget):
         layout.addLayout(top)
         self.help = QLabel("", objectName="authHelp", accessibleName="About this scheme")
         self.help.setWordWrap(True)
-        self.help.setStyleSheet(NOTE_STYLE)
+        self.help.setProperty("tone", "muted")
         layout.addWidget(self.help)
         self.form_host = QWidget(objectName="authForm")
         self.form = QFormLayout(self.form_host)
@@ -133,12 +133,12 @@ class AuthPanel(QWidget):
         layout.addWidget(self.device)
         self.notes = QLabel("", objectName="authNotes", accessibleName="Auth warnings")
         self.notes.setWordWrap(True)
-        self.notes.setStyleSheet(WARN_STYLE)
+        self.notes.setProperty("tone", "warning")
         layout.addWidget(self.notes)
         self.storage = QLabel(self._storage_note, objectName="secretStorageNote",
                               accessibleName="Where secrets are stored")
         self.storage.setWordWrap(True)
-        self.storage.setStyleSheet(NOTE_STYLE)
+        self.storage.setProperty("tone", "muted")
         storage_row = QHBoxLayout()
         storage_row.addWidget(self.storage, 1)
         self.forget = QPushButton("Forget saved secrets", objectName="forgetSecretsButton",
@@ -193,131 +193,9 @@ class AuthPanel(QWidget):
         self._refresh_notes()
         self.edited.emit()
 
-    # -- actions (OAuth 2's Get new token, Refresh, Clear) ----------------------------------
-
-    def _build_actions(self, scheme: Any) -> None:
-        for button in self.action_buttons.values():
-            self.actions_row.removeWidget(button)
-            button.deleteLater()
-        self.action_buttons = {}
-        for n, action in enumerate(scheme.actions):
-            button = QPushButton(action.label, objectName=f"authAction_{action.name}",
-                                 accessibleName=action.label)
-            button.setToolTip(action.help)
-            button.clicked.connect(lambda _=False, a=action.name: self.run_action(a))
-            self.actions_row.insertWidget(n, button)
-            self.action_buttons[action.name] = button
-        self.device.hide()
-        self.refresh_state()
-
-    def refresh_state(self) -> None:
-        from ...core import auth
-
-        if not self._built:
-            return
-        context = self.context_provider() if self.context_provider else None
-        if context is None:
-            self.state.setText("")
-            return
-        scheme = auth.get(self.scheme.currentData())
-        if not scheme.actions:
-            self.state.setText("")
-            return
-        try:
-            self.state.setText(scheme.state(self._current_values(), context))
-        except Exception as exc:  # noqa: BLE001 - a state is only shown
-            self.state.setText(str(exc))
-
-    def run_action(self, name: str) -> None:
-        from ...auth_actions import ActionRunner
-        from ...core import auth
-
-        context = self.context_provider() if self.context_provider else None
-        if context is None:
-            return
-        if self.runner is None:
-            self.runner = ActionRunner(self)
-            self.runner.finished.connect(self._action_finished)
-            self.runner.waiting.connect(self.state.setText)
-            self.runner.device_code.connect(self._show_device_code)
-        for button in self.action_buttons.values():
-            button.setEnabled(False)
-        self.cancel_action.show()
-        self.state.setText("Working…")
-        self.runner.run(auth.get(self.scheme.currentData()), name, self._current_values(),
-                        context)
-
-    def _cancel_action(self) -> None:
-        if self.runner is not None:
-            self.runner.cancel()
-
-    def _show_device_code(self, code: str, uri: str, complete: str) -> None:
-        self._code, self._device_url = code, complete or uri
-        self.device_label.setText(f"Go to <b>{uri}</b> and enter the code <b>{code}</b>")
-        self.device.show()
-
-    def _action_finished(self, ok: bool, message: str, state: str) -> None:
-        for button in self.action_buttons.values():
-            button.setEnabled(True)
-        self.cancel_action.hide()
-        self.device.hide()
-        self.state.setText(state)
-        self.notes.setText(message if not ok else "")
-        self.action_done.emit(ok, message)
-
     def _input(self, f: Field, value: Any) -> tuple[QWidget, QWidget]:
         """The widget for the form row, and the one that holds the value."""
-        from ...core.auth.base import FieldKind
-
-        name = f"authField_{f.name}"
-        if f.kind is FieldKind.FLAG:
-            box = QCheckBox(objectName=name, accessibleName=f.label, checked=bool(value))
-            box.setToolTip(f.help)
-            box.toggled.connect(self._changed)
-            return box, box
-        if f.kind is FieldKind.CHOICE:
-            combo = QComboBox(objectName=name, accessibleName=f.label)
-            combo.addItems(list(f.choices))
-            combo.setCurrentText(str(value))
-            combo.setToolTip(f.help)
-            combo.currentTextChanged.connect(self._changed)
-            return combo, combo
-        edit = QLineEdit(str(value), objectName=name, accessibleName=f.label)
-        edit.setPlaceholderText(f.placeholder)
-        edit.setToolTip(f.help)
-        edit.textEdited.connect(self._changed)
-        if f.kind is FieldKind.TEXT:
-            return edit, edit
-        row = QWidget()
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(edit, 1)
-        button = QToolButton(row)
-        if f.kind is FieldKind.SECRET:
-            edit.setEchoMode(QLineEdit.EchoMode.Password)
-            button.setObjectName(f"reveal_{f.name}")
-            button.setText("Show")
-            button.setCheckable(True)
-            button.setAccessibleName(f"Show {f.label}")
-            button.toggled.connect(lambda on: (
-                edit.setEchoMode(QLineEdit.EchoMode.Normal if on else
-                                 QLineEdit.EchoMode.Password),
-                button.setText("Hide" if on else "Show")))
-        else:
-            button.setObjectName(f"browse_{f.name}")
-            button.setText("Browse…")
-            button.setAccessibleName(f"Choose {f.label}")
-            button.clicked.connect(lambda: self._browse(edit, f.label))
-        layout.addWidget(button)
-        return row, edit
-
-    def _browse(self, edit: QLineEdit, label: str) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
-        path, _ = QFileDialog.getOpenFileName(self, f"Choose {label}")
-        if path:
-            edit.setText(path)
-            self._changed()
+        return field_input(f, value, self._changed, self)
 
     def _changed(self, *_: object) -> None:
         self._values[self.scheme.currentData()] = self._current_values()
@@ -331,15 +209,7 @@ class AuthPanel(QWidget):
         self.notes.setText("\n".join(scheme.notes(self._current_values())))
 
     def _current_values(self) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        for name, editor in self._inputs.items():
-            if isinstance(editor, QCheckBox):
-                values[name] = editor.isChecked()
-            elif isinstance(editor, QComboBox):
-                values[name] = editor.currentText()
-            elif isinstance(editor, QLineEdit):
-                values[name] = editor.text()
-        return values
+        return field_values(self._inputs)
 
     # -- the model side -----------------------------------------------------------------------
 
