@@ -2,21 +2,22 @@
 
 Written from Postman's published collection schema (schema.postman.com, v2.0.0 and
 v2.1.0) and its environment export format. What maps: folders at any depth, every body
-mode, params and headers with their disabled rows, variables at every level, auth at
-every level (gui/core/importers/_postman_auth.py), a request's redirect and TLS
-settings. What cannot is a Notice: scripts (their text kept in IMPORT-NOTES.md, never
-run), dynamic variables (`{{$guid}}`), unknown auth types, saved example responses.
+mode, params and headers with their disabled rows, a request's redirect and TLS settings
+(gui/core/importers/_postman_request.py), variables at every level, auth at every level
+(gui/core/importers/_postman_auth.py). What cannot is a Notice: scripts (their text
+kept in IMPORT-NOTES.md, never run), dynamic variables (`{{$guid}}`), unknown auth
+types, saved example responses.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ..model import AuthConfig, Body, BodyKind, RequestSpec, Row
-from ..urls import query_pairs, with_query
+from ..model import AuthConfig, Body, BodyKind, RequestSpec
 from ..variables import Variable
 from . import (
     ImportedEnvironment,
@@ -28,6 +29,7 @@ from . import (
     read_json,
 )
 from ._postman_auth import auth_in
+from ._postman_request import body_in, headers_in, options_in, text, url_in
 
 LABEL = "Postman collection v2.0/v2.1, environment or globals"
 
@@ -40,8 +42,6 @@ _DYNAMIC = re.compile(r"\{\{\s*(\$[A-Za-z0-9_]+)\s*\}\}")
 _SECRET_NAME = re.compile(r"pass(word|wd|phrase)?$|secret|token|api[-_]?key|private[-_]?key"
                           r"|credential", re.IGNORECASE)
 _REFERENCE_ONLY = re.compile(r"\A\s*\{\{[^{}]*\}\}\s*\Z")
-_LANGUAGES = {"text": "text/plain", "javascript": "application/javascript",
-              "html": "text/html", "xml": "application/xml"}
 
 
 def sniff(path: Path, head: str) -> bool:
@@ -58,15 +58,6 @@ def read(path: Path) -> ImportResult:
         return _variables_file(path, data)
     raise ImportFailed(f"{path} is JSON but neither a Postman collection (no info and item) "
                        "nor an environment or globals export (no values).")
-
-
-def text(value: Any) -> str:
-    """A Postman value as text: null is empty, true is "true", numbers as written."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value if isinstance(value, str) else json.dumps(value)
 
 
 def description(value: Any) -> str:
@@ -232,12 +223,13 @@ class _Collection:
         if not isinstance(request, dict):
             raise ValueError("request is neither a URL nor an object")
         spec = RequestSpec(method=(text(request.get("method")) or "GET").upper())
-        spec.url, spec.params = self.url(request.get("url"), where)
-        spec.headers = _headers(request.get("header"))
-        spec.body = self.body(request.get("body"), where)
+        note = partial(self.note, where)
+        spec.url, spec.params = url_in(request.get("url"), note)
+        spec.headers = headers_in(request.get("header"))
+        spec.body = body_in(request.get("body"), note)
         spec.auth = self.auth(request.get("auth"), where, spec.body)
         own = entry.get("protocolProfileBehavior")
-        _options(spec, {**behaviour, **own} if isinstance(own, dict) else behaviour)
+        options_in(spec, {**behaviour, **own} if isinstance(own, dict) else behaviour)
         for key, what in (("proxy", "proxy"), ("certificate", "client certificate")):
             if request.get(key):
                 self.note(where, f"its own {what} setting was not imported; use "
@@ -255,153 +247,4 @@ class _Collection:
         return ImportedRequest(name, spec, description(entry.get("description"))
                                or description(request.get("description")))
 
-    def url(self, url: Any, where: str) -> tuple[str, list[Row]]:
-        if url is None:
-            return "", []
-        if isinstance(url, str):
-            return url, [Row(n, v) for n, v in query_pairs(url)]
-        if not isinstance(url, dict):
-            raise ValueError("url is neither text nor an object")
-        raw = text(url.get("raw")) or _compose(url)
-        query = url.get("query")
-        if isinstance(query, list):
-            rows = [Row(text(q.get("key")), text(q.get("value")),
-                        not q.get("disabled", False))
-                    for q in query if isinstance(q, dict)]
-            pairs = [(r.name, r.value) for r in rows if r.enabled]
-            if query_pairs(raw) != pairs:
-                raw = with_query(raw, pairs)
-        else:
-            rows = [Row(n, v) for n, v in query_pairs(raw)]
-        for variable in url.get("variable") or []:
-            if not isinstance(variable, dict) or not variable.get("key"):
-                continue
-            key, value = text(variable["key"]), text(variable.get("value"))
-            pattern = re.compile(rf"(?<=/):{re.escape(key)}(?=[/?#]|$)")
-            if value:
-                raw = pattern.sub(lambda _m, v=value: v, raw)
-            elif pattern.search(raw):
-                self.note(where, f"path variable :{key} has no value; it is left in the URL")
-        return raw, rows
 
-    def body(self, body: Any, where: str) -> Body:
-        if not isinstance(body, dict) or not body.get("mode"):
-            return Body()
-        mode = text(body["mode"])
-        if body.get("disabled"):
-            self.note(where, f"its {mode} body is switched off in Postman and was not "
-                             "imported")
-            return Body()
-        if mode == "raw":
-            options = body.get("options") if isinstance(body.get("options"), dict) else {}
-            raw_options = options.get("raw") if isinstance(options.get("raw"), dict) else {}
-            language = text(raw_options.get("language")) or "text"
-            return self.raw(text(body.get("raw")), language, where)
-        if mode == "urlencoded":
-            return Body(BodyKind.FORM, rows=_rows(body.get("urlencoded")))
-        if mode == "formdata":
-            return Body(BodyKind.MULTIPART, rows=self.parts(body.get("formdata"), where))
-        if mode == "file":
-            file = body.get("file") if isinstance(body.get("file"), dict) else {}
-            if file.get("src"):
-                return Body(BodyKind.FILE, path=text(file["src"]))
-            if file.get("content"):
-                return Body(BodyKind.RAW, text=text(file["content"]),
-                            content_type="application/octet-stream")
-            self.note(where, "its binary body names no file; choose one in the Body tab")
-            return Body(BodyKind.FILE)
-        if mode == "graphql":
-            return self.graphql(body.get("graphql"), where)
-        self.note(where, f"body mode {mode!r} is not one Gatepost has; the body was not "
-                         "imported")
-        return Body()
-
-    def raw(self, raw: str, language: str, where: str) -> Body:
-        if language != "json":
-            return Body(BodyKind.RAW, text=raw,
-                        content_type=_LANGUAGES.get(language, "text/plain"))
-        try:
-            if raw.strip():
-                # References may stand unquoted for a number: check the rest parses.
-                json.loads(re.sub(r"\{\{[^{}]*\}\}", "0", raw))
-        except ValueError:
-            self.note(where, "its JSON body does not parse (comments?); kept as raw text "
-                             "sent as application/json")
-            return Body(BodyKind.RAW, text=raw, content_type="application/json")
-        return Body(BodyKind.JSON, text=raw)
-
-    def graphql(self, graphql: Any, where: str) -> Body:
-        graphql = graphql if isinstance(graphql, dict) else {}
-        query, variables = text(graphql.get("query")), text(graphql.get("variables")).strip()
-        try:
-            parsed = json.loads(variables) if variables else None
-        except ValueError:
-            parsed = ...
-        if parsed is ...:
-            # Variables that hold {{references}}: kept as written, resolved at send time.
-            return self.raw(f'{{\n  "query": {json.dumps(query)},\n  "variables": '
-                            f'{variables}\n}}', "json", where)
-        document: dict[str, Any] = {"query": query}
-        if parsed is not None:
-            document["variables"] = parsed
-        return Body(BodyKind.JSON, text=json.dumps(document, indent=2))
-
-    def parts(self, rows: Any, where: str) -> list[Row]:
-        out = []
-        for part in rows if isinstance(rows, list) else []:
-            if not isinstance(part, dict):
-                continue
-            name, enabled = text(part.get("key")), not part.get("disabled", False)
-            if part.get("contentType"):
-                self.note(where, f"part {name!r}: its content type "
-                                 f"{text(part['contentType'])} is not sent by Gatepost")
-            if part.get("type") != "file":
-                out.append(Row(name, text(part.get("value")), enabled))
-                continue
-            sources = part.get("src")
-            sources = sources if isinstance(sources, list) else [sources]
-            files = [text(s) for s in sources if s]
-            if not files:
-                self.note(where, f"part {name!r} names no file; choose one in the Body tab")
-                files = [""]
-            out += [Row(name, f, enabled, True) for f in files]
-        return out
-
-
-def _compose(url: dict[str, Any]) -> str:
-    host = url.get("host")
-    host = ".".join(map(text, host)) if isinstance(host, list) else text(host)
-    path = url.get("path")
-    if isinstance(path, list):
-        path = "/".join(text(p.get("value")) if isinstance(p, dict) else text(p)
-                        for p in path)
-    out = f"{text(url['protocol'])}://" if url.get("protocol") else ""
-    out += host + (f":{text(url['port'])}" if url.get("port") else "")
-    out += f"/{text(path).lstrip('/')}" if path else ""
-    return out + (f"#{text(url['hash'])}" if url.get("hash") else "")
-
-
-def _rows(rows: Any) -> list[Row]:
-    return [Row(text(r.get("key")), text(r.get("value")), not r.get("disabled", False))
-            for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
-
-
-def _headers(headers: Any) -> list[Row]:
-    if isinstance(headers, str):
-        # v2.0 allows the header block as text.
-        out = []
-        for line in headers.splitlines():
-            name, colon, value = line.partition(":")
-            if colon and name.strip():
-                out.append(Row(name.strip(), value.strip()))
-        return out
-    return _rows(headers)
-
-
-def _options(spec: RequestSpec, behaviour: dict[str, Any]) -> None:
-    if behaviour.get("followRedirects") is False:
-        spec.options.follow_redirects = False
-    if isinstance(behaviour.get("maxRedirects"), int) and behaviour["maxRedirects"] >= 0:
-        spec.options.max_redirects = behaviour["maxRedirects"]
-    if behaviour.get("strictSSL") is False:
-        spec.options.verify_tls = False
