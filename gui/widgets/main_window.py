@@ -28,6 +28,7 @@ from .request.tab import RequestTab
 from .sidebar.collections import CollectionsSidebar
 from .window_collections import CollectionsMixin
 from .window_dialogs import DialogsMixin
+from .window_io import BackgroundMixin
 from .window_menus import MenusMixin
 from .window_runs import RunsMixin
 from .window_scope import NO_ENVIRONMENT, ScopeMixin
@@ -53,7 +54,7 @@ __all__ = ["NO_ENVIRONMENT", "MainWindow"]
 
 
 class MainWindow(CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, MenusMixin,
-                 RunsMixin, QMainWindow):
+                 RunsMixin, BackgroundMixin, QMainWindow):
     def __init__(self, persistence: Persistence | None = None,
                  store: SecretStore | None = None, history: SentRequests | None = None
                  ) -> None:
@@ -252,6 +253,8 @@ class MainWindow(CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, Menus
         tab.prepare = lambda spec: self._prepare(tab, spec)
         tab.tls_provider = lambda: self._collection_tls(tab)
         tab.editor.auth.context_provider = lambda: self._auth_context(tab)
+        tab.before_send = lambda resume: self._before_send(tab, resume)
+        tab.editor.auth.secrets_wanted.connect(lambda: self._secrets_wanted(tab))
         tab.editor.scope_provider = lambda: self._scope(tab)
         tab.editor.refresh_variables()
         tab.status.connect(self.statusBar().showMessage)
@@ -267,11 +270,10 @@ class MainWindow(CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, Menus
         self._retitle(tab)
         self.tabs.setCurrentIndex(index)
         if item is not None:
-            from ..persistence import storage_note
-
             self.watcher.addPath(str(item.path))
             self._show_inherited(tab)
-            tab.editor.auth.set_storage_note(storage_note(self.store()))
+        if self._storage_note is not None:  # else asked when the Auth tab needs it
+            tab.editor.auth.set_storage_note(self._storage_note)
         return tab
 
     def _retitle(self, tab: RequestTab) -> None:

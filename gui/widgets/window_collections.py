@@ -5,7 +5,6 @@ A mixin of MainWindow (gui/widgets/main_window.py), which supplies `sidebar`, `t
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import TYPE_CHECKING, Any
 
@@ -42,51 +41,15 @@ class CollectionsMixin:
             return self._store
 
     def open_collection(self, path: str) -> Collection | None:
-        from PySide6.QtWidgets import QMessageBox
+        """Open a collection folder now, reading it on this thread (tests and scripts;
+        the window reads in a worker: `open_collections_later`). Its secrets are read
+        when a send or the Auth tab first needs them."""
+        from .window_io import read_collection
 
-        from ..core.collections.manage import CollectionError, fill_secrets, open_collection
-
-        for c in self.sidebar.collections:
-            if os.path.realpath(c.path) == os.path.realpath(path):
-                return c
-        try:
-            collection, problems = open_collection(path)
-            # Before any secret is read: which keychain entries this folder may use.
-            if not self._bind_namespace(collection):
-                self.statusBar().showMessage(f"{path} was not opened.")
-                return None
-        except (CollectionError, OSError) as exc:
-            QMessageBox.warning(self, "Cannot open the collection", str(exc))
-            return None
-        # Keychain reads: a handful per collection (secret fields are rare); the
-        # collection is usable only once they are in.
-        for obj in (collection, *collection.root.walk()):
-            fill_secrets(obj, self.store())
-        self.sidebar.add_collection(collection)
-        if problems:
-            lines = "\n".join(f"{p.path}{f' line {p.line}' if p.line else ''}: {p.message}"
-                              for p in problems)
-            QMessageBox.warning(self, "Some files could not be read",
-                                f"The rest of {collection.name} is open; these files are "
-                                f"left untouched:\n\n{lines}")
-        self.statusBar().showMessage(f"Opened {collection.name}")
-        self._update_environments()
-        return collection
-
-    def _bind_namespace(self, collection: Collection) -> bool:
-        """Give the collection its keychain namespace on this machine; when its id is
-        another folder's, ask the person first (gui/core/collections/owners.py).
-        False: cancelled."""
-        from ..core.collections.owners import OwnerConflict, bind
-
-        try:
-            bind(collection)
-        except OwnerConflict as conflict:
-            choice = self._ask_owner(collection, conflict)
-            if choice is None:
-                return False
-            bind(collection, choice)
-        return True
+        existing = self._already_open(path)
+        if existing is not None:
+            return existing
+        return self._add_opened(read_collection(path))
 
     def _ask_owner(self, collection: Collection, conflict: Any) -> Any:
         """A copy, the same collection moved here, or Cancel (None)."""
@@ -118,7 +81,7 @@ class CollectionsMixin:
 
         path = QFileDialog.getExistingDirectory(self, "Open a collection folder")
         if path:
-            self.open_collection(path)
+            self.open_collections_later([path])
 
     def new_collection_dialog(self) -> None:
         from pathlib import Path
@@ -135,7 +98,7 @@ class CollectionsMixin:
         if (Path(path) / COLLECTION_FILE).exists():
             if QMessageBox.question(self, "New collection", f"{path} is already a "
                                     "collection. Open it?") == QMessageBox.StandardButton.Yes:
-                self.open_collection(path)
+                self.open_collections_later([path])
             return
         name, ok = QInputDialog.getText(self, "New collection", "Name:")
         if not ok or not name.strip():
@@ -169,6 +132,8 @@ class CollectionsMixin:
         from PySide6.QtWidgets import QMessageBox
 
         from ..core.collections.manage import CollectionError, ConflictError, save_request
+        from ..core.collections.secrets import secret_pairs
+        from ..core.collections.store import keep_collection_id
 
         if tab.item is None:
             return self._save_scratch_into_collection(tab)
@@ -179,7 +144,12 @@ class CollectionsMixin:
         tab.item.assertions, tab.item.captures = checks
         try:
             self.watcher.removePath(str(tab.item.path))
-            save_request(tab.item, self.store(), force=force)
+            # The keys name the request's id (made now if it has none) and the
+            # collection's: both in the files before the values go to the keychain.
+            secrets = secret_pairs(tab.item)
+            if secrets:
+                keep_collection_id(tab.item)
+            save_request(tab.item, force=force)
         except ConflictError:
             answer = QMessageBox.question(
                 self, "Changed on disk", f"{tab.item.path} changed on disk since it was "
@@ -192,6 +162,7 @@ class CollectionsMixin:
             return False
         finally:
             self.watcher.addPath(str(tab.item.path))
+        self.store_later(secrets)
         tab.mark_saved()
         self.sidebar.rebuild()
         self.statusBar().showMessage(f"Saved {tab.item.path.name}")
@@ -256,6 +227,7 @@ class CollectionsMixin:
 
         assert tab.item is not None
         problem = reload_request(tab.item)
+        self.workspace.unfill(tab.item)  # its secrets are read again when needed
         tab.changed_bar.hide()
         if problem is not None:
             QMessageBox.warning(self, "Cannot reload", f"{problem.path}: {problem.message}")
@@ -285,8 +257,7 @@ class CollectionsMixin:
         if QMessageBox.question(self, "Forget secrets",
                                 "Also remove its secrets from the system keychain?"
                                 ) == QMessageBox.StandardButton.Yes:
-            for key in keys:
-                self.store().delete(key)
+            self.delete_later(keys)
 
 
 def _name_from_url(url: str) -> str:

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import import_module
-from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
-from . import requests_adapter
 from .base import (
     Action,
     AuthClassScheme,
@@ -32,19 +30,26 @@ __all__ = ["Action", "AuthContext", "AuthError", "Field", "FieldKind", "Interact
            "build_auth", "get", "plugin_errors", "schemes", "secret_values"]
 
 ENTRY_POINT_GROUP = "gatepost.auth"
-_BUILTIN = [
-    (".simple", "NoAuth"), (".simple", "InheritAuth"), (".simple", "BasicScheme"),
-    (".digest", "DigestScheme"), (".netrc", "NetrcScheme"), (".simple", "BearerScheme"),
-    (".simple", "ApiKeyScheme"), (".oauth1", "OAuth1Scheme"), (".oauth2.scheme", "OAuth2Scheme"),
-    (".aws", "AWSSigV4Scheme"), (".jwt_bearer", "JwtBearerScheme"), (".hawk", "HawkScheme"),
-    (".edgegrid", "EdgeGridScheme"), (".asap", "AsapScheme"),
-    (".optional", "NtlmScheme"), (".optional", "KerberosScheme"),
-]
+#: Built-in schemes by id (each class's `id`), in the picker's order. `get` imports only
+#: the module of the scheme asked for: a window showing Bearer and inherited requests
+#: does not load OAuth, JOSE, AWS or Kerberos code, nor look for plug-ins.
+_BUILTIN = {
+    "none": (".simple", "NoAuth"), "inherit": (".simple", "InheritAuth"),
+    "basic": (".simple", "BasicScheme"), "digest": (".digest", "DigestScheme"),
+    "netrc": (".netrc", "NetrcScheme"), "bearer": (".simple", "BearerScheme"),
+    "apikey": (".simple", "ApiKeyScheme"), "oauth1": (".oauth1", "OAuth1Scheme"),
+    "oauth2": (".oauth2.scheme", "OAuth2Scheme"), "aws-sigv4": (".aws", "AWSSigV4Scheme"),
+    "jwt-bearer": (".jwt_bearer", "JwtBearerScheme"), "hawk": (".hawk", "HawkScheme"),
+    "edgegrid": (".edgegrid", "EdgeGridScheme"), "asap": (".asap", "AsapScheme"),
+    "ntlm": (".optional", "NtlmScheme"), "kerberos": (".optional", "KerberosScheme"),
+}
 _errors: list[str] = []
 
 
 def _plugin(name: str, obj: Any) -> Scheme:
     import httpx
+
+    from . import requests_adapter
 
     if isinstance(obj, Scheme):
         scheme = obj
@@ -62,12 +67,18 @@ def _plugin(name: str, obj: Any) -> Scheme:
 
 
 @cache
+def _builtin(scheme_id: str) -> Scheme:
+    """One instance per built-in scheme, whether reached by `get` or `schemes`."""
+    module, name = _BUILTIN[scheme_id]
+    return getattr(import_module(module, __name__), name)()
+
+
+@cache
 def schemes() -> dict[str, Scheme]:
     """Every scheme by id, built-ins first, in the picker's order."""
-    found: dict[str, Scheme] = {}
-    for module, name in _BUILTIN:
-        scheme = getattr(import_module(module, __name__), name)()
-        found[scheme.id] = scheme
+    from importlib.metadata import entry_points
+
+    found: dict[str, Scheme] = {scheme_id: _builtin(scheme_id) for scheme_id in _BUILTIN}
     for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         try:
             scheme = _plugin(ep.name, ep.load())
@@ -88,6 +99,8 @@ def plugin_errors() -> list[str]:
 
 
 def get(scheme_id: str) -> Scheme:
+    if scheme_id in _BUILTIN:
+        return _builtin(scheme_id)
     try:
         return schemes()[scheme_id]
     except KeyError:
