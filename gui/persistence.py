@@ -24,6 +24,15 @@ def storage_note(store: SecretStore) -> str:
 LANE = "scratch"
 
 
+def _has_secret_fields(spec: RequestSpec) -> bool:
+    from .core.auth import AuthError, get
+
+    try:
+        return bool(get(spec.auth.scheme).secret_names())
+    except AuthError:
+        return False
+
+
 class Persistence(QObject):
     #: (the saved request or None, a note on where secrets are stored, a problem or "")
     restored = Signal(object, str, str)
@@ -59,9 +68,12 @@ class Persistence(QObject):
                     problem += f" It was kept as {kept}."
                 except OSError:
                     pass
+            if spec is None or not _has_secret_fields(spec):
+                # Nothing to read: the keychain (keyring and its D-Bus stack, ~11 MiB)
+                # is not even loaded. The Auth tab asks for the note when it needs it.
+                return spec, "", problem
             store = self.store()
-            if spec is not None:
-                load_auth_secrets(spec.auth, store)
+            load_auth_secrets(spec.auth, store)
             return spec, storage_note(store), problem
 
         tasks.run(work, lambda result: self.restored.emit(*result), lane_name=LANE)

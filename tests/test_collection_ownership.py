@@ -254,7 +254,9 @@ def test_a_copy_of_the_id_gets_none_of_the_collections_secrets(
     # Remembered: a new window opens the copy without asking which it is, with its own.
     monkeypatch.setattr(MainWindow, "_ask_owner", lambda *a: pytest.fail("asked again"))
     again = make(qtbot, secret_service)
-    assert again.open_collection(str(b)).variables[1].value == "mine-b"
+    reopened = again.open_collection(str(b))
+    assert reopened.variables[1].value == ""  # opening reads no secret: a send does
+    assert '"k": "mine-b"' in seen_by_server(send_request(qtbot, again, "Steal"))
 
 
 def test_cancel_leaves_the_copy_closed_and_reads_nothing(
@@ -309,6 +311,7 @@ def test_folders_open_before_the_change_keep_their_entries_and_a_copy_gets_none(
     asked = record_prompts(monkeypatch)
     w = make(qtbot, secret_service)
     w.restore()
+    assert w.wait_for_collections()
     assert [c.namespace for c in w.sidebar.collections] == [a.id]
     server_saw = seen_by_server(send_request(qtbot, w, "Login"))
     assert f"Bearer {values['token']}" in server_saw and values["k"] in server_saw

@@ -309,7 +309,8 @@ def test_the_window_refuses_a_header_then_sends_it_as_utf8(qtbot, window, httpbi
     editor = window.editor
     editor.set_spec(RequestSpec(url=f"{httpbin_url}/headers", headers=[Row("X-Name", "café")]))
     qtbot.mouseClick(editor.send_button, Qt.MouseButton.LeftButton)
-    assert window.job is None  # nothing sent
+    # The first send reads the globals (in a worker), then checks the request.
+    qtbot.waitUntil(lambda: window.job is None, timeout=10000)  # nothing sent
     assert "'X-Name'" in editor.problem.text() and "UTF-8" in editor.problem.text()
     assert editor.spec().headers[0].value == "café"  # what was typed is kept
     editor.options.utf8_headers.setChecked(True)
@@ -340,6 +341,7 @@ def test_a_restored_session_with_a_broken_entry_restores_the_others(qtbot, windo
         "tabs": [["not", "a", "path"], str(requests[0].path)],
         "environments": ["not a mapping"], "current": ["odd"]}))
     window.restore()
+    assert window.wait_for_collections()
     assert [str(c.path) for c in window.sidebar.collections] == folders
     assert window.tabs.count() == 2  # Scratch and the tab of First
 

@@ -118,7 +118,8 @@ def test_timeout_is_shown(qtbot, window, silent_url):
 def test_invalid_url_is_explained_inline_and_not_sent(qtbot, window):
     type_url(qtbot, window, "ftp://example.com/file")
     qtbot.mouseClick(window.editor.send_button, Qt.MouseButton.LeftButton)
-    assert window.job is None
+    # The first send reads the globals in a worker, then checks what would be sent.
+    qtbot.waitUntil(lambda: window.job is None, timeout=10000)
     assert window.editor.problem.isVisible()
     assert "Unsupported scheme" in window.editor.problem.text()
     assert window.editor.url.text() == "ftp://example.com/file"  # nothing typed is lost
@@ -130,7 +131,7 @@ def test_bad_header_name_is_explained(qtbot, window):
     headers.item(0, 1).setText("Bad Name")
     headers.item(0, 2).setText("v")
     qtbot.mouseClick(window.editor.send_button, Qt.MouseButton.LeftButton)
-    assert window.job is None
+    qtbot.waitUntil(lambda: window.job is None, timeout=10000)
     assert "headers row 1" in window.editor.problem.text()
     assert window.editor.tabs.currentWidget() is headers
     assert headers.rows()[0].name == "Bad Name"
@@ -142,7 +143,7 @@ def test_bad_json_body_keeps_the_text(qtbot, window):
     body.kind.setCurrentIndex(body.kind.findData("json"))
     body.text.setPlainText('{"a": ')
     qtbot.mouseClick(window.editor.send_button, Qt.MouseButton.LeftButton)
-    assert window.job is None
+    qtbot.waitUntil(lambda: window.job is None, timeout=10000)
     assert "does not parse" in window.editor.problem.text()
     qtbot.mouseClick(body.format_button, Qt.MouseButton.LeftButton)
     assert body.text.toPlainText() == '{"a": '
@@ -157,13 +158,14 @@ def test_deleted_body_file_is_explained(qtbot, window, tmp_path):
     body.path.setText(str(doomed))
     doomed.unlink()
     qtbot.mouseClick(window.editor.send_button, Qt.MouseButton.LeftButton)
-    assert "does not exist" in window.editor.problem.text()
+    qtbot.waitUntil(lambda: "does not exist" in window.editor.problem.text(), timeout=10000)
 
 
 def test_send_becomes_cancel_and_cancels(qtbot, window, silent_url):
     type_url(qtbot, window, silent_url)
     qtbot.mouseClick(window.editor.send_button, Qt.MouseButton.LeftButton)
-    assert window.editor.send_button.text() == "Cancel"
+    assert window.editor.send_button.text() == "Cancel"  # already while reading secrets
+    qtbot.waitUntil(lambda: hasattr(window.job, "token"), timeout=10000)
     token = window.job.token
     qtbot.mouseClick(window.editor.send_button, Qt.MouseButton.LeftButton)
     assert window.job is None and token.cancelled

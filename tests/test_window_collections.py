@@ -80,8 +80,9 @@ def test_unknown_variable_is_named_and_nothing_is_sent(qtbot, keychain, api):
     w.open_collection(str(api))
     w.open_request(request_named(w, "Health"))
     w.editor.url.setText("{{nowhere}}/get")
-    w.send()
-    assert w.job is None and "{{nowhere}}" in w.editor.problem.text()
+    w.send()  # the secrets are read first, in a worker; then the plan says what is wrong
+    qtbot.waitUntil(lambda: "{{nowhere}}" in w.editor.problem.text(), timeout=10000)
+    assert w.job is None
 
 
 def test_environment_overrides_the_collection(qtbot, keychain, api, httpbin_url):
@@ -208,6 +209,7 @@ def test_session_comes_back_after_a_restart(qtbot, keychain, api):
     second = make(qtbot, keychain, persistence=True)
     second.restore()
     second.persistence.wait()
+    assert second.wait_for_collections()
     assert [c.name for c in second.sidebar.collections] == ["Test API"]
     assert second.tabs.count() == 2 and second.tabs.tabText(1) == "Health"
 

@@ -265,6 +265,7 @@ def test_new_collection_on_a_collection_offers_to_open_it(qtbot, window, monkeyp
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a, **k: QMessageBox.StandardButton.Yes)
     new_collection_in(qtbot, window, monkeypatch, existing.path, "Other", None)
+    assert window.wait_for_collections()
     assert [c.name for c in window.sidebar.collections] == ["Already"]
     assert (existing.path / "collection.yaml").read_bytes() == before
 

@@ -167,7 +167,8 @@ def test_a_capture_sent_by_hand_reaches_the_next_request_and_a_secret_one_is_nev
     # The next request names the capture that should set its variable, before any.
     w.open_request(request_named(w, "Fetch"))
     w.send()
-    assert "unknown variable {{user_id}}" in w.editor.problem.text()
+    qtbot.waitUntil(lambda: "unknown variable {{user_id}}" in w.editor.problem.text(),
+                    timeout=10000)
     login = w.open_request(request_named(w, "Login"))
     add_assertion(login.editor.tests, "jmespath uuid", "matches", "^[0-9a-f-]{36}$")
     add_capture(login.editor.tests, "user_id", "jmespath length(uuid)")

@@ -21,16 +21,19 @@ Order of work in `plan`, as a request needs it:
    keychain (Cancel sends without them, as before);
 5. the AuthContext (where tokens live) and the collection's certificates.
 
-Keychain reads may block: call `plan` where that is allowed (the CLI, a worker), or
-accept that the window does so while the person waits for a prompt anyway.
+Collections open without their secrets; `plan` reads the ones a request needs (`fill`),
+once. Keychain reads may block: call `plan` where that is allowed (the CLI, a worker);
+the window calls `fill` in a worker first, so its `plan` reads nothing, and hands what a
+prompt asked for to a worker through `keep`.
 """
 
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .collections.model import Collection, Environment, Folder, RequestItem, collection_of
 from .variables import (
@@ -126,6 +129,10 @@ class Workspace:
         self.globals_problem: LoadProblem | None = None
         #: Keychain keys already asked for (once per workspace, i.e. per session).
         self._asked: set[str] = set()
+        #: Collections, folders and requests whose secrets `fill` has read.
+        self._filled: weakref.WeakSet[Any] = weakref.WeakSet()
+        #: Keeps a secret the person typed at a prompt; the window passes it to a worker.
+        self.keep: Callable[[str, str], None] = store.set
 
     # -- scopes ----------------------------------------------------------------------------
 
@@ -161,6 +168,52 @@ class Workspace:
         merged.update(overrides or {})
         return merged
 
+    # -- secrets from the keychain --------------------------------------------------------
+
+    def fill(self, item: RequestItem | None = None,
+             environment: Environment | None = None) -> None:
+        """Read the secrets a send of `item` needs that were not read yet: the globals',
+        its collection's (variables, every environment's, its auth), each folder's above
+        it and its own (`item.spec.auth`). Collections open without them. Keychain reads
+        block: a worker's job (the window fills before it plans)."""
+        self.globals()
+        for obj in self._chain(item, environment):
+            self.fill_object(obj)
+
+    @staticmethod
+    def _chain(item: RequestItem | None, environment: Environment | None
+               ) -> list[Collection | Folder | RequestItem | Environment]:
+        """What a send of `item` takes secrets from: its collection, the folders above
+        it, itself, and the environment (one added since the collection's fill)."""
+        if item is None:
+            return []
+        chain: list[Collection | Folder | RequestItem | Environment] = [item]
+        node = item.parent
+        while node is not None and node.parent is not None:
+            chain.insert(0, node)
+            node = node.parent
+        chain.insert(0, collection_of(item))
+        return chain + ([environment] if environment is not None else [])
+
+    def fill_object(self, obj: Collection | Folder | RequestItem | Environment) -> None:
+        """Read the secrets of `obj` alone (a collection: with its environments'), once."""
+        from .collections.secrets import fill_secrets
+
+        if obj not in self._filled:
+            fill_secrets(obj, self.store)
+            self._filled.update([obj, *obj.environments] if isinstance(obj, Collection)
+                                else [obj])
+
+    def filled(self, item: RequestItem | None,
+               environment: Environment | None = None) -> bool:
+        """Whether `fill(item, environment)` has nothing left to read."""
+        return self.globals_loaded and all(
+            obj in self._filled for obj in self._chain(item, environment))
+
+    def unfill(self, obj: Any) -> None:
+        """`obj` was read again from disk: its secrets are to be read again too."""
+        self._filled.discard(obj)
+
     # -- the plan --------------------------------------------------------------------------
 
     def plan(self, spec: RequestSpec, item: RequestItem | None = None,
@@ -174,6 +227,7 @@ class Workspace:
         from .collections.inherit import prepare
         from .variables import resolve_spec
 
+        self.fill(item, environment)
         scopes = self.scopes(item, environment)
         self._ask_missing_variables(spec, item, environment, scopes, overrides or {})
         scope = layer(*scopes)
@@ -274,7 +328,7 @@ class Workspace:
                     "your system keychain:", "variable", var.name), once=False)
                 if value:
                     var.value = value
-                    self.store.set(key(var.name), value)
+                    self.keep(key(var.name), value)
 
     @staticmethod
     def _inherited_text(item: RequestItem) -> str:
@@ -320,7 +374,7 @@ class Workspace:
                 config.values[f.name] = value
                 if owner is item:
                     asked[f.name] = value
-                self.store.set(key, value)
+                self.keep(key, value)
         return asked
 
     def _ask(self, prompt: SecretPrompt, once: bool = True) -> str | None:

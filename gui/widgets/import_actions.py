@@ -117,7 +117,13 @@ def _opened(window: Any, dialog: ImportDialog, path: Path) -> None:
     global _last_parent
     _last_parent = path.parent
     result = dialog.result
-    collection = window.open_collection(str(path))
+    # Read in a worker like any collection the window opens, then shown.
+    window.open_collections_later(
+        [str(path)], lambda opened, _failed: _show_imported(window, result, path, opened))
+
+
+def _show_imported(window: Any, result: Any, path: Path, opened: list[Collection]) -> None:
+    collection = opened[0] if opened else None
     if collection is None or result is None:
         return
     item = window.sidebar.item_for(collection)

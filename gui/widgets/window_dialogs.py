@@ -18,12 +18,17 @@ if TYPE_CHECKING:
 
 class DialogsMixin:
     def edit_variables(self) -> None:
+        """Variables…: once the secret values it shows are read (in a worker)."""
+        collection = self.current_collection()
+        self.with_secrets(lambda: self._open_variables(collection), collection)
+
+    def _open_variables(self, collection: Collection | None) -> None:
         try:
             from .dialogs.variables import VariablesDialog
         except ImportError:
             self.statusBar().showMessage("The variables editor is not available.")
             return
-        dialog = VariablesDialog(self.current_collection(), self.globals(), self.store(), self)
+        dialog = VariablesDialog(collection, self.globals(), self.store(), self)
         self.add_run_variables(dialog)
         if dialog.exec():
             self.workspace.set_globals(None)

@@ -24,6 +24,8 @@ class ScopeMixin:
             from ..core.workspace import Workspace
 
             self._workspace = Workspace(self.store(), ask=self._ask_secret)
+            # What a prompt asked for goes to the keychain from a worker.
+            self._workspace.keep = lambda key, value: self.store_later([(key, value)])
         return self._workspace
 
     def globals(self) -> list:
@@ -74,8 +76,22 @@ class ScopeMixin:
 
     def _scope(self, tab: RequestTab) -> dict[str, str]:
         """The variables a tab's request sees, for marking them where they are typed."""
-        return self.workspace.scope(tab.item, self.current_environment(),
-                                    self._shown_run_variables())
+        workspace = self.workspace
+        if not workspace.globals_loaded:
+            # The globals file and its secrets are read in a worker; the marks are
+            # redone once they are in.
+            from ..core.collections.model import collection_of
+            from ..core.variables import layer
+
+            self._read_globals_later()
+            environment = self.current_environment()
+            merged = {} if tab.item is None else layer(
+                collection_of(tab.item).variables,
+                environment.variables if environment is not None else [])
+            merged.update(self._shown_run_variables())
+            return merged
+        return workspace.scope(tab.item, self.current_environment(),
+                               self._shown_run_variables())
 
     def _collection_tls(self, tab: RequestTab) -> Any:
         return self.workspace.collection_tls(tab.item)

@@ -94,8 +94,8 @@ class SessionMixin:
             self.persistence.forget(scheme_id)
 
     def restore(self) -> None:
-        """Bring back the last session: the scratch request (file and keychain,
-        off-thread), the open collections and tabs."""
+        """Bring back the last session: the scratch request (file and keychain) and the
+        open collections and tabs, read in workers (`wait_for_collections` in tests)."""
         if self.persistence is not None:
             self.persistence.restore()
         self._restore_session()
@@ -104,7 +104,8 @@ class SessionMixin:
         scratch = self.scratch.editor
         if spec is not None and not scratch.url.text():
             scratch.set_spec(spec)
-        scratch.auth.set_storage_note(note)
+        if note:  # "": the keychain was not needed; the Auth tab asks when it is
+            scratch.auth.set_storage_note(note)
         if problem:
             self.statusBar().showMessage(problem)
 
@@ -196,12 +197,13 @@ class SessionMixin:
         environments = data.get("environments")
         self._environments = {k: v for k, v in environments.items() if isinstance(k, str)
                               and isinstance(v, str)} if isinstance(environments, dict) else {}
-        not_opened = []
-        for path in _paths(data.get("collections")):
-            try:
-                self.open_collection(path)
-            except Exception as exc:  # noqa: BLE001 - one collection must not stop the rest
-                not_opened.append(f"{path!r} ({type(exc).__name__}: {exc})")
+        # Read in a worker: the window stays responsive while a large collection loads;
+        # one that cannot be opened is named, and the rest are restored.
+        self.open_collections_later(_paths(data.get("collections")),
+                                    lambda _opened, failed: self._restore_tabs(data, failed),
+                                    quiet=True)
+
+    def _restore_tabs(self, data: dict, not_opened: list[str]) -> None:
         by_path = {str(r.path): r for c in self.sidebar.collections for r in c.requests()}
         for path in _paths(data.get("tabs")):
             if path in by_path:

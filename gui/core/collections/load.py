@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..storage.atomic import remove_stale
+from ..watch import note
 from . import schema
 from .files import FileProblem, inside, read_file
 from .model import (
@@ -208,6 +209,7 @@ def open_collection(path: Path | str) -> tuple[Collection, list[LoadProblem]]:
 
     CollectionError only when `path` is not a collection at all (no collection.yaml).
     """
+    note("collection read")
     path = Path(path)
     if not (path / COLLECTION_FILE).is_file():
         raise CollectionError(f"{path} is not a Gatepost collection: it has no "

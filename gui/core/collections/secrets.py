@@ -116,6 +116,21 @@ def fill_secrets(obj: Owner | Environment, store: SecretStore) -> None:
 
 def store_secrets(obj: Owner | Environment, store: SecretStore) -> None:
     """Put the non-empty secret values of `obj` in the keychain (not its children's)."""
+    store_pairs(secret_pairs(obj), store)
+
+
+def store_pairs(pairs: list[tuple[str, str]], store: SecretStore) -> None:
+    """Keychain writes of `secret_pairs`, skipping the values already there: a worker's
+    job (they block on D-Bus)."""
+    for key, value in pairs:
+        if store.get(key) != value:
+            store.set(key, value)
+
+
+def secret_pairs(obj: Owner | Environment) -> list[tuple[str, str]]:
+    """(keychain key, value) of the non-empty secret values of `obj` (not its
+    children's). No keychain access; a folder or request without an id gets one now,
+    which its next save writes."""
     from ..auth import AuthError, get
 
     c = collection_of(obj)
@@ -132,6 +147,4 @@ def store_secrets(obj: Owner | Environment, store: SecretStore) -> None:
             names = []
         pairs += [(secret_key(c.namespace, auth_place(obj), n), str(config.values[n]))
                   for n in names if config.values.get(n)]
-    for key, value in pairs:
-        if store.get(key) != value:
-            store.set(key, value)
+    return pairs

@@ -100,13 +100,19 @@ def _id_on_disk(c: Collection) -> bool:
     return isinstance(data, dict) and data.get("id") == c.id
 
 
+def keep_collection_id(obj: Collection | Folder | RequestItem | Environment) -> None:
+    """Before secrets of `obj` go to the keychain: the collection's id, which their keys
+    name, written to collection.yaml if that file lacks it."""
+    c = collection_of(obj)
+    if c is not obj and c.disk.problem is None and not _id_on_disk(c):
+        save_collection(c)
+
+
 def _secrets(obj: Collection | Folder | RequestItem | Environment,
              store: SecretStore | None) -> None:
     if store is None:
         return
-    c = collection_of(obj)
-    if c is not obj and c.disk.problem is None and not _id_on_disk(c):
-        save_collection(c)  # the keys name the collection id: it must be in the file
+    keep_collection_id(obj)
     store_secrets(obj, store)
 
 

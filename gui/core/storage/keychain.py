@@ -17,6 +17,8 @@ import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from ..watch import note
+
 if TYPE_CHECKING:
     from keyring.backend import KeyringBackend
 
@@ -123,6 +125,7 @@ class SecretStore:
         return self._problem
 
     def get(self, key: str) -> str | None:
+        note("keychain get")
         keychain = self._keychain()
         if keychain is not None:
             try:
@@ -132,6 +135,7 @@ class SecretStore:
         return self._memory.get(key)
 
     def set(self, key: str, value: str) -> None:
+        note("keychain set")
         keychain = self._keychain()
         if keychain is not None:
             try:
@@ -143,6 +147,7 @@ class SecretStore:
         self._memory[key] = value
 
     def delete(self, key: str) -> None:
+        note("keychain delete")
         self._memory.pop(key, None)
         keychain = self._keychain()
         if keychain is None:
@@ -161,6 +166,8 @@ class SecretStore:
             return self._backend
         with self._lock:
             if not self._resolved:
+                # Importing keyring and probing its backends can block on D-Bus too.
+                note("keychain set-up")
                 try:
                     import keyring
 

@@ -43,6 +43,10 @@ class AuthPanel(AuthActionsMixin, QWidget):
     forget_requested = Signal(str)
     #: An action finished: (succeeded, message).
     action_done = Signal(bool, str)
+    #: Shown on a scheme with a secret field: its value and where secrets are kept are
+    #: wanted (the window reads them from the keychain in a worker: `add_secrets`,
+    #: `set_storage_note`).
+    secrets_wanted = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -162,6 +166,19 @@ class AuthPanel(AuthActionsMixin, QWidget):
     def showEvent(self, event) -> None:
         self._ensure_built()
         super().showEvent(event)
+        self._want_secrets()
+
+    def _want_secrets(self) -> None:
+        from ...core import auth
+
+        if not self.isVisible():
+            return
+        try:
+            wanted = bool(auth.get(self.scheme.currentData()).secret_names())
+        except auth.AuthError:
+            return
+        if wanted:
+            self.secrets_wanted.emit()
 
     def _scheme_changed(self) -> None:
         from ...core import auth
@@ -192,6 +209,7 @@ class AuthPanel(AuthActionsMixin, QWidget):
         self.forget.setVisible(bool(scheme.secret_names()))
         self._refresh_notes()
         self.edited.emit()
+        self._want_secrets()
 
     def _input(self, f: Field, value: Any) -> tuple[QWidget, QWidget]:
         """The widget for the form row, and the one that holds the value."""
@@ -236,6 +254,35 @@ class AuthPanel(AuthActionsMixin, QWidget):
             self._scheme_changed()
         else:
             self.scheme.setCurrentIndex(index)
+
+    def add_secrets(self, config: AuthConfig) -> None:
+        """Secret values read from the keychain after the form was filled: each goes
+        where its field is still empty (what the person typed meanwhile wins)."""
+        from ...core import auth
+
+        try:
+            names = auth.get(config.scheme).secret_names()
+        except auth.AuthError:
+            return
+        found = {n: config.values[n] for n in names if config.values.get(n)}
+        if not found:
+            return
+        if not self._built:
+            pending = self._pending
+            if pending is not None and pending.scheme == config.scheme:
+                for name, value in found.items():
+                    pending.values[name] = pending.values.get(name) or value
+            return
+        kept = self._values.setdefault(config.scheme, {})
+        for name, value in found.items():
+            kept[name] = kept.get(name) or value
+        if self.scheme.currentData() == config.scheme:
+            for name, value in found.items():
+                editor = self._inputs.get(name)
+                if isinstance(editor, QLineEdit) and not editor.text():
+                    editor.setText(str(value))
+            self._values[config.scheme] = self._current_values()
+            self._refresh_notes()
 
     def clear_secrets(self, scheme_id: str) -> None:
         from ...core import auth

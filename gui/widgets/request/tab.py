@@ -18,7 +18,7 @@ from .editor import RequestEditor
 if TYPE_CHECKING:
     from ...core.collections.model import RequestItem
     from ...core.http.exchange import Exchange
-    from ...core.model import RequestSpec
+    from ...core.model import AuthConfig, RequestSpec
     from ...core.present import Presentation
     from ...core.tls.config import TlsSettings
     from ...worker import Dispatcher, SendJob
@@ -35,6 +35,10 @@ DEFAULT_SPLIT = (230, 470)
 
 class PrepareError(Exception):
     """The request cannot be sent as it is (e.g. an unknown variable); says why."""
+
+
+class _Reading:
+    """A send waiting for its secrets to be read: the tab is busy, Cancel stops it."""
 
 
 class RequestTab(QWidget):
@@ -55,7 +59,15 @@ class RequestTab(QWidget):
         self.prepare = prepare
         #: The certificates of the request's collection (gui/core/collections/tls.py), or None.
         self.tls_provider: Callable[[], TlsSettings | None] | None = None
-        self.job: SendJob | None = None
+        #: The send in flight: its job, or _Reading while its secrets are read.
+        self.job: SendJob | _Reading | None = None
+        #: Before a send: `before_send(resume)` is True when the request's secrets are
+        #: at hand, else False and it reads them (the window does, in a worker) and
+        #: calls `resume` once they are. None: nothing to read.
+        self.before_send: Callable[[Callable[[], None]], bool] | None = None
+        #: Whether the item's own secrets from the keychain are in the editor (they are
+        #: read when first needed, not when the tab opens).
+        self.secrets_read = False
         self.last_exchange: Exchange | None = None
         #: The secret values the last exchange was masked with, and when it was sent:
         #: what Save as HAR… needs.
@@ -151,6 +163,7 @@ class RequestTab(QWidget):
         from ...core.serialize import spec_to_dict
 
         self.editor.set_spec(spec)
+        self.secrets_read = False
         if self.item is not None:
             self.editor.tests.set_checks(self.item.assertions, self.item.captures)
         self._saved = spec_to_dict(self.editor.spec())
@@ -163,6 +176,18 @@ class RequestTab(QWidget):
         self._saved = spec_to_dict(self.editor.spec())
         self._saved_tests = self.editor.tests.snapshot()
         self.title_changed.emit()
+
+    def add_secrets(self, auth: AuthConfig) -> None:
+        """The item's secret values, read from the keychain after the tab opened: shown
+        where a field is still empty, and not an unsaved change (`auth` is the item's
+        saved auth, filled)."""
+        from ...core.serialize import auth_to_dict
+
+        self.editor.auth.add_secrets(auth)
+        self.secrets_read = True
+        saved = self._saved.get("auth") if self._saved is not None else None
+        if saved is not None and saved.get("scheme") == auth.scheme:
+            saved.update(auth_to_dict(auth))
 
     def dirty(self) -> bool:
         if self.item is None or self._saved is None:
@@ -185,6 +210,25 @@ class RequestTab(QWidget):
             self.send()
 
     def send(self) -> None:
+        if isinstance(self.job, _Reading):
+            return
+        if self.before_send is not None:
+            reading = _Reading()
+            if not self.before_send(lambda: self._resume(reading)):
+                self.job = reading
+                self.editor.set_running(True)
+                self.status.emit("Reading the request's secrets…")
+                return
+        self._send()
+
+    def _resume(self, reading: _Reading) -> None:
+        if self.job is not reading:
+            return  # cancelled meanwhile
+        self.job = None
+        self.editor.set_running(False)
+        self._send()
+
+    def _send(self) -> None:
         from ...core.validate import check
 
         spec = self.editor.spec()
@@ -235,6 +279,11 @@ class RequestTab(QWidget):
         response is stopped instead: what arrived stays on screen."""
         job = self.job
         if job is None:
+            return
+        if isinstance(job, _Reading):
+            self.job = None
+            self.editor.set_running(False)
+            self.status.emit("Cancelled.")
             return
         job.cancel()
         if job.streaming:

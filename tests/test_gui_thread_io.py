@@ -1,0 +1,212 @@
+"""No keychain access and no collection read on the GUI thread (house rule; issues 13.4,
+17 and 19.6): collections open without their secrets, which are read in workers when a
+send, the Auth tab, a save or Variables… first needs them (gui/widgets/window_io.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QLineEdit
+
+from gui import tasks
+from gui.core import watch
+from gui.core.collections import manage as col
+from gui.core.model import AuthConfig, RequestSpec
+from gui.core.storage.keychain import SecretStore
+from gui.core.variables import Variable
+from gui.persistence import Persistence
+from gui.widgets.main_window import MainWindow
+from gui.widgets.window_io import KEYCHAIN
+from tests.fakes import MemoryKeyring
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def seen():
+    """(what, on the GUI thread?) of every keychain call and collection read."""
+    calls: list[tuple[str, bool]] = []
+    watch.observer = lambda what: calls.append(
+        (what, threading.current_thread() is threading.main_thread()))
+    yield calls
+    watch.observer = None
+
+
+@pytest.fixture
+def team(tmp_path, httpbin_url):
+    """A collection whose secrets are in the keychain: a secret variable, the
+    collection's Bearer token, a request's own Basic password."""
+    keychain = MemoryKeyring()
+    store = SecretStore(keychain)
+    c = col.new_collection(tmp_path / "team", "Team")
+    c.variables = [Variable("base", httpbin_url), Variable("k", "var-secret", secret=True)]
+    c.auth = AuthConfig("bearer", {"token": "tok-secret"})
+    col.save_collection(c, store)
+    users = col.new_folder(c.root, "Users")
+    who = col.new_request(users, "Who", RequestSpec(url="{{base}}/anything?k={{k}}",
+                                                    auth=AuthConfig("inherit")))
+    login = col.new_request(c.root, "Login", RequestSpec(
+        url="{{base}}/basic-auth/u/pw-secret",
+        auth=AuthConfig("basic", {"username": "u", "password": "pw-secret"})))
+    col.save_request(login, store)
+    return c, who, login, keychain
+
+
+def write_session(c, *tabs):
+    from gui.core.storage.paths import data_dir
+
+    data_dir().mkdir(parents=True, exist_ok=True)
+    (data_dir() / "session.json").write_text(json.dumps({
+        "collections": [str(c.path)], "tabs": [str(t.path) for t in tabs]}))
+
+
+def tab_of(window, item):
+    return next(window.tabs.widget(i) for i in range(window.tabs.count())
+                if getattr(window.tabs.widget(i), "item", None) is not None
+                and window.tabs.widget(i).item.path == item.path)
+
+
+def test_a_window_session_reads_secrets_and_collections_off_the_gui_thread(
+        qtbot, team, seen, monkeypatch):
+    c, who, login, keychain = team
+    write_session(c, who, login)
+    w = MainWindow(Persistence(SecretStore(keychain)), store=SecretStore(keychain))
+    qtbot.addWidget(w)
+    w.show()
+    w.restore()  # the session: the collection, read in a worker, and two tabs
+    assert w.wait_for_collections()
+    assert [w.tabs.tabText(i) for i in range(w.tabs.count())] == ["Scratch", "Who", "Login"]
+    assert ("collection read", False) in seen
+    tasks.wait()
+    assert not [what for what, _ in seen if what.startswith("keychain")]  # none read yet
+
+    # The Auth tab of Login: its password is read in a worker, then shown.
+    login_tab = tab_of(w, login)
+    w.tabs.setCurrentWidget(login_tab)
+    login_tab.editor.tabs.setCurrentWidget(login_tab.editor.auth)
+    password = login_tab.editor.auth.findChild(QLineEdit, "authField_password")
+    qtbot.waitUntil(lambda: password.text() == "pw-secret", timeout=10000)
+    assert not login_tab.dirty()  # read from the keychain is not an edit
+
+    # A send: the variable and the inherited token are read in a worker first.
+    w.tabs.setCurrentWidget(tab_of(w, who))
+    w.send()
+    qtbot.waitUntil(lambda: w.job is None and w.last_exchange is not None, timeout=15000)
+    echo = json.loads(w.last_exchange.response.body)
+    assert echo["args"]["k"] == "var-secret"
+    assert echo["headers"]["Authorization"] == "Bearer tok-secret"
+
+    # A save: the file on the GUI thread, the secret to the keychain in a worker.
+    w.tabs.setCurrentWidget(login_tab)
+    password.setText("pw-changed")
+    password.textEdited.emit("pw-changed")
+    assert w.save_current()
+    assert tasks.wait(KEYCHAIN, 10000)
+    assert "pw-changed" in keychain.items.values()
+    assert "pw-changed" not in login.path.read_text()
+
+    # Variables…: the secret values it shows are read first, in a worker.
+    shown = []
+    monkeypatch.setattr("gui.widgets.dialogs.variables.VariablesDialog.exec",
+                        lambda dialog: shown.append(c.variables[1].value) or 0)
+    w.edit_variables()
+    qtbot.waitUntil(lambda: shown == ["var-secret"], timeout=10000)
+
+    assert [what for what, _ in seen if what.startswith("keychain get")]  # the hook works
+    assert [what for what, on_gui in seen if on_gui] == []
+
+
+def test_a_prompt_for_a_missing_secret_is_kept_from_a_worker(qtbot, team, seen,
+                                                             monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    c, _who, _login, _ = team
+    fresh = MemoryKeyring()  # another machine: none of the secrets is here
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("typed-here", True))
+    w = MainWindow(None, store=SecretStore(fresh))
+    qtbot.addWidget(w)
+    w.show()
+    w.open_collections_later([str(c.path)])
+    assert w.wait_for_collections()
+    w.open_request(next(r for r in w.sidebar.collections[0].requests() if r.name == "Who"))
+    w.send()
+    qtbot.waitUntil(lambda: w.job is None and w.last_exchange is not None, timeout=15000)
+    assert tasks.wait(KEYCHAIN, 10000)
+    assert sorted(fresh.items.values()) == ["typed-here", "typed-here"]  # k and the token
+    assert [what for what, on_gui in seen if on_gui] == []
+
+
+def test_cancel_while_the_secrets_are_read_sends_nothing(qtbot, team):
+    c, _who, _login, keychain = team
+    w = MainWindow(None, store=SecretStore(keychain))
+    qtbot.addWidget(w)
+    w.show()
+    w.open_collection(str(c.path))
+    w.open_request(next(r for r in w.sidebar.collections[0].requests() if r.name == "Who"))
+    w.send_or_cancel()
+    assert w.job is not None and w.editor.send_button.text() == "Cancel"
+    w.send_or_cancel()
+    assert w.job is None and w.editor.send_button.text() == "Send"
+    tasks.wait(KEYCHAIN, 10000)
+    qtbot.wait(50)
+    assert w.job is None and w.last_exchange is None
+
+
+def test_idle_with_a_collection_and_tabs_loads_no_keychain_and_one_auth_module(
+        tmp_path, team):
+    """A fresh interpreter, as the app starts: the last session (the collection and two
+    tabs) restored, then idle. keyring is not imported, and only the auth schemes shown
+    are (the registry looks one up without importing all)."""
+    c, who, login, _ = team
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "session.json").write_text(json.dumps({
+        "collections": [str(c.path)], "tabs": [str(who.path), str(login.path)]}))
+    code = textwrap.dedent("""
+        import sys
+        from PySide6.QtWidgets import QApplication
+        app = QApplication([])
+        from gui import tasks
+        from gui.persistence import Persistence
+        from gui.widgets.main_window import MainWindow
+        w = MainWindow(Persistence())
+        w.show()
+        w.restore()
+        assert w.wait_for_collections()
+        tasks.wait()
+        app.processEvents()
+        print(w.tabs.count(), "keyring" in sys.modules,
+              sorted(m for m in sys.modules if m.startswith("gui.core.auth.")))
+    """)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", GATEPOST_DATA_DIR=str(data))
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
+                         capture_output=True, text=True, check=True, timeout=120).stdout
+    count, keyring_loaded, modules = out.split(" ", 2)
+    assert (count, keyring_loaded) == ("3", "False")
+    # keys (stdlib file checks) comes with the certificate settings
+    assert set(eval(modules)) <= {"gui.core.auth.base", "gui.core.auth.simple",
+                                  "gui.core.auth.keys"}
+
+
+def test_every_built_in_scheme_is_found_by_its_id():
+    from gui.core import auth
+
+    for scheme_id in auth._BUILTIN:
+        assert auth.get(scheme_id).id == scheme_id
+    assert list(auth.schemes())[:len(auth._BUILTIN)] == list(auth._BUILTIN)
+    assert all(auth.get(i) is s for i, s in auth.schemes().items())
+
+
+def test_restore_without_a_saved_request_does_not_load_the_keychain(qtbot, seen):
+    persistence = Persistence(SecretStore(MemoryKeyring()))
+    with qtbot.waitSignal(persistence.restored, timeout=10000) as restored:
+        persistence.restore()
+    assert restored.args == [None, "", ""]
+    assert not [what for what, _ in seen if what.startswith("keychain")]
