@@ -3,20 +3,21 @@
 bundled OpenCollection file).
 
 `.bru` files are read by `_bru.py` into the OpenCollection shape, so both layouts are
-mapped by the same code here. A file that does not parse is skipped and listed with its
-line while the rest imports. Request and folder variables (Bruno's `vars:pre-request`)
-are written into the requests they apply to; scripts, tests and assertions are kept as
-text and listed.
+mapped by the same code here (bodies in `_bru_body.py`, auth in `_bru_auth.py`). A file
+that does not parse is skipped and listed with its line while the rest imports. Request
+and folder variables (Bruno's `vars:pre-request`) are written into the requests they
+apply to; scripts, tests and assertions are kept as text and listed.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ..model import AuthConfig, Body, BodyKind, RequestSpec, Row
+from ..model import AuthConfig, BodyKind, RequestSpec, Row
 from ..urls import with_query
 from ..variables import Variable
 from . import (
@@ -28,6 +29,7 @@ from . import (
     Notice,
 )
 from . import _bru as bru
+from ._bru_body import body_in, rows_in, sub, subst_all
 from .common import (
     Secrets,
     as_dict,
@@ -47,7 +49,6 @@ LABEL = "Bruno collection"
 
 _YAML_ROOTS = ("opencollection.yml", "opencollection.yaml")
 _SKIP_DIRS = {"environments", "node_modules", ".git"}
-_VAR = re.compile(r"\{\{\s*([^{}\s]+)\s*\}\}")
 
 
 def sniff(path: Path, head: str) -> bool:
@@ -237,7 +238,7 @@ class _Reader:
             if defaults.get("variables"):
                 self.notice(here, "folder variables were written into its requests "
                             "(Gatepost has no folder variables).")
-        folder.headers = self._rows(defaults.get("headers"), scope)
+        folder.headers = rows_in(defaults.get("headers"), scope)
         self.secrets.protect_rows(folder.headers, headers=True)
         folder.auth = self._auth(defaults.get("auth", "inherit"), here, scope)
         self._scripts(defaults.get("scripts"), here)
@@ -272,13 +273,14 @@ class _Reader:
                       for p in _list(params.get(kind)) if isinstance(p, dict)]
         params = _list(params)
         query = [p for p in params if isinstance(p, dict) and p.get("type", "query") == "query"]
-        path = {text(p.get("name")): _sub(text(p.get("value")), scope)
+        path = {text(p.get("name")): sub(text(p.get("value")), scope)
                 for p in params if isinstance(p, dict) and p.get("type") == "path"}
-        url = path_params(_sub(text(details.get("url")), scope), path)
-        spec.url, spec.params = url_and_params(url, self._rows(query, scope), mirror=True)
-        spec.headers = self._rows(details.get("headers"), scope)
+        url = path_params(sub(text(details.get("url")), scope), path)
+        spec.url, spec.params = url_and_params(url, rows_in(query, scope), mirror=True)
+        spec.headers = rows_in(details.get("headers"), scope)
         is_graphql = "graphql" in item or (item.get("info") or {}).get("type") == "graphql"
-        spec.body = self._body(details.get("body"), where, scope, is_graphql)
+        spec.body = body_in(details.get("body"), scope, is_graphql,
+                            partial(self.notice, where), self.root)
         if spec.body.kind is BodyKind.MULTIPART:
             spec.headers = [h for h in spec.headers if h.name.lower() != "content-type"]
         if spec.body.kind is BodyKind.FILE and spec.body.content_type and not any(
@@ -315,84 +317,6 @@ class _Reader:
         if isinstance(timeout, int | float) and timeout > 0:
             spec.options.timeouts.read = timeout / 1000
 
-    def _rows(self, rows: Any, scope: dict[str, str]) -> list[Row]:
-        out = []
-        for row in rows if isinstance(rows, list) else []:
-            if isinstance(row, dict) and (row.get("name") or row.get("value")):
-                out.append(Row(_sub(text(row.get("name")), scope),
-                               _sub(text(row.get("value")), scope),
-                               not row.get("disabled", False)))
-        return out
-
-    def _body(self, body: Any, where: str, scope: dict[str, str], graphql: bool) -> Body:
-        if isinstance(body, list):  # variants: the selected one is sent
-            body = next((b.get("body") for b in body if isinstance(b, dict)
-                         and b.get("selected")), body[0].get("body") if body and
-                        isinstance(body[0], dict) else None)
-        if not isinstance(body, dict):
-            return Body()
-        kind = {"formUrlEncoded": "form-urlencoded", "multipartForm": "multipart-form"}.get(
-            text(body.get("type")), text(body.get("type")))
-        data = body.get("data")
-        if graphql or (not kind and "query" in body):
-            query = _sub(text(body.get("query")), scope)
-            variables: Any = _sub(text(body.get("variables")), scope).strip()
-            try:
-                variables = json.loads(variables) if variables else None
-            except ValueError:
-                self.notice(where, "the GraphQL variables are not JSON; sent as text.")
-            payload = {"query": query, **({"variables": variables} if variables else {})}
-            return Body(BodyKind.JSON, text=json.dumps(payload, indent=2))
-        if kind == "json":
-            return Body(BodyKind.JSON, text=_sub(text(data), scope))
-        if kind in ("text", "xml", "sparql"):
-            ctype = {"text": "text/plain", "xml": "application/xml",
-                     "sparql": "application/sparql-query"}[kind]
-            return Body(BodyKind.RAW, text=_sub(text(data), scope), content_type=ctype)
-        if kind == "form-urlencoded":
-            return Body(BodyKind.FORM, rows=self._rows(data, scope))
-        if kind == "multipart-form":
-            return Body(BodyKind.MULTIPART, rows=self._multipart(data, where, scope))
-        if kind == "file":
-            files = [f for f in _list(data) if isinstance(f, dict)]
-            chosen = next((f for f in files if f.get("selected")), None)
-            if chosen is None:
-                return Body()
-            return Body(BodyKind.FILE, path=self._file(text(chosen.get("filePath")), where),
-                        content_type=text(chosen.get("contentType")))
-        if kind:
-            self.notice(where, f"the body type {kind!r} is not imported.")
-        return Body()
-
-    def _multipart(self, data: Any, where: str, scope: dict[str, str]) -> list[Row]:
-        rows = []
-        for part in data if isinstance(data, list) else []:
-            if not isinstance(part, dict):
-                continue
-            name, on = _sub(text(part.get("name")), scope), not part.get("disabled", False)
-            if part.get("contentType"):
-                self.notice(where, f"the content type of the part {name!r} is not kept "
-                            "(Gatepost picks it from the file).")
-            if part.get("type") == "file":
-                paths = part.get("value")
-                for p in paths if isinstance(paths, list) else [paths]:
-                    rows.append(Row(name, self._file(text(p), where), on, True))
-            else:
-                rows.append(Row(name, _sub(text(part.get("value")), scope), on))
-        return rows
-
-    def _file(self, value: str, where: str) -> str:
-        """Bruno keeps file paths relative to the collection folder; Gatepost needs one
-        that works from anywhere."""
-        if not value:
-            return value
-        path = Path(value).expanduser()
-        if not path.is_absolute():
-            path = (self.root / path).resolve()
-        if not path.exists():
-            self.notice(where, f"the file {value} does not exist here; choose it again.")
-        return str(path)
-
     def _auth(self, auth: Any, where: str, scope: dict[str, str]) -> AuthConfig:
         from ._bru_auth import map_auth
 
@@ -403,7 +327,7 @@ class _Reader:
             self.notice(where, f"the auth {auth!r} is not understood; No auth.")
             return AuthConfig("none")
         notices: list[Notice] = []
-        config = map_auth(_subst_all(auth, scope), where, notices)
+        config = map_auth(subst_all(auth, scope), where, notices)
         if config.scheme == "oauth2":
             oauth2_redirect(text(auth.get("callbackUrl")), config.values, where, notices)
         self.result.notices += notices
@@ -454,17 +378,3 @@ def _docs(docs: Any) -> str:
     return text(docs.get("content")) if isinstance(docs, dict) else text(docs)
 
 
-def _sub(value: str, scope: dict[str, str]) -> str:
-    if not scope or "{{" not in value:
-        return value
-    return _VAR.sub(lambda m: scope.get(m.group(1), m.group(0)), value)
-
-
-def _subst_all(value: Any, scope: dict[str, str]) -> Any:
-    if isinstance(value, str):
-        return _sub(value, scope)
-    if isinstance(value, dict):
-        return {k: _subst_all(v, scope) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_subst_all(v, scope) for v in value]
-    return value
