@@ -159,11 +159,11 @@ def test_cancel_while_the_secrets_are_read_sends_nothing(qtbot, team):
     assert w.job is None and w.last_exchange is None
 
 
-def test_idle_with_a_collection_and_tabs_loads_no_keychain_and_one_auth_module(
+def test_idle_with_a_collection_and_tabs_loads_no_keychain_and_few_modules(
         tmp_path, team):
     """A fresh interpreter, as the app starts: the last session (the collection and two
-    tabs) restored, then idle. keyring is not imported, and only the auth schemes shown
-    are (the registry looks one up without importing all)."""
+    tabs) restored, then idle. keyring is not imported, nor ssl, nor the proxy code, and
+    only the auth schemes shown are (the registry looks one up without importing all)."""
     c, who, login, _ = team
     data = tmp_path / "data"
     data.mkdir()
@@ -182,17 +182,18 @@ def test_idle_with_a_collection_and_tabs_loads_no_keychain_and_one_auth_module(
         assert w.wait_for_collections()
         tasks.wait()
         app.processEvents()
-        print(w.tabs.count(), "keyring" in sys.modules,
+        print(w.tabs.count(), "keyring" in sys.modules, "ssl" in sys.modules,
+              "http.client" in sys.modules,
               sorted(m for m in sys.modules if m.startswith("gui.core.auth.")))
     """)
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", GATEPOST_DATA_DIR=str(data))
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
                          capture_output=True, text=True, check=True, timeout=120).stdout
-    count, keyring_loaded, modules = out.split(" ", 2)
+    count, keyring_loaded, ssl_loaded, proxy_code, modules = out.split(" ", 4)
     assert (count, keyring_loaded) == ("3", "False")
-    # keys (stdlib file checks) comes with the certificate settings
-    assert set(eval(modules)) <= {"gui.core.auth.base", "gui.core.auth.simple",
-                                  "gui.core.auth.keys"}
+    # A collection without certificates or a proxy loads neither's code.
+    assert (ssl_loaded, proxy_code) == ("False", "False")
+    assert eval(modules) == ["gui.core.auth.base", "gui.core.auth.simple"]
 
 
 def test_every_built_in_scheme_is_found_by_its_id():

@@ -4,7 +4,8 @@ environment, and the send/cancel cycle of the current tab.
 The window holds the layout and the wiring; what it does lives in mixins beside it:
 window_collections (open, make, save), window_scope (variables, environments),
 window_session (Scratch and the session), window_dialogs (variables, cookies,
-certificates), window_menus (the menu bar and its shortcuts)."""
+certificates), window_menus (the menu bar and its shortcuts), window_tabs (opening,
+titling and closing the request tabs, and the window with them)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from .window_menus import MenusMixin
 from .window_runs import RunsMixin
 from .window_scope import NO_ENVIRONMENT, ScopeMixin
 from .window_session import SessionMixin
+from .window_tabs import TabsMixin
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QFileSystemWatcher
@@ -53,7 +55,7 @@ if TYPE_CHECKING:
 __all__ = ["NO_ENVIRONMENT", "MainWindow"]
 
 
-class MainWindow(CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, MenusMixin,
+class MainWindow(TabsMixin, CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, MenusMixin,
                  RunsMixin, BackgroundMixin, QMainWindow):
     def __init__(self, persistence: Persistence | None = None,
                  store: SecretStore | None = None, history: SentRequests | None = None
@@ -275,149 +277,3 @@ class MainWindow(CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, Menus
         if self._storage_note is not None:  # else asked when the Auth tab needs it
             tab.editor.auth.set_storage_note(self._storage_note)
         return tab
-
-    def _retitle(self, tab: RequestTab) -> None:
-        index = self.tabs.indexOf(tab)
-        if index >= 0:
-            from .icons import method_badge
-
-            self.tabs.setTabText(index, tab.title())
-            method = tab.editor.method.currentText()
-            if self.tabs.tabBar().tabData(index) != method:  # not on every keystroke
-                self.tabs.tabBar().setTabData(index, method)
-                self.tabs.setTabIcon(index, method_badge(method))
-            self.tabs.setTabToolTip(index, str(tab.item.path) if tab.item else
-                                    "Not in a collection; kept across restarts")
-
-    def open_request(self, item: RequestItem) -> RequestTab:
-        from PySide6.QtWidgets import QMessageBox
-
-        for i in range(self.tabs.count()):
-            tab = self.tabs.widget(i)
-            if isinstance(tab, RequestTab) and tab.item is item:
-                self.tabs.setCurrentIndex(i)
-                return tab
-        if item.disk.problem is not None:
-            QMessageBox.warning(self, "Cannot open", f"{item.path} {item.disk.problem.message}"
-                                ". The file is left as it is.")
-        return self._add_tab(item)
-
-    def new_tab(self) -> RequestTab:
-        """Ctrl+N: a new request in the folder selected in the sidebar, else scratch-like."""
-        from ..core.collections.model import Collection, Folder
-
-        selected = self.sidebar.selected()
-        folder = selected.root if isinstance(selected, Collection) else selected
-        if isinstance(folder, Folder):
-            item = self.sidebar.new_request(folder, "New request")
-            if item is not None:
-                return self.open_request(item)
-        self.tabs.setCurrentIndex(0)
-        return self.scratch
-
-    def close_current(self) -> None:
-        self.close_tab(self.tabs.currentIndex())
-
-    def close_tab(self, index: int, confirm: bool = True) -> bool:
-        from PySide6.QtWidgets import QMessageBox
-
-        tab = self.tabs.widget(index)
-        if not isinstance(tab, RequestTab) or index == 0:
-            return False
-        if tab.dirty() and confirm:
-            answer = QMessageBox.question(
-                self, "Unsaved changes", f"Save the changes to {tab.item.name}?",
-                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard |
-                QMessageBox.StandardButton.Cancel)
-            if answer == QMessageBox.StandardButton.Cancel:
-                return False
-            if answer == QMessageBox.StandardButton.Save and not self.save_tab(tab):
-                return False
-        if tab.job is not None:
-            tab.cancel()
-        if tab.item is not None:
-            self.watcher.removePath(str(tab.item.path))
-        self.tabs.removeTab(index)
-        tab.deleteLater()
-        return True
-
-    def _tab_changed(self, _index: int) -> None:
-        self._update_environments()
-
-    # -- collections ---------------------------------------------------------------------------
-
-
-
-
-
-
-
-    # -- saving ------------------------------------------------------------------------------------
-
-
-
-
-
-
-
-    # -- variables, environments, inheritance ------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-    # -- secrets, the scratch request and the session --------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-
-    def closeEvent(self, event) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
-        for i in range(self.tabs.count() - 1, 0, -1):
-            tab = self.tabs.widget(i)
-            if isinstance(tab, RequestTab) and tab.dirty():
-                self.tabs.setCurrentIndex(i)
-                answer = QMessageBox.question(
-                    self, "Unsaved changes", f"Save the changes to {tab.item.name}?",
-                    QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard |
-                    QMessageBox.StandardButton.Cancel)
-                if answer == QMessageBox.StandardButton.Cancel or (
-                        answer == QMessageBox.StandardButton.Save and not self.save_tab(tab)):
-                    event.ignore()
-                    return
-        if self.persistence is not None:
-            self.save()
-            self._save_session()
-            self.persistence.wait(5000)
-        for i in range(self.tabs.count()):
-            tab = self.tabs.widget(i)
-            if isinstance(tab, RequestTab) and tab.job is not None:
-                tab.cancel()
-        self.close_runners()
-        super().closeEvent(event)
-
-

@@ -256,6 +256,8 @@ def collection_data(c: Collection) -> dict[str, Any]:
 
 
 def _proxy(d: dict[str, Any], c: Collection) -> None:
+    if "proxy" not in d:
+        return  # without loading the proxy code (urllib.request, http.client, email)
     from ..http.proxies import (
         AUTH_SCHEMES,
         MODES,
@@ -266,8 +268,6 @@ def _proxy(d: dict[str, Any], c: Collection) -> None:
         parse_url,
     )
 
-    if "proxy" not in d:
-        return
     p = d["proxy"]
     mode = p.get("mode", "manual" if p.get("url") else "")
     if mode not in MODES:
@@ -293,9 +293,11 @@ def _proxy(d: dict[str, Any], c: Collection) -> None:
 
 
 def _certificates(d: dict[str, Any], c: Collection) -> None:
+    if "certificates" not in d:
+        return  # without loading the certificate code (ssl)
     from ..tls.config import CaBundle, ClientCert
 
-    certs = d.get("certificates", {})
+    certs = d["certificates"] or {}
     for n, entry in enumerate(certs.get("client", [])):
         kind = entry.get("type", "pem")
         if kind not in CERT_TYPES:
