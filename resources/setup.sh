@@ -76,6 +76,7 @@ case "$what" in
             (cd tests/newman && npm ci --no-audit --no-fund --loglevel=error)
         fi
         .venv/bin/python -m ruff check gui tests benchmarks
+        .venv/bin/python -m mypy
         exec .venv/bin/python -m pytest "$@"
         ;;
     *)

@@ -54,7 +54,7 @@ _psl_lock = threading.Lock()
 _psl = None
 
 
-def _suffixes():  # type: ignore[no-untyped-def]
+def _suffixes():
     global _psl
     with _psl_lock:
         if _psl is None:

@@ -178,7 +178,7 @@ class Engine:
         def make(context: ssl.SSLContext) -> httpx.BaseTransport:
             transport = httpx.HTTPTransport(verify=context, http2=http2)
             # httpx gives no public way to pass httpcore a network backend.
-            transport._pool._network_backend = (  # type: ignore[attr-defined]
+            transport._pool._network_backend = (
                 deadline.DeadlineBackend())
             # Each request goes directly or through its proxy (chosen per hop).
             return ProxyRouter(transport, context, http2, deadline.DeadlineBackend)

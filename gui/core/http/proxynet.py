@@ -87,7 +87,7 @@ class ProxyRouter(httpx.BaseTransport):
 
     def _make(self, route: Route) -> httpx.HTTPTransport:
         transport = httpx.HTTPTransport(verify=self._ssl_context, http2=self._http2)
-        transport._pool = ProxyPool(  # type: ignore[assignment]
+        transport._pool = ProxyPool(
             route, ssl_context=self._ssl_context, http2=self._http2,
             network_backend=self._backend())
         return transport

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 from ..model import AuthConfig
+from .common import as_dict
 
 if TYPE_CHECKING:
     from .openapi import _Reader
@@ -134,7 +135,7 @@ class Security:
         if "flow" in scheme:  # Swagger 2.0: one flow, its URLs on the scheme
             flows = {str(scheme["flow"]): scheme}
         else:
-            flows = scheme.get("flows") if isinstance(scheme.get("flows"), dict) else {}
+            flows = as_dict(scheme.get("flows"))
         offered = [f for f in _FLOWS if isinstance(flows.get(f), dict)]
         if not offered:
             self._reader.note(where, "No OAuth 2 flow Gatepost knows is listed; choose a "

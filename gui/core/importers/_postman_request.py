@@ -13,6 +13,7 @@ from typing import Any
 
 from ..model import Body, BodyKind, RequestSpec, Row
 from ..urls import query_pairs, with_query
+from .common import as_dict
 
 #: Records a notice about the request being read.
 Note = Callable[[str], None]
@@ -54,7 +55,7 @@ def url_in(url: Any, note: Note) -> tuple[str, list[Row]]:
         key, value = text(variable["key"]), text(variable.get("value"))
         pattern = re.compile(rf"(?<=/):{re.escape(key)}(?=[/?#]|$)")
         if value:
-            raw = pattern.sub(lambda _m, v=value: v, raw)
+            raw = pattern.sub(lambda _m: value, raw)  # noqa: B023 - used at once
         elif pattern.search(raw):
             note(f"path variable :{key} has no value; it is left in the URL")
     return raw, rows
@@ -68,8 +69,8 @@ def body_in(body: Any, note: Note) -> Body:
         note(f"its {mode} body is switched off in Postman and was not imported")
         return Body()
     if mode == "raw":
-        options = body.get("options") if isinstance(body.get("options"), dict) else {}
-        raw_options = options.get("raw") if isinstance(options.get("raw"), dict) else {}
+        options = as_dict(body.get("options"))
+        raw_options = as_dict(options.get("raw"))
         language = text(raw_options.get("language")) or "text"
         return _raw(text(body.get("raw")), language, note)
     if mode == "urlencoded":
@@ -77,7 +78,7 @@ def body_in(body: Any, note: Note) -> Body:
     if mode == "formdata":
         return Body(BodyKind.MULTIPART, rows=_parts(body.get("formdata"), note))
     if mode == "file":
-        file = body.get("file") if isinstance(body.get("file"), dict) else {}
+        file = as_dict(body.get("file"))
         if file.get("src"):
             return Body(BodyKind.FILE, path=text(file["src"]))
         if file.get("content"):

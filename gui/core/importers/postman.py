@@ -30,6 +30,7 @@ from . import (
 )
 from ._postman_auth import auth_in
 from ._postman_request import body_in, headers_in, options_in, text, url_in
+from .common import as_dict
 
 LABEL = "Postman collection v2.0/v2.1, environment or globals"
 
@@ -155,7 +156,7 @@ class _Collection:
         for event in events if isinstance(events, list) else []:
             if not isinstance(event, dict):
                 continue
-            script = event.get("script") if isinstance(event.get("script"), dict) else {}
+            script = as_dict(event.get("script"))
             lines = script.get("exec", "")
             body = "\n".join(map(text, lines)) if isinstance(lines, list) else text(lines)
             listen = text(event.get("listen")) or "event"
