@@ -115,6 +115,13 @@ def test_the_certificates_and_cookies_dialogs_speak_in_the_themes_colours_in_dar
         assert theme.contrast(colour(label), dark.window) >= 4.5
 
 
+def test_the_changed_on_disk_bar_takes_the_themes_notice_colour(window):
+    theme.apply(QApplication.instance(), theme.DARK)
+    bar = window.tab.changed_bar
+    bar.ensurePolished()
+    assert bar.palette().color(QPalette.ColorRole.Window).name() == theme.DARK_COLOURS.notice_bg
+
+
 def test_method_colours_follow_the_convention_and_unknown_ones_are_neutral():
     light = {m: theme.method_colour(m) for m in ("GET", "post", "DELETE", "PROPFIND")}
     assert light["GET"] == theme.METHOD_COLOURS["GET"][0]

@@ -90,7 +90,6 @@ class RequestTab(QWidget):
         bar.addWidget(self.changed_label, 1)
         bar.addWidget(self.reload_button)
         bar.addWidget(self.keep_button)
-        self.changed_bar.setStyleSheet("background: #fff3cd;")
         self.changed_bar.hide()
         layout.addWidget(self.changed_bar)
         splitter = QSplitter(Qt.Orientation.Vertical, objectName="mainSplitter")
