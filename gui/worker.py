@@ -199,8 +199,8 @@ class _Call(QRunnable):
 
             shown = present(exchange.response) if exchange.response is not None else None
         except Exception as exc:  # noqa: BLE001 - a bug must not kill the worker silently
-            from .core.http.exchange import ErrorInfo, Exchange
+            from .core.http.exchange import ErrorInfo, ErrorKind, Exchange
 
-            exchange = Exchange(error=ErrorInfo("internal", f"Unexpected error: {exc}"))
+            exchange = Exchange(error=ErrorInfo(ErrorKind.INTERNAL, f"Unexpected error: {exc}"))
             shown = None
         self._dispatcher.done.emit(job, exchange, shown)

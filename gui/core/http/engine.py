@@ -33,7 +33,7 @@ from .cancel import CancelToken
 from .cookiehop import inert_jar
 from .cookiejar import CookieJar
 from .errors import classify
-from .exchange import ErrorInfo, Exchange, Hop, mask_text
+from .exchange import ErrorInfo, ErrorKind, Exchange, Hop, mask_text
 from .hops import Send, Stopped
 from .masking import spec_secrets
 from .proxies import ProxySettings, Resolver
@@ -214,7 +214,7 @@ class Engine:
         token = cancel or CancelToken()
         problems = check(spec)
         if problems:
-            exchange.error = ErrorInfo("invalid_request", " ".join(map(str, problems)))
+            exchange.error = ErrorInfo(ErrorKind.INVALID_REQUEST, " ".join(map(str, problems)))
             return exchange
         try:
             resolver = Resolver(proxy) if proxy is not None else self._proxy

@@ -10,7 +10,7 @@ import httpx
 from ..auth.base import AuthError
 from ..tls.config import TlsSetupError
 from .cancel import Cancelled, CancelToken
-from .exchange import ErrorInfo
+from .exchange import ErrorInfo, ErrorKind
 from .netio import DNSError
 
 
@@ -58,27 +58,27 @@ def _chain(exc: BaseException) -> list[BaseException]:
 
 def classify(exc: BaseException, token: CancelToken | None = None) -> ErrorInfo:
     if isinstance(exc, Cancelled) or (token is not None and token.cancelled):
-        return ErrorInfo("cancelled", "The request was cancelled.")
+        return ErrorInfo(ErrorKind.CANCELLED, "The request was cancelled.")
     chain = _chain(exc)
     if isinstance(exc, AuthError):
-        return ErrorInfo("auth", str(exc))
+        return ErrorInfo(ErrorKind.AUTH, str(exc))
     if isinstance(exc, TlsSetupError):
-        return ErrorInfo("certificate", str(exc))
+        return ErrorInfo(ErrorKind.CERTIFICATE, str(exc))
     auth_error = next((e for e in chain if isinstance(e, AuthError)), None)
     if auth_error is not None:
-        return ErrorInfo("auth", str(auth_error))
+        return ErrorInfo(ErrorKind.AUTH, str(auth_error))
     if isinstance(exc, httpx.ProtocolError) and "authenticate" in str(exc).lower():
-        return ErrorInfo("auth", f"The server's authentication challenge could not be "
+        return ErrorInfo(ErrorKind.AUTH, f"The server's authentication challenge could not be "
                          f"understood: {exc}. The raw header is in the History tab.")
     if isinstance(exc, TooManyRedirects):
-        return ErrorInfo("too_many_redirects", str(exc))
+        return ErrorInfo(ErrorKind.TOO_MANY_REDIRECTS, str(exc))
     if any(isinstance(e, DNSError) for e in chain):
         dns = next(e for e in chain if isinstance(e, DNSError))
-        return ErrorInfo("dns", str(dns))
+        return ErrorInfo(ErrorKind.DNS, str(dns))
     if isinstance(exc, httpx.UnsupportedProtocol):
-        return ErrorInfo("unsupported_scheme", f"Unsupported URL: {exc}")
+        return ErrorInfo(ErrorKind.UNSUPPORTED_SCHEME, f"Unsupported URL: {exc}")
     if isinstance(exc, httpx.InvalidURL):
-        return ErrorInfo("invalid_url", f"Invalid URL: {exc}")
+        return ErrorInfo(ErrorKind.INVALID_URL, f"Invalid URL: {exc}")
     if isinstance(exc, httpx.TimeoutException):
         phase = {
             httpx.ConnectTimeout: "connecting to the server",
@@ -86,39 +86,40 @@ def classify(exc: BaseException, token: CancelToken | None = None) -> ErrorInfo:
             httpx.WriteTimeout: "sending the request",
             httpx.PoolTimeout: "waiting for a free connection",
         }.get(type(exc), "the request")
-        return ErrorInfo("timeout", f"Timed out while {phase}.")
+        return ErrorInfo(ErrorKind.TIMEOUT, f"Timed out while {phase}.")
     ssl_error = next((e for e in chain if isinstance(e, ssl.SSLError)), None)
     if ssl_error is not None:
-        return ErrorInfo("tls", _tls_message(ssl_error))
+        return ErrorInfo(ErrorKind.TLS, _tls_message(ssl_error))
     if isinstance(exc, httpx.ConnectError):
         if any(isinstance(e, OSError) and e.errno == errno.ECONNREFUSED for e in chain) or (
                 "refused" in str(exc).lower()):
-            return ErrorInfo("refused", "Connection refused: nothing is listening at "
+            return ErrorInfo(ErrorKind.REFUSED, "Connection refused: nothing is listening at "
                              "that address and port.")
-        return ErrorInfo("connect", f"Could not connect: {exc}")
+        return ErrorInfo(ErrorKind.CONNECT, f"Could not connect: {exc}")
     if isinstance(exc, httpx.RemoteProtocolError):
-        return ErrorInfo("protocol", f"The server broke the HTTP protocol: {exc}")
+        return ErrorInfo(ErrorKind.PROTOCOL, f"The server broke the HTTP protocol: {exc}")
     if isinstance(exc, httpx.TransportError):
-        return ErrorInfo("network", f"Network error: {exc}")
+        return ErrorInfo(ErrorKind.NETWORK, f"Network error: {exc}")
     if isinstance(exc, OSError):
-        return ErrorInfo("network", f"{exc.strerror or exc}")
+        return ErrorInfo(ErrorKind.NETWORK, f"{exc.strerror or exc}")
     if isinstance(exc, NotImplementedError):
-        return ErrorInfo("auth", f"Not supported by the auth scheme: {exc}")
+        return ErrorInfo(ErrorKind.AUTH, f"Not supported by the auth scheme: {exc}")
     unicode_error = next((e for e in chain if isinstance(e, UnicodeError)), None)
     if isinstance(unicode_error, UnicodeEncodeError) and unicode_error.encoding == "ascii":
         # validate.py refuses the headers a person types; this is one made on the way
         # (an auth scheme's, a redirect's). The value is not quoted: it may be a secret.
-        return ErrorInfo("invalid_request", "A header value has a character that is not "
+        return ErrorInfo(ErrorKind.INVALID_REQUEST, "A header value has a character that is not "
                          "ASCII, and header values are sent as ASCII; that request was "
                          "not sent.")
     if unicode_error is not None:
         # A host name the lookup cannot encode (a label empty or over 63 characters,
         # or not valid IDNA): typed ones are refused by validate.py, so this one came
         # from a redirect.
-        return ErrorInfo("invalid_url", f"A host name cannot be looked up: {unicode_error}. Each "
+        return ErrorInfo(ErrorKind.INVALID_URL,
+                         f"A host name cannot be looked up: {unicode_error}. Each "
                          "part between dots must have 1 to 63 characters, and an "
                          "international name must be valid IDNA.")
     if isinstance(exc, RecursionError):
-        return ErrorInfo("too_deep", "A value is nested too deeply for Gatepost to read "
+        return ErrorInfo(ErrorKind.TOO_DEEP, "A value is nested too deeply for Gatepost to read "
                          "(past Python's recursion limit).")
-    return ErrorInfo("internal", f"Unexpected error ({type(exc).__name__}): {exc}")
+    return ErrorInfo(ErrorKind.INTERNAL, f"Unexpected error ({type(exc).__name__}): {exc}")

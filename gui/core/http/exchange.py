@@ -109,12 +109,50 @@ class Timings:
     proxy: float | None = None
 
 
+class ErrorKind(StrEnum):
+    """Why an exchange ended without a final response (or with an incomplete one).
+
+    A StrEnum: `--json` and the Sent requests database hold the plain value, and
+    `kind == "tls"` still reads naturally."""
+
+    #: Refused before anything was sent (validation, a header httpx cannot encode).
+    INVALID_REQUEST = "invalid_request"
+    INVALID_URL = "invalid_url"
+    UNSUPPORTED_SCHEME = "unsupported_scheme"
+    #: A certificate setting that cannot work (file, passphrase, dates).
+    CERTIFICATE = "certificate"
+    DNS = "dns"
+    REFUSED = "refused"
+    CONNECT = "connect"
+    TIMEOUT = "timeout"
+    #: The whole exchange's deadline (Max time, --max-time) passed.
+    DEADLINE = "deadline"
+    TLS = "tls"
+    TOO_MANY_REDIRECTS = "too_many_redirects"
+    PROTOCOL = "protocol"
+    NETWORK = "network"
+    PROXY = "proxy"
+    PROXY_AUTH = "proxy_auth"
+    AUTH = "auth"
+    #: The body passed Max body size (decoded too), or the disk had no room for it.
+    TOO_LARGE = "too_large"
+    DISK_FULL = "disk_full"
+    #: Input nested deeper than the parser allows.
+    TOO_DEEP = "too_deep"
+    CANCELLED = "cancelled"
+    #: A bug of ours: named, never a traceback.
+    INTERNAL = "internal"
+
+
 @dataclass
 class ErrorInfo:
-    #: invalid_request, invalid_url, unsupported_scheme, dns, refused, connect, timeout,
-    #: tls, too_many_redirects, protocol, network, cancelled, auth, internal
-    kind: str
+    kind: ErrorKind
     message: str
+
+    def __post_init__(self) -> None:
+        # A kind given as its text (a record read back) is checked against the enum:
+        # an unknown kind is a bug found here, not a string compared in vain later.
+        self.kind = ErrorKind(self.kind)
 
 
 @dataclass

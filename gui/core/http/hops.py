@@ -8,7 +8,6 @@ from __future__ import annotations
 import time
 from dataclasses import replace
 from http import HTTPStatus
-from typing import Any
 
 import httpx
 
@@ -26,6 +25,7 @@ from .cookierules import site
 from .errors import TooManyRedirects
 from .exchange import (
     ErrorInfo,
+    ErrorKind,
     Exchange,
     Hop,
     HopKind,
@@ -35,7 +35,7 @@ from .exchange import (
     mask_header,
     mask_text,
 )
-from .netio import HopContext, hop_context
+from .netio import HopContext, Trace, hop_context
 from .proxies import ProxySettings, ProxySettingsError, Resolver
 from .proxyauth import ProxyAuthError
 from .proxyhop import ProxyState
@@ -45,35 +45,6 @@ from .proxytunnel import ProxyFailure, ProxyHop
 #: A sent body up to this size is kept in the record (for Copy as curl); larger ones
 #: would hold an upload in memory for as long as the exchange is shown.
 SENT_BODY_KEPT = 1024 * 1024
-
-
-class _Trace:
-    """httpcore's trace extension: the moment each phase started and completed."""
-
-    __slots__ = ("marks",)
-
-    def __init__(self) -> None:
-        self.marks: dict[str, float] = {}
-
-    def __call__(self, name: str, info: dict[str, Any]) -> None:
-        # Called about ten times a hop: keep it to a dict store.
-        self.marks[name] = time.perf_counter()
-
-    def _mark(self, event: str) -> float | None:
-        # "send_request_headers.started" is "http11." or "http2." prefixed; connecting
-        # is "connection.".
-        for prefix in ("http11.", "connection.", "http2."):
-            mark = self.marks.get(prefix + event)
-            if mark is not None:
-                return mark
-        return None
-
-    def span(self, phase: str) -> float | None:
-        return self.between(phase + ".started", phase + ".complete")
-
-    def between(self, a: str, b: str) -> float | None:
-        start, end = self._mark(a), self._mark(b)
-        return end - start if start is not None and end is not None else None
 
 
 def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
@@ -210,15 +181,15 @@ class Send:
                 self.exchange.hops[-1].next_reason = _why_next(response, False)
                 response = self._one_hop(request, HopKind.CHALLENGE)
         except ProxyAuthError as exc:
-            raise Stopped(ErrorInfo("proxy_auth", str(exc))) from None
+            raise Stopped(ErrorInfo(ErrorKind.PROXY_AUTH, str(exc))) from None
         return response
 
     def _one_hop(self, request: httpx.Request, kind: HopKind) -> httpx.Response:
         try:
             self._proxy_hop = self.proxy.prepare(request)
         except ProxySettingsError as exc:
-            raise Stopped(ErrorInfo("proxy", str(exc))) from None
-        trace = _Trace()
+            raise Stopped(ErrorInfo(ErrorKind.PROXY, str(exc))) from None
+        trace = Trace()
         request.extensions["trace"] = trace
         ctx = HopContext(self.token)
         self._hop_cookies = attach_cookies(self.jar, request,
@@ -251,13 +222,13 @@ class Send:
         except BodyLimitError as exc:
             hint = (" The limit is Max body size in the request's Settings, or "
                     "--max-filesize for gatepost send.") if exc.kind == "too_large" else ""
-            raise Stopped(ErrorInfo(exc.kind, f"{exc}{hint}")) from exc
+            raise Stopped(ErrorInfo(ErrorKind(exc.kind), f"{exc}{hint}")) from exc
         except httpx.TransportError as exc:
             passed = deadline.passed_in(exc)
             if passed is None:
                 failure = _proxy_failure(exc)
                 if failure is not None:
-                    raise Stopped(ErrorInfo(failure.kind, str(failure))) from exc
+                    raise Stopped(ErrorInfo(ErrorKind(failure.kind), str(failure))) from exc
                 raise
             phase = _PHASES[passed.operation]
             if passed.operation == "read":
@@ -266,7 +237,7 @@ class Send:
                 if response is not None:
                     body.error = ("The body is incomplete: the exchange's time limit "
                                   "passed while it arrived; what came is kept.")
-            raise Stopped(ErrorInfo("deadline", _deadline_message(
+            raise Stopped(ErrorInfo(ErrorKind.DEADLINE, _deadline_message(
                 self.options.max_time, phase, len(self.exchange.hops) + 1, kind,
                 request.url.host))) from exc
         finally:
@@ -278,7 +249,7 @@ class Send:
             self.exchange.hops.append(hop)
 
     def _record(self, request: httpx.Request, response: httpx.Response | None,
-                kind: HopKind, trace: _Trace, ctx: HopContext, begin: float,
+                kind: HopKind, trace: Trace, ctx: HopContext, begin: float,
                 end: float, body: BodyReader) -> Hop:
         headers = [(n, mask_header(n, v, self.secrets)) for n, v in
                    _decode_headers(request.headers)]
@@ -312,7 +283,7 @@ class Send:
                   tls=body.tls, client_certificate=request.extensions.get(CLIENT_CERT_EXTENSION))
         # A jar cookie counts as sent once the headers went out (not on a refused connect).
         sent_headers = response is not None or \
-            trace._mark("send_request_headers.started") is not None
+            trace.mark("send_request_headers.started") is not None
         hop.cookies = [replace(c, value=mask_text(c.value, self.secrets))
                        for c in self._hop_cookies if sent_headers or c.source != "jar"]
         if response is not None:
