@@ -52,6 +52,36 @@ def hop_context(ctx: HopContext) -> Iterator[HopContext]:
         _local.hop = None
 
 
+class Trace:
+    """httpcore's trace extension for one hop: the moment each phase started and
+    completed (the engine's timings, DNS aside)."""
+
+    __slots__ = ("marks",)
+
+    def __init__(self) -> None:
+        self.marks: dict[str, float] = {}
+
+    def __call__(self, name: str, info: dict[str, Any]) -> None:
+        # Called about ten times a hop: keep it to a dict store.
+        self.marks[name] = time.perf_counter()
+
+    def mark(self, event: str) -> float | None:
+        # "send_request_headers.started" is "http11." or "http2." prefixed; connecting
+        # is "connection.".
+        for prefix in ("http11.", "connection.", "http2."):
+            mark = self.marks.get(prefix + event)
+            if mark is not None:
+                return mark
+        return None
+
+    def span(self, phase: str) -> float | None:
+        return self.between(phase + ".started", phase + ".complete")
+
+    def between(self, a: str, b: str) -> float | None:
+        start, end = self.mark(a), self.mark(b)
+        return end - start if start is not None and end is not None else None
+
+
 class _Stream(httpcore.NetworkStream):
     """Arms the current hop's CancelToken with this socket around each blocking call.
 
