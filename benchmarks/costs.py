@@ -32,13 +32,15 @@ PIECES = {
     "YAML writer (ruamel.yaml, first save)":
         "from gui.core.collections.yamlio import dump; dump({})",
     "collections (open one)": "import gui.core.collections.manage",
-    "auth schemes registry": "from gui.core import auth; auth.get('bearer')",
+    "auth scheme lookup (one: Bearer)": "from gui.core import auth; auth.get('bearer')",
+    "auth schemes registry (all, the picker)": "from gui.core import auth; auth.schemes()",
     "OAuth 2 / JOSE (joserfc)": "from gui.core import auth; auth.get('oauth2'); "
                                 "import joserfc.jwt",
     "Sent requests database (sqlite3)":
         "import tempfile, pathlib; from gui.core.storage.history import SentRequests; "
         "SentRequests(pathlib.Path(tempfile.mkdtemp()) / 'h.sqlite').list()",
     "certificate parsing (tlsconfig)": "import gui.core.tls.config",
+    "proxy settings (urllib.request)": "import gui.core.http.proxies",
     "response area (response_view, body_view)": "import gui.widgets.response.view",
 }
 
