@@ -49,10 +49,14 @@ def import_into(qtbot, window, dialog, parent: Path, name: str | None = None):
     dialog.parent_edit.setText(str(parent))
     if name is not None:
         dialog.name_edit.setText(name)
+    from shiboken6 import isValid
+
     before = len(window.sidebar.collections)
+    message = dialog.message
     dialog.import_button.click()
+    # The dialog closes once written; the collection is then read in a worker.
     qtbot.waitUntil(lambda: len(window.sidebar.collections) > before or
-                    dialog.message.isVisible(), timeout=15000)
+                    (isValid(message) and message.isVisible()), timeout=15000)
 
 
 def test_import_menu_shows_the_file_then_writes_and_opens_it(qtbot, keychain, tmp_path,
