@@ -177,6 +177,7 @@ class MainWindow(TabsMixin, CollectionsMixin, ScopeMixin, SessionMixin, DialogsM
         self.sidebar.new_button.clicked.connect(self.new_collection_dialog)
         self.sidebar.import_requested.connect(self.import_files)
         self.sidebar.export_requested.connect(self.export_postman)
+        self.sidebar.settings_requested.connect(self.collection_settings)
         self._watcher: QFileSystemWatcher | None = None
 
         scratch = self._add_tab(None)

@@ -92,16 +92,19 @@ class CollectionsMixin:
         from ..core.collections.model import COLLECTION_FILE
         from .dialogs.new_collection import where_to_make
 
-        path = QFileDialog.getExistingDirectory(self, "Folder for the new collection")
+        # The name first, as Postman, Insomnia and Bruno ask: the folder proposed next
+        # is named after it.
+        name, ok = QInputDialog.getText(self, "New collection", "Name of the collection:")
+        if not ok or not name.strip():
+            return
+        path = QFileDialog.getExistingDirectory(
+            self, f"Where to keep {name.strip()!r} (a folder is made for it there)")
         if not path:
             return
         if (Path(path) / COLLECTION_FILE).exists():
             if QMessageBox.question(self, "New collection", f"{path} is already a "
                                     "collection. Open it?") == QMessageBox.StandardButton.Yes:
                 self.open_collections_later([path])
-            return
-        name, ok = QInputDialog.getText(self, "New collection", "Name:")
-        if not ok or not name.strip():
             return
         target = where_to_make(self, Path(path), name.strip(), self.sidebar.collections)
         if target is None:
@@ -112,6 +115,24 @@ class CollectionsMixin:
             QMessageBox.warning(self, "Cannot make the collection", str(exc))
             return
         self.sidebar.add_collection(collection)
+
+    def collection_settings(self, obj: Any = None) -> Any:
+        """Settings… of a collection or folder (by default the one selected in the
+        sidebar, else the current tab's collection): name, headers, auth."""
+        from ..core.collections.model import Collection, Folder, RequestItem
+        from .dialogs.collection_settings import open_settings
+
+        if obj is None:
+            selected = self.sidebar.selected()
+            if isinstance(selected, RequestItem):
+                selected = selected.parent
+            obj = selected if isinstance(selected, Collection | Folder) else \
+                self.current_collection()
+        if obj is None:
+            self.statusBar().showMessage("Open or make a collection first; its settings "
+                                         "are then here.")
+            return None
+        return open_settings(self, obj)
 
     def import_files(self, paths: list | None = None) -> Any:
         """File → Import… (or files dropped on the sidebar): the Import dialog."""

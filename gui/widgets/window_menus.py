@@ -70,6 +70,9 @@ class MenusMixin:
           icon="shield-check")
         a(edit, "C&ookies…", "actionCookies", self.edit_cookies, icon="cookie")
         a(edit, "&Proxy…", "actionProxy", self.edit_proxy, icon="globe")
+        edit.addSeparator()
+        a(edit, "Collection &settings…", "actionCollectionSettings",
+          self.collection_settings, icon="settings")
 
         view = bar.addMenu("&View")
         appearance = view.addMenu("&Appearance")

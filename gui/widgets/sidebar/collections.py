@@ -98,6 +98,8 @@ class CollectionsSidebar(QWidget):
     import_requested = Signal(object)  # list[Path]
     #: A collection or folder to export (its context menu's Export…).
     export_requested = Signal(object)  # Collection | Folder
+    #: A collection's or folder's settings (name, headers, auth) to edit.
+    settings_requested = Signal(object)  # Collection | Folder
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -134,6 +136,40 @@ class CollectionsSidebar(QWidget):
         self.tree.dropped.connect(self.move)
         self.tree.files_dropped.connect(self.import_requested)
         layout.addWidget(self.tree, 1)
+        from ..empty_state import EmptyState
+
+        # In the tree's place while no collection is open; files dropped on it import.
+        self.empty = EmptyState(
+            "collectionsEmpty", "layers", "No collection open",
+            "A collection is a folder of plain YAML files, one per request, that a team "
+            "keeps in git. Open one, make one, or import from Postman, Insomnia, Bruno, "
+            "OpenAPI, HAR or curl (files can be dropped here).",
+            [("Open…", "folder-open", "emptyOpenCollection", "Open a collection folder",
+              self.open_button.click),
+             ("New…", "folder-plus", "emptyNewCollection", "Make a new collection",
+              self.new_button.click),
+             ("Import…", "download", "emptyImport", "Import requests from other tools",
+              lambda: self.import_requested.emit([]))])
+        layout.addWidget(self.empty, 1)
+        self.setAcceptDrops(True)
+        self._show_empty()
+
+    def _show_empty(self) -> None:
+        empty = not self.collections
+        self.empty.setVisible(empty)
+        self.tree.setVisible(not empty)
+        self.filter.setVisible(not empty)
+
+    def dragEnterEvent(self, event) -> None:
+        # Reached only while the tree is hidden (the empty state): files to import.
+        if _Tree._files(event):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        files = _Tree._files(event)
+        if files:
+            event.acceptProposedAction()
+            self.import_requested.emit(files)
 
     # -- building ----------------------------------------------------------------------------
 
@@ -163,6 +199,7 @@ class CollectionsSidebar(QWidget):
             if id(item.data(0, ROLE)) in expanded:
                 item.setExpanded(True)
         self.tree.setUpdatesEnabled(True)
+        self._show_empty()
         self.apply_filter(self.filter.text())
 
     def _add_children(self, parent: QTreeWidgetItem, folder: Folder) -> None:
@@ -260,6 +297,8 @@ class CollectionsSidebar(QWidget):
             menu.addSeparator()
         if isinstance(obj, RequestItem | Folder | Collection):
             self._action(menu, "Rename…", lambda: self.rename(obj))
+        if isinstance(obj, Folder | Collection):
+            self._action(menu, "Settings…", lambda: self.settings_requested.emit(obj))
         if isinstance(obj, RequestItem | Folder):
             self._action(menu, "Duplicate", lambda: self.duplicate(obj))
             self._action(menu, "Delete…", lambda: self.delete(obj))

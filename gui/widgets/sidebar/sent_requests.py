@@ -207,6 +207,11 @@ class SentRequestsPanel(QWidget):
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().height() * 2 + 8)
         layout.addWidget(self.table, 1)
+        from ..empty_state import EmptyState
+
+        self.empty = EmptyState("sentEmpty", "history", "", "")
+        self.empty.hide()
+        layout.addWidget(self.empty, 1)
         self.count_label = QLabel("", objectName="sentCount",
                                   accessibleName="Number of sent requests")
         self.count_label.setProperty("tone", "muted")
@@ -278,6 +283,20 @@ class SentRequestsPanel(QWidget):
         self._entries = entries
         self._fill(entries, selected)
         self._show_count(len(entries), total, search)
+        self._show_empty(not entries, total, search)
+
+    def _show_empty(self, empty: bool, total: int, search: str) -> None:
+        if empty and total == 0:
+            self.empty.set_text("Nothing sent yet", "Every request you send is listed "
+                                "here, newest first, with its status and time; secrets "
+                                "are masked. Open one to edit and send it again.")
+        elif empty:
+            self.empty.set_text("No match", f"No sent request matches “{search}”. Every "
+                                "word must match the URL, the method or the status "
+                                "(404, 4xx).")
+        self.empty.setVisible(empty)
+        self.table.setVisible(not empty)
+        self.count_label.setVisible(total > 0)  # the empty state says it already
 
     def _fill(self, entries: list[SentEntry], selected: int | None) -> None:
         from ...core.present import human_time
@@ -335,6 +354,7 @@ class SentRequestsPanel(QWidget):
     def _show_problem(self, message: str) -> None:
         _tone(self.count_label, "error")
         self.count_label.setText(message)
+        self.count_label.show()
 
     def entries(self) -> list[SentEntry]:
         """The entries listed, in the order shown (newest first)."""
