@@ -49,6 +49,24 @@ apt_install() {
     rm -f "$log"
 }
 
+# Gatepost in the desktop's application menu (Linux, XDG): resources/gatepost.desktop with
+# this checkout's program, and the icon, in the user's data folder. Only where a desktop
+# keeps its menu there; removed by deleting the two files it names.
+install_desktop_entry() {
+    data=${XDG_DATA_HOME:-$HOME/.local/share}
+    [ -d "$data/applications" ] || [ -n "${XDG_CURRENT_DESKTOP:-}" ] || return 0
+    program="$(pwd)/.venv/bin/gatepost"
+    icon_dir="$data/icons/hicolor/scalable/apps"
+    mkdir -p "$data/applications" "$icon_dir" || return 0
+    cp gui/resources/gatepost.svg "$icon_dir/gatepost.svg" || return 0
+    sed -e "s|^Exec=.*|Exec=\"$program\"|" -e "s|^TryExec=.*|TryExec=$program|" \
+        resources/gatepost.desktop >"$data/applications/gatepost.desktop"
+    command -v update-desktop-database >/dev/null 2>&1 &&
+        update-desktop-database -q "$data/applications" 2>/dev/null || true
+    echo "setup: Gatepost is in the application menu ($data/applications/gatepost.desktop," \
+        "$icon_dir/gatepost.svg; delete both to remove it)" >&2
+}
+
 python=${PYTHON:-python3}
 if ! "$python" -c 'import ensurepip, venv' >/dev/null 2>&1; then
     apt_install python3-venv
@@ -61,6 +79,7 @@ case "$what" in
         # shellcheck disable=SC2086
         apt_install $APP_PACKAGES
         .venv/bin/python -m pip install -q .
+        install_desktop_entry
         exec .venv/bin/gatepost "$@"
         ;;
     test)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -100,7 +101,10 @@ class CollectionSettingsDialog(QDialog):
                               accessibleName=f"{what} name")
         self.name.textChanged.connect(self._check)
         form.addRow("Name", self.name)
-        path = self.collection.settings_path if self.is_collection else self.obj.path
+        from ...core.collections.model import FOLDER_FILE
+
+        path = self.collection.settings_path if self.is_collection else \
+            self.obj.path / FOLDER_FILE
         where = QLabel(str(path), objectName="settingsPath",
                        accessibleName="Where the settings are kept")
         where.setProperty("tone", "muted")
@@ -115,8 +119,8 @@ class CollectionSettingsDialog(QDialog):
         headers_layout = QVBoxLayout(headers_page)
         headers_layout.setContentsMargins(0, 8, 0, 0)
         headers_layout.addWidget(_note(
-            f"Sent with every request {below}. A header of the same name set on a folder "
-            "or a request below replaces it.", "settingsHeadersNote"))
+            f"Sent with every request {below}; one of the same name on a folder or request "
+            "below replaces it.", "settingsHeadersNote"))
         self.headers = KeyValueTable("settingsHeaders", "header")
         self.headers.set_rows(copy.deepcopy(self.obj.headers))
         headers_layout.addWidget(self.headers, 1)
@@ -165,6 +169,8 @@ class CollectionSettingsDialog(QDialog):
         self.buttons.setObjectName("settingsButtons")
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setObjectName("settingsSave")
+        for button in self.buttons.buttons():
+            button.setIcon(QIcon())  # Fusion's red ✕ and disk shout louder than the form
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)

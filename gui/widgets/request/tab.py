@@ -97,9 +97,13 @@ class RequestTab(QWidget):
         # The response area is built when it is first needed: a label paints faster
         # than five tabs of views, and start-up is a benchmark target.
         self._response: ResponseView | None = None
-        self._placeholder = QLabel("Send a request to see its response here.",
-                                   objectName="responsePlaceholder")
-        self._placeholder.setAlignment(Qt.AlignmentFlag.AlignTop)
+        from ..empty_state import EmptyState
+
+        self._placeholder = EmptyState(
+            "responsePlaceholder", "send", "No response yet",
+            "Send the request to see its response here: every hop, redirects and auth "
+            f"challenges included.<br><br><b>{_keys('Ctrl+Return')}</b> send · "
+            f"<b>{_keys('Ctrl+L')}</b> the URL · <b>{_keys('Ctrl+P')}</b> go to a request")
         self._splitter = splitter
         splitter.addWidget(self.editor)
         splitter.addWidget(self._placeholder)
@@ -326,3 +330,11 @@ class RequestTab(QWidget):
         self.status.emit(f"Failed: {exchange.error.message}" if exchange.error else "Done.")
         self.editor.auth.refresh_state()  # a refreshed token shows its new expiry
         self.sent.emit(job.spec, exchange, job.secrets)
+
+
+def _keys(sequence: str) -> str:
+    """A shortcut as this platform writes it (⌘ on macOS); Return reads as Enter."""
+    from PySide6.QtGui import QKeySequence
+
+    native = QKeySequence(sequence).toString(QKeySequence.SequenceFormat.NativeText)
+    return native.replace("Return", "Enter")

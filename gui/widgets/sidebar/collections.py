@@ -159,6 +159,9 @@ class CollectionsSidebar(QWidget):
         self.empty.setVisible(empty)
         self.tree.setVisible(not empty)
         self.filter.setVisible(not empty)
+        # The empty state has its own Open…/New…: one of each on screen.
+        self.open_button.setVisible(not empty)
+        self.new_button.setVisible(not empty)
 
     def dragEnterEvent(self, event) -> None:
         # Reached only while the tree is hidden (the empty state): files to import.
