@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTableWidget,
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .tables import readonly_text, setup_table
+from .tables import setup_table
 from .waterfall import ROLE, WaterfallDelegate, legend
 
 if TYPE_CHECKING:
@@ -93,10 +92,9 @@ class Timeline(QWidget):
         # A long URL gives up its middle, so "What happened next" stays in view.
         self.hops.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.hops.itemSelectionChanged.connect(self._show_hop)
-        self.hop_detail = readonly_text("hopDetail", "The selected hop as sent and received")
-        # The head of a request or response reads best wrapped (an Authorization header
-        # with a nonce is one long line).
-        self.hop_detail.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        from .hop_detail import HopDetail
+
+        self.hop_detail = HopDetail()
         split.addWidget(self.hops)
         split.addWidget(self.hop_detail)
         split.setSizes([140, 220])
@@ -157,14 +155,12 @@ class Timeline(QWidget):
         rows = self.hops.selectionModel().selectedRows()
         if self._exchange is None or not rows or rows[0].row() >= len(self._exchange.hops):
             return
-        from ...core.present import hop_text
-
         hop = self._exchange.hops[rows[0].row()]
-        text = hop_text(hop)
+        lead = ""
         if hop.proxy:
             from ...core.present import human_time
 
             handshake = (f" (its handshake took {human_time(hop.timings.proxy)})"
                          if hop.timings.proxy else "")
-            text = f"Sent through the proxy {hop.proxy}{handshake}\n\n{text}"
-        self.hop_detail.setPlainText(text)
+            lead = f"Sent through the proxy {hop.proxy}{handshake}"
+        self.hop_detail.show_hop(self._exchange, rows[0].row(), lead)
