@@ -26,6 +26,7 @@ from .tests_tab import TestsTab
 if TYPE_CHECKING:
     from ...core.model import RequestSpec
     from ...core.validate import Problem
+    from .added_headers import AddedHeaders
     from .body_editor import BodyEditor
 
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
@@ -98,7 +99,12 @@ class RequestEditor(QWidget):
         self.options.setObjectName("optionsForm")
         self.tabs.addTab(self.params, "Params")
         self.tabs.addTab(self.auth, "Auth")
-        self.tabs.addTab(self.headers, "Headers")
+        # The table over the headers Gatepost adds (built when the tab is first shown).
+        self._headers_page = QWidget(objectName="headersPage")
+        QVBoxLayout(self._headers_page).setContentsMargins(0, 0, 0, 0)
+        self._headers_page.layout().addWidget(self.headers, 3)
+        self.added_headers: AddedHeaders | None = None
+        self.tabs.addTab(self._headers_page, "Headers")
         self.tabs.addTab(self._body_page, "Body")
         # In a scroll area: the form's height must not set the editor's least height,
         # or the response could never have the room (issue 15).
@@ -114,6 +120,9 @@ class RequestEditor(QWidget):
             lambda: self.tabs.setTabText(TESTS, self.tests.title()))
         self.tabs.currentChanged.connect(
             lambda i: self.body if self.tabs.widget(i) is self._body_page else None)
+        self.tabs.currentChanged.connect(
+            lambda i: self._show_added() if self.tabs.widget(i) is self._headers_page
+            else None)
         layout.addWidget(self.tabs, 1)
 
         #: Gives the {{variable}} values in scope for this request (name -> value).
@@ -146,6 +155,18 @@ class RequestEditor(QWidget):
             body.edited.connect(self._mark_variables)
             body.edited.connect(self.edited)
         return self._body
+
+    def _show_added(self) -> AddedHeaders:
+        """The headers Gatepost adds, under the table, built on first use."""
+        if self.added_headers is None:
+            from .added_headers import AddedHeaders
+
+            self.added_headers = AddedHeaders(
+                self.spec, lambda: self.scope_provider() if self.scope_provider else {})
+            self._headers_page.layout().addWidget(self.added_headers, 2)
+            self.added_headers.show()
+            self.edited.connect(self.added_headers.schedule)
+        return self.added_headers
 
     def _colour_method(self) -> None:
         """The method in its badge colour, in the box and in its list."""
