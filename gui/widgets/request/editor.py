@@ -102,7 +102,7 @@ class RequestEditor(QWidget):
         # The table over the headers Gatepost adds (built when the tab is first shown).
         self._headers_page = QWidget(objectName="headersPage")
         QVBoxLayout(self._headers_page).setContentsMargins(0, 0, 0, 0)
-        self._headers_page.layout().addWidget(self.headers, 3)
+        self._headers_page.layout().addWidget(self.headers, 2)
         self.added_headers: AddedHeaders | None = None
         self.tabs.addTab(self._headers_page, "Headers")
         self.tabs.addTab(self._body_page, "Body")
@@ -163,7 +163,7 @@ class RequestEditor(QWidget):
 
             self.added_headers = AddedHeaders(
                 self.spec, lambda: self.scope_provider() if self.scope_provider else {})
-            self._headers_page.layout().addWidget(self.added_headers, 2)
+            self._headers_page.layout().addWidget(self.added_headers, 3)
             self.added_headers.show()
             self.edited.connect(self.added_headers.schedule)
         return self.added_headers
