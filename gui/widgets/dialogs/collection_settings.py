@@ -192,10 +192,12 @@ class CollectionSettingsDialog(QDialog):
     def _inherit_note(self) -> str:
         from ...core import auth
         from ...core.collections.inherit import auth_source
+        from ...core.collections.model import Folder
 
-        parent = self.obj.parent
+        parent = self.obj.parent if isinstance(self.obj, Folder) else None
         source = auth_source(parent) if parent is not None and parent.parent is not None \
             else self.collection
+        assert isinstance(source, Folder | type(self.collection))  # a folder's: never a request
         scheme = source.auth.scheme
         try:
             label = auth.get(scheme).label
@@ -258,8 +260,9 @@ class CollectionSettingsDialog(QDialog):
 
         def work(_task: Any) -> None:
             from ...core.collections.manage import rename, save_collection, save_folder
+            from ...core.collections.model import Collection
 
-            if self.is_collection:
+            if isinstance(obj, Collection):
                 save_collection(obj, store(), force)
             else:
                 save_folder(obj, store(), force)
