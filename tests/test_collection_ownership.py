@@ -234,7 +234,7 @@ def record_prompts(monkeypatch, answer=("", False)):
     return asked
 
 
-def test_a_copy_of_the_id_gets_none_of_the_collections_secrets(
+def test_a_copy_of_the_id_gets_none_of_the_collections_secrets(echo_unmasked,
         qtbot, tmp_path, team, secret_service, httpbin_url, monkeypatch):
     a, login, values = team
     b = stranger_folder(tmp_path / "b", a.id, login.id, httpbin_url)
@@ -274,7 +274,7 @@ def test_cancel_leaves_the_copy_closed_and_reads_nothing(
         colowners.claim(b, a.id)
 
 
-def test_moved_here_moves_access_and_the_old_folder_asks(
+def test_moved_here_moves_access_and_the_old_folder_asks(echo_unmasked,
         qtbot, tmp_path, team, secret_service, monkeypatch):
     a, _, values = team
     moved = tmp_path / "moved"
@@ -292,7 +292,7 @@ def test_moved_here_moves_access_and_the_old_folder_asks(
     assert old.open_collection(str(a.path)) is None and len(prompts) == 1
 
 
-def test_folders_open_before_the_change_keep_their_entries_and_a_copy_gets_none(
+def test_folders_open_before_the_change_keep_their_entries_and_a_copy_gets_none(echo_unmasked,
         qtbot, tmp_path, httpbin_url, secret_service, monkeypatch):
     """Entries written before namespaces (keyed by the bare id) stay the folder's that
     the last session had open; a stranger presenting that id still gets nothing."""
@@ -327,7 +327,7 @@ def test_folders_open_before_the_change_keep_their_entries_and_a_copy_gets_none(
     assert len(asked) == 3
 
 
-def test_a_fresh_clone_asks_once_for_each_secret(
+def test_a_fresh_clone_asks_once_for_each_secret(echo_unmasked,
         qtbot, tmp_path, team, secret_service, monkeypatch, data_dir):
     a, _, values = team
     # Another machine: no record of A's folder, so not one of its entries is reachable.

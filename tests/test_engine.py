@@ -182,7 +182,7 @@ def test_body_dropped_by_a_302_is_recorded_as_dropped(engine, httpbin_url):
     assert body_json(ex)["data"] == ""
 
 
-def test_a_secret_in_a_replayed_body_is_masked_its_size_kept(engine, httpbin_url):
+def test_a_secret_in_a_replayed_body_is_masked_its_size_kept(echo_unmasked, engine, httpbin_url):
     url = f"{httpbin_url}/redirect-to?url=/anything&status_code=307"
     text = "token=hunter2hunter2&x=1"
     ex = engine.send(RequestSpec("POST", url, body=Body(BodyKind.RAW, text=text)),

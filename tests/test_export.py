@@ -194,7 +194,7 @@ def _cases(tmp_path: Path):
                                                                    path=str(upload))), {})
 
 
-def test_python_script_sends_the_same_request(engine, httpbin_url, tmp_path):
+def test_python_script_sends_the_same_request(echo_unmasked, engine, httpbin_url, tmp_path):
     for spec, variables in _cases(tmp_path):
         script = to_python(spec)
         compile(script, "request.py", "exec")

@@ -233,7 +233,7 @@ def echo_fields(echo: dict[str, object]) -> dict[str, object]:
             "json": echo["json"], "headers": kept}
 
 
-def test_newman_accepts_the_export_and_sends_the_same_requests(tmp_path, newman,
+def test_newman_accepts_the_export_and_sends_the_same_requests(echo_unmasked, tmp_path, newman,
                                                                httpbin_url, engine):
     upload = tmp_path / "cover.txt"
     upload.write_text("cover bytes")

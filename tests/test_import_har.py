@@ -119,7 +119,7 @@ def test_bad_har(tmp_path, content, words):
     assert str(path) in str(caught.value) and words in str(caught.value)
 
 
-def test_sent_end_to_end(tmp_path, httpbin_url, engine):
+def test_sent_end_to_end(echo_unmasked, tmp_path, httpbin_url, engine):
     text = SESSION.read_text().replace("https://shop.example/api", httpbin_url + "/anything")
     path = tmp_path / "local.har"
     path.write_text(text)

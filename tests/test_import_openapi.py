@@ -393,7 +393,7 @@ def _send(engine, result, name, base, no_auth=False, **auth_values):
     return json.loads(exchange.response.body)
 
 
-def test_imported_operations_sent_to_a_server(engine, httpbin_url, pets, legacy):
+def test_imported_operations_sent_to_a_server(echo_unmasked, engine, httpbin_url, pets, legacy):
     echo = _send(engine, pets, "List pets", httpbin_url, value="k-123")
     assert echo["method"] == "GET"
     assert echo["url"] == f"{httpbin_url}/anything/pets?status=available"

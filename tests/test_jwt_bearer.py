@@ -111,7 +111,7 @@ def test_a_fresh_token_for_every_request(engine, httpbin_url):
         assert token not in json.dumps([h.request.headers for h in ex.hops])
 
 
-def test_header_name_prefix_and_typ(engine, httpbin_url):
+def test_header_name_prefix_and_typ(echo_unmasked, engine, httpbin_url):
     values = {"secret": SECRET, "header_name": "X-Api-Token", "prefix": "", "typ": "",
               "kid": ""}
     request = sign(values)

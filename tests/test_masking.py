@@ -104,7 +104,7 @@ def test_mask_spec_masks_every_place_and_empties_secret_fields():
 # -- through the engine, to every output ------------------------------------------------
 
 
-def test_oauth1_plaintext_in_the_query(engine, httpbin_url, tmp_path):
+def test_oauth1_plaintext_in_the_query(echo_unmasked, engine, httpbin_url, tmp_path):
     cs, ts = "c/s+ &ecret", "t s/+&ok"
     spec = RequestSpec(url=f"{httpbin_url}/anything", auth=AuthConfig("oauth1", {
         "consumer_key": "ck", "consumer_secret": cs, "token": "tk", "token_secret": ts,
@@ -117,7 +117,8 @@ def test_oauth1_plaintext_in_the_query(engine, httpbin_url, tmp_path):
     assert not leaks(outputs(exchange, spec, (), tmp_path), [cs, ts])
 
 
-def test_a_partly_encoded_query_variable_and_user_info(engine, httpbin_url, tmp_path):
+def test_a_partly_encoded_query_variable_and_user_info(echo_unmasked, engine, httpbin_url,
+                                                        tmp_path):
     secrets = ("abc def/ghi", "pässwort/1", 'a"b/c')
     host = httpbin_url.split("//")[1]
     spec = RequestSpec(url=f"http://alice:p%40ss-w0rd@{host}/anything?a={secrets[0]}"
@@ -191,3 +192,19 @@ def test_an_error_message_is_masked_too(engine, httpbin_url):
     assert exchange.error.kind == "too_many_redirects"
     assert "/get?k=****" in exchange.error.message and not leaks(exchange.error.message,
                                                                 [secret])
+
+
+def test_a_response_that_echoes_a_secret_is_masked_in_the_record(engine, httpbin_url):
+    """httpbin's /anything sends back the request: the Basic credential and a secret
+    variable's value in a header come back in the body, which the record masks too."""
+    spec = RequestSpec(url=f"{httpbin_url}/anything",
+                       headers=[Row("X-Api-Key", "k3y-of-the-team")],
+                       auth=AuthConfig("basic", {"username": "ada", "password": "pa55-word"}))
+    exchange = engine.send(spec, secrets=("k3y-of-the-team",))
+    body = exchange.response.body.decode()
+    assert json.loads(body)["method"] == "GET"  # still the server's JSON
+    basic = base64.b64encode(b"ada:pa55-word").decode()
+    for secret in ("k3y-of-the-team", "pa55-word", basic):
+        assert secret not in body
+        assert secret not in json.dumps(exchange.to_dict())
+    assert MASK in body

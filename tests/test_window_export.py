@@ -107,7 +107,8 @@ def test_an_export_that_cannot_be_written_is_said(qtbot, keychain, api, tmp_path
     assert not out.exists()
 
 
-def test_save_as_har_holds_no_secret(qtbot, keychain, api, tmp_path, monkeypatch):
+def test_save_as_har_holds_no_secret(echo_unmasked, qtbot, keychain, api, tmp_path,
+                                     monkeypatch):
     w = make(qtbot, keychain)
     w.open_collection(str(api))
     for name in ("Who am I", "Echo"):

@@ -95,7 +95,8 @@ class RunsMixin:
             from .request.check_results import masked_results
 
             results, got = check_exchange(
-                pending, Response(exchange, pending.scope), pending.file)  # type: ignore[arg-type]
+                pending, Response(exchange, pending.scope, pending.secrets),  # type: ignore[arg-type]
+                pending.file)
             return masked_results(results, (*pending.secrets, *got.secrets)), got
 
         run(check, on_done=lambda done: self._checked(tab, exchange, pending, *done),

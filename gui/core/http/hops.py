@@ -65,6 +65,9 @@ def _decode_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
         return [(k.decode(encoding), v.decode(encoding)) for k, v in raw]
 
 
+#: Response bodies up to this size are masked in the record (finish()).
+MASKED_BODY_LIMIT = 4 * 1024 * 1024
+
 class Send:
     """One send's state: the loops that produce its hops."""
 
@@ -142,8 +145,10 @@ class Send:
 
     def finish(self) -> None:
         """Mask again, now that the auth may have learnt secrets (a token fetched
-        half-way through): every URL, header and reason, and the bodies of auth hops,
-        which carry the tokens themselves."""
+        half-way through): every URL, header and reason, and the response bodies —
+        those of auth hops carry the tokens themselves, and a server may echo what it
+        was sent (httpbin's /anything, a debugging endpoint). Bodies past
+        MASKED_BODY_LIMIT are left as they came: masking costs about 0.2 s a MB."""
         secrets = self.secrets
         if not secrets:
             return
@@ -166,7 +171,7 @@ class Send:
             if r is None:
                 continue
             r.headers = [(n, mask_text(v, secrets)) for n, v in r.headers]
-            if hop.kind is HopKind.AUTH and r.body_size <= BodyReader.KEEP_FOR_HTTPX:
+            if r.data.in_memory and r.data.size <= MASKED_BODY_LIMIT:
                 text = r.body.decode("utf-8", errors="surrogateescape")
                 masked = mask_text(text, secrets)
                 if masked != text:

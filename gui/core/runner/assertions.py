@@ -185,7 +185,7 @@ def check(assertion: Assertion, response: Response) -> CheckResult:
     """Evaluate one assertion against a response (its scope resolves {{variables}})."""
     label = declare.describe(assertion)
     op = assertion.op
-    expected = resolve(assertion.expected, response.scope)
+    expected = _masked(resolve(assertion.expected, response.scope), response.secrets)
     shown = declare.show(expected) if op not in ("exists", "not_exists", "empty") \
         else ("true" if expected else "false")
     if op == "type":
@@ -214,6 +214,14 @@ def check(assertion: Assertion, response: Response) -> CheckResult:
     except _Fail as exc:
         passed, message = False, str(exc)
     return CheckResult("assertion", label, passed, shown, _actual(actual, op), message)
+
+
+def _masked(value: Any, secrets: tuple[str, ...]) -> Any:
+    if not secrets:
+        return value
+    from ..http.masking import masker
+
+    return masker(secrets).data(value)
 
 
 def _actual(value: Any, op: str = "") -> str:

@@ -69,9 +69,14 @@ def _jmespath(expression: str) -> Any:
 class Response:
     """One exchange as the queries read it: its final response, body parsed lazily."""
 
-    def __init__(self, exchange: Exchange, scope: Mapping[str, str]) -> None:
+    def __init__(self, exchange: Exchange, scope: Mapping[str, str],
+                 secrets: tuple[str, ...] = ()) -> None:
         self.exchange = exchange
         self.scope = scope
+        #: The secrets the exchange's record was masked with: an expected value is
+        #: masked with them too, so that it compares with what the record holds (a
+        #: server echoing a token reads `Bearer ****` there) and is never shown.
+        self.secrets = secrets
         self.final: ReceivedResponse | None = exchange.response
         self._json: Any = MISSING
         self._json_error: str | None = None

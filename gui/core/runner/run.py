@@ -251,7 +251,7 @@ class Run:
             result.error, result.error_kind = exchange.error.message, exchange.error.kind
             return result, None
         scope = self.workspace.scope(item, s.environment, overrides)
-        response = Response(exchange, scope)
+        response = Response(exchange, scope, spec_secrets(plan.spec, plan.secrets))
         result.checks, got = check_exchange(item, response, result.file)
         if any(not c.passed for c in result.checks):
             result.outcome = FAILED
