@@ -1,12 +1,11 @@
-"""Run the engine off the GUI thread and hand results back through queued signals.
+"""A send in flight: the engine run off the GUI thread through gui/tasks.py.
 
-A sync httpx.Client in a QThreadPool worker, not an asyncio loop: httpx's sync path is
-markedly faster on loopback (docs/ARCHITECTURE.md), and cancellation is real either way
-because CancelToken shuts down the socket a worker is blocked on.
+A sync httpx.Client in a worker, not an asyncio loop: httpx's sync path is markedly
+faster on loopback (docs/ARCHITECTURE.md), and cancellation is real either way because
+CancelToken shuts down the socket a worker is blocked on.
 
-Jobs are plain Python objects; the only QObject involved is one long-lived dispatcher on
-the GUI thread. A QObject owned by a worker would be freed on that thread when the
-worker lets go of it, which Qt does not allow.
+Jobs are plain Python objects; the tabs listen to one long-lived Dispatcher on the GUI
+thread (done, progress, stream chunks), so every tab sees every job and keeps its own.
 """
 
 from __future__ import annotations
@@ -16,15 +15,17 @@ import time
 from itertools import count
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from .core.http.cookiejar import CookieJar
     from .core.http.engine import Engine
+    from .core.http.exchange import Exchange
     from .core.http.proxies import ProxySettings
     from .core.model import RequestSpec
+    from .core.present import Presentation
     from .core.storage.cookiestore import JarStore
     from .core.tls.config import TlsSettings
 
@@ -146,16 +147,22 @@ class SendJob:
         self.stopped = False
         self.streaming = False
 
-    def start(self, dispatcher: Dispatcher, pool: QThreadPool | None = None) -> None:
-        (pool or QThreadPool.globalInstance()).start(_Call(self, dispatcher))
+    def start(self, dispatcher: Dispatcher) -> None:
+        """Send in a worker (gui/tasks.py); `dispatcher.done` says when it is over."""
+        from . import tasks
+
+        call = _Call(self, dispatcher)
+        tasks.run(call, lambda result: dispatcher.done.emit(self, *result))
 
     def cancel(self) -> None:
         self.token.cancel()
 
 
-class _Call(QRunnable):
+class _Call:
+    """The work of one send, in the worker; progress and stream chunks go to the GUI
+    thread through the dispatcher's queued signals, batched."""
+
     def __init__(self, job: SendJob, dispatcher: Dispatcher) -> None:
-        super().__init__()
         self._job, self._dispatcher = job, dispatcher
         self._last = 0.0
         self._pending = bytearray()
@@ -182,7 +189,7 @@ class _Call(QRunnable):
             rate = received / max(now - self._job.started, 1e-6)
             self._dispatcher.progress.emit(self._job, received, total, rate)
 
-    def run(self) -> None:
+    def __call__(self, _task: Any) -> tuple[Exchange, Presentation | None]:
         job = self._job
         try:
             jars, jar = _jar_for(job)
@@ -203,4 +210,4 @@ class _Call(QRunnable):
 
             exchange = Exchange(error=ErrorInfo(ErrorKind.INTERNAL, f"Unexpected error: {exc}"))
             shown = None
-        self._dispatcher.done.emit(job, exchange, shown)
+        return exchange, shown
