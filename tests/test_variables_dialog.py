@@ -193,3 +193,13 @@ def test_a_file_changed_on_disk_is_reported_then_overwritten(make, col, monkeypa
     assert not dialog.save() and str(env.path) in shown[0]
     assert dialog.variables("Dev") == [Variable("user", "mine")]
     assert dialog.save() and "mine" in env.path.read_text()
+
+
+def test_a_secret_too_short_to_mask_inside_text_is_said(make):
+    dialog = make()
+    add_row(dialog.table, "pin", "42", secret=True)
+    note = dialog.findChild(QLabel, "variablesNote")
+    assert note.isVisibleTo(dialog)
+    assert "{{pin}}" in note.text() and "whole value" in note.text()
+    assert "42" not in note.text() and problem(dialog) == ""  # a note, not a problem
+    assert dialog.save()

@@ -60,6 +60,21 @@ def problems(scope: Scope) -> list[str]:
     return found
 
 
+def notes(scope: Scope) -> list[str]:
+    """What the person should know about the scope's values (not a problem): a secret
+    too short to be masked inside other text (gui/core/http/masking.py's rule)."""
+    from ...core.http.masking import MIN_MASKED
+
+    short = [v.name for v in scope.variables
+             if v.secret and v.name and v.value and len(v.value.strip()) < MIN_MASKED]
+    if not short:
+        return []
+    names = ", ".join("{{" + n + "}}" for n in short)
+    return [f"{names}: a secret shorter than {MIN_MASKED} characters is masked only where "
+            "it stands as a whole value (a header, a query or form value, a JSON string), "
+            "not inside other text, where masking every match would garble records."]
+
+
 def kept(variables: list[Variable]) -> list[Variable]:
     """The rows worth saving: blank ones (no name, no value) are dropped."""
     return [copy.copy(v) for v in variables if v.name or v.value]

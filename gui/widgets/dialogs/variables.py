@@ -44,6 +44,7 @@ from .variable_scopes import (
     Scope,
     ScopeSaver,
     kept,
+    notes,
     problems,
 )
 from .variables_table import VariablesTable
@@ -119,6 +120,12 @@ class VariablesDialog(QDialog):
         self.problem.setProperty("tone", "error")
         self.problem.setVisible(False)
         right_layout.addWidget(self.problem)
+        self.note = QLabel("", objectName="variablesNote",
+                           accessibleName="Note on the variables")
+        self.note.setWordWrap(True)
+        self.note.setProperty("tone", "muted")
+        self.note.setVisible(False)
+        right_layout.addWidget(self.note)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([200, 620])
@@ -215,6 +222,9 @@ class VariablesDialog(QDialog):
     def _check(self, scope: Scope) -> bool:
         found = problems(scope)
         self._show_problem("\n".join(found))
+        said = "\n".join(notes(scope))
+        self.note.setText(said)
+        self.note.setVisible(bool(said))
         return not found
 
     def _show_problem(self, text: str) -> None:
