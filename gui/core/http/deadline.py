@@ -19,6 +19,7 @@ from typing import Any
 
 import httpcore
 
+from .chain import first
 from .netio import Backend
 
 _local = threading.local()
@@ -146,11 +147,4 @@ class DeadlineBackend(Backend):
 
 def passed_in(exc: BaseException) -> DeadlinePassed | None:
     """The DeadlinePassed in `exc`'s chain, if the deadline is what ended it."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, DeadlinePassed):
-            return current
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return None
+    return first(exc, DeadlinePassed)

@@ -10,6 +10,7 @@ import httpx
 from ..auth.base import AuthError
 from ..tls.config import TlsSetupError
 from .cancel import Cancelled, CancelToken
+from .chain import chain as exception_chain
 from .exchange import ErrorInfo, ErrorKind
 from .netio import DNSError
 
@@ -47,19 +48,10 @@ def _tls_message(ssl_error: ssl.SSLError) -> str:
     return f"TLS handshake failed: {reason}."
 
 
-def _chain(exc: BaseException) -> list[BaseException]:
-    seen: list[BaseException] = []
-    current: BaseException | None = exc
-    while current is not None and current not in seen:
-        seen.append(current)
-        current = current.__cause__ or current.__context__
-    return seen
-
-
 def classify(exc: BaseException, token: CancelToken | None = None) -> ErrorInfo:
     if isinstance(exc, Cancelled) or (token is not None and token.cancelled):
         return ErrorInfo(ErrorKind.CANCELLED, "The request was cancelled.")
-    chain = _chain(exc)
+    chain = exception_chain(exc)
     if isinstance(exc, AuthError):
         return ErrorInfo(ErrorKind.AUTH, str(exc))
     if isinstance(exc, TlsSetupError):

@@ -18,6 +18,7 @@ from . import deadline
 from .bodydata import BodyData, BodyLimitError
 from .bodyread import STREAMING_TYPES, BodyReader, OnEvents, Progress
 from .cancel import CancelToken
+from .chain import first
 from .cookiehop import attach as attach_cookies
 from .cookiehop import receive as receive_cookies
 from .cookiejar import CookieJar
@@ -339,14 +340,7 @@ def _why_next(response: httpx.Response, retry: bool) -> str:
 
 
 def _proxy_failure(exc: BaseException) -> ProxyFailure | None:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        if isinstance(current, ProxyFailure):
-            return current
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return None
+    return first(exc, ProxyFailure)
 
 
 def _tls_of(response: httpx.Response) -> TlsInfo | None:
