@@ -25,8 +25,12 @@ class MenusMixin:
         action.setObjectName(name)
         sequences: list[QKeySequence] = []
         for key in keys:
-            sequences += (QKeySequence.keyBindings(key) if isinstance(key, Keys)
-                          else [QKeySequence(key)])
+            for seq in (QKeySequence.keyBindings(key) if isinstance(key, Keys)
+                        else [QKeySequence(key)]):
+                # A platform's standard key can repeat an explicit one (Quit is Ctrl+Q on
+                # X11): one sequence twice on an action is ambiguous and never fires.
+                if seq not in sequences:
+                    sequences.append(seq)
         if sequences:
             action.setShortcuts(sequences)
         if icon:
