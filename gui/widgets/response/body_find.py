@@ -3,9 +3,9 @@ loaded, Esc to close it. A part of BodyView (gui/widgets/response/body_view.py).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import (
     QColor,
     QKeyEvent,
@@ -16,33 +16,31 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTextEdit, QToolButton, QWidget
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import SignalInstance
     from PySide6.QtWidgets import QPlainTextEdit, QPushButton, QStackedWidget, QVBoxLayout
 
     from ...core.http.exchange import ReceivedResponse
     from ...core.present import Presentation
+    from ...tasks import Task
+    from ..owned_tasks import OwnedTasks
 
 #: Find next loads at most this much more of a paged body at a time.
 LOAD_AHEAD = 8 << 20
 
 
-class _Search(QRunnable):
-    """Counts, or finds the next, match in the whole body, in a worker."""
+def _search(view: FindMixin, needle: str, start: int, first: bool) -> None:
+    """Count (`first` False), or find the next match from `start` (True), in the whole
+    body, in a worker; a newer search of the same kind cancels this one."""
+    from ...core.present import search_body
 
-    def __init__(self, view: FindMixin, response: ReceivedResponse, needle: str,
-                 start: int, first: bool, generation: int) -> None:
-        super().__init__()
-        self._view, self._response, self._needle = view, response, needle
-        self._start, self._first, self._generation = start, first, generation
+    response = view._response
+    assert response is not None
 
-    def run(self) -> None:
-        from ...core.present import search_body
+    def work(task: Task[tuple[int, int | None]]) -> tuple[int, int | None]:
+        return search_body(response, needle, start, first, cancelled=lambda: task.cancelled)
 
-        view, first = self._view, self._first
-        count, offset = search_body(
-            self._response, self._needle, self._start, first,
-            cancelled=lambda: view.search_generation[first] != self._generation)
-        self._view.searched.emit(self._generation, self._first, count, offset)
+    view._tasks.run(work, lambda found: view._searched(first, *found),
+                    lambda exc: view.find_count.setText(f"The body could not be searched: {exc}"),
+                    key=("find", first))
 
 
 class FindMixin:
@@ -52,8 +50,7 @@ class FindMixin:
         text: QPlainTextEdit
         stack: QStackedWidget
         more: QPushButton
-        searched: SignalInstance
-        search_generation: list[int]
+        _tasks: OwnedTasks
         _response: ReceivedResponse | None
         _presentation: Presentation | None
         _mode: str
@@ -130,19 +127,14 @@ class FindMixin:
             return f"{matches(total)} ({loaded} in what is loaded)"
         key = (needle, id(self._response), self._mode)
         if self._whole is None or self._whole[0] != key:
-            self.search_generation[False] += 1
             self._whole = (key, None)
-            assert self._response is not None
-            QThreadPool.globalInstance().start(_Search(
-                self, self._response, needle, 0, False, self.search_generation[False]))
+            _search(self, needle, 0, False)
         total = self._whole[1]
         if total is None:
             return f"{matches(loaded)} in what is loaded; counting the whole body…"
         return f"{matches(total)} in the whole body ({loaded} in what is loaded)"
 
-    def _searched(self, generation: int, first: bool, count: int, offset: Any) -> None:
-        if generation != self.search_generation[first]:
-            return
+    def _searched(self, first: bool, count: int, offset: int | None) -> None:
         needle = self.find.text()
         if not first:
             if self._whole is not None:
@@ -210,12 +202,8 @@ class FindMixin:
                     self.text.find(needle, flags)
                     return
             else:
-                assert self._response is not None
-                self.search_generation[True] += 1
                 self.find_count.setText("Searching the rest of the body…")
-                QThreadPool.globalInstance().start(_Search(
-                    self, self._response, needle, max(0, self._loaded - 4 * len(needle)),
-                    True, self.search_generation[True]))
+                _search(self, needle, max(0, self._loaded - 4 * len(needle)), True)
                 return
         self._wrap_find(forward)
 

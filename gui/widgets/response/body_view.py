@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -46,23 +46,9 @@ class _NoteLabel(QLabel):
         self.setVisible(bool(text))
 
 
-class _Present(QRunnable):
-    def __init__(self, view: BodyView, response: ReceivedResponse) -> None:
-        super().__init__()
-        self._view, self._response = view, response
-
-    def run(self) -> None:
-        from ...core.present import present
-
-        response = self._response
-        self._view.presented.emit(response, present(response, limit=response.body_size))
-
-
 class BodyView(FindMixin, QWidget):
     #: (response, presentation) computed off the GUI thread on request
     presented = Signal(object, object)
-    #: (generation, looking for the next match?, count, byte offset or None), from _Search
-    searched = Signal(int, bool, int, object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,13 +61,13 @@ class BodyView(FindMixin, QWidget):
         self._chosen = "pretty"
         self._loaded = 0  # characters (pretty/raw) or bytes (hex) shown so far
         self._filtered: str | None = None
-        #: Bumped for every whole-body search started, per kind (index False: counting,
-        #: True: finding the next match); a search seeing another number stops, and its
-        #: result is ignored.
-        self.search_generation = [0, 0]
+        from ..owned_tasks import OwnedTasks
+
+        #: Pretty-printing and whole-body searches; a new search of a kind (counting,
+        #: finding the next match) cancels the one before it.
+        self._tasks = OwnedTasks(self)
         self._whole: tuple[tuple, int | None] | None = None  # (what was counted, count)
         self._bulk = False  # loading many pages at once: highlight once, at the end
-        self.searched.connect(self._searched)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
 
@@ -314,7 +300,19 @@ class BodyView(FindMixin, QWidget):
             return
         self.anyway.setEnabled(False)
         self.note.setText("Pretty-printing the whole body…")
-        QThreadPool.globalInstance().start(_Present(self, self._response))
+        response = self._response
+
+        def work(_task: object) -> Presentation:
+            from ...core.present import present
+
+            return present(response, limit=response.body_size)
+
+        self._tasks.run(work, lambda presentation: self.presented.emit(response, presentation),
+                        self._not_presented, key="present")
+
+    def _not_presented(self, exc: BaseException) -> None:
+        self.anyway.setEnabled(True)
+        self.note.setText(f"The body could not be pretty-printed: {exc}")
 
     def _presented(self, response: ReceivedResponse, presentation: Presentation) -> None:
         self.anyway.setEnabled(True)

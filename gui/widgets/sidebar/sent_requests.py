@@ -3,10 +3,9 @@
 Called "Sent requests" everywhere, never "History": the response area's History tab is
 the hops of one exchange, and the two must not be confused.
 
-Recording runs in a worker thread (SQLite may wait on a lock). The runnable holds plain
-Python objects and one QObject: a relay that is a child of the panel, so Qt owns it and
-a worker letting go of it never frees it (gui/gcguard.py). The relay's signal comes back
-to the GUI thread queued; the panel then refreshes its list.
+Recording runs in a worker (SQLite may wait on a lock), through gui/tasks.py on one lane,
+so that requests are recorded in the order they were sent; the panel then refreshes its
+list on the GUI thread.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRect, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -40,6 +39,8 @@ if TYPE_CHECKING:
 
 COLUMNS = ["Time", "Method", "URL", "Status", "Duration"]
 TIME, METHOD, URL, STATUS, DURATION = range(5)
+#: Recordings, one at a time and in order (gui/tasks.py).
+LANE = "sent-requests"
 #: Rows shown at most; the search narrows them down.
 LIMIT = 500
 SEARCH_DELAY_MS = 200
@@ -95,30 +96,6 @@ def _tone(label: QLabel, tone: str) -> None:
     label.style().polish(label)
 
 
-class _Relay(QObject):
-    """Carries a worker's result to the GUI thread: (entry id or None, error or None)."""
-
-    done = Signal(object, object)
-
-
-class _Record(QRunnable):
-    def __init__(self, history: SentRequests, spec: RequestSpec, exchange: Exchange,
-                 secrets: tuple[str, ...], relay: _Relay) -> None:
-        super().__init__()
-        self._args = (spec, exchange, secrets)
-        self._history, self._relay = history, relay
-
-    def run(self) -> None:
-        try:
-            entry_id, error = self._history.record(*self._args), None
-        except Exception as exc:  # noqa: BLE001 - sqlite3.Error, OSError: told, not raised
-            entry_id, error = None, f"The request could not be added to Sent requests: {exc}"
-        try:
-            self._relay.done.emit(entry_id, error)
-        except RuntimeError:
-            pass  # the panel is gone
-
-
 class _Table(QTableWidget):
     """The list; Enter opens the current row (a key press, not a window shortcut, so it
     works wherever the table has the focus)."""
@@ -156,13 +133,11 @@ class SentRequestsPanel(QWidget):
         self.setObjectName("sentRequestsPanel")
         self.setAccessibleName("Sent requests")
         self._history = history
-        # The pool first: when the panel goes, its children go in order, and the pool
-        # waits for a recording in progress while the relay is still there to take it.
-        # One thread, so that requests are recorded in the order they were sent.
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._recorded)
+        from ..owned_tasks import OwnedTasks
+
+        # A panel that goes lets the recordings it started finish; their answers are
+        # dropped.
+        self._tasks = OwnedTasks(self, LANE, finish=True)
         self._entries: list[SentEntry] = []
 
         layout = QVBoxLayout(self)
@@ -250,7 +225,15 @@ class SentRequestsPanel(QWidget):
         """Record a sent request in a worker; `recorded` (or `record_failed`) follows,
         after the list is refreshed. `secrets`: further values to mask (secret
         variables' values); the auth scheme's own secret fields are always masked."""
-        self._pool.start(_Record(self.history, spec, exchange, tuple(secrets), self._relay))
+        history, secrets = self.history, tuple(secrets)
+
+        def work(_task: object) -> tuple[int | None, str | None]:
+            try:
+                return history.record(spec, exchange, secrets), None
+            except Exception as exc:  # noqa: BLE001 - sqlite3.Error, OSError: told, not raised
+                return None, f"The request could not be added to Sent requests: {exc}"
+
+        self._tasks.run(work, lambda result: self._recorded(*result))
 
     def _recorded(self, entry_id: int | None, error: str | None) -> None:
         if error is not None:
@@ -262,7 +245,7 @@ class SentRequestsPanel(QWidget):
 
     def wait_for_recording(self, msecs: int = -1) -> bool:
         """Block until recordings in progress are written (for shutdown and tests)."""
-        return self._pool.waitForDone(msecs)
+        return self._tasks.wait(msecs)
 
     # -- the list ------------------------------------------------------------------------
 
