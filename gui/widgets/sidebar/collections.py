@@ -16,71 +16,16 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPushButton,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from ..icons import BADGE_SIZE, icon, method_badge
+from .collections_tree import ROLE, CollectionsTree, dropped_files
 
 if TYPE_CHECKING:
     from ...core.collections.model import Collection, Folder, RequestItem
-
-ROLE = Qt.ItemDataRole.UserRole
-
-
-class _Tree(QTreeWidget):
-    """Drag and drop moves requests and folders through the core, never in the view."""
-
-    dropped = Signal(object, object, object)  # moved object, target folder, index or None
-    #: Files or folders dropped from outside (a file manager): to import.
-    files_dropped = Signal(object)  # list[Path]
-
-    @staticmethod
-    def _files(event) -> list:  # type: ignore[no-untyped-def]
-        from pathlib import Path
-
-        data = event.mimeData()
-        if event.source() is not None or not data.hasUrls():
-            return []
-        return [Path(u.toLocalFile()) for u in data.urls() if u.isLocalFile()]
-
-    def dragEnterEvent(self, event) -> None:
-        # InternalMove refuses drags from outside; files to import are welcome.
-        if self._files(event):
-            event.acceptProposedAction()
-        else:
-            super().dragEnterEvent(event)
-
-    def dragMoveEvent(self, event) -> None:
-        if self._files(event):
-            event.acceptProposedAction()
-        else:
-            super().dragMoveEvent(event)
-
-    def dropEvent(self, event) -> None:
-        from ...core.collections.model import Collection, Folder, RequestItem
-
-        files = self._files(event)
-        if files:
-            event.acceptProposedAction()
-            self.files_dropped.emit(files)
-            return
-        source = self.currentItem()
-        target = self.itemAt(event.position().toPoint())
-        event.ignore()
-        if source is None or target is None or source is target:
-            return
-        moved = source.data(0, ROLE)
-        where = target.data(0, ROLE)
-        if isinstance(where, Collection):
-            self.dropped.emit(moved, where.root, None)
-        elif isinstance(where, Folder):
-            self.dropped.emit(moved, where, None)
-        elif isinstance(where, RequestItem) and where.parent is not None:
-            self.dropped.emit(moved, where.parent, where.parent.children.index(where))
-
 
 class CollectionsSidebar(QWidget):
     open_request = Signal(object)  # RequestItem
@@ -125,7 +70,7 @@ class CollectionsSidebar(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.apply_filter)
         layout.addWidget(self.filter)
-        self.tree = _Tree(objectName="collectionTree", accessibleName="Collections")
+        self.tree = CollectionsTree(objectName="collectionTree", accessibleName="Collections")
         self.tree.setHeaderHidden(True)
         self.tree.setIconSize(BADGE_SIZE)
         self.tree.setIndentation(14)
@@ -165,11 +110,11 @@ class CollectionsSidebar(QWidget):
 
     def dragEnterEvent(self, event) -> None:
         # Reached only while the tree is hidden (the empty state): files to import.
-        if _Tree._files(event):
+        if dropped_files(event):
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
-        files = _Tree._files(event)
+        files = dropped_files(event)
         if files:
             event.acceptProposedAction()
             self.import_requested.emit(files)

@@ -10,11 +10,10 @@ list on the GUI thread.
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QRect, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPalette
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -23,14 +22,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
+
+from .sent_rows import DETAIL_ROLE, TwoLines, when_sent
 
 if TYPE_CHECKING:
     from ...core.http.exchange import Exchange
@@ -45,48 +43,6 @@ LANE = "sent-requests"
 LIMIT = 500
 SEARCH_DELAY_MS = 200
 ID_ROLE = Qt.ItemDataRole.UserRole
-#: The URL cell's second line: host, time and duration (the URL cell draws two lines, so
-#: the path stays readable at the sidebar's default width).
-DETAIL_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-class _TwoLines(QStyledItemDelegate):
-    """The path and query on the first line, elided in the middle; the host, when it
-    was sent and how long it took on the second, muted."""
-
-    def paint(self, painter, option, index) -> None:  # type: ignore[no-untyped-def]
-        from urllib.parse import urlsplit
-
-        from .. import theme
-
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        url, opt.text = opt.text, ""
-        widget = opt.widget
-        widget.style().drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
-        try:
-            parts = urlsplit(url)
-            first = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-            host = parts.netloc
-        except ValueError:
-            first, host = url, ""
-        second = "  ·  ".join(p for p in (host, index.data(DETAIL_ROLE) or "") if p)
-        rect = opt.rect.adjusted(6, 2, -6, -2)
-        metrics = opt.fontMetrics
-        line = metrics.height()
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        painter.save()
-        painter.setPen(opt.palette.color(QPalette.ColorRole.HighlightedText if selected
-                                         else QPalette.ColorRole.Text))
-        top = QRect(rect.left(), rect.top(), rect.width(), line)
-        painter.drawText(top, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                         metrics.elidedText(first, Qt.TextElideMode.ElideMiddle, rect.width()))
-        if not selected:
-            painter.setPen(QColor(theme.colours().muted))
-        painter.drawText(top.translated(0, line),
-                         int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                         metrics.elidedText(second, Qt.TextElideMode.ElideRight, rect.width()))
-        painter.restore()
 
 
 def _tone(label: QLabel, tone: str) -> None:
@@ -108,15 +64,6 @@ class _Table(QTableWidget):
             event.accept()
             return
         super().keyPressEvent(event)
-
-
-def _when(seconds: float) -> tuple[str, str]:
-    """Short text for the Time column and the full date for its tool tip."""
-    local = time.localtime(seconds)
-    full = time.strftime("%Y-%m-%d %H:%M:%S", local)
-    if time.strftime("%Y-%m-%d", local) == time.strftime("%Y-%m-%d"):
-        return time.strftime("%H:%M:%S", local), full
-    return time.strftime("%Y-%m-%d %H:%M", local), full
 
 
 class SentRequestsPanel(QWidget):
@@ -177,7 +124,7 @@ class SentRequestsPanel(QWidget):
         self.table.setColumnHidden(DURATION, True)
         header.setVisible(False)
         self.table.setShowGrid(False)
-        self.table.setItemDelegateForColumn(URL, _TwoLines(self.table))
+        self.table.setItemDelegateForColumn(URL, TwoLines(self.table))
         rows = self.table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().height() * 2 + 8)
@@ -292,7 +239,7 @@ class SentRequestsPanel(QWidget):
             bold = QFont(self.table.font())
             bold.setBold(True)
             for r, entry in enumerate(entries):
-                when, full = _when(entry.time)
+                when, full = when_sent(entry.time)
                 if entry.status is not None:
                     status = str(entry.status)
                 else:
