@@ -114,7 +114,9 @@ class ScopeMixin:
             raise PrepareError(self.run_variables.explain(str(exc))) from None
         self._remember_checks(tab, overrides, plan.secrets)
         if plan.asked_auth and tab.item is not None:
-            tab.editor.auth.set_config(tab.item.spec.auth)
+            # What was asked went to the keychain, not the file: shown in the empty
+            # field and no unsaved change (set_config also undid edits to other fields).
+            tab.add_secrets(tab.item.spec.auth)
         return plan.spec, plan.secrets, plan.context
 
     def _ask_secret(self, prompt: SecretPrompt) -> str | None:
