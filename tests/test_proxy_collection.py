@@ -140,7 +140,7 @@ def test_the_runner_sends_each_request_through_its_collection_proxy(tmp_path, ht
 
 
 def test_a_collection_proxy_with_a_bad_password_entry_says_whose(tmp_path, httpbin_url):
-    from gui.core.workspace import proxy_of
+    from gui.core.planning import proxy_of
 
     store = SecretStore(MemoryKeyring())
     root = tmp_path / "c"

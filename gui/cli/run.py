@@ -166,10 +166,11 @@ def _prepare(args: argparse.Namespace) -> tuple[Run, Collection, Any]:
     from ..core.collections.lookup import find_environment, load_collection
     from ..core.http.cookiejar import CookieJar
     from ..core.http.engine import Engine
+    from ..core.planning import proxy_of
     from ..core.runner.data import DataError, load_data
     from ..core.runner.run import Run, RunSettings, problems, select
     from ..core.storage.keychain import SecretStore
-    from ..core.workspace import PlanError, Workspace, proxy_of
+    from ..core.workspace import PlanError, Workspace
     from .options import (
         TerminalInteraction,
         UsageError,

@@ -36,13 +36,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from .collections.model import Collection, Environment, Folder, RequestItem, collection_of
+from .planning import namespace, proxy_of, unknown_message
 from .variables import (
     UnresolvedVariable,
     Variable,
     VariableCycle,
     layer,
     secret_values,
-    unknown_variables,
 )
 
 if TYPE_CHECKING:
@@ -94,25 +94,6 @@ class SendPlan:
     @property
     def source(self) -> str:
         return str(self.item.path) if self.item is not None else "the scratch request"
-
-
-def proxy_of(collection: Collection) -> ProxySettings | None:
-    """A copy of the collection's proxy settings for sending (see collection_proxy)."""
-    import copy
-
-    from .http.proxies import collection_password_key
-
-    if collection.proxy is None:
-        return None
-    settings = copy.copy(collection.proxy)
-    settings.keychain_key = collection_password_key(namespace(collection))
-    settings.owner = f"the collection {collection.name!r}"
-    return settings
-
-
-def namespace(collection: Collection) -> str:
-    """The keychain namespace of a collection's secrets on this machine."""
-    return getattr(collection, "namespace", None) or collection.id
 
 
 class Workspace:
@@ -241,7 +222,7 @@ class Workspace:
                 prepared = prepare(draft, scope)
                 asked = self._ask_missing_auth(item, draft, prepared)
         except UnresolvedVariable as exc:
-            raise PlanError(self._unknown_message(exc, spec, item, scope)) from None
+            raise PlanError(unknown_message(exc, spec, item, scope)) from None
         except VariableCycle as exc:
             raise PlanError(f"Not sent: the variables refer to each other in a loop: "
                             f"{' → '.join(exc.cycle)}.") from None
@@ -391,30 +372,3 @@ class Workspace:
             self._asked.clear()
         else:
             self._asked.difference_update(keys)
-
-    # -- messages --------------------------------------------------------------------------
-
-    @staticmethod
-    def _unknown_message(exc: UnresolvedVariable, spec: RequestSpec,
-                         item: RequestItem | None, scope: Mapping[str, str]) -> str:
-        names = ", ".join("{{" + n + "}}" for n in exc.names)
-        where = unknown_fields(spec, scope)
-        place = f" in {', '.join(where)}" if where else ""
-        if item is not None:
-            place += f" of {item.path}"
-        return (f"Not sent: unknown variable {names}{place}. Define it in Variables… "
-                "(globals, the collection or the environment).")
-
-
-def unknown_fields(spec: RequestSpec, scope: Mapping[str, str]) -> list[str]:
-    """The fields of a request that use a variable `scope` does not define, named as a
-    person finds them in the editor (url, params.page, headers.X-Id, body, auth.token)."""
-    fields: list[tuple[str, str]] = [("url", spec.url)]
-    fields += [(f"params.{r.name or '?'}", r.name + r.value) for r in spec.params if r.enabled]
-    fields += [(f"headers.{r.name or '?'}", r.name + r.value) for r in spec.headers
-               if r.enabled]
-    fields += [("body", spec.body.text + spec.body.path + spec.body.content_type)]
-    fields += [(f"body.{r.name or '?'}", r.name + r.value) for r in spec.body.rows
-               if r.enabled]
-    fields += [(f"auth.{k}", v) for k, v in spec.auth.values.items() if isinstance(v, str)]
-    return [name for name, text in fields if unknown_variables(text, scope)]

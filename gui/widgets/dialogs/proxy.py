@@ -52,7 +52,7 @@ def _load(store: Callable[[], SecretStore], collection: Collection | None = None
     problem = None
     settings: ProxySettings | None
     if collection is not None:
-        from ...core.workspace import proxy_of
+        from ...core.planning import proxy_of
 
         settings = proxy_of(collection)
         if settings is not None:
