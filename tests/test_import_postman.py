@@ -440,3 +440,17 @@ def test_fast_yaml_reads_back_as_ruamel_writes(data):
     except YamlSyntaxError:
         assume(False)  # what ruamel itself cannot write readably is not this writer's
     assert load_fast(dump_fast(data)) == expected
+
+
+def test_the_written_collection_folder_is_not_private(tmp_path):
+    """The staging folder is made private by mkdtemp; the collection it becomes is a
+    folder like any other (a team's checkout), so the umask decides its mode."""
+    import os
+    import stat
+
+    from gui.core.importers import write as writing
+
+    target = tmp_path / "shared"
+    writing.write(importers.read(FULL), target, SecretStore(MemoryKeyring()))
+    umask = writing._umask()
+    assert stat.S_IMODE(os.stat(target).st_mode) == 0o777 & ~umask

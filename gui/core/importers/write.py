@@ -216,6 +216,19 @@ def _render(c: Collection, result: ImportResult) -> list[tuple[str, bytes | None
     return files
 
 
+def _umask() -> int:
+    """The process's umask, read without setting it (os.umask would change it for every
+    thread for a moment); 022 where the system does not say."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0o022
+
+
 def _place(folder: Path, files: list[tuple[str, bytes | None]]) -> None:
     """Write `files` into a hidden folder beside `folder`, flush, and move them in."""
     try:
@@ -225,6 +238,9 @@ def _place(folder: Path, files: list[tuple[str, bytes | None]]) -> None:
     except OSError as exc:
         raise ImportFailed(f"{folder} could not be made: {exc.strerror or exc}") from None
     try:
+        # mkdtemp makes it private (0700); the collection folder it becomes is shared
+        # like any folder the person makes (a team's git checkout): the umask decides.
+        os.chmod(staging, 0o777 & ~_umask())
         made = {str(staging)}
         for relative, data in files:
             target = os.path.join(staging, relative)
