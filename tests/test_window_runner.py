@@ -5,7 +5,7 @@ import itertools
 import time
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 
 from gui.core.collections import manage as col
 from gui.core.model import RequestSpec, Row
@@ -234,3 +234,19 @@ def test_a_secret_variable_with_no_value_here_is_said_not_asked(qtbot, keychain,
     assert view.start() and view.wait()
     assert asked == []  # no dialog from the worker thread
     assert "{{api_key}} had no value on this machine" in view.summary.text()
+
+
+def test_the_runner_closes_from_the_keyboard(qtbot, keychain, flow):
+    w = make(qtbot, keychain)
+    view = open_runner(qtbot, w, flow)
+    view.show()
+    view.activateWindow()
+    qtbot.waitActive(view)
+    qtbot.keyClick(view, Qt.Key.Key_Escape)  # nothing running: Esc closes
+    qtbot.waitUntil(lambda: not view.isVisible(), timeout=5000)
+    view = open_runner(qtbot, w, flow)
+    view.show()
+    view.activateWindow()
+    qtbot.waitActive(view)
+    qtbot.keyClick(view, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not view.isVisible(), timeout=5000)

@@ -14,6 +14,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -306,6 +307,23 @@ class RunnerView(QWidget):
             QCoreApplication.processEvents()
             time.sleep(0.005)
         return self.task is None
+
+    def keyPressEvent(self, event: Any) -> None:
+        """Esc (not taken by the view with focus, e.g. Find) stops a run in progress, as
+        in a tab; with nothing running it closes the window."""
+        if event.key() == Qt.Key.Key_Escape:
+            if self.task is not None:
+                self.stop()
+            else:
+                self.close()
+            return
+        # A window of its own: Ctrl+W (or the platform's Close) closes it, as a tab.
+        if event.matches(QKeySequence.StandardKey.Close) or (
+                event.key() == Qt.Key.Key_W
+                and event.modifiers() == Qt.KeyboardModifier.ControlModifier):
+            self.close()
+            return
+        super().keyPressEvent(event)
 
     def closeEvent(self, event: Any) -> None:
         if self.run is not None and self.task is not None:
