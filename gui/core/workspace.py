@@ -305,11 +305,18 @@ class Workspace:
                 value = self._ask(SecretPrompt(
                     key(var.name), "Secret variable",
                     f"{{{{{var.name}}}}} is a secret variable with no value on this machine "
-                    "(secrets are never in the collection's files). Enter it; it goes to "
-                    "your system keychain:", "variable", var.name), once=False)
+                    "(secrets are never in the collection's files).\n"
+                    f"Enter it; {self._kept_where()}:", "variable", var.name), once=False)
                 if value:
                     var.value = value
                     self.keep(key(var.name), value)
+
+    def _kept_where(self) -> str:
+        """Where an answer goes, said truly: a store without a usable keychain keeps
+        secrets in memory only (storage/keychain.py says why in `problem`)."""
+        if getattr(self.store, "problem", None):
+            return "it is kept in memory until Gatepost quits (there is no usable keychain)"
+        return "it goes to your system keychain"
 
     @staticmethod
     def _inherited_text(item: RequestItem) -> str:
@@ -348,8 +355,9 @@ class Workspace:
             value = self._ask(SecretPrompt(
                 key, "Secret",
                 f"{scheme.label}: {f.label} of {owner.name!r} has no value on this machine "
-                "(secrets are never in the collection's files). Enter it; it goes to your "
-                "system keychain. Cancel sends the request without it:", "auth", f.name))
+                "(secrets are never in the collection's files).\n"
+                f"Enter it; {self._kept_where()}. Cancel sends the request without it:",
+                "auth", f.name))
             if value:
                 prepared.auth.values[f.name] = value
                 config.values[f.name] = value
