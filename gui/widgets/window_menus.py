@@ -84,10 +84,12 @@ class MenusMixin:
         group = QActionGroup(self)  # type: ignore[arg-type]
         from . import theme
 
-        for mode, text, icon in ((theme.SYSTEM, "Follow the &system", "monitor"),
-                                 (theme.LIGHT, "&Light", "sun"), (theme.DARK, "&Dark", "moon")):
+        # No icons here: in a menu an icon takes the place of the check mark, and which
+        # appearance is on is what this menu has to show.
+        for mode, text in ((theme.SYSTEM, "Follow the &system"), (theme.LIGHT, "&Light"),
+                           (theme.DARK, "&Dark")):
             action = a(appearance, text, f"actionAppearance{mode.title()}",
-                       lambda m=mode: self.set_appearance(m), icon=icon)
+                       lambda m=mode: self.set_appearance(m))
             action.setCheckable(True)
             action.setChecked(theme.mode() == mode)
             action.setData(mode)
