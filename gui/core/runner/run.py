@@ -224,7 +224,8 @@ class Run:
 
         # The scheme's own secret fields and a URL's user-info password too: a server
         # that echoes the request (httpbin /anything) puts them in bodies the report keeps.
-        self.secrets.update(v for v in spec_secrets(plan.spec, plan.secrets) if v)
+        masked = spec_secrets(plan.spec, plan.secrets)
+        self.secrets.update(v for v in masked if v)
         if s.timeout is not None:
             plan.spec.options.timeouts = Timeouts.all(s.timeout)
         if s.insecure:
@@ -251,7 +252,7 @@ class Run:
             result.error, result.error_kind = exchange.error.message, exchange.error.kind
             return result, None
         scope = self.workspace.scope(item, s.environment, overrides)
-        response = Response(exchange, scope, spec_secrets(plan.spec, plan.secrets))
+        response = Response(exchange, scope, masked)
         result.checks, got = check_exchange(item, response, result.file)
         if any(not c.passed for c in result.checks):
             result.outcome = FAILED
