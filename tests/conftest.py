@@ -89,6 +89,16 @@ def tls_ca():
     return trustme.CA()
 
 
+@pytest.fixture
+def tls_context(tls_ca):
+    """A client context that trusts the test CA (proxies and tunnels to TLS servers)."""
+    import ssl
+
+    context = ssl.create_default_context()
+    tls_ca.configure_trust(context)
+    return context
+
+
 @pytest.fixture(scope="session")
 def tls_url(tls_ca):
     """httpbin over TLS with a throw-away certificate for 127.0.0.1 and localhost."""

@@ -36,13 +36,6 @@ def squid_digest():
         yield proxy
 
 
-@pytest.fixture
-def tls_context(tls_ca):
-    context = ssl.create_default_context()
-    tls_ca.configure_trust(context)
-    return context
-
-
 def manual(url: str, auth: str = "any", username: str = "", password: str = "",
            bypass: str = "") -> ProxySettings:
     return ProxySettings("manual", url=url, auth=auth, username=username,

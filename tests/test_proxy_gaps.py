@@ -31,13 +31,6 @@ from tests.test_export import validate_har
 needs_squid = pytest.mark.skipif(squid_missing() is not None, reason=squid_missing() or "")
 
 
-@pytest.fixture
-def tls_context(tls_ca):
-    context = ssl.create_default_context()
-    tls_ca.configure_trust(context)
-    return context
-
-
 def manual(url: str, auth: str = "any", username: str = "", password: str = ""
            ) -> ProxySettings:
     return ProxySettings("manual", url=url, auth=auth, username=username, password=password)

@@ -4,7 +4,6 @@ with the loopback KDC): each 407 and each answer a hop, on one connection."""
 from __future__ import annotations
 
 import json
-import ssl
 
 import pytest
 
@@ -21,13 +20,6 @@ NTLM_USER, NTLM_PASSWORD = "CORP\\ntlmuser", "ntlm-pw-5e2b"
 def squid_ntlm():
     with squid_proxy("ntlm") as proxy:
         yield proxy
-
-
-@pytest.fixture
-def tls_context(tls_ca):
-    context = ssl.create_default_context()
-    tls_ca.configure_trust(context)
-    return context
 
 
 def manual(url: str, auth: str, username: str = "", password: str = "") -> ProxySettings:
