@@ -22,6 +22,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThread, QThreadPool, Signal
 
 R = TypeVar("R")
@@ -132,7 +133,10 @@ def run(work: Callable[[Task[R]], R], on_done: Callable[[R], Any] | None = None,
 
 
 def wait(lane_name: str | None = None, msecs: int = -1) -> bool:
-    """Wait for a lane's tasks (all lanes when None) — at quit, and in tests."""
-    pools = [lane(lane_name)] if lane_name else [*_lanes.values(),
-                                                 QThreadPool.globalInstance()]
-    return all(pool.waitForDone(msecs) for pool in pools)
+    """Wait for a lane's tasks (all lanes when None) — at quit, and in tests. During
+    the application's teardown Qt may already have deleted a pool (a widget destroyed
+    last waits here): a pool that is gone has nothing left to wait for."""
+    pools = [_lanes.get(lane_name)] if lane_name else [*_lanes.values(),
+                                                       QThreadPool.globalInstance()]
+    return all(pool.waitForDone(msecs) for pool in pools
+               if pool is not None and shiboken6.isValid(pool))

@@ -49,6 +49,7 @@ def test_quit_after_making_requests_exits_cleanly(tmp_path):
     assert "driver: scratch saved into the collection" in proc.stdout, explain(proc)
     assert "driver: none drift: 0" in proc.stdout, explain(proc)
     assert "Fatal Python error" not in proc.stderr, explain(proc)
+    assert "Traceback" not in proc.stderr, explain(proc)
     assert (tmp_path / "api" / "first.request.yaml").is_file()
     assert (tmp_path / "api" / "second.request.yaml").is_file()
 
@@ -64,6 +65,7 @@ def test_whole_life_with_faulthandler(tmp_path, httpbin_url):
     assert "driver: none drift: 0" in proc.stdout, explain(proc)
     assert "driver: window closed: 0" in proc.stdout, explain(proc)
     assert "Fatal Python error" not in proc.stderr, explain(proc)
+    assert "Traceback" not in proc.stderr, explain(proc)
 
 
 def test_installed_binding_keeps_none_alive():
