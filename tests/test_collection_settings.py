@@ -195,3 +195,24 @@ def test_new_collection_asks_the_name_before_the_folder(qtbot, window, monkeypat
     window.sidebar.new_button.click()
     assert order[0] == "name" and "'Shop'" in order[1]
     assert (tmp_path / "new" / "collection.yaml").is_file()
+
+
+def test_description_tab_edits_the_collection_and_folder_descriptions(qtbot, window, api):
+    dialog = settings_of(window, api)
+    dialog.tabs.setCurrentIndex(dialog.tabs.count() - 1)
+    box = dialog.description
+    assert dialog.tabs.tabText(dialog.tabs.currentIndex()) == "Description"
+    assert box.accessibleName() == "Collection description" and "Markdown" in \
+        box.placeholderText()
+    box.setPlainText("Billing API.\n\nAsk #billing for a key.\n")
+    assert save_and_wait(qtbot, dialog)
+    assert api.description == "Billing API.\n\nAsk #billing for a key."
+    assert "description: |-\n  Billing API.\n\n  Ask #billing" in api.settings_path.read_text()
+    users = api.root.children[0]
+    dialog = settings_of(window, users)
+    assert dialog.description.toPlainText() == ""
+    dialog.description.setPlainText("People")
+    assert save_and_wait(qtbot, dialog)
+    assert "description: People" in (users.path / "folder.yaml").read_text()
+    # Shown again as saved the next time.
+    assert settings_of(window, api).description.toPlainText() == api.description

@@ -97,6 +97,9 @@ class Folder:
     #: Set on the root folder only.
     collection: Collection | None = field(default=None, repr=False)
     disk: DiskState = field(default_factory=DiskState, repr=False)
+    #: What the folder is for, in the person's words (Markdown welcome); "" when none.
+    #: The root folder's is the collection's own `description`, not this one.
+    description: str = ""
 
     @property
     def filename(self) -> str:
@@ -145,6 +148,8 @@ class Collection:
     #: settings; None: the global ones. Its password is in the keychain, never here
     #: (gui/core/proxies.collection_password_key).
     proxy: ProxySettings | None = None
+    #: What the collection is for, in the person's words (Markdown welcome); "" when none.
+    description: str = ""
     version: int = FORMAT_VERSION
     disk: DiskState = field(default_factory=DiskState, repr=False)
     #: Set by `colowners.bind` when the collection is opened; see `namespace`.

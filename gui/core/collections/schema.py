@@ -74,12 +74,14 @@ CLIENT_CERT = {"host": SCALAR, "type": TEXT, "cert": SCALAR, "key": SCALAR, "ena
                "id": TEXT}
 CA_CERT = {"host": SCALAR, "file": SCALAR, "enabled": FLAG}
 PROXY = {"mode": TEXT, "url": SCALAR, "bypass": SCALAR, "auth": TEXT, "username": SCALAR}
-COLLECTION = {"version": INTEGER, "id": TEXT, "name": SCALAR, "headers": [ROW], "auth": AUTH,
+COLLECTION = {"version": INTEGER, "id": TEXT, "name": SCALAR, "description": SCALAR,
+              "headers": [ROW], "auth": AUTH,
               "variables": [VARIABLE], "order": [TEXT],
               "certificates": {"client": [CLIENT_CERT], "ca": [CA_CERT]}, "proxy": PROXY}
 #: The certificate types a collection file may name (tlsconfig.ClientCert.kind).
 CERT_TYPES = ("pem", "pkcs12")
-FOLDER = {"name": SCALAR, "id": TEXT, "headers": [ROW], "auth": AUTH, "order": [TEXT]}
+FOLDER = {"name": SCALAR, "description": SCALAR, "id": TEXT, "headers": [ROW], "auth": AUTH,
+          "order": [TEXT]}
 ENVIRONMENT = {"name": SCALAR, "variables": [VARIABLE]}
 
 
@@ -223,7 +225,8 @@ def request_data(item: RequestItem) -> dict[str, Any]:
 
 
 def folder_data(folder: Folder) -> dict[str, Any]:
-    return _compact({"name": folder.name, "id": folder.id, "headers": rows_out(folder.headers),
+    return _compact({"name": folder.name, "description": folder.description or None,
+                     "id": folder.id, "headers": rows_out(folder.headers),
                      "auth": auth_data(folder.auth, "inherit"), "order": folder.order})
 
 
@@ -250,7 +253,8 @@ def proxy_data(c: Collection) -> dict[str, Any] | None:
 
 def collection_data(c: Collection) -> dict[str, Any]:
     return _compact({"version": c.version, "id": c.id, "name": c.name,
-                     "headers": rows_out(c.headers), "auth": auth_data(c.auth, "none"),
+                     "description": c.description or None, "headers": rows_out(c.headers),
+                     "auth": auth_data(c.auth, "none"),
                      "variables": variables_data(c.variables), "order": c.root.order,
                      "certificates": certificates_data(c), "proxy": proxy_data(c)})
 
@@ -341,7 +345,8 @@ def read_request(data: Any, path: Path) -> RequestItem:
 def read_folder(data: Any, path: Path) -> Folder:
     d = check(data if data is not None else {}, FOLDER)
     return Folder(path, d.get("name", path.name), rows(d.get("headers")),
-                  auth(d.get("auth"), "inherit"), d.get("id"), d.get("order"))
+                  auth(d.get("auth"), "inherit"), d.get("id"), d.get("order"),
+                  description=d.get("description", ""))
 
 
 def read_collection(data: Any, path: Path) -> Collection:
@@ -353,7 +358,8 @@ def read_collection(data: Any, path: Path) -> Collection:
     # A hand-made file may lack the id: one is made now and written at the next save.
     c = Collection(path, d.get("id") or uuid.uuid4().hex, d.get("name", path.name),
                    rows(d.get("headers")), auth(d.get("auth"), "none"),
-                   variables(d.get("variables")), version=version)
+                   variables(d.get("variables")), description=d.get("description", ""),
+                   version=version)
     c.root.order = d.get("order")
     _certificates(d, c)
     _proxy(d, c)

@@ -95,6 +95,9 @@ def to_postman(collection: Collection, folder: Folder | None = None
                  "schema": SCHEMA},
         "item": exporter.items(top, _inherited_headers(collection, top)),
     }
+    described = collection.description if folder is None else folder.description
+    if described:
+        data["info"]["description"] = described
     document_auth = auth_out(auth, "collection" if folder is None else folder.name,
                              exporter.note, exporter.left_out)
     if document_auth is not None and auth.scheme != "none":
@@ -110,7 +113,9 @@ def to_postman(collection: Collection, folder: Folder | None = None
     if exporter.secrets:
         said = ("Exported from Gatepost. Secret values were left out; set them in Postman: "
                 + "; ".join(exporter.secrets) + ".")
-        data["info"]["description"] = said
+        # The person's own description is kept, below what they need to know first.
+        own = data["info"].get("description")
+        data["info"]["description"] = f"{said}\n\n{own}" if own else said
         notes = [said, *notes]
     return data, notes
 
@@ -177,6 +182,8 @@ class _Exporter:
             if isinstance(child, FolderType):
                 item: dict[str, Any] = {"name": child.name, "item": self.items(
                     child, _merge([inherited, child.headers]))}
+                if child.description:
+                    item["description"] = child.description
                 auth = auth_out(child.auth, where, self.note, self.left_out)
                 if auth is not None:
                     item["auth"] = auth

@@ -146,6 +146,7 @@ def _build(result: ImportResult, path: Path, taken: set[str]) -> Collection:
     c = Collection(path, uuid.uuid4().hex, result.name or result.root.name or "Imported")
     c.headers = copy.deepcopy(result.root.headers)
     c.auth = copy.deepcopy(result.root.auth)
+    c.description = result.root.description.strip("\n")
     if c.auth.scheme == "inherit":
         c.auth.scheme = "none"
     c.variables = copy.deepcopy(result.variables) + _missing(result.variables, result.globals)
@@ -173,7 +174,8 @@ def _children(source: ImportedFolder, target: Folder, taken: set[str]) -> None:
         else:
             name = _unique(slugify(child.name), "", taken)
             folder = Folder(target.path / name, child.name, copy.deepcopy(child.headers),
-                            copy.deepcopy(child.auth), uuid.uuid4().hex, parent=target)
+                            copy.deepcopy(child.auth), uuid.uuid4().hex, parent=target,
+                            description=child.description.strip("\n"))
             target.children.append(folder)
             _children(child, folder, set())
     default = sorted(target.children, key=lambda c: (isinstance(c, RequestItem), c.filename))

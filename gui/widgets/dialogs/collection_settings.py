@@ -1,7 +1,7 @@
 """Settings of a collection or a folder, in the window: its name, the headers every
-request below it sends, its auth (the request's own Auth panel), and the way to the
-collection's Variables…, Certificates… and Proxy… — what needed collection.yaml or
-folder.yaml edited by hand.
+request below it sends, its auth (the request's own Auth panel), its description, and
+the way to the collection's Variables…, Certificates… and Proxy… — what needed
+collection.yaml or folder.yaml edited by hand.
 
 The edits reach the objects only on Save, and the file is written off the GUI thread
 (gui/tasks.py): the file first (one changed on disk is asked about), then the auth's
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -139,6 +140,7 @@ class CollectionSettingsDialog(QDialog):
         self.auth.set_config(copy.deepcopy(self.obj.auth))
         auth_layout.addWidget(self.auth, 1)
         self.tabs.addTab(auth_page, "Auth")
+        self.tabs.addTab(self._description_page(what), "Description")
         layout.addWidget(self.tabs, 1)
 
         more = QHBoxLayout()
@@ -178,6 +180,30 @@ class CollectionSettingsDialog(QDialog):
             self._show_problem(f"{self.obj.disk.problem} — it is not written over; fix it "
                                "by hand and reopen the collection.")
             self.save_button.setEnabled(False)
+
+    def _description_page(self, what: str) -> QWidget:
+        page = QWidget(objectName="settingsDescriptionPage")
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(0, 8, 0, 0)
+        page_layout.addWidget(_note(
+            f"Kept in the {what.lower()}'s file beside its settings, so whoever opens it "
+            "from git reads it too.", "settingsDescriptionNote"))
+        self.description = QPlainTextEdit(objectName="settingsDescription",
+                                          accessibleName=f"{what} description")
+        self.description.setPlaceholderText(
+            f"What this {what.lower()} is for, how to use it, whom to ask: plain text "
+            "(Markdown is fine).")
+        self.description.setPlainText(self.obj.description)
+        page_layout.addWidget(self.description, 1)
+        return page
+
+    def _described(self) -> str:
+        """The box's text; the file's own when only its final line breaks differ (a
+        block written by hand keeps its form)."""
+        text = self.description.toPlainText()
+        if text.strip() == self.obj.description.strip():
+            return self.obj.description
+        return text.rstrip() if text.strip() else ""
 
     def _link(self, row: QHBoxLayout, text: str, icon_name: str, name: str, signal: Any,
               accessible: str) -> QPushButton:
@@ -250,9 +276,10 @@ class CollectionSettingsDialog(QDialog):
             self._show_problem("A name is needed.")
             return
         obj = self.obj
-        before = (obj.name, obj.headers, obj.auth)
+        before = (obj.name, obj.headers, obj.auth, obj.description)
         obj.headers = [r for r in self.headers.rows() if r.name or r.value]
         obj.auth = self.auth.config()
+        obj.description = self._described()
         renamed = name != obj.name
         if self.is_collection:
             obj.name = name  # a collection's folder keeps its name; only the file says it
@@ -272,7 +299,7 @@ class CollectionSettingsDialog(QDialog):
         def failed(exc: BaseException) -> None:
             from ...core.collections.model import ConflictError
 
-            obj.name, obj.headers, obj.auth = before
+            obj.name, obj.headers, obj.auth, obj.description = before
             self._busy(False)
             if self._closed:
                 return
