@@ -12,8 +12,16 @@ why tasks are plain Python objects). A `lane` runs its tasks one at a time, in t
 given — saves and keychain writes, which must not overtake each other; without one,
 tasks run side by side on Qt's global pool.
 
+`call(work, lane_name)` is for a save whose outcome decides what the GUI does next (a
+dialog closes only once its files and secrets are written, and stays open with every
+edit on failure): it runs `work` the same way and returns its result, or raises what it
+raised, to the GUI thread. Meanwhile the GUI thread keeps painting and delivering other
+tasks' answers, but holds back keyboard and mouse input (delivered afterwards), so
+nothing can start a second save or close what is being saved, and a busy cursor shows.
+
 Sends use it too (gui/worker.py), as do auth actions, the scratch request's storage,
-body formatting, Find, the Sent requests list and the cookie manager.
+body formatting, Find, the Sent requests list, the cookie manager, and every save of a
+collection file or a secret (`call`, lane KEYCHAIN).
 """
 
 from __future__ import annotations
@@ -23,9 +31,21 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThread, QThreadPool, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEventLoop,
+    QObject,
+    QRunnable,
+    QThread,
+    QThreadPool,
+    Signal,
+)
 
 R = TypeVar("R")
+
+#: The lane of keychain reads and writes and of collection saves (which write secrets
+#: too): one at a time, in the order asked, so that a save never overtakes a read.
+KEYCHAIN = "keychain"
 
 
 class Task(Generic[R]):
@@ -130,6 +150,36 @@ def run(work: Callable[[Task[R]], R], on_done: Callable[[R], Any] | None = None,
     pool = lane(lane_name) if lane_name else QThreadPool.globalInstance()
     pool.start(_Runnable(task, _relay()))
     return task
+
+
+def call(work: Callable[[Task[R]], R], lane_name: str | None = None) -> R:
+    """Run `work(task)` off the GUI thread and wait for it as described above; call from
+    the GUI thread."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    loop = QEventLoop()
+    outcome: list[tuple[bool, Any]] = []
+
+    def finish(ok: bool, value: Any) -> None:
+        outcome.append((ok, value))
+        loop.quit()
+
+    run(work, lambda result: finish(True, result), lambda exc: finish(False, exc),
+        lane_name=lane_name)
+    busy = isinstance(QCoreApplication.instance(), QGuiApplication)
+    if busy:
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+    try:
+        while not outcome:  # the answer comes through the relay: an event of this loop
+            loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+    finally:
+        if busy:
+            QGuiApplication.restoreOverrideCursor()
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value  # type: ignore[no-any-return]
 
 
 def wait(lane_name: str | None = None, msecs: int = -1) -> bool:

@@ -103,7 +103,7 @@ def test_a_window_session_reads_secrets_and_collections_off_the_gui_thread(
     # As sent, or masked where the server echoes it (a known secret either way).
     assert w.last_exchange.hops[0].request.url.endswith(("k=var-secret", "k=****"))
 
-    # A save: the file on the GUI thread, the secret to the keychain in a worker.
+    # A save: the file and the secret to the keychain, each in a worker.
     w.tabs.setCurrentWidget(login_tab)
     password.setText("pw-changed")
     password.textEdited.emit("pw-changed")

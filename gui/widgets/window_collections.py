@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING, Any
 
+from .. import tasks
 from .request.tab import RequestTab
 
 if TYPE_CHECKING:
@@ -110,7 +111,8 @@ class CollectionsMixin:
         if target is None:
             return
         try:
-            collection = new_collection(target, name.strip())
+            collection = tasks.call(lambda _task: new_collection(target, name.strip()),
+                                    tasks.KEYCHAIN)
         except (CollectionError, OSError) as exc:
             QMessageBox.warning(self, "Cannot make the collection", str(exc))
             return
@@ -161,16 +163,21 @@ class CollectionsMixin:
         checks = self._tests_to_save(tab)
         if checks is None:
             return False
-        tab.item.spec = tab.editor.spec()
-        tab.item.assertions, tab.item.captures = checks
-        try:
-            self.watcher.removePath(str(tab.item.path))
-            # The keys name the request's id (made now if it has none) and the
-            # collection's: both in the files before the values go to the keychain.
-            secrets = secret_pairs(tab.item)
+        item = tab.item
+        item.spec = tab.editor.spec()
+        item.assertions, item.captures = checks
+        # The keys name the request's id (made now if it has none) and the
+        # collection's: both in the files before the values go to the keychain.
+        secrets = secret_pairs(item)
+
+        def write(_task: object) -> None:
             if secrets:
-                keep_collection_id(tab.item)
-            save_request(tab.item, force=force)
+                keep_collection_id(item)
+            save_request(item, force=force)
+
+        try:
+            self.watcher.removePath(str(item.path))
+            tasks.call(write, tasks.KEYCHAIN)
         except ConflictError:
             answer = QMessageBox.question(
                 self, "Changed on disk", f"{tab.item.path} changed on disk since it was "

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 
+from .. import tasks
 from .window_collections import STORE_LOCK
 
 if TYPE_CHECKING:
@@ -69,15 +70,17 @@ class DialogsMixin:
         from ..core.tls.config import TlsSettings, TlsSetupError, load
         from .dialogs.certificates import CertificatesDialog
 
+        store = self.store()
         try:
-            settings = load(self.store())
+            # The file, and the passphrases from the keychain, read in a worker.
+            settings = tasks.call(lambda _task: load(store), tasks.KEYCHAIN)
         except TlsSetupError as exc:
             if QMessageBox.question(
                     self, "Certificates", f"{exc}\n\nStart from empty settings? The file "
                     "is replaced only when you press OK.") != QMessageBox.StandardButton.Yes:
                 return None
             settings = TlsSettings()
-        dialog = CertificatesDialog(settings, self.store(), self)
+        dialog = CertificatesDialog(settings, store, self)
         if dialog.exec():
             worker.reload_tls_settings()
             self.statusBar().showMessage("Certificate settings saved; new connections use "
@@ -94,13 +97,17 @@ class DialogsMixin:
         from ..core.collections.manage import CollectionError, ConflictError, save_collection
         from .dialogs.certificates import CertificatesDialog
 
+        store = self.store()
+
         def save(edited: Any) -> None:
+            # Called by the dialog, which waits open for the outcome: the file and the
+            # keychain are written in workers, the question asked here between them.
             previous = (list(collection.client_certs), list(collection.ca_bundles))
             old_ids = {c.id for c in collection.client_certs}
             coltls.apply(collection, edited)
             try:
                 try:
-                    save_collection(collection)
+                    tasks.call(lambda _task: save_collection(collection), tasks.KEYCHAIN)
                 except ConflictError:
                     if QMessageBox.question(
                             self, "Certificates",
@@ -110,15 +117,20 @@ class DialogsMixin:
                         raise CollectionError("collection.yaml changed on disk and was "
                                               "left as it is; reload the collection or "
                                               "overwrite it") from None
-                    save_collection(collection, force=True)
+                    tasks.call(lambda _task: save_collection(collection, force=True),
+                               tasks.KEYCHAIN)
             except BaseException:
                 collection.client_certs, collection.ca_bundles = previous
                 raise
-            coltls.store_passphrases(collection, edited, old_ids, self.store())
+            tasks.call(lambda _task: coltls.store_passphrases(collection, edited, old_ids,
+                                                              store), tasks.KEYCHAIN)
             # New passphrases and files apply from the next connection on.
             worker.reload_tls_settings()
 
-        dialog = CertificatesDialog(coltls.for_editing(collection, self.store()), self.store(),
+        # The passphrases it shows are read from the keychain in a worker first.
+        settings = tasks.call(lambda _task: coltls.for_editing(collection, store),
+                              tasks.KEYCHAIN)
+        dialog = CertificatesDialog(settings, store,
                                     self, collection=collection.name, save_handler=save,
                                     resolve=lambda s: coltls.resolved(s, collection))
         if dialog.exec():

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from ..core.collections.model import Collection, Environment, LoadProblem
 
 #: Keychain reads and writes, in the order they were asked for.
-KEYCHAIN = "keychain"
+KEYCHAIN = tasks.KEYCHAIN
 #: Collection folders being read.
 COLLECTIONS = "collections"
 

@@ -13,6 +13,7 @@ from ..storage.atomic import write_atomic
 from ..storage.keychain import secret_key
 from ..storage.paths import data_dir
 from ..variables import Variable
+from ..watch import note
 from . import schema
 from .model import CollectionError, LoadProblem
 from .yamlio import YamlSyntaxError, dump, load_fast
@@ -63,6 +64,7 @@ def save_globals(variables: list[Variable], store: SecretStore | None = None) ->
             if v.secret and v.name and v.value and store.get(global_key(v.name)) != v.value:
                 store.set(global_key(v.name), v.value)
     data = {"name": "Globals", "variables": schema.variables_data(variables)}
+    note("globals write")
     try:
         write_atomic(path, dump(data).encode("utf-8"))
     except OSError as exc:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..model import AuthConfig, RequestSpec
 from ..storage.scratch import load_auth_secrets
+from ..watch import note
 from .load import open_collection, reload_request
 from .model import (
     COLLECTION_FILE,
@@ -112,6 +113,7 @@ def _repath(item: Item, path: Path) -> None:
 
 
 def _rename_on_disk(item: Item | Environment, path: Path) -> None:
+    note("collection write")
     try:
         os.rename(item.path, path)
     except OSError as exc:
@@ -124,6 +126,7 @@ def new_collection(path: Path | str, name: str) -> Collection:
     path = Path(path)
     if (path / COLLECTION_FILE).exists():
         raise CollectionError(f"{path} is already a collection.", path)
+    note("collection write")
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -135,6 +138,7 @@ def new_collection(path: Path | str, name: str) -> Collection:
 
 def new_folder(parent: Folder, name: str) -> Folder:
     path = _unique(parent.path, slugify(name), "")
+    note("collection write")
     try:
         path.mkdir()
     except OSError as exc:
@@ -272,6 +276,7 @@ def delete(obj: Item | Environment) -> list[str]:
     files = [(obj.path, obj.disk)] if isinstance(obj, Environment) else _files(obj)
     for path, disk in files:
         check_unchanged(path, DiskState(disk.digest))  # a broken file may go; a changed one not
+    note("collection write")
     try:
         shutil.rmtree(obj.path) if isinstance(obj, Folder) else obj.path.unlink()
     except OSError as exc:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..storage.atomic import write_atomic
+from ..watch import note
 from . import schema
 from .load import digest
 from .model import (
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 
 
 def _current(path: Path) -> bytes | None:
+    note("collection read")
     try:
         return path.read_bytes()
     except FileNotFoundError:
@@ -63,6 +65,7 @@ def check_unchanged(path: Path, disk: DiskState, force: bool = False) -> bytes |
 
 
 def write_file(path: Path, data: bytes) -> None:
+    note("collection write")
     try:
         write_atomic(path, data)
     except OSError as exc:
@@ -93,6 +96,7 @@ def save_file(path: Path, disk: DiskState, new: dict[str, Any],
 
 
 def _id_on_disk(c: Collection) -> bool:
+    note("collection read")
     try:
         data = load_fast(c.settings_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, YamlSyntaxError):

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ... import tasks
 from ...core.tls.config import CaBundle, ClientCert, TlsSettings
 from .certificate_entries import EntryList, describe_bundle, describe_cert, file_row
 
@@ -315,9 +316,11 @@ class CertificatesDialog(QDialog):
 
         try:
             if self._save_handler is not None:
-                self._save_handler(self.settings)
+                self._save_handler(self.settings)  # it writes in workers (window_dialogs)
             else:
-                tlsconfig.save(self.settings, self._store, self._previous)
+                # The file and the keychain in a worker; the dialog waits, open.
+                tasks.call(lambda _task: tlsconfig.save(self.settings, self._store,
+                                                        self._previous), tasks.KEYCHAIN)
         except (OSError, CollectionError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             QMessageBox.warning(self, "Certificates", f"The settings could not be saved: "

@@ -6,7 +6,8 @@ scopes' edits and their saving are gui/widgets/dialogs/variable_scopes.py.
 `VariablesDialog` edits every scope at once and changes nothing until OK (or `save()`):
 variable edits, and environments added, renamed or deleted, are all applied then,
 through gui.core (secret values to the keychain, `{secret: keychain}` in the files).
-Cancel discards them. A save that fails names the file and keeps the dialog open with
+Cancel discards them. The save runs in a worker (gui/tasks.py `call`) while the dialog
+stays open and busy. A save that fails names the file and keeps the dialog open with
 every edit still there; pressing OK again retries (and overwrites a file that changed
 on disk, as the message says).
 
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ... import tasks
 from .variable_scopes import (
     COLLECTION,
     ENVIRONMENT,
@@ -338,8 +340,10 @@ class VariablesDialog(QDialog):
             if self._broken(scope) is None and problems(scope):
                 self._fill_scope_list(scope)
                 return False
+        saver = ScopeSaver(self._collection, self._store, self._forced)
         try:
-            ScopeSaver(self._collection, self._store, self._forced).save_all(self._scopes)
+            # Files and keychain in a worker; the dialog waits, open, for the outcome.
+            tasks.call(lambda _task: saver.save_all(self._scopes), tasks.KEYCHAIN)
         except (CollectionError, OSError) as exc:
             self._report(exc)
             return False

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ... import tasks
 from ..icons import BADGE_SIZE, icon, method_badge
 from .collections_tree import ROLE, CollectionsTree, dropped_files
 
@@ -279,13 +280,14 @@ class CollectionsSidebar(QWidget):
         menu.addAction(action)
 
     def _guarded(self, what: str, fn) -> Any:  # type: ignore[no-untyped-def]
-        """Run a core operation; its error becomes a message and nothing is lost."""
+        """Run a core operation in a worker (it writes files, and the keychain for a
+        duplicate), waiting for it; its error becomes a message and nothing is lost."""
         from PySide6.QtWidgets import QMessageBox
 
         from ...core.collections.model import CollectionError
 
         try:
-            result = fn()
+            result = tasks.call(lambda _task: fn(), tasks.KEYCHAIN)
         except (CollectionError, OSError) as exc:
             QMessageBox.warning(self, f"Could not {what}", str(exc))
             return None
@@ -321,7 +323,10 @@ class CollectionsSidebar(QWidget):
     def duplicate(self, obj: Any) -> Any:
         from ...core.collections.manage import duplicate
 
-        return self._guarded("duplicate", lambda: duplicate(obj))
+        # With the window's keychain, the copy gets its own copies of the secrets.
+        store = getattr(self.window(), "store", None)
+        return self._guarded("duplicate",
+                             lambda: duplicate(obj, store() if store is not None else None))
 
     def delete(self, obj: Any, confirm: bool = True) -> None:
         from PySide6.QtWidgets import QMessageBox
