@@ -184,4 +184,5 @@ def test_oauth2_get_new_token_then_send_then_restart(qtbot, oidc_provider, data_
     with qtbot.waitSignal(second.persistence.restored, timeout=10000):
         second.restore()
     panel = open_auth(second, "oauth2")
-    assert "xpires" in panel.state.text()  # the token is back, from the keychain
+    # The token is back, read from the keychain in a worker.
+    qtbot.waitUntil(lambda: "xpires" in panel.state.text(), timeout=10000)

@@ -1,5 +1,6 @@
 """The Auth tab's actions (OAuth 2's Get new token, Refresh, Clear…): their buttons, the
 token's state, a device code to enter elsewhere; run by gui.auth_actions in a worker.
+The state is read in a worker too: OAuth 2's is its token, in the keychain.
 A part of AuthPanel (gui/widgets/request/auth_panel.py)."""
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ class AuthActionsMixin:
 
         def _current_values(self) -> dict[str, Any]: ...
 
+    #: The panel's state reads (an OwnedTasks), made at the first; the one in flight.
+    _state_tasks: Any = None
+    _state_task: Any = None
+
     def _build_actions(self, scheme: Any) -> None:
         for button in self.action_buttons.values():
             self.actions_row.removeWidget(button)
@@ -50,10 +55,12 @@ class AuthActionsMixin:
         self.refresh_state()
 
     def refresh_state(self) -> None:
+        from ... import tasks
         from ...core import auth
 
         if not self._built:
             return
+        self._drop_state_read()
         context = self.context_provider() if self.context_provider else None
         if context is None:
             self.state.setText("")
@@ -62,10 +69,26 @@ class AuthActionsMixin:
         if not scheme.actions:
             self.state.setText("")
             return
-        try:
-            self.state.setText(scheme.state(self._current_values(), context))
-        except Exception as exc:  # noqa: BLE001 - a state is only shown
-            self.state.setText(str(exc))
+        values = dict(self._current_values())
+
+        def work(_task: object) -> str:
+            try:
+                return scheme.state(values, context)
+            except Exception as exc:  # noqa: BLE001 - a state is only shown
+                return str(exc)
+
+        if self._state_tasks is None:
+            from ..owned_tasks import OwnedTasks
+
+            self._state_tasks = OwnedTasks(self, tasks.KEYCHAIN)
+        self._state_task = self._state_tasks.run(work, self.state.setText, key="state")
+
+    def _drop_state_read(self) -> None:
+        """A state read in flight would show what came before (another scheme, or the
+        token before an action)."""
+        if self._state_task is not None:
+            self._state_task.cancel()
+            self._state_task = None
 
     def run_action(self, name: str) -> None:
         from ...auth_actions import ActionRunner
@@ -79,6 +102,7 @@ class AuthActionsMixin:
             self.runner.finished.connect(self._action_finished)
             self.runner.waiting.connect(self.state.setText)
             self.runner.device_code.connect(self._show_device_code)
+        self._drop_state_read()
         for button in self.action_buttons.values():
             button.setEnabled(False)
         self.cancel_action.show()
