@@ -61,3 +61,117 @@ def test_the_headers_tab_shows_them_greyed_and_follows_edits(qtbot):
     qtbot.waitUntil(lambda: by_name(added.headers)["Host"].value == "other.test",
                     timeout=10000)
     assert "Added by Gatepost (" in added.title.text()
+
+
+# -- switching an added header off, overriding it ------------------------------------------
+
+
+def echoed(exchange):
+    import json
+
+    return json.loads(exchange.response.body)["headers"]
+
+
+def test_switched_off_headers_are_not_sent_and_a_typed_one_still_is(httpbin_url,
+                                                                    echo_unmasked):
+    spec = RequestSpec(url=f"{httpbin_url}/headers",
+                       omit_headers=["user-agent", "accept-encoding", "accept", "connection",
+                                     "host", "x-typed"],
+                       headers=[Row("X-Typed", "kept")])
+    with Engine() as engine:
+        exchange = engine.send(spec)
+    got = echoed(exchange)
+    assert not {"User-Agent", "Accept-Encoding", "Accept"} & got.keys()
+    sent = {n.lower() for n, _ in exchange.hops[0].request.headers}
+    assert not {"user-agent", "accept-encoding", "accept", "connection"} & sent
+    # HTTP needs Host: never left out. A typed header is sent even when listed.
+    assert got["Host"] and got["X-Typed"] == "kept"
+    spec = RequestSpec(url=f"{httpbin_url}/headers", omit_headers=["user-agent"],
+                       headers=[Row("User-Agent", "mine/1")])
+    with Engine() as engine:
+        assert echoed(engine.send(spec))["User-Agent"] == "mine/1"
+
+
+def test_the_list_marks_switched_off_ones_and_says_which_cannot_be():
+    listed = by_name(added_headers(RequestSpec(
+        url="http://example.test/", method="POST", body=Body(BodyKind.JSON, text="{}"),
+        omit_headers=["user-agent", "content-type"],
+        auth=AuthConfig("basic", {"username": "u", "password": "p"}))))
+    assert listed["User-Agent"].omitted and listed["Content-Type"].omitted
+    assert not listed["Accept"].omitted and listed["Accept"].fixed == ""
+    assert "cannot be switched off" in listed["Host"].fixed
+    assert "cannot be switched off" in listed["Content-Length"].fixed
+    assert "No auth" in listed["Authorization"].fixed
+
+
+def test_omit_headers_saved_in_the_request_file(tmp_path):
+    from gui.core.collections import manage as col
+
+    c = col.new_collection(tmp_path / "api", "API")
+    item = col.new_request(c.root, "Bare", RequestSpec(url="http://example.test/",
+                                                       omit_headers=["user-agent"]))
+    assert "omit_headers:\n  - user-agent\n" in item.path.read_text()
+    again, problems = col.open_collection(c.path)
+    assert not problems and again.requests()[0].spec.omit_headers == ["user-agent"]
+
+
+def test_gatepost_send_omits_them_from_the_command_line_and_a_saved_file(httpbin_url,
+                                                                         tmp_path):
+    import json
+
+    from gui.core.collections import manage as col
+    from tests.test_cli import gatepost
+
+    result = gatepost("send", "-b", "--omit-header", "User-Agent", f"{httpbin_url}/headers")
+    assert result.returncode == 0, result.stderr
+    assert "User-Agent" not in json.loads(result.stdout)["headers"]
+    c = col.new_collection(tmp_path / "api", "API")
+    col.new_request(c.root, "Bare", RequestSpec(url=f"{httpbin_url}/headers",
+                                                omit_headers=["accept-encoding"]))
+    result = gatepost("send", "-b", "--collection", str(c.path), "Bare")
+    assert result.returncode == 0, result.stderr
+    assert "Accept-Encoding" not in json.loads(result.stdout)["headers"]
+    refused = gatepost("send", "--omit-header", "Host", f"{httpbin_url}/headers")
+    assert refused.returncode == 2 and "cannot be left out" in refused.stderr
+
+
+def test_the_headers_tab_switches_one_off_and_overrides_another(qtbot):
+    from PySide6.QtWidgets import QCheckBox, QPushButton
+
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    window.editor.url.setText("http://example.test/items")
+    window.editor.tabs.setCurrentIndex(HEADERS)
+    added = window.editor.added_headers
+    qtbot.waitUntil(lambda: bool(added.headers), timeout=10000)
+    table = added.table
+
+    def row_of(name):
+        names = [table.item(r, 0).text() for r in range(table.rowCount())]
+        return names.index(name)
+
+    def action(name, kind):
+        return table.cellWidget(row_of(name), 3).findChild(kind)
+
+    # Host: no switch, and the row says why.
+    assert action("Host", QCheckBox) is None
+    assert "cannot be switched off" in table.item(row_of("Host"), 0).toolTip()
+    send = action("User-Agent", QCheckBox)
+    assert send.accessibleName() == "Send User-Agent" and send.isChecked()
+    send.setChecked(False)
+    assert window.editor.spec().omit_headers == ["user-agent"]
+    qtbot.waitUntil(lambda: by_name(added.headers)["User-Agent"].omitted, timeout=10000)
+    assert table.item(row_of("User-Agent"), 2).text() == "switched off: not sent"
+    assert "1 switched off" in added.title.text()
+    override = action("Accept", QPushButton)
+    assert override.accessibleName() == "Override Accept"
+    override.click()
+    rows = window.editor.headers.rows()
+    assert rows[-1].name == "Accept" and rows[-1].value == "*/*"
+    assert "Accept" not in by_name(added_headers(window.editor.spec()))
+    # Loaded back with the request.
+    spec = window.editor.spec()
+    window.editor.set_spec(RequestSpec())
+    window.editor.set_spec(spec)
+    assert window.editor.spec().omit_headers == ["user-agent"]

@@ -60,6 +60,10 @@ def add_parser(commands: Any, auth_scheme: str | None = None) -> None:
                       help="request method (default GET, or POST when a body is given)")
     send.add_argument("-H", "--header", action="append", default=[], metavar="'NAME: VALUE'",
                       help="add a header (repeatable)")
+    send.add_argument("--omit-header", action="append", default=[], metavar="NAME",
+                      help="do not send this header Gatepost adds by itself (User-Agent, "
+                      "Accept, Accept-Encoding, Connection, Content-Type; repeatable); a "
+                      "saved request's omit_headers apply as well")
     send.add_argument("--utf8-headers", action="store_true",
                       help="send header values beyond ASCII as UTF-8 (Content-Disposition "
                       "parameters as RFC 8187 name*=UTF-8''...); without it they are "
@@ -181,6 +185,17 @@ def spec_from_args(args: argparse.Namespace) -> RequestSpec:
     return spec
 
 
+def _omitted(name: str) -> str:
+    from ..core.http.build import NEEDED
+
+    key = name.strip().lower()
+    if not key or key in NEEDED:
+        raise UsageError(f"--omit-header {name!r}: " + (
+            "give a header name." if not key else
+            f"HTTP needs {name.strip()} where it applies; it cannot be left out."))
+    return key
+
+
 def _auth_from_args(args: argparse.Namespace) -> AuthConfig:
     from ..core.auth import AuthError, FieldKind, get
     from ..core.model import AuthConfig
@@ -231,6 +246,8 @@ def run(args: argparse.Namespace) -> int:
             spec.options.max_time = seconds_arg(args.max_time, "--max-time", True) or None
         if args.utf8_headers:
             spec.options.utf8_headers = True
+        for name in args.omit_header:
+            spec.omit_headers.append(_omitted(name))
         if args.max_filesize is not None:
             spec.options.max_body_size = size_arg(args.max_filesize, "--max-filesize") \
                 or None

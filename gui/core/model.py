@@ -146,6 +146,10 @@ class RequestSpec:
     body: Body = field(default_factory=Body)
     options: Options = field(default_factory=Options)
     auth: AuthConfig = field(default_factory=AuthConfig)
+    #: Headers Gatepost would add that this request must not send (lower-case names:
+    #: user-agent, accept, accept-encoding, connection, content-type); a typed header of
+    #: the same name is sent all the same.
+    omit_headers: list[str] = field(default_factory=list)
 
     def enabled_params(self) -> list[tuple[str, str]]:
         return [(r.name, r.value) for r in self.params if r.enabled and r.name]

@@ -93,6 +93,8 @@ def spec_to_dict(spec: RequestSpec) -> dict[str, Any]:
         d["params"] = rows_out(spec.params)
     if spec.headers:
         d["headers"] = rows_out(spec.headers)
+    if spec.omit_headers:
+        d["omit_headers"] = list(spec.omit_headers)
     if spec.body.kind is not BodyKind.NONE or spec.body != _DEFAULT_BODY:
         body: dict[str, Any] = {k: getattr(spec.body, k) for k in ("text", "content_type", "path")
                                 if getattr(spec.body, k) != getattr(_DEFAULT_BODY, k)}
@@ -124,6 +126,10 @@ def spec_from_dict(data: Any) -> RequestSpec:
     spec = RequestSpec(method=str(data.get("method", "GET")), url=str(data.get("url", "")))
     spec.params = _rows_in(data.get("params"), "params")
     spec.headers = _rows_in(data.get("headers"), "headers")
+    omit = data.get("omit_headers") or []
+    if not isinstance(omit, list) or not all(isinstance(n, str) for n in omit):
+        raise FormatError("omit_headers must be a list of header names")
+    spec.omit_headers = list(dict.fromkeys(n.strip().lower() for n in omit if n.strip()))
     body = data.get("body")
     if body is not None:
         if not isinstance(body, dict):

@@ -61,6 +61,7 @@ AUTH = {"scheme": TEXT, "values": VALUES}
 VARIABLE = {"name": TEXT, "value": SECRET_OR_SCALAR, "enabled": FLAG, "secret": FLAG}
 REQUEST = {
     "name": SCALAR, "method": TEXT, "url": SCALAR, "params": [ROW], "headers": [ROW],
+    "omit_headers": [TEXT],
     "body": {"kind": TEXT, "text": SCALAR, "content_type": TEXT, "rows": [ROW], "path": SCALAR},
     "options": {
         "timeouts": {"connect": SECONDS, "read": SECONDS, "write": SECONDS, "pool": SECONDS},

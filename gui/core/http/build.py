@@ -131,10 +131,22 @@ def header_items(spec: RequestSpec, default_type: str | None = None
     return out
 
 
+#: Headers HTTP needs where they apply: never left out, whatever `omit_headers` says.
+NEEDED = frozenset({"host", "content-length", "transfer-encoding"})
+
+
 def build_request(client: httpx.Client, spec: RequestSpec) -> httpx.Request:
     arguments, default_type = body_arguments(spec)
     headers = header_items(spec, default_type)
     t = spec.options.timeouts
     timeout = httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool)
-    return client.build_request(spec.method, normalise_url(spec.url), headers=headers,
-                                timeout=timeout, **arguments)
+    request = client.build_request(spec.method, normalise_url(spec.url), headers=headers,
+                                   timeout=timeout, **arguments)
+    if spec.omit_headers:
+        # The client's defaults (User-Agent, Accept, Accept-Encoding, Connection) and
+        # the body's Content-Type are in the built request; a typed header stays.
+        typed = {name.lower() for name, _ in spec.enabled_headers()}
+        for name in spec.omit_headers:
+            if name not in typed and name not in NEEDED:
+                request.headers.pop(name, None)
+    return request

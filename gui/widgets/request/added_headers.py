@@ -1,18 +1,24 @@
 """Under the Headers tab's table: the headers Gatepost adds by itself (gui/core/
 addedheaders.py), greyed and read-only, each with where it comes from — so the person
-sees what will go over the wire before sending. Worked out in a worker (it builds the
-request with httpx), a moment after the last edit, and only while the tab is shown."""
+sees what will go over the wire before sending. Each row's Send box switches it off
+(the request's `omit_headers`) where HTTP does not need it, and Override types a header
+of that name above, which the request build sends instead. Worked out in a worker (it
+builds the request with httpx), a moment after the last edit, and only while the tab is
+shown."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -25,10 +31,18 @@ if TYPE_CHECKING:
 
 #: Edits come in bursts (typing): the list is worked out once they pause.
 DELAY_MS = 300
-COLUMNS = ["Name", "Value", "Added because"]
+COLUMNS = ["Name", "Value", "Added because", ""]
+ACTIONS = 3
+#: Where an override cannot help: the Auth tab's scheme and the jar set these when sent.
+NO_OVERRIDE = ("authorization", "cookie")
 
 
 class AddedHeaders(QWidget):
+    #: A header's Send box: (lower-case name, sent).
+    send_toggled = Signal(str, bool)
+    #: Override: (name, the value it has now, or "" when that is not a real value).
+    override_requested = Signal(str, str)
+
     def __init__(self, spec: Callable[[], RequestSpec],
                  scope: Callable[[], dict[str, str]] | None = None,
                  parent: QWidget | None = None) -> None:
@@ -44,7 +58,8 @@ class AddedHeaders(QWidget):
         self.title.setProperty("tone", "heading")
         layout.addWidget(self.title)
         note = QLabel("Sent as well unless a header of the same name is typed above, which "
-                      "replaces it.", objectName="addedHeadersNote", wordWrap=True)
+                      "replaces it (Override types one), or its Send box is cleared.",
+                      objectName="addedHeadersNote", wordWrap=True)
         note.setProperty("tone", "muted")
         layout.addWidget(note)
         self.table = QTableWidget(0, len(COLUMNS), objectName="addedHeadersTable")
@@ -59,6 +74,7 @@ class AddedHeaders(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(ACTIONS, QHeaderView.ResizeMode.ResizeToContents)
         rows = self.table.verticalHeader()
         rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
         layout.addWidget(self.table, 1)
@@ -107,9 +123,42 @@ class AddedHeaders(QWidget):
         muted = QBrush(QColor(theme.colours().muted))
         self.table.setRowCount(len(headers))
         for r, h in enumerate(headers):
-            for c, text in enumerate((h.name, h.value, h.source)):
+            source = "switched off: not sent" if h.omitted else h.source
+            for c, text in enumerate((h.name, h.value, source)):
                 item = QTableWidgetItem(text)
                 item.setForeground(muted)
-                item.setToolTip(text)
+                item.setToolTip(f"{text}\n\n{h.fixed}" if h.fixed else text)
+                if h.omitted:
+                    font = item.font()
+                    font.setStrikeOut(c < 2)
+                    item.setFont(font)
                 self.table.setItem(r, c, item)
-        self.title.setText(f"Added by Gatepost ({len(headers)})")
+            self.table.setCellWidget(r, ACTIONS, self._actions(h))
+        off = sum(h.omitted for h in headers)
+        self.title.setText(f"Added by Gatepost ({len(headers) - off}"
+                           + (f", {off} switched off)" if off else ")"))
+
+    def _actions(self, h: AddedHeader) -> QWidget:
+        """The row's Send box (not where HTTP or another tab decides) and Override."""
+        box = QWidget(objectName="addedHeaderActions")
+        row = QHBoxLayout(box)
+        row.setContentsMargins(4, 0, 4, 0)
+        row.setSpacing(8)
+        key = h.name.lower()
+        if not h.fixed:
+            send = QCheckBox("Send", objectName="addedHeaderSend",
+                             accessibleName=f"Send {h.name}", checked=not h.omitted)
+            send.setToolTip(f"Clear to send the request without {h.name} (saved with it)")
+            send.toggled.connect(lambda on, k=key: self.send_toggled.emit(k, on))
+            row.addWidget(send)
+        if key not in NO_OVERRIDE:
+            value = "" if h.value.startswith("(") else h.value
+            override = QPushButton("Override", objectName="addedHeaderOverride",
+                                   accessibleName=f"Override {h.name}", flat=True)
+            override.setToolTip(f"Type your own {h.name} in the table above: a typed header "
+                                "is sent instead of the one Gatepost adds")
+            override.clicked.connect(
+                lambda _=False, n=h.name, v=value: self.override_requested.emit(n, v))
+            row.addWidget(override)
+        row.addStretch(1)
+        return box

@@ -104,6 +104,8 @@ class RequestEditor(QWidget):
         QVBoxLayout(self._headers_page).setContentsMargins(0, 0, 0, 0)
         self._headers_page.layout().addWidget(self.headers, 2)
         self.added_headers: AddedHeaders | None = None
+        #: Headers Gatepost adds that this request does not send (RequestSpec's).
+        self._omit: list[str] = []
         self.tabs.addTab(self._headers_page, "Headers")
         self.tabs.addTab(self._body_page, "Body")
         # In a scroll area: the form's height must not set the editor's least height,
@@ -166,7 +168,27 @@ class RequestEditor(QWidget):
             self._headers_page.layout().addWidget(self.added_headers, 3)
             self.added_headers.show()
             self.edited.connect(self.added_headers.schedule)
+            self.added_headers.send_toggled.connect(self._send_added)
+            self.added_headers.override_requested.connect(self._override_added)
         return self.added_headers
+
+    def _send_added(self, name: str, send: bool) -> None:
+        omit = [n for n in self._omit if n != name]
+        self._omit = omit if send else [*omit, name]
+        self.edited.emit()
+
+    def _override_added(self, name: str, value: str) -> None:
+        """A row of that name to type into, its value selected: sent instead of the
+        added one (http/build.py: a typed header replaces a default of its name)."""
+        from ...core.model import Row
+        from ..rowtable import VALUE
+
+        self.headers.set_rows([*self.headers.rows(), Row(name, value)])
+        self.headers.edited.emit()
+        row = len(self.headers.rows()) - 1
+        self.headers.setFocus()
+        self.headers.setCurrentCell(row, VALUE)
+        self.headers.editItem(self.headers.item(row, VALUE))
 
     def _colour_method(self) -> None:
         """The method in its badge colour, in the box and in its list."""
@@ -295,6 +317,7 @@ class RequestEditor(QWidget):
             body=self._body.body() if self._body is not None else Body(),
             options=self.options.options(),
             auth=self.auth.config(),
+            omit_headers=list(self._omit),
         )
 
     def set_spec(self, spec: RequestSpec) -> None:
@@ -304,6 +327,7 @@ class RequestEditor(QWidget):
         self.url.setText(spec.url)
         self.params.set_rows(spec.params or merge_rows([], query_pairs(spec.url)))
         self.headers.set_rows(spec.headers)
+        self._omit = list(spec.omit_headers)
         if self._body is not None or spec.body.kind.value != "none" or spec.body.text \
                 or spec.body.rows or spec.body.path:
             self.body.set_body(spec.body)
