@@ -119,7 +119,7 @@ class RequestEditor(QWidget):
         self.tabs.addTab(self.tests, "Tests")
         self.tests.edited.connect(self.edited)
         self.tests.title_changed.connect(
-            lambda: self.tabs.setTabText(TESTS, self.tests.title()))
+            lambda: self._set_tab(TESTS, self.tests.title()))
         self.tabs.currentChanged.connect(
             lambda i: self.body if self.tabs.widget(i) is self._body_page else None)
         self.tabs.currentChanged.connect(
@@ -298,11 +298,23 @@ class RequestEditor(QWidget):
         for index, label, rows in ((PARAMS, "Params", self.params.rows()),
                                    (HEADERS, "Headers", self.headers.rows())):
             count = sum(1 for r in rows if r.enabled and r.name)
-            self.tabs.setTabText(index, f"{label} ({count})" if count else label)
+            self._set_tab(index, f"{label} ({count})" if count else label)
         kind = self._body.current_kind() if self._body is not None else "none"
-        self.tabs.setTabText(BODY, "Body" if kind == "none" else f"Body ({kind})")
+        self._set_tab(BODY, "Body" if kind == "none" else f"Body ({kind})")
         scheme = self.auth.config().scheme
-        self.tabs.setTabText(AUTH, "Auth" if scheme == "none" else f"Auth ({scheme})")
+        self._set_tab(AUTH, "Auth" if scheme == "none" else f"Auth ({scheme})",
+                      _scheme_label(scheme) if scheme != "none" else "")
+
+    def _set_tab(self, index: int, text: str, said: str = "") -> None:
+        """The tab's text with its badge, and the words a screen reader says for it:
+        "Headers (3)" is read "Headers, 3 set", "Auth (basic)" "Auth, Basic"."""
+        self.tabs.setTabText(index, text)
+        label, _, badge = text.partition(" (")
+        badge = badge.rstrip(")")
+        words = said or (f"{badge} set" if badge.isdigit() else badge)
+        spoken = f"{label}, {words}" if badge else label
+        self.tabs.tabBar().setAccessibleTabName(index, spoken)
+        self.tabs.setTabToolTip(index, spoken if badge else "")
 
     # -- the model side -------------------------------------------------------------------
 
@@ -371,3 +383,12 @@ class RequestEditor(QWidget):
     def clear_problems(self) -> None:
         self.problem.hide()
         self.problem.setText("")
+
+
+def _scheme_label(scheme: str) -> str:
+    from ...core import auth
+
+    try:
+        return auth.get(scheme).label
+    except auth.AuthError:
+        return scheme
