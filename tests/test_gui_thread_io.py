@@ -4,6 +4,7 @@ send, the Auth tab, a save or Variables… first needs them (gui/widgets/window_
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
@@ -13,18 +14,23 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox
 
 from gui import tasks
 from gui.core import watch
 from gui.core.collections import manage as col
+from gui.core.collections import store as colstore
 from gui.core.model import AuthConfig, RequestSpec
 from gui.core.storage.keychain import SecretStore
 from gui.core.variables import Variable
 from gui.persistence import Persistence
+from gui.widgets.dialogs.certificates import CertificatesDialog
+from gui.widgets.dialogs.collection_settings import CollectionSettingsDialog
+from gui.widgets.dialogs.variables import VariablesDialog
 from gui.widgets.main_window import MainWindow
 from gui.widgets.window_io import KEYCHAIN
 from tests.fakes import MemoryKeyring
+from tests.test_variables_dialog import add_row
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -211,3 +217,179 @@ def test_restore_without_a_saved_request_does_not_load_the_keychain(qtbot, seen)
         persistence.restore()
     assert restored.args == [None, "", ""]
     assert not [what for what, _ in seen if what.startswith("keychain")]
+
+
+# -- saves: collection files and keychain writes ----------------------------------------------
+
+
+def opened_window(qtbot, c, keychain, seen):
+    """A window with the collection open (read in a worker); `seen` from here on."""
+    w = MainWindow(None, store=SecretStore(keychain))
+    qtbot.addWidget(w)
+    w.show()
+    w.open_collections_later([str(c.path)])
+    assert w.wait_for_collections()
+    tasks.wait()
+    seen.clear()
+    return w, w.sidebar.collections[0]
+
+
+def off_the_gui_thread(seen, *kinds):
+    """Each kind of work was done, and none of it on the GUI thread."""
+    for kind in kinds:
+        assert (kind, False) in seen, kind
+    assert [what for what, on_gui in seen if on_gui] == []
+
+
+def yes(monkeypatch, asked=None):
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: (
+        asked.append(a[2]) if asked is not None else None) or QMessageBox.StandardButton.Yes)
+
+
+def test_variables_ok_writes_in_a_worker_and_keeps_the_edits_when_it_fails(
+        qtbot, team, seen, monkeypatch):
+    c, _who, _login, keychain = team
+    w, opened = opened_window(qtbot, c, keychain, seen)
+    shown, results = [], []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+    real_write = colstore.write_atomic
+
+    def full(path, data):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+    def edit_and_ok(dialog):
+        dialog.select_scope("Collection: Team")
+        add_row(dialog.table, "extra", "extra-secret-1", secret=True)
+        assert dialog.add_environment("Prod")
+        add_row(dialog.table, "token", "prod-secret-2", secret=True)
+        monkeypatch.setattr(colstore, "write_atomic", full)  # the disk is full
+        results.append(dialog.save())
+        monkeypatch.setattr(colstore, "write_atomic", real_write)
+        # A teammate's edit meanwhile: said, then overwritten on the second OK.
+        c.settings_path.write_text(c.settings_path.read_text() + "# theirs\n")
+        results.append(dialog.save())
+        results.append(dialog.save())
+        return 1
+
+    monkeypatch.setattr(VariablesDialog, "exec", edit_and_ok)
+    w.open_request(opened.requests()[0])  # Variables… edits the current tab's collection
+    w.edit_variables()
+    qtbot.waitUntil(lambda: len(results) == 3, timeout=10000)
+    assert results == [False, False, True]
+    assert "No space left" in shown[0] and "Nothing you typed is lost" in shown[0]
+    assert str(c.settings_path) in shown[1] and "changed on disk" in shown[1]
+    text = c.settings_path.read_text()
+    assert "extra" in text and "extra-secret-1" not in text
+    assert {"extra-secret-1", "prod-secret-2"} <= set(keychain.items.values())
+    assert [e.name for e in opened.environments] == ["Prod"]
+    off_the_gui_thread(seen, "keychain set", "collection write")
+
+
+def test_save_and_the_sidebar_write_in_a_worker(qtbot, team, seen, monkeypatch):
+    c, _who, _login, keychain = team
+    w, opened = opened_window(qtbot, c, keychain, seen)
+    login = next(r for r in opened.requests() if r.name == "Login")
+    users = next(f for f in opened.root.children if f.name == "Users")
+
+    # Save, with the file changed on disk: asked, then overwritten.
+    tab = w.open_request(login)
+    tab.editor.url.setText("{{base}}/anything")
+    login.path.write_text(login.path.read_text() + "# theirs\n")
+    asked = []
+    yes(monkeypatch, asked)
+    assert w.save_tab(tab) and "changed on disk" in asked[0]
+    assert "/anything" in login.path.read_text()
+
+    sidebar = w.sidebar
+    made = sidebar.new_request(users, "Made")
+    assert made is not None and made.path.exists()
+    assert sidebar.new_folder(opened.root, "Admin").path.is_dir()
+    sidebar.rename(made, "Made again")
+    assert made.path.name.startswith("made-again")
+    copy = sidebar.duplicate(login)  # with its password, copied in the keychain
+    assert copy is not None and copy.path.exists()
+    assert list(keychain.items.values()).count("pw-secret") == 2
+    sidebar.move(copy, users, None)
+    assert copy.path.parent == users.path
+    # A failure is said in words and changes nothing.
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, text: warned.append(
+        f"{title}: {text}"))
+    copy.path.write_text(copy.path.read_text() + "# theirs\n")
+    sidebar.delete(copy, confirm=False)
+    assert copy.path.exists() and warned[0].startswith("Could not delete") and \
+        "changed on disk" in warned[0]
+    sidebar.delete(made, confirm=False)
+    assert not made.path.exists()
+    off_the_gui_thread(seen, "keychain set", "keychain get", "collection write")
+
+
+def test_certificates_of_a_collection_are_saved_in_a_worker(qtbot, team, seen, monkeypatch):
+    c, _who, _login, keychain = team
+    w, opened = opened_window(qtbot, c, keychain, seen)
+    yes(monkeypatch)  # "these settings have problems (no such file): save anyway?"
+    saved = []
+
+    def add_and_ok(dialog):
+        dialog.add_certificate("api.example")
+        dialog.cert_file.setText("client.p12")
+        dialog.passphrase.setText("cert-pass-77")
+        saved.append(dialog.save())
+        return saved[-1]
+
+    monkeypatch.setattr(CertificatesDialog, "exec", add_and_ok)
+    assert w.edit_collection_certificates(opened) is not None
+    assert saved == [True]
+    text = c.settings_path.read_text()
+    assert "client.p12" in text and "cert-pass-77" not in text
+    assert "cert-pass-77" in keychain.items.values()
+    off_the_gui_thread(seen, "keychain set", "collection write")
+
+    # The global ones: their file and the keychain.
+    seen.clear()
+    monkeypatch.setattr(CertificatesDialog, "exec", lambda dialog: add_and_ok(dialog) and 0)
+    assert w.edit_certificates() is not None
+    assert saved == [True, True]
+    assert list(keychain.items.values()).count("cert-pass-77") == 2
+    off_the_gui_thread(seen, "keychain set")
+
+
+def test_collection_settings_and_proxy_save_in_a_worker(qtbot, team, seen, monkeypatch):
+    c, _who, _login, keychain = team
+    w, opened = opened_window(qtbot, c, keychain, seen)
+    w.sidebar.settings_requested.emit(opened)
+    dialog = w.findChild(CollectionSettingsDialog, "collectionSettingsDialog")
+    dialog.tabs.setCurrentIndex(1)
+    dialog.auth.set_config(AuthConfig("basic", {"username": "u", "password": "new-pw-55"}))
+    closed = []
+    dialog.finished.connect(closed.append)
+    dialog.findChild(object, "settingsSave").click()
+    qtbot.waitUntil(lambda: bool(closed), timeout=10000)
+    assert "new-pw-55" in keychain.items.values()
+
+    proxy = w.sidebar.edit_proxy(opened)
+    qtbot.waitUntil(lambda: proxy.inherit_mode.isEnabled(), timeout=10000)
+    proxy.manual_mode.setChecked(True)
+    proxy.url.setText("http://127.0.0.1:3128")
+    proxy.username.setText("pu")
+    proxy.password.setText("proxy-pw-66")
+    proxy.save()
+    qtbot.waitUntil(lambda: proxy.saved, timeout=10000)
+    assert "127.0.0.1:3128" in c.settings_path.read_text()
+    assert "proxy-pw-66" in keychain.items.values()
+    tasks.wait()
+    off_the_gui_thread(seen, "keychain set", "collection write")
+
+
+def test_the_oauth2_state_is_read_in_a_worker(qtbot, seen):
+    w = MainWindow(None, store=SecretStore(MemoryKeyring()))
+    qtbot.addWidget(w)
+    w.show()
+    seen.clear()
+    w.editor.tabs.setCurrentWidget(w.editor.auth)
+    combo = w.findChild(QComboBox, "authScheme")
+    combo.setCurrentIndex(combo.findData("oauth2"))
+    # Its state is its token's, looked up in the keychain.
+    qtbot.waitUntil(lambda: "No token yet" in w.editor.auth.state.text(), timeout=10000)
+    tasks.wait()
+    off_the_gui_thread(seen, "keychain get")

@@ -3,6 +3,7 @@ collection's own). A mixin of MainWindow."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -73,7 +74,8 @@ class DialogsMixin:
         store = self.store()
         try:
             # The file, and the passphrases from the keychain, read in a worker.
-            settings = tasks.call(lambda _task: load(store), tasks.KEYCHAIN)
+            settings = tasks.call(lambda _task: _probed(store, lambda: load(store)),
+                                  tasks.KEYCHAIN)
         except TlsSetupError as exc:
             if QMessageBox.question(
                     self, "Certificates", f"{exc}\n\nStart from empty settings? The file "
@@ -128,8 +130,9 @@ class DialogsMixin:
             worker.reload_tls_settings()
 
         # The passphrases it shows are read from the keychain in a worker first.
-        settings = tasks.call(lambda _task: coltls.for_editing(collection, store),
-                              tasks.KEYCHAIN)
+        settings = tasks.call(
+            lambda _task: _probed(store, lambda: coltls.for_editing(collection, store)),
+            tasks.KEYCHAIN)
         dialog = CertificatesDialog(settings, store,
                                     self, collection=collection.name, save_handler=save,
                                     resolve=lambda s: coltls.resolved(s, collection))
@@ -137,3 +140,10 @@ class DialogsMixin:
             self.statusBar().showMessage(f"Certificates of {collection.name} saved; new "
                                          "connections use them.")
         return dialog
+
+
+def _probed(store: Any, read: Callable[[], Any]) -> Any:
+    """`read()`, the keychain set up first: the Certificates dialog says where
+    passphrases are kept (`store.problem`), which would otherwise probe it there."""
+    _ = store.problem
+    return read()

@@ -1,0 +1,36 @@
+"""tasks.call: a save in a worker that the GUI thread waits for, still delivering other
+tasks' answers meanwhile."""
+
+import threading
+import time
+
+import pytest
+
+from gui import tasks
+
+
+def test_the_result_comes_back_from_a_worker_thread(qtbot):
+    assert tasks.call(lambda _t: threading.current_thread() is threading.main_thread()) \
+        is False
+
+
+def test_what_the_work_raised_is_raised_on_the_gui_thread(qtbot):
+    def full(_task):
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        tasks.call(full, tasks.KEYCHAIN)
+
+
+def test_other_answers_arrive_while_the_gui_thread_waits(qtbot):
+    other, started = [], threading.Event()
+    tasks.run(lambda _t: started.wait(5) and "other", other.append)
+
+    def save(_task):
+        started.set()
+        deadline = time.monotonic() + 5
+        while not other and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return list(other)
+
+    assert tasks.call(save, "tasks-call-test") == ["other"]
