@@ -42,14 +42,16 @@ def shown_expiry(expires: float | None) -> str:
     return "session" if expires is None else formatdate(expires, usegmt=True)
 
 
-def attach(jar: CookieJar, request: httpx.Request, cross_site: bool) -> list[HopCookie]:
+def attach(jar: CookieJar, request: httpx.Request, cross_site: bool,
+           url: str | None = None) -> list[HopCookie]:
     """Put the jar's cookies for this request in its Cookie header, after those the
-    user typed (or an auth scheme added), which win over a jar cookie of the same name."""
+    user typed (or an auth scheme added), which win over a jar cookie of the same name.
+    `url`: the request's URL as text, when the caller has it already."""
     current = request.headers.get("cookie")
     mark = request.extensions.get(MARK)
     base = mark[0] if mark is not None and current == mark[1] else current
     typed = {part.partition("=")[0].strip() for part in (base or "").split(";")}
-    cookies = [c for c in jar.select(str(request.url), request.method, cross_site)
+    cookies = [c for c in jar.select(url or str(request.url), request.method, cross_site)
                if c.name not in typed]
     header = "; ".join([*([base] if base else []), *(f"{c.name}={c.value}" for c in cookies)])
     if header:
@@ -61,10 +63,10 @@ def attach(jar: CookieJar, request: httpx.Request, cross_site: bool) -> list[Hop
                       c.http_only, c.same_site, "jar") for c in cookies]
 
 
-def receive(jar: CookieJar, request: httpx.Request, response: httpx.Response
-            ) -> list[HopCookie]:
+def receive(jar: CookieJar, request: httpx.Request, response: httpx.Response,
+            url: str | None = None) -> list[HopCookie]:
     """Every Set-Cookie of the response into the jar, in order, and what became of it."""
-    url, now = str(request.url), time.time()
+    url, now = url or str(request.url), time.time()
     # httpx's Digest answers a challenge with the 401's cookies (`response.cookies`,
     # under http.cookiejar's rules): left empty, so that the jar's rules apply to them
     # too and the retry's hop says they came from the jar.

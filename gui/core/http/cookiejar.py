@@ -96,7 +96,9 @@ class CookieJar:
     def select(self, url: str, method: str = "GET", cross_site: bool = False,
                now: float | None = None) -> list[Cookie]:
         """The cookies to send to `url`, in the order a browser sends them."""
-        if not self.enabled:
+        # An empty jar (each exchange without the shared one starts with one) has
+        # nothing to send: no URL to parse at every hop.
+        if not self.enabled or not self._cookies:
             return []
         now = time.time() if now is None else now
         parts = urlsplit(url)

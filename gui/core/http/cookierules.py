@@ -11,6 +11,7 @@ import ipaddress
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 #: Name and value of a cookie together, at most (bytes, as browsers count).
@@ -64,6 +65,9 @@ def _suffixes():
         return _psl
 
 
+# Asked about the same few hosts at every hop (the jar, the site of each URL): the
+# answers are cached, a parse of an IP address costs a microsecond or two.
+@lru_cache(maxsize=1024)
 def is_ip(host: str) -> bool:
     try:
         ipaddress.ip_address(host)
@@ -72,6 +76,7 @@ def is_ip(host: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=1024)
 def is_loopback(host: str) -> bool:
     """This machine, by name or address: a browser treats it as a secure origin."""
     host = host.lower().rstrip(".")
@@ -87,6 +92,7 @@ def is_public_suffix(domain: str) -> bool:
     return not is_ip(domain) and bool(_suffixes().is_public(domain))
 
 
+@lru_cache(maxsize=256)
 def site(url: str) -> tuple[str, str]:
     """Schemeful site: http and https of one registrable domain are two sites."""
     parts = urlsplit(url)

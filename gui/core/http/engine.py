@@ -240,9 +240,8 @@ class Engine:
                     jar = CookieJar()
                 request = build_request(client, spec)
                 sender = Send(client, spec.options, auth, token, exchange, started,
-                               secrets, progress, on_events)
-                sender.jar = jar
-                sender.proxy = ProxyState(resolver)
+                              secrets, progress, on_events, jar=jar,
+                              proxy=ProxyState(resolver))
                 try:
                     with deadline.scope(spec.options.max_time):
                         sender.run(request)

@@ -75,17 +75,20 @@ class Send:
     def __init__(self, client: httpx.Client, options: Options, auth: httpx.Auth | None,
                  token: CancelToken, exchange: Exchange, started: float,
                  secrets: tuple[str, ...], progress: Progress | None = None,
-                 on_events: OnEvents | None = None) -> None:
+                 on_events: OnEvents | None = None, jar: CookieJar | None = None,
+                 proxy: ProxyState | None = None) -> None:
         self.client, self.options, self.auth = client, options, auth
         self.token, self.exchange, self.started = token, exchange, started
         self._secrets = secrets
         self.progress = progress
         self.on_events = on_events
-        self.jar = CookieJar()
+        self.jar = jar if jar is not None else CookieJar()
         #: The site of the request the person sent: a hop to another is cross-site.
         self.site: tuple[str, str] | None = None
         self._hop_cookies: list = []
-        self.proxy = ProxyState(Resolver(ProxySettings("none")))
+        # Made only when the caller has none: a Resolver reads settings.
+        self.proxy = proxy if proxy is not None else \
+            ProxyState(Resolver(ProxySettings("none")))
         self._proxy_hop: ProxyHop | None = None
 
     @property
@@ -198,8 +201,8 @@ class Send:
         trace = Trace()
         request.extensions["trace"] = trace
         ctx = HopContext(self.token)
-        self._hop_cookies = attach_cookies(self.jar, request,
-                                           site(str(request.url)) != self.site)
+        url = str(request.url)  # httpx builds the text anew each time it is asked
+        self._hop_cookies = attach_cookies(self.jar, request, site(url) != self.site, url)
         begin = time.perf_counter()
         response: httpx.Response | None = None
         body = BodyReader(self.options.max_body_size)
@@ -214,7 +217,7 @@ class Send:
                 response = self.client.send(request, follow_redirects=False, stream=True)
                 # Before the body: a later hop (a redirect) needs them, and a body that
                 # fails half-way does not undo the headers.
-                self._hop_cookies += receive_cookies(self.jar, request, response)
+                self._hop_cookies += receive_cookies(self.jar, request, response, url)
                 try:
                     body.tls = _tls_of(response)
                     ctype = response.headers.get("content-type", "").split(";")[0].strip()
@@ -248,27 +251,28 @@ class Send:
                 request.url.host))) from exc
         finally:
             end = time.perf_counter()
-            hop = self._record(request, response, kind, trace, ctx, begin, end, body)
+            hop = self._record(request, url, response, kind, trace, ctx, begin, end, body)
             self.exchange.hops += finish_proxy_hop(
                 self._proxy_hop, hop, self.started,
                 lambda n, v: mask_header(n, v, self.secrets))
             self.exchange.hops.append(hop)
 
-    def _record(self, request: httpx.Request, response: httpx.Response | None,
+    def _record(self, request: httpx.Request, url: str, response: httpx.Response | None,
                 kind: HopKind, trace: Trace, ctx: HopContext, begin: float,
                 end: float, body: BodyReader) -> Hop:
-        headers = [(n, mask_header(n, v, self.secrets)) for n, v in
+        secrets = self.secrets
+        headers = [(n, mask_header(n, v, secrets)) for n, v in
                    _decode_headers(request.headers)]
-        url = mask_text(str(request.url), self.secrets)
         target = request.url.raw_path.decode("ascii", "replace")
+        content = request.content
         sent = SentRequest(
             method=request.method,
-            url=url,
+            url=mask_text(url, secrets),
             headers=headers,
-            body_size=len(request.content),
+            body_size=len(content),
             head_size=_head_size(f"{request.method} {target} HTTP/1.1", headers),
             # Masked in finish(), once every secret the auth learnt is known.
-            body=request.content if len(request.content) <= SENT_BODY_KEPT else None,
+            body=content if len(content) <= SENT_BODY_KEPT else None,
         )
         connect = trace.span("connect_tcp")
         if connect is not None and ctx.dns is not None:
@@ -290,10 +294,10 @@ class Send:
         # A jar cookie counts as sent once the headers went out (not on a refused connect).
         sent_headers = response is not None or \
             trace.mark("send_request_headers.started") is not None
-        hop.cookies = [replace(c, value=mask_text(c.value, self.secrets))
+        hop.cookies = [replace(c, value=mask_text(c.value, secrets))
                        for c in self._hop_cookies if sent_headers or c.source != "jar"]
         if response is not None:
-            received_headers = [(n, mask_text(v, self.secrets))
+            received_headers = [(n, mask_text(v, secrets))
                                 for n, v in _decode_headers(response.headers)]
             reason = response.reason_phrase or _phrase(response.status_code)
             hop.response = ReceivedResponse(

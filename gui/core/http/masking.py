@@ -217,12 +217,16 @@ def mask_text(text: str, secrets: tuple[str, ...] = ()) -> str:
 def mask_header(name: str, value: str, secrets: tuple[str, ...] = ()) -> str:
     """A header value masked: a credential header keeps only its scheme word (`Basic
     ****`); a Digest answer is kept with any known secret masked."""
+    if not secrets and name.lower() not in CREDENTIAL_HEADERS:
+        return mask_text(value)  # every header of every hop: skip the masker's lookup
     return masker(tuple(secrets)).header(name, value)
 
 
 def url_secrets(url: str) -> tuple[str, ...]:
     """The password of the URL's user info, as typed and decoded: a secret wherever
     else it appears (the Basic header built from it, a redirect)."""
+    if "@" not in url:
+        return ()  # no user info: nothing to parse, at every send
     try:
         password = urlsplit(url.strip()).password
     except ValueError:

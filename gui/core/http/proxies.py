@@ -173,6 +173,8 @@ class Bypass:
     def matches(self, host: str, port: int) -> bool:
         if self.everything:
             return True
+        if not self._names and not self._networks:
+            return False
         host = host.lower().strip("[]").rstrip(".")
         try:
             address = ipaddress.ip_address(host)
@@ -278,6 +280,8 @@ class Resolver:
     def route(self, scheme: str, host: str, port: int) -> Route | None:
         if self.problem:
             raise ProxySettingsError(self.problem)
+        if self._manual is None and not self._system:
+            return None  # no proxy: no bypass list to read, at every hop
         if self.bypass.matches(host, port):
             return None
         if self._manual is not None:
