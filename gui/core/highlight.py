@@ -1,10 +1,13 @@
 """Syntax colouring computed off the GUI thread: pygments tokens as per-line spans.
 
 The window's highlighter only applies these spans, so colouring a large body costs the
-GUI thread a lookup per line, not a lexer run.
+GUI thread a lookup per line, not a lexer run. Pretty-printed JSON, whatever its size, is
+coloured a line at a time as it is shown instead (JSON_LINES).
 """
 
 from __future__ import annotations
+
+import re
 
 #: Text longer than this is not coloured.
 HIGHLIGHT_LIMIT = 1024 * 1024
@@ -58,3 +61,30 @@ def spans(text: str, language: str) -> Spans | None:
                 lines[-1].append((column, len(piece), kind))
             column += len(piece)
     return lines
+
+
+_JSON_TOKEN = re.compile(r'("(?:[^"\\]|\\.)*")(\s*:)?|(-?\d[\d.eE+-]*)'
+                         r"|(true|false|null)\b|([{}\[\],:])")
+
+
+class JsonLines:
+    """Colours pretty-printed JSON one line at a time, as the window shows the line:
+    each line of it stands alone (strings hold no raw newline), so a body of any size
+    is coloured without a lexer run over all of it or spans held for every line."""
+
+    def __call__(self, line: str) -> list[tuple[int, int, str]]:
+        out = []
+        for m in _JSON_TOKEN.finditer(line):
+            string, colon, number, keyword, _punct = m.groups()
+            if string is not None:
+                out.append((m.start(), len(string), "key" if colon else "string"))
+                if colon:
+                    out.append((m.end() - 1, 1, "punct"))
+            else:
+                kind = "number" if number else "keyword" if keyword else "punct"
+                out.append((m.start(), m.end() - m.start(), kind))
+        return out
+
+
+#: The `spans` of pretty-printed JSON (gui.core.present): called with a line's text.
+JSON_LINES = JsonLines()

@@ -27,7 +27,9 @@ class Presentation:
 
     language: str = "text"  # json, xml, html, javascript, css, text, image, binary
     pretty: str = ""
-    #: The parsed JSON value, for the tree and the filter; None when not JSON or too big.
+    #: The JSON's structure for the tree (a gui.core.jsontree.JsonTree over `pretty`: no
+    #: Python object per value); None when not JSON or too big. The filter parses
+    #: `pretty` when it is used.
     parsed: Any = None
     #: The first page of the raw text.
     raw_page: str = ""
@@ -40,6 +42,9 @@ class Presentation:
     over_limit: bool = False
     #: The bytes are not text (looks_binary): the views open it in Hex, never decode it.
     binary: bool = False
+    #: A large body that looked like JSON and is not: Pretty pages its bytes as Raw does,
+    #: rather than hold all of its text.
+    raw_paged: bool = False
 
 
 def language_of(response: ReceivedResponse) -> str:
@@ -123,29 +128,74 @@ def present(response: ReceivedResponse, limit: int | None = None) -> Presentatio
                     f"tree are off past {human_size(limit)}; the raw view is paged. "
                     "“Pretty-print anyway” lifts the limit for this body.")
         return out
-    text = response.text()
-    out.pretty = text
-    if out.language in ("json", "text") and text.lstrip()[:1] in ("{", "["):
-        try:
-            parsed = json.loads(text)
-            pretty = json.dumps(parsed, indent=2, ensure_ascii=False)
-        except RecursionError:
-            if out.language == "json":
-                out.note = ("The JSON is nested deeper than Gatepost's parser allows: it "
-                            "is shown as it came, without the tree and the filter.")
-        except ValueError as exc:
-            if out.language == "json":
-                out.note = f"The body says it is JSON but does not parse: {exc}."
-        else:
-            out.language, out.parsed, out.pretty = "json", parsed, pretty
-    elif out.language == "xml":
-        out.pretty = _pretty_xml(text)
+    if out.language in ("json", "text") and out.raw_page.lstrip()[:1] in ("{", "["):
+        _present_json(response, out)
+    else:
+        out.pretty = response.text()
+        if out.language == "xml":
+            out.pretty = _pretty_xml(out.pretty)
     if response.body_error:
         out.note = " ".join(n for n in (out.note, response.body_error) if n)
-    from .highlight import spans
+    if out.spans is None and not out.raw_paged:
+        from .highlight import spans
 
-    out.spans = spans(out.pretty, out.language)
+        out.spans = spans(out.pretty, out.language)
     return out
+
+
+def _present_json(response: ReceivedResponse, out: Presentation) -> None:
+    """Pretty text, tree and colouring of a body that may be JSON; never all three of
+    bytes, text and parsed values at once (gui.core.jsonpretty)."""
+    from .highlight import JSON_LINES
+    from .jsonpretty import CHUNK, ORJSON_LIMIT, NotJson, pretty, pretty_small
+    from .jsontree import JsonTree
+
+    text: str | None
+    if response.body_size <= ORJSON_LIMIT:
+        text = pretty_small(response.body) if _is_utf8(response) else None
+        if text is None:
+            text = _pretty_python(response, out)
+    else:
+        try:
+            text = pretty(response.data.chunks(CHUNK), _encoding(response))
+        except NotJson as exc:
+            out.raw_paged, out.pretty = True, out.raw_page
+            if out.language == "json":
+                out.note = (f"The body says it is JSON but does not parse ({exc}): it is "
+                            "shown as it came.")
+            return
+    if text is None:
+        out.pretty = response.text()
+        return
+    out.language, out.pretty, out.parsed, out.spans = "json", text, JsonTree(text), JSON_LINES
+
+
+def _pretty_python(response: ReceivedResponse, out: Presentation) -> str | None:
+    """Python's json for a small body orjson refused: it also reads NaN, integers past
+    64 bits and names what went wrong. None (and a note) when it is not JSON."""
+    try:
+        return json.dumps(json.loads(response.text()), indent=2, ensure_ascii=False)
+    except RecursionError:
+        if out.language == "json":
+            out.note = ("The JSON is nested deeper than Gatepost's parser allows: it "
+                        "is shown as it came, without the tree and the filter.")
+    except ValueError as exc:
+        if out.language == "json":
+            out.note = f"The body says it is JSON but does not parse: {exc}."
+    return None
+
+
+def _encoding(response: ReceivedResponse) -> str:
+    import codecs
+
+    try:
+        return codecs.lookup(response.charset or "utf-8").name
+    except LookupError:
+        return "utf-8"
+
+
+def _is_utf8(response: ReceivedResponse) -> bool:
+    return _encoding(response) in ("utf-8", "ascii")
 
 
 def _pretty_xml(text: str) -> str:

@@ -251,19 +251,37 @@ class BodyView(FindMixin, QWidget):
         if p is None or p.parsed is None:
             return
         if not expression:
-            self._filtered = None
-        else:
+            self._show_filtered(p, expression, None)
+            return
+        text = p.pretty
+
+        def work(_task: object) -> str | Exception:
+            # Parsed here each time, not kept: the values of a large body cost several
+            # times its text, and the tree does not need them.
             import json
 
             import jmespath
             from jmespath.exceptions import JMESPathError
 
+            from ...core.jsonpretty import load
+
             try:
-                result = jmespath.search(expression, p.parsed)
+                result = jmespath.search(expression, load(text))
             except JMESPathError as exc:
-                self.note.setText(f"Filter: {exc}".splitlines()[0])
-                return
-            self._filtered = json.dumps(result, indent=2, ensure_ascii=False)
+                return exc
+            return json.dumps(result, indent=2, ensure_ascii=False)
+
+        self._tasks.run(work, lambda result: self._show_filtered(p, expression, result),
+                        key="filter")
+
+    def _show_filtered(self, p: Presentation, expression: str,
+                       result: str | Exception | None) -> None:
+        if p is not self._presentation or expression != self.filter.text().strip():
+            return  # an answer for another body, or a filter since changed
+        if isinstance(result, Exception):
+            self.note.setText(f"Filter: {result}".splitlines()[0])
+            return
+        self._filtered = result
         self.note.setText(p.note)
         if not self._modes[self._mode].filtered:
             self._mode = TEXT
@@ -274,7 +292,8 @@ class BodyView(FindMixin, QWidget):
         """True when the view pages the body's bytes (raw, or past the pretty limit),
         not a text held in memory."""
         p = self._presentation
-        return self._filtered is None and (self._mode == "raw" or bool(p and p.over_limit))
+        return self._filtered is None and (self._mode == "raw" or bool(
+            p and (p.over_limit or p.raw_paged)))
 
     def _set_wrap(self, on: bool) -> None:
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth if on

@@ -3,6 +3,8 @@ theme's syntax colours for light or dark."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
 
@@ -13,7 +15,8 @@ class SpanHighlighter(QSyntaxHighlighter):
         from .. import theme
 
         super().__init__(document)
-        self.spans: list[list[tuple[int, int, str]]] | None = None
+        #: Spans per line, or a function of a line's text (gui.core.highlight.JSON_LINES).
+        self.spans: list[list[tuple[int, int, str]]] | Callable[[str], list] | None = None
         self._formats: dict[str, QTextCharFormat] = {}
         self._recolour()
         # A switch between light and dark recolours what is shown.
@@ -32,7 +35,10 @@ class SpanHighlighter(QSyntaxHighlighter):
     def highlightBlock(self, text: str) -> None:
         if not self.spans:
             return
-        number = self.currentBlock().blockNumber()
-        if number < len(self.spans):
-            for start, length, kind in self.spans[number]:
-                self.setFormat(start, length, self._formats[kind])
+        if callable(self.spans):
+            line = self.spans(text)
+        else:
+            number = self.currentBlock().blockNumber()
+            line = self.spans[number] if number < len(self.spans) else []
+        for start, length, kind in line:
+            self.setFormat(start, length, self._formats[kind])

@@ -1,5 +1,6 @@
-"""Pretty: the body pretty-printed and coloured (both done in the worker); past the
-size limit, the body's bytes paged as Raw pages them."""
+"""Pretty: the body pretty-printed (in the worker) and coloured (spans from the worker,
+or JSON a line at a time as it is shown); past the size limit, or for a large body that
+is not the JSON it looked like, the body's bytes paged as Raw pages them."""
 
 from __future__ import annotations
 
@@ -25,10 +26,14 @@ class Pretty(BodyMode):
 
     def page(self, r: ReceivedResponse, p: Presentation, loaded: int,
              filtered: str | None) -> tuple[str, int, bool]:
-        if p.over_limit:
+        if p.over_limit or p.raw_paged:
             return decoded_page(r, loaded)
-        if filtered is None and loaded == 0:
-            self.view.highlighter.spans = getattr(p, "spans", None)
+        if loaded == 0:
+            from ....core.highlight import JSON_LINES
+
+            # A filter's result is JSON pretty-printed: coloured as the body's JSON is.
+            spans = getattr(p, "spans", None) if filtered is None else JSON_LINES
+            self.view.highlighter.spans = spans
         return text_page(p.pretty if filtered is None else filtered, loaded)
 
 

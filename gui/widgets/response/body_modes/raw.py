@@ -17,7 +17,7 @@ class Raw(BodyMode):
 
     def page(self, r: ReceivedResponse, p: Presentation, loaded: int,
              filtered: str | None) -> tuple[str, int, bool]:
-        if filtered is None or p.over_limit:
+        if filtered is None or p.over_limit or p.raw_paged:
             return decoded_page(r, loaded)
         return text_page(filtered, loaded)
 
