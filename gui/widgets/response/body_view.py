@@ -34,6 +34,7 @@ from .highlighter import SpanHighlighter
 if TYPE_CHECKING:
     from ...core.http.exchange import ReceivedResponse
     from ...core.present import Presentation
+    from ...tasks import Task
     from .body_modes.preview import Preview
     from .body_modes.tree import Tree
 
@@ -255,9 +256,12 @@ class BodyView(FindMixin, QWidget):
             return
         text = p.pretty
 
-        def work(_task: object) -> str | Exception:
+        def work(task: Task[str | Exception | None]) -> str | Exception | None:
             # Parsed here each time, not kept: the values of a large body cost several
-            # times its text, and the tree does not need them.
+            # times its text, and the tree does not need them. Not at all when a newer
+            # filter came meanwhile: two parses at once would double that.
+            if task.cancelled:
+                return None
             import json
 
             import jmespath
