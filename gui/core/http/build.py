@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -135,11 +136,18 @@ def header_items(spec: RequestSpec, default_type: str | None = None
 NEEDED = frozenset({"host", "content-length", "transfer-encoding"})
 
 
+@lru_cache(maxsize=64)
+def _timeout(connect: float | None, read: float | None, write: float | None,
+             pool: float | None) -> httpx.Timeout:
+    # One per set of values, not one per send: httpx copies it into the request.
+    return httpx.Timeout(connect=connect, read=read, write=write, pool=pool)
+
+
 def build_request(client: httpx.Client, spec: RequestSpec) -> httpx.Request:
     arguments, default_type = body_arguments(spec)
     headers = header_items(spec, default_type)
     t = spec.options.timeouts
-    timeout = httpx.Timeout(connect=t.connect, read=t.read, write=t.write, pool=t.pool)
+    timeout = _timeout(t.connect, t.read, t.write, t.pool)
     request = client.build_request(spec.method, normalise_url(spec.url), headers=headers,
                                    timeout=timeout, **arguments)
     if spec.omit_headers:

@@ -50,9 +50,10 @@ def attach(jar: CookieJar, request: httpx.Request, cross_site: bool,
     current = request.headers.get("cookie")
     mark = request.extensions.get(MARK)
     base = mark[0] if mark is not None and current == mark[1] else current
-    typed = {part.partition("=")[0].strip() for part in (base or "").split(";")}
-    cookies = [c for c in jar.select(url or str(request.url), request.method, cross_site)
-               if c.name not in typed]
+    cookies = jar.select(url or str(request.url), request.method, cross_site)
+    if cookies:
+        typed = {part.partition("=")[0].strip() for part in (base or "").split(";")}
+        cookies = [c for c in cookies if c.name not in typed]
     header = "; ".join([*([base] if base else []), *(f"{c.name}={c.value}" for c in cookies)])
     if header:
         request.headers["Cookie"] = header
@@ -66,13 +67,17 @@ def attach(jar: CookieJar, request: httpx.Request, cross_site: bool,
 def receive(jar: CookieJar, request: httpx.Request, response: httpx.Response,
             url: str | None = None) -> list[HopCookie]:
     """Every Set-Cookie of the response into the jar, in order, and what became of it."""
+    headers = response.headers.get_list("set-cookie")
+    if not headers:
+        # httpx's own `response.cookies` would be empty too: no jar to make for it.
+        return []
     url, now = url or str(request.url), time.time()
     # httpx's Digest answers a challenge with the 401's cookies (`response.cookies`,
     # under http.cookiejar's rules): left empty, so that the jar's rules apply to them
     # too and the retry's hop says they came from the jar.
     response._cookies = httpx.Cookies()
     found = []
-    for header in response.headers.get_list("set-cookie"):
+    for header in headers:
         outcome = jar.receive(url, header, now)
         said = parse_set_cookie(header)
         if said is None:

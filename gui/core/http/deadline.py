@@ -13,8 +13,6 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpcore
@@ -54,16 +52,28 @@ def remaining() -> float | None:
     return None if at is None else at - time.monotonic()
 
 
-@contextmanager
-def scope(seconds: float | None) -> Iterator[None]:
-    """This thread's exchange must be over within `seconds` (None: no deadline)."""
-    previous = getattr(_local, "at", None)
-    _local.at = None if seconds is None or not math.isfinite(seconds) else \
-        time.monotonic() + seconds
-    try:
-        yield
-    finally:
-        _local.at = previous
+class _Scope:
+    # A class rather than @contextmanager: entered at every send.
+    __slots__ = ("_previous", "_seconds")
+
+    def __init__(self, seconds: float | None) -> None:
+        self._seconds = seconds
+        self._previous: float | None = None
+
+    def __enter__(self) -> None:
+        self._previous = getattr(_local, "at", None)
+        seconds = self._seconds
+        _local.at = None if seconds is None or not math.isfinite(seconds) else \
+            time.monotonic() + seconds
+
+    def __exit__(self, *exc: object) -> None:
+        _local.at = self._previous
+
+
+def scope(seconds: float | None) -> _Scope:
+    """`with scope(seconds):` — this thread's exchange must be over within `seconds`
+    (None: no deadline)."""
+    return _Scope(seconds)
 
 
 def lift() -> None:

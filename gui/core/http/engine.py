@@ -148,8 +148,10 @@ class Engine:
             left = self._busy[id(transport)] = self._busy[id(transport)] - 1
             if not left:
                 del self._busy[id(transport)]
-            idle = [t for t in self._retired if id(t) not in self._busy]
-            self._retired = [t for t in self._retired if id(t) in self._busy]
+            idle = []
+            if self._retired:
+                idle = [t for t in self._retired if id(t) not in self._busy]
+                self._retired = [t for t in self._retired if id(t) in self._busy]
         for old in idle:
             old.close()
 

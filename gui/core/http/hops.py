@@ -103,7 +103,9 @@ class Send:
         kind = HopKind.REQUEST
         redirects = 0
         while True:
-            auth = self.auth if _origin(request.url) == origin else None
+            # The request the person sent is at its own origin: compared for redirects.
+            same = kind is HopKind.REQUEST or _origin(request.url) == origin
+            auth = self.auth if same else None
             response = self._auth_round(request, auth, kind)
             if not (self.options.follow_redirects and response.has_redirect_location):
                 return

@@ -14,8 +14,6 @@ import ipaddress
 import socket
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpcore
@@ -43,36 +41,62 @@ def current() -> HopContext | None:
     return getattr(_local, "hop", None)
 
 
-@contextmanager
-def hop_context(ctx: HopContext) -> Iterator[HopContext]:
-    _local.hop = ctx
-    try:
-        yield ctx
-    finally:
+class _HopScope:
+    # A class rather than @contextmanager: entered at every hop, and a generator-based
+    # manager costs a microsecond more.
+    __slots__ = ("_ctx",)
+
+    def __init__(self, ctx: HopContext) -> None:
+        self._ctx = ctx
+
+    def __enter__(self) -> HopContext:
+        _local.hop = self._ctx
+        return self._ctx
+
+    def __exit__(self, *exc: object) -> None:
         _local.hop = None
+
+
+def hop_context(ctx: HopContext) -> _HopScope:
+    """`with hop_context(ctx):` — the block's network streams belong to `ctx`'s hop."""
+    return _HopScope(ctx)
+
+
+#: httpcore's event prefixes, the first preferred where two name the same event.
+_PREFIX_RANK = {"http11": 0, "connection": 1, "http2": 2}
 
 
 class Trace:
     """httpcore's trace extension for one hop: the moment each phase started and
     completed (the engine's timings, DNS aside)."""
 
-    __slots__ = ("marks",)
+    __slots__ = ("_events", "marks")
 
     def __init__(self) -> None:
         self.marks: dict[str, float] = {}
+        #: The marks by event, prefix taken off (built when first read: a record reads
+        #: a dozen of them, and three prefixed lookups each cost more than one pass).
+        self._events: dict[str, float] | None = None
 
     def __call__(self, name: str, info: dict[str, Any]) -> None:
         # Called about ten times a hop: keep it to a dict store.
         self.marks[name] = time.perf_counter()
+        self._events = None
 
     def mark(self, event: str) -> float | None:
         # "send_request_headers.started" is "http11." or "http2." prefixed; connecting
         # is "connection.".
-        for prefix in ("http11.", "connection.", "http2."):
-            mark = self.marks.get(prefix + event)
-            if mark is not None:
-                return mark
-        return None
+        events = self._events
+        if events is None:
+            events = {}
+            ranks: dict[str, int] = {}
+            for name, at in self.marks.items():
+                prefix, _, rest = name.partition(".")
+                rank = _PREFIX_RANK.get(prefix)
+                if rank is not None and rank < ranks.get(rest, len(_PREFIX_RANK)):
+                    events[rest], ranks[rest] = at, rank
+            self._events = events
+        return events.get(event)
 
     def span(self, phase: str) -> float | None:
         return self.between(phase + ".started", phase + ".complete")

@@ -274,6 +274,8 @@ class Resolver:
 
     def secrets(self) -> tuple[str, ...]:
         """The proxy passwords, to be masked wherever they could appear."""
+        if self._manual is None and not self._system:
+            return ()
         routes = [self._manual, *self._system.values()]
         return tuple(r.password for r in routes if r is not None and r.password)
 

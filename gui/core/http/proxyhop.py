@@ -31,9 +31,10 @@ class ProxyState:
 
     def prepare(self, request: httpx.Request) -> ProxyHop | None:
         """Route the request (ProxySettingsError when the settings are unusable)."""
-        value = request.headers.get("proxy-authorization")
-        if value is not None and value in self._added:
-            del request.headers["proxy-authorization"]
+        if self._added:  # else there is none of ours to take off (a header lookup less)
+            value = request.headers.get("proxy-authorization")
+            if value is not None and value in self._added:
+                del request.headers["proxy-authorization"]
         url = request.url
         route = self.resolver.route(url.scheme, url.host, url.port or _PORTS.get(url.scheme, 0))
         if route is None:
