@@ -10,15 +10,15 @@ removes the temporary files of saves that were killed (atomic.remove_stale).
 
 from __future__ import annotations
 
-import gc
-import hashlib
 import os
 import uuid
+from _blake2 import blake2b
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..nogc import paused as paused_gc
 from ..storage.atomic import remove_stale
 from ..watch import note
 from . import schema
@@ -43,7 +43,10 @@ Child = Folder | RequestItem
 
 
 def digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+    """A fingerprint that tells whether a file changed since it was read."""
+    # Not hashlib: importing it maps OpenSSL's libcrypto (3.3 MiB resident in an idle
+    # window, issue 17); BLAKE2 is built into Python itself.
+    return blake2b(data, digest_size=20).hexdigest()
 
 
 def ordered(items: list[Child], order: list[str] | None) -> list[Child]:
@@ -65,11 +68,12 @@ class _Reader:
         self._seen: set[str] = set()
 
     def read(self, path: Path, parse: Callable[[Any, Path], T], placeholder: Callable[[], T],
-             empty_ok: bool = False) -> T:
-        """The object in `path`, or the placeholder carrying the file's problem."""
+             empty_ok: bool = False, folder_inside: bool = False) -> T:
+        """The object in `path`, or the placeholder carrying the file's problem.
+        `folder_inside`: `path`'s folder is known to be in the collection (files.py)."""
         text, state = "", DiskState()
         try:
-            raw = read_file(path, self.root)
+            raw = read_file(path, self.root, folder_inside)
             state.digest = digest(raw)
             text = raw.decode("utf-8")
             data = load_fast(text)
@@ -113,7 +117,8 @@ class _Reader:
         self.root = os.path.realpath(path)
         settings = path / COLLECTION_FILE
         c = self.read(settings, lambda d, _: schema.read_collection(d, path),
-                      lambda: Collection(path, uuid.uuid4().hex, path.name))
+                      lambda: Collection(path, uuid.uuid4().hex, path.name),
+                      folder_inside=True)
         c.root.children = self.children(c.root, is_root=True)
         c.environments = self.environments(c)
         return c
@@ -158,7 +163,9 @@ class _Reader:
                 items.append(sub)
             else:
                 del self.problems[noted:]
-        items += [self.request(folder.path / f, folder) for f in sorted(files)]
+        # Every folder walked is in the collection (a link out of it is not followed).
+        items += [self.request(folder.path / f, folder, folder_inside=True)
+                  for f in sorted(files)]
         return ordered(items, folder.order)
 
     def _follow(self, entry: os.DirEntry[str]) -> bool:
@@ -176,7 +183,8 @@ class _Reader:
         settings = path / FOLDER_FILE
         if settings.exists():
             folder = self.read(settings, lambda d, _: schema.read_folder(d, path),
-                               lambda: Folder(path, path.name), empty_ok=True)
+                               lambda: Folder(path, path.name), empty_ok=True,
+                               folder_inside=True)
         else:
             folder = Folder(path, path.name)
         folder.parent = parent
@@ -184,9 +192,10 @@ class _Reader:
         folder.children = self.children(folder)
         return folder
 
-    def request(self, path: Path, parent: Folder) -> RequestItem:
+    def request(self, path: Path, parent: Folder, folder_inside: bool = False) -> RequestItem:
         item = self.read(path, schema.read_request,
-                         lambda: RequestItem(path, path.name.removesuffix(REQUEST_SUFFIX)))
+                         lambda: RequestItem(path, path.name.removesuffix(REQUEST_SUFFIX)),
+                         folder_inside=folder_inside)
         item.parent = parent
         self.claim(item, path)
         return item
@@ -196,9 +205,11 @@ class _Reader:
         if not folder.is_dir():
             return []
         found = []
+        checked = self.root is None or inside(folder, self.root)
         for path in sorted(folder.glob("*.yaml")):
             env = self.read(path, schema.read_environment,
-                            partial(Environment, path, path.name.removesuffix(".yaml")))
+                            partial(Environment, path, path.name.removesuffix(".yaml")),
+                            folder_inside=checked)
             env.collection = c
             found.append(env)
         return found
@@ -217,13 +228,8 @@ def open_collection(path: Path | str) -> tuple[Collection, list[LoadProblem]]:
     reader = _Reader(path)
     # The tree is built with no garbage to collect, yet its growth triggers full scans of
     # it by the cycle collector: pausing it takes a tenth or more off a large open.
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return reader.collection(path), reader.problems
-    finally:
-        if paused:
-            gc.enable()
 
 
 def reload_request(item: RequestItem) -> LoadProblem | None:

@@ -32,7 +32,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import threading
 from enum import StrEnum
 from pathlib import Path
@@ -80,7 +79,8 @@ def folder_key(folder: Path | str) -> str:
 def _fresh(collection_id: str) -> str:
     # The readable part cannot hold `/`: a key is `<namespace>/<place>/<field>`.
     readable = re.sub(r"[^A-Za-z0-9._-]", "_", collection_id)[:64] or "collection"
-    return f"{readable}@{secrets.token_hex(8)}"
+    # What secrets.token_hex does, without the libcrypto that `secrets` maps via hmac.
+    return f"{readable}@{os.urandom(8).hex()}"
 
 
 def _entries(data: Any, where: Path) -> list[dict[str, str]]:
