@@ -35,9 +35,12 @@ class BodyReader:
 
     def read(self, response: httpx.Response, progress: Progress | None,
              on_events: OnEvents | None = None) -> None:
-        encoded = bool(response.headers.get("content-encoding", "").strip(" ,").replace(
+        # get_list, not get: httpx's get() raises and catches a KeyError for a missing
+        # header (no Content-Encoding is the usual case).
+        headers = response.headers
+        encoded = bool(", ".join(headers.get_list("content-encoding")).strip(" ,").replace(
             "identity", ""))
-        total = response.headers.get("content-length")
+        total = ", ".join(headers.get_list("content-length"))
         expected = int(total) if total and total.isdigit() else None
         if not encoded and on_events is None and expected is not None and \
                 expected <= min(self.KEEP_FOR_HTTPX, self.limit or self.KEEP_FOR_HTTPX):

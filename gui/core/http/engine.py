@@ -222,7 +222,8 @@ class Engine:
             resolver = Resolver(proxy) if proxy is not None else self._proxy
             secrets = (*spec_secrets(spec, secrets), *resolver.secrets())
             from_spec = auth is None
-            if auth is None:
+            # "none" is always the built-in NoAuth (auth.get), which builds None.
+            if auth is None and spec.auth.scheme != "none":
                 auth = build_auth(spec.auth, context)
             private = bool(getattr(auth, "connection_bound", False))
             if private:

@@ -276,26 +276,28 @@ class Send:
             # Masked in finish(), once every secret the auth learnt is known.
             body=content if len(content) <= SENT_BODY_KEPT else None,
         )
-        connect = trace.span("connect_tcp")
+        # Each mark read once (two phases meet at each of them).
+        mark = trace.mark
+        headers_started = mark("send_request_headers.started")
+        body_sent = mark("send_request_body.complete")
+        headers_received = mark("receive_response_headers.complete")
+        connect = _gap(mark("connect_tcp.started"), mark("connect_tcp.complete"))
         if connect is not None and ctx.dns is not None:
             connect = max(connect - ctx.dns, 0.0)
         timings = Timings(
             start=begin - self.started,
             dns=ctx.dns,
             connect=connect,
-            tls=trace.span("start_tls"),
-            send=trace.between("send_request_headers.started", "send_request_body.complete"),
-            wait=trace.between("send_request_body.complete",
-                               "receive_response_headers.complete"),
-            receive=trace.between("receive_response_headers.complete",
-                                  "receive_response_body.complete"),
+            tls=_gap(mark("start_tls.started"), mark("start_tls.complete")),
+            send=_gap(headers_started, body_sent),
+            wait=_gap(body_sent, headers_received),
+            receive=_gap(headers_received, mark("receive_response_body.complete")),
             total=end - begin,
         )
         hop = Hop(kind=kind, request=sent, timings=timings, remote_address=ctx.remote_address,
                   tls=body.tls, client_certificate=request.extensions.get(CLIENT_CERT_EXTENSION))
         # A jar cookie counts as sent once the headers went out (not on a refused connect).
-        sent_headers = response is not None or \
-            trace.mark("send_request_headers.started") is not None
+        sent_headers = response is not None or headers_started is not None
         hop.cookies = [replace(c, value=mask_text(c.value, secrets))
                        for c in self._hop_cookies if sent_headers or c.source != "jar"]
         if response is not None:
@@ -335,6 +337,10 @@ def _deadline_message(limit: float | None, phase: str, number: int, kind: HopKin
     return (f"The exchange ran past its time limit of {limit:g} s while {phase} "
             f"(hop {number}, {kind.value} to {host}); what came is kept. The limit is "
             "Max time in the request's Settings, or --max-time for gatepost send.")
+
+
+def _gap(start: float | None, end: float | None) -> float | None:
+    return end - start if start is not None and end is not None else None
 
 
 def _why_next(response: httpx.Response, retry: bool) -> str:

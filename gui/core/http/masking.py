@@ -239,6 +239,9 @@ def url_secrets(url: str) -> tuple[str, ...]:
 def spec_secrets(spec: RequestSpec, secrets: tuple[str, ...] = ()) -> tuple[str, ...]:
     """`secrets` plus those the request holds itself: its scheme's secret fields and
     its URL's user info password."""
+    if spec.auth.scheme == "none":
+        # The built-in NoAuth has no fields: no import and scheme lookup at every send.
+        return (*secrets, *url_secrets(spec.url))
     from ..auth import secret_values
 
     return (*secrets, *secret_values(spec.auth), *url_secrets(spec.url))

@@ -63,40 +63,36 @@ def hop_context(ctx: HopContext) -> _HopScope:
 
 
 #: httpcore's event prefixes, the first preferred where two name the same event.
-_PREFIX_RANK = {"http11": 0, "connection": 1, "http2": 2}
+_PREFIXES = ("http11.", "connection.", "http2.")
+#: An event's prefixed names, made once: a record reads eight marks at every hop.
+_KEYS: dict[str, tuple[str, ...]] = {}
 
 
 class Trace:
     """httpcore's trace extension for one hop: the moment each phase started and
     completed (the engine's timings, DNS aside)."""
 
-    __slots__ = ("_events", "marks")
+    __slots__ = ("marks",)
 
     def __init__(self) -> None:
         self.marks: dict[str, float] = {}
-        #: The marks by event, prefix taken off (built when first read: a record reads
-        #: a dozen of them, and three prefixed lookups each cost more than one pass).
-        self._events: dict[str, float] | None = None
 
     def __call__(self, name: str, info: dict[str, Any]) -> None:
         # Called about ten times a hop: keep it to a dict store.
         self.marks[name] = time.perf_counter()
-        self._events = None
 
     def mark(self, event: str) -> float | None:
         # "send_request_headers.started" is "http11." or "http2." prefixed; connecting
         # is "connection.".
-        events = self._events
-        if events is None:
-            events = {}
-            ranks: dict[str, int] = {}
-            for name, at in self.marks.items():
-                prefix, _, rest = name.partition(".")
-                rank = _PREFIX_RANK.get(prefix)
-                if rank is not None and rank < ranks.get(rest, len(_PREFIX_RANK)):
-                    events[rest], ranks[rest] = at, rank
-            self._events = events
-        return events.get(event)
+        keys = _KEYS.get(event)
+        if keys is None:
+            keys = _KEYS[event] = tuple(prefix + event for prefix in _PREFIXES)
+        get = self.marks.get
+        for key in keys:
+            at = get(key)
+            if at is not None:
+                return at
+        return None
 
     def span(self, phase: str) -> float | None:
         return self.between(phase + ".started", phase + ".complete")
