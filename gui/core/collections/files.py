@@ -24,14 +24,31 @@ def inside(path: str | os.PathLike[str], root: str) -> bool:
     return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
-def read_file(path: Path, root: str | None = None) -> bytes:
+#: Opening for reading never waits (a FIFO would wait for a writer) nor leaks to a child.
+_READ = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+#: Where the system has it: open a file only if it is no symbolic link (Windows: 0).
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def read_file(path: Path, root: str | None = None, folder_inside: bool = False) -> bytes:
     """The bytes of a collection file; FileProblem (or OSError) when it is not one to
-    read. `root` is the collection folder's real path: links out of it are refused."""
-    if root is not None and not inside(path, root):
-        raise FileProblem("is a symbolic link to a file outside the collection folder; "
-                          "it is not followed")
-    # Non-blocking: opening a FIFO for reading would wait for a writer.
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    read. `root` is the collection folder's real path: links out of it are refused.
+
+    `folder_inside`: the caller has checked that the folder holding `path` is in `root`
+    (the open walks the tree that way). Then a file that is no link is opened without
+    resolving its whole path again (one open, no lstat per part of the path); a link
+    (the open refuses to follow it) is checked as above and opened."""
+    fd = None
+    if folder_inside and _NOFOLLOW:
+        try:
+            fd = os.open(path, _READ | _NOFOLLOW)
+        except OSError:
+            pass  # a link (or no file, or no access): the full way below says which
+    if fd is None:
+        if root is not None and not inside(path, root):
+            raise FileProblem("is a symbolic link to a file outside the collection "
+                              "folder; it is not followed")
+        fd = os.open(path, _READ)
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):

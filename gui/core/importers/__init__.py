@@ -215,9 +215,12 @@ def detect(path: Path | str) -> ModuleType:
 
 def read(path: Path | str) -> ImportResult:
     """`path` read by the format it is in; ImportFailed when it cannot be."""
+    from ..nogc import paused
+
     module = detect(path)
     try:
-        return module.read(Path(path))
+        with paused():  # a large file is a large tree, and no garbage (gui/core/nogc.py)
+            return module.read(Path(path))
     except ImportFailed:
         raise
     except (ValueError, TypeError, KeyError, AttributeError, IndexError,

@@ -67,6 +67,7 @@ def write(result: ImportResult, folder: Path | str, store: SecretStore | None = 
     are not kept anywhere (the files still never hold them)."""
     from ..collections.model import COLLECTION_FILE
     from ..collections.owners import bind
+    from ..nogc import paused
 
     if result.root is None:
         raise ImportFailed(f"{result.source} {result.name!r} holds no requests: import it "
@@ -79,9 +80,10 @@ def write(result: ImportResult, folder: Path | str, store: SecretStore | None = 
         raise ImportFailed(f"{folder} is already a collection; choose an empty or new "
                            "folder.")
     taken = {p.name.casefold() for p in folder.iterdir()} if folder.is_dir() else set()
-    collection = _build(result, folder, taken)
-    files = _render(collection, result)
-    _place(folder, files)
+    with paused():  # a large tree of objects, and no garbage (gui/core/nogc.py)
+        collection = _build(result, folder, taken)
+        files = _render(collection, result)
+        _place(folder, files)
     try:
         bind(collection)
         if store is not None:
