@@ -208,3 +208,18 @@ def test_a_response_that_echoes_a_secret_is_masked_in_the_record(engine, httpbin
         assert secret not in body
         assert secret not in json.dumps(exchange.to_dict())
     assert MASK in body
+
+
+@pytest.mark.parametrize("secrets", [(), ("pw",), ("s3cret-value",)])
+def test_a_hops_headers_are_masked_as_one_header_at_a_time(secrets):
+    """The record masks a hop's headers in one call (no secrets: only credential
+    headers and user info are touched); the result is the per-header rule's."""
+    from gui.core.http.masking import mask_headers, mask_values
+
+    headers = [("Authorization", "Bearer abc"), ("Proxy-Authorization", "Basic eA=="),
+               ("Authorization", "Digest username=pw"), ("X-Key", "pw"),
+               ("Location", "http://u:pw@host/?k=s3cret-value"), ("Accept", "*/*"),
+               ("X-Mail", "ada@example.com"), ("Referer", "https://a:b@c/")]
+    assert mask_headers(headers, secrets) == [(n, mask_header(n, v, secrets))
+                                              for n, v in headers]
+    assert mask_values(headers, secrets) == [(n, mask_text(v, secrets)) for n, v in headers]

@@ -47,10 +47,11 @@ def attach(jar: CookieJar, request: httpx.Request, cross_site: bool,
     """Put the jar's cookies for this request in its Cookie header, after those the
     user typed (or an auth scheme added), which win over a jar cookie of the same name.
     `url`: the request's URL as text, when the caller has it already."""
-    # get_list: httpx's get() raises and catches a KeyError for a missing header, the
-    # usual case here, at every hop.
-    typed_values = request.headers.get_list("cookie")
-    current = ", ".join(typed_values) if typed_values else None
+    # Looked for in the raw headers first: a lookup by name makes httpx scan every
+    # header for its encoding, and get() raises and catches a KeyError when there is
+    # none, the usual case, at every hop.
+    present = any(name.lower() == b"cookie" for name, _ in request.headers.raw)
+    current = request.headers.get("cookie") if present else None
     mark = request.extensions.get(MARK)
     base = mark[0] if mark is not None and current == mark[1] else current
     cookies = jar.select(url or str(request.url), request.method, cross_site)

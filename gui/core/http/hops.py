@@ -36,6 +36,7 @@ from .exchange import (
     mask_header,
     mask_text,
 )
+from .masking import mask_headers, mask_values
 from .netio import HopContext, Trace, hop_context
 from .proxies import ProxySettings, ProxySettingsError, Resolver
 from .proxyauth import ProxyAuthError
@@ -263,8 +264,7 @@ class Send:
                 kind: HopKind, trace: Trace, ctx: HopContext, begin: float,
                 end: float, body: BodyReader) -> Hop:
         secrets = self.secrets
-        headers = [(n, mask_header(n, v, secrets)) for n, v in
-                   _decode_headers(request.headers)]
+        headers = mask_headers(_decode_headers(request.headers), secrets)
         target = request.url.raw_path.decode("ascii", "replace")
         content = request.content
         sent = SentRequest(
@@ -301,8 +301,7 @@ class Send:
         hop.cookies = [replace(c, value=mask_text(c.value, secrets))
                        for c in self._hop_cookies if sent_headers or c.source != "jar"]
         if response is not None:
-            received_headers = [(n, mask_text(v, secrets))
-                                for n, v in _decode_headers(response.headers)]
+            received_headers = mask_values(_decode_headers(response.headers), secrets)
             reason = response.reason_phrase or _phrase(response.status_code)
             hop.response = ReceivedResponse(
                 status=response.status_code,

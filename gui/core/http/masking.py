@@ -222,6 +222,26 @@ def mask_header(name: str, value: str, secrets: tuple[str, ...] = ()) -> str:
     return masker(tuple(secrets)).header(name, value)
 
 
+def mask_headers(headers: list[tuple[str, str]], secrets: tuple[str, ...] = ()
+                 ) -> list[tuple[str, str]]:
+    """mask_header over a hop's headers: one masker for all of them, and without
+    secrets only the credential headers and URLs with user info are touched."""
+    if secrets:
+        m = masker(tuple(secrets))
+        return [(n, m.header(n, v)) for n, v in headers]
+    return [(n, mask_header(n, v)) if n.lower() in CREDENTIAL_HEADERS or "@" in v else (n, v)
+            for n, v in headers]
+
+
+def mask_values(headers: list[tuple[str, str]], secrets: tuple[str, ...] = ()
+                ) -> list[tuple[str, str]]:
+    """mask_text over each header's value (a response's: no credential headers)."""
+    if secrets:
+        m = masker(tuple(secrets))
+        return [(n, m.text(v)) for n, v in headers]
+    return [(n, mask_text(v)) if "@" in v else (n, v) for n, v in headers]
+
+
 def url_secrets(url: str) -> tuple[str, ...]:
     """The password of the URL's user info, as typed and decoded: a secret wherever
     else it appears (the Basic header built from it, a redirect)."""
