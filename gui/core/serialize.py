@@ -140,7 +140,7 @@ def spec_from_dict(data: Any) -> RequestSpec:
             raise FormatError(f"body.kind {body.get('kind')!r} is not one of "
                               f"{', '.join(k.value for k in BodyKind)}") from None
         spec.body = Body(kind, str(body.get("text", "")),
-                         str(body.get("content_type", Body().content_type)),
+                         str(body.get("content_type", _DEFAULT_BODY.content_type)),
                          _rows_in(body.get("rows"), "body.rows"), str(body.get("path", "")))
     options = data.get("options") or {}
     if not isinstance(options, dict):
@@ -148,7 +148,7 @@ def spec_from_dict(data: Any) -> RequestSpec:
     timeouts = options.get("timeouts") or {}
     try:
         spec.options = Options(
-            timeouts=Timeouts(**{**asdict(Timeouts()), **timeouts}),
+            timeouts=Timeouts(**timeouts),  # what it leaves out: the defaults
             **{k: v for k, v in options.items() if k != "timeouts"})
     except TypeError as exc:
         raise FormatError(f"options: {exc}") from None

@@ -105,6 +105,8 @@ def _scalar(value: Any) -> str | None:
 
 
 def _leaf(value: Any, kind: _Kind, keys: tuple[Any, ...]) -> Any:
+    if type(value) is str and kind in _TEXTS:
+        return value  # nearly every leaf of a file
     if kind is SECRET_OR_SCALAR and value == SECRET_MARK:
         return dict(SECRET_MARK)
     if kind in (SCALAR, SECRET_OR_SCALAR) and _scalar(value) is not None:
@@ -143,22 +145,54 @@ def _leaf(value: Any, kind: _Kind, keys: tuple[Any, ...]) -> Any:
 def check(value: Any, schema: Any, keys: tuple[Any, ...] = ()) -> Any:
     """A cleaned copy of `value`: nulls dropped (except timeouts, where null means wait
     forever), scalars given for text turned into text. SchemaError on anything else."""
-    if isinstance(schema, dict):
+    try:
+        return _check(value, schema)
+    except SchemaError as exc:
+        exc.keys = (*keys, *exc.keys)
+        raise
+
+
+#: What a key not in a schema gives (None is no kind).
+_UNKNOWN = _Kind("unknown")
+#: Kinds a text value passes as it is.
+_TEXTS = (TEXT, SCALAR, SECRET_OR_SCALAR)
+
+
+def _check(value: Any, schema: Any) -> Any:
+    """check(), with the keys of a problem gathered on the way out: a file that is
+    right (the usual case) costs no tuple of keys per value."""
+    if type(schema) is dict:
         if not isinstance(value, dict):
-            raise SchemaError(f"must be a mapping, not {_type_name(value)}", keys)
-        out = {}
+            raise SchemaError(f"must be a mapping, not {_type_name(value)}")
+        out: dict[Any, Any] = {}
         for key, item in value.items():
-            if key not in schema:
+            kind = schema.get(key, _UNKNOWN)
+            if kind is _UNKNOWN:
                 raise SchemaError(f"unknown key {key!r}; expected one of "
-                                  f"{', '.join(schema)}", (*keys, key))
-            if item is not None or schema[key] is SECONDS:
-                out[key] = None if item is None else check(item, schema[key], (*keys, key))
+                                  f"{', '.join(schema)}", (key,))
+            if item is None:
+                if kind is SECONDS:
+                    out[key] = None
+                continue
+            try:
+                out[key] = _check(item, kind)
+            except SchemaError as exc:
+                exc.keys = (key, *exc.keys)
+                raise
         return out
-    if isinstance(schema, list):
+    if type(schema) is list:
         if not isinstance(value, list):
-            raise SchemaError(f"must be a list, not {_type_name(value)}", keys)
-        return [check(item, schema[0], (*keys, i)) for i, item in enumerate(value)]
-    return _leaf(value, schema, keys)
+            raise SchemaError(f"must be a list, not {_type_name(value)}")
+        inner = schema[0]
+        items = []
+        for i, item in enumerate(value):
+            try:
+                items.append(_check(item, inner))
+            except SchemaError as exc:
+                exc.keys = (i, *exc.keys)
+                raise
+        return items
+    return _leaf(value, schema, ())
 
 
 def rows(data: list[dict[str, Any]] | None) -> list[Row]:

@@ -103,12 +103,23 @@ class _Refused(Exception):
 MAX_DEPTH = 64
 
 
+_ScalarEvent, _AliasEvent = yaml.ScalarEvent, yaml.AliasEvent
+_MappingStart, _MappingEnd = yaml.MappingStartEvent, yaml.MappingEndEvent
+_SequenceEnd = yaml.SequenceEndEvent
+_CONTAINER_TAGS = frozenset({None, "!", _CORE + "map", _CORE + "seq"})
+
+
 class _Builder:
     """Plain values straight from the C parser's events: much faster than PyYAML's
-    composer and constructor, and nothing but mappings, lists and core scalars."""
+    composer and constructor, and nothing but mappings, lists and core scalars.
+
+    Each event is read once (get_event, no check or peek before it), and a plain or
+    quoted scalar without a tag, nearly every value of a collection file, is typed
+    right here: the C parser's events are most of an open's cost already."""
 
     def __init__(self, text: str) -> None:
         self._parser = CParser(text)
+        self._next = self._parser.get_event
         self._anchors: dict[str, Any] = {}
         self._depth = 0
 
@@ -118,49 +129,55 @@ class _Builder:
         if p.check_event(yaml.StreamEndEvent):
             return None
         p.get_event()  # document start
-        value = self._value()
+        value = self._value(p.get_event())
         p.get_event()  # document end
         if not p.check_event(yaml.StreamEndEvent):
             raise _Refused("a file holds one YAML document, not several", p.peek_event())
         return value
 
-    def _value(self) -> Any:
-        event = self._parser.get_event()
-        if isinstance(event, yaml.ScalarEvent):
+    def _value(self, event: Any) -> Any:
+        kind = type(event)
+        if kind is _ScalarEvent:
+            if event.tag is None and event.anchor is None:
+                if event.style or not event.implicit[0]:
+                    return event.value
+                try:
+                    return _plain(event.value)
+                except ValueError:
+                    return _scalar(event)  # refused there, with its line
             value = _scalar(event)
-        elif isinstance(event, yaml.AliasEvent):
+        elif kind is _AliasEvent:
             if event.anchor not in self._anchors:
                 raise _Refused(f"the alias *{event.anchor} names no anchor", event)
             return self._anchors[event.anchor]
-        elif event.tag not in (None, "!", _CORE + "map", _CORE + "seq"):
+        elif event.tag not in _CONTAINER_TAGS:
             raise _Refused(f"the tag {event.tag} is not allowed", event)
         else:
             self._depth += 1
             if self._depth > MAX_DEPTH:
                 raise _Refused(f"values are nested more than {MAX_DEPTH} levels deep", event)
-            if isinstance(event, yaml.MappingStartEvent):
-                value = self._mapping(event)
+            if kind is _MappingStart:
+                value = self._mapping()
             else:
                 value = []
-                while not self._parser.check_event(yaml.SequenceEndEvent):
-                    value.append(self._value())
-                self._parser.get_event()
+                following = self._next
+                while type(item := following()) is not _SequenceEnd:
+                    value.append(self._value(item))
             self._depth -= 1
         if event.anchor is not None:
             self._anchors[event.anchor] = value
         return value
 
-    def _mapping(self, start: Any) -> dict[Any, Any]:
+    def _mapping(self) -> dict[Any, Any]:
         value: dict[Any, Any] = {}
-        while not self._parser.check_event(yaml.MappingEndEvent):
-            event = self._parser.peek_event()
-            key = self._value()
+        following = self._next
+        while type(event := following()) is not _MappingEnd:
+            key = self._value(event)
             if isinstance(key, list | dict):
                 raise _Refused("a key must be a plain value", event)
             if key in value:
                 raise _Refused(f"the key {key!r} is given twice", event)
-            value[key] = self._value()
-        self._parser.get_event()
+            value[key] = self._value(following())
         return value
 
 

@@ -100,12 +100,30 @@ def _block(text: str, indent: int) -> list[str]:
     return out
 
 
-def _mapping(data: dict[str, Any], indent: int, lines: list[str], first: str | None) -> None:
-    for n, (key, value) in enumerate(data.items()):
+#: Keys already found writable as they are (a file's keys are few and repeat).
+_KEYS: set[str] = set()
+
+
+def _key(key: Any) -> None:
+    if key not in _KEYS:
         if not isinstance(key, str) or not _KEY.fullmatch(key) or key in _WORDS:
             raise _Unhandled
-        prefix = first if n == 0 and first is not None else " " * indent
-        if value == SECRET_MARK:
+        if len(_KEYS) < 1_000:
+            _KEYS.add(key)
+
+
+def _mapping(data: dict[str, Any], indent: int, lines: list[str], first: str | None) -> None:
+    pad = " " * indent
+    prefix = pad if first is None else first
+    for key, value in data.items():
+        _key(key)
+        kind = type(value)
+        if kind is str and "\n" not in value:  # most values: one line of text
+            scalar = _SEEN.get(value)
+            if scalar is None:
+                scalar = _scalar(value)
+            lines.append(f"{prefix}{key}: {scalar}" if scalar else f"{prefix}{key}:")
+        elif isinstance(value, dict) and value == SECRET_MARK:
             lines.append(f"{prefix}{key}: {{secret: keychain}}")
         elif isinstance(value, dict):
             if not value:
@@ -124,6 +142,7 @@ def _mapping(data: dict[str, Any], indent: int, lines: list[str], first: str | N
         else:
             scalar = _scalar(value)
             lines.append(f"{prefix}{key}: {scalar}" if scalar else f"{prefix}{key}:")
+        prefix = pad
 
 
 def _sequence(items: list[Any], indent: int, lines: list[str]) -> None:
