@@ -454,3 +454,53 @@ def test_the_written_collection_folder_is_not_private(tmp_path):
     writing.write(importers.read(FULL), target, SecretStore(MemoryKeyring()))
     umask = writing._umask()
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o777 & ~umask
+
+
+def _many_requests(path: Path, count: int) -> Path:
+    """A collection of `count` requests (a multiple of 10) in 10 folders."""
+    items = [{"name": f"Folder {f}", "item": [
+        {"name": f"Request {f}-{r}", "request": {"method": "GET",
+                                                 "url": f"https://example.test/{f}/{r}"}}
+        for r in range(count // 10)]} for f in range(10)]
+    path.write_text(json.dumps({"info": {"name": "Many", "schema": "https://schema.getpostman"
+                                         ".com/json/collection/v2.1.0/collection.json"},
+                                "item": items}))
+    return path
+
+
+def test_a_large_import_is_written_by_several_threads_whole(tmp_path):
+    """Past a few hundred files the writer creates them from a few threads
+    (importers/write.py): every file is there and reads back as written."""
+    from gui.core.importers import write as writing
+
+    count = 2 * writing._SERIAL_FILES // 10 * 10
+    written = write(importers.read(_many_requests(tmp_path / "many.json", count)),
+                    tmp_path / "many")
+    opened, problems = open_collection(tmp_path / "many")
+    assert not problems
+    assert len(opened.requests()) == count
+    by_path = {r.path: r for r in opened.requests()}
+    for item in written.requests():
+        assert by_path[item.path].disk.digest == item.disk.digest
+        assert by_path[item.path].spec.url == item.spec.url
+
+
+def test_a_write_that_fails_in_a_thread_leaves_no_collection(tmp_path, monkeypatch):
+    from gui.core.importers import write as writing
+
+    calls = []
+    real = writing._write_new
+
+    def failing(path: str, data: bytes) -> None:
+        calls.append(path)
+        if len(calls) == writing._SERIAL_FILES:
+            raise OSError(28, "No space left on device")
+        real(path, data)
+
+    monkeypatch.setattr(writing, "_write_new", failing)
+    source = _many_requests(tmp_path / "many.json", 2 * writing._SERIAL_FILES // 10 * 10)
+    target = tmp_path / "out" / "many"
+    with pytest.raises(ImportFailed, match="No space left on device"):
+        write(importers.read(source), target)
+    assert not target.exists()
+    assert list((tmp_path / "out").iterdir()) == []  # the staging folder is gone too
