@@ -19,6 +19,23 @@ STREAMING_TYPES = ("text/event-stream", "application/x-ndjson", "application/ndj
                    "application/jsonl", "application/stream+json")
 
 
+def _framing(headers: httpx.Headers) -> tuple[str, str]:
+    """Content-Encoding and Content-Length as httpx's get(name, "") gives them, in one
+    pass over the raw headers: get() raises and catches a KeyError for a missing one
+    (no Content-Encoding is the usual case), and each lookup is a pass of its own."""
+    coding: list[bytes] = []
+    length: list[bytes] = []
+    for name, value in headers.raw:
+        name = name.lower()
+        if name == b"content-encoding":
+            coding.append(value)
+        elif name == b"content-length":
+            length.append(value)
+    encoding = headers.encoding if coding or length else "ascii"
+    return (", ".join([v.decode(encoding) for v in coding]),
+            ", ".join([v.decode(encoding) for v in length]))
+
+
 class BodyReader:
     """Reads a streamed response into BodyData, decoding as it goes and keeping the
     undecoded bytes when there was a Content-Encoding."""
@@ -35,12 +52,8 @@ class BodyReader:
 
     def read(self, response: httpx.Response, progress: Progress | None,
              on_events: OnEvents | None = None) -> None:
-        # get_list, not get: httpx's get() raises and catches a KeyError for a missing
-        # header (no Content-Encoding is the usual case).
-        headers = response.headers
-        encoded = bool(", ".join(headers.get_list("content-encoding")).strip(" ,").replace(
-            "identity", ""))
-        total = ", ".join(headers.get_list("content-length"))
+        coding, total = _framing(response.headers)
+        encoded = bool(coding.strip(" ,").replace("identity", ""))
         expected = int(total) if total and total.isdigit() else None
         if not encoded and on_events is None and expected is not None and \
                 expected <= min(self.KEEP_FOR_HTTPX, self.limit or self.KEEP_FOR_HTTPX):

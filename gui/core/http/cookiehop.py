@@ -50,7 +50,7 @@ def attach(jar: CookieJar, request: httpx.Request, cross_site: bool,
     # Looked for in the raw headers first: a lookup by name makes httpx scan every
     # header for its encoding, and get() raises and catches a KeyError when there is
     # none, the usual case, at every hop.
-    present = any(name.lower() == b"cookie" for name, _ in request.headers.raw)
+    present = b"cookie" in [name.lower() for name, _ in request.headers.raw]
     current = request.headers.get("cookie") if present else None
     mark = request.extensions.get(MARK)
     base = mark[0] if mark is not None and current == mark[1] else current

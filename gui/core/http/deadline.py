@@ -18,7 +18,7 @@ from typing import Any
 import httpcore
 
 from .chain import first
-from .netio import Backend
+from .netio import Backend, CancellableStream, current
 
 _local = threading.local()
 
@@ -84,9 +84,10 @@ def lift() -> None:
 
 def _clamp(timeout: float | None, passed: type[DeadlinePassed]) -> tuple[float | None, bool]:
     """The timeout to use, and whether the deadline is what shortened it."""
-    left = remaining()
-    if left is None:
+    at = getattr(_local, "at", None)  # remaining(), written out: at every read and write
+    if at is None:
         return timeout, False
+    left = at - time.monotonic()
     if left <= 0:
         raise passed("The exchange's time limit passed.")
     if timeout is None or left < timeout:
@@ -94,49 +95,59 @@ def _clamp(timeout: float | None, passed: type[DeadlinePassed]) -> tuple[float |
     return timeout, False
 
 
-class _Stream(httpcore.NetworkStream):
-    __slots__ = ("_inner",)
+class _Stream(CancellableStream):
+    """netio's stream (the hop's CancelToken armed around each blocking call) with each
+    read, write and handshake also bounded by the deadline: one layer, not two, as it
+    runs at every read and write. The deadline is looked at before the token, as when
+    this stream wrapped netio's."""
 
-    def __init__(self, inner: httpcore.NetworkStream) -> None:
-        self._inner = inner
+    __slots__ = ()
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         timeout, clamped = _clamp(timeout, _ReadPassed)
+        ctx = current()
+        if ctx is not None:
+            ctx.token.arm(self._sock)
         try:
             return self._inner.read(max_bytes, timeout)
         except httpcore.ReadTimeout as exc:
             if clamped:
                 raise _ReadPassed("The exchange's time limit passed.") from exc
             raise
+        finally:
+            if ctx is not None:
+                ctx.token.disarm()
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         timeout, clamped = _clamp(timeout, _WritePassed)
+        ctx = current()
+        if ctx is not None:
+            ctx.token.arm(self._sock)
         try:
             self._inner.write(buffer, timeout)
         except httpcore.WriteTimeout as exc:
             if clamped:
                 raise _WritePassed("The exchange's time limit passed.") from exc
             raise
-
-    def close(self) -> None:
-        self._inner.close()
+        finally:
+            if ctx is not None:
+                ctx.token.disarm()
 
     def start_tls(self, ssl_context: Any, server_hostname: str | None = None,
                   timeout: float | None = None) -> httpcore.NetworkStream:
         timeout, clamped = _clamp(timeout, _TlsPassed)
         try:
-            return _Stream(self._inner.start_tls(ssl_context, server_hostname, timeout))
+            return super().start_tls(ssl_context, server_hostname, timeout)
         except httpcore.ConnectTimeout as exc:
             if clamped:
                 raise _TlsPassed("The exchange's time limit passed.") from exc
             raise
 
-    def get_extra_info(self, info: str) -> Any:
-        return self._inner.get_extra_info(info)
-
 
 class DeadlineBackend(Backend):
     """netio's backend, with every stream bounded by the thread's deadline."""
+
+    stream_type = _Stream
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None,
                     local_address: str | None = None, socket_options: Any = None
@@ -148,11 +159,7 @@ class DeadlineBackend(Backend):
             if clamped:
                 raise _ConnectPassed("The exchange's time limit passed.") from exc
             raise
-        return _Stream(stream)
-
-    def connect_unix_socket(self, path: str, timeout: float | None = None,
-                            socket_options: Any = None) -> httpcore.NetworkStream:
-        return _Stream(super().connect_unix_socket(path, timeout, socket_options))
+        return stream  # a _Stream (stream_type)
 
 
 def passed_in(exc: BaseException) -> DeadlinePassed | None:

@@ -54,7 +54,8 @@ def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
 
 
 def _head_size(first_line: str, headers: list[tuple[str, str]]) -> int:
-    return len(first_line) + 2 + sum(len(n) + len(v) + 4 for n, v in headers) + 2
+    # A list, not a generator: summed at every hop, twice.
+    return len(first_line) + 2 + sum([len(n) + len(v) + 4 for n, v in headers]) + 2
 
 
 def _decode_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
@@ -66,6 +67,11 @@ def _decode_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
         encoding = headers.encoding
         return [(k.decode(encoding), v.decode(encoding)) for k, v in raw]
 
+
+#: The trace's marks a hop's timings are made of (Send._record).
+_TIMED = ("connect_tcp.started", "connect_tcp.complete", "start_tls.started",
+          "start_tls.complete", "send_request_headers.started", "send_request_body.complete",
+          "receive_response_headers.complete", "receive_response_body.complete")
 
 #: Response bodies up to this size are masked in the record (finish()).
 MASKED_BODY_LIMIT = 4 * 1024 * 1024
@@ -277,21 +283,19 @@ class Send:
             body=content if len(content) <= SENT_BODY_KEPT else None,
         )
         # Each mark read once (two phases meet at each of them).
-        mark = trace.mark
-        headers_started = mark("send_request_headers.started")
-        body_sent = mark("send_request_body.complete")
-        headers_received = mark("receive_response_headers.complete")
-        connect = _gap(mark("connect_tcp.started"), mark("connect_tcp.complete"))
+        (tcp_started, tcp_complete, tls_started, tls_complete, headers_started, body_sent,
+         headers_received, body_received) = trace.marks_of(_TIMED)
+        connect = _gap(tcp_started, tcp_complete)
         if connect is not None and ctx.dns is not None:
             connect = max(connect - ctx.dns, 0.0)
         timings = Timings(
             start=begin - self.started,
             dns=ctx.dns,
             connect=connect,
-            tls=_gap(mark("start_tls.started"), mark("start_tls.complete")),
+            tls=_gap(tls_started, tls_complete),
             send=_gap(headers_started, body_sent),
             wait=_gap(body_sent, headers_received),
-            receive=_gap(headers_received, mark("receive_response_body.complete")),
+            receive=_gap(headers_received, body_received),
             total=end - begin,
         )
         hop = Hop(kind=kind, request=sent, timings=timings, remote_address=ctx.remote_address,
