@@ -207,8 +207,10 @@ MAX_SECONDS = 365 * 24 * 3600.0
 
 def _seconds(value: object, label: str) -> str | None:
     """What is wrong with a number of seconds (None: no limit), or None."""
+    if value is None:
+        return None
     # The usual answer first (five of these at every send); NaN and infinity fail it.
-    if value is None or (type(value) in (int, float) and 0 < value <= MAX_SECONDS):
+    if (type(value) is float or type(value) is int) and 0 < value <= MAX_SECONDS:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         return f"{label} must be a number of seconds, not {value!r}."
