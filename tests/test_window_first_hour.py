@@ -76,7 +76,7 @@ def test_ctrl_s_on_scratch_asks_where_and_saves_there(qtbot, window, two_collect
     ctrl_s(qtbot, window)
     qtbot.waitUntil(lambda: window.tabs.count() == 2, timeout=10000)
     # Nothing selected: the dialog started on the first collection, named after the URL.
-    assert seen == [("First API", "(top level)", "me")]
+    assert seen == [("First API", "(top level)", "GET me")]
     saved = second / "users" / "me.request.yaml"
     assert saved.is_file() and "/users/me" in saved.read_text()
     assert not list(first.glob("*.request.yaml"))

@@ -211,7 +211,7 @@ class CollectionsMixin:
         if checks is None:
             return False
         chosen = ask_save_location(self, self.sidebar.collections, self._save_place(),
-                                   _name_from_url(spec.url))
+                                   _name_from_url(spec.url, spec.method))
         if chosen is None:
             return False
         folder, name = chosen
@@ -288,13 +288,26 @@ class CollectionsMixin:
             self.delete_later(keys)
 
 
-def _name_from_url(url: str) -> str:
-    """A first name for a saved request: the URL's last path segment, if it has one."""
+def _name_from_url(url: str, method: str = "GET") -> str:
+    """A first name for a saved request: the method and the URL's last path segment
+    ("GET users"), with the one before it when the last is an id ("GET users 42")."""
     from urllib.parse import unquote, urlsplit
 
     try:
         path = urlsplit(url.strip()).path
     except ValueError:
         return "New request"
-    segment = unquote(path.rstrip("/").rpartition("/")[2]).strip()
-    return segment[:60] if segment and "{{" not in segment else "New request"
+    segments = [s for s in (unquote(p).strip() for p in path.split("/")) if s]
+    if not segments or "{{" in segments[-1]:
+        return "New request"
+    words = segments[-2:] if len(segments) > 1 and _id_like(segments[-1]) \
+        and "{{" not in segments[-2] else segments[-1:]
+    return f"{method.strip() or 'GET'} {' '.join(words)}"[:60]
+
+
+def _id_like(segment: str) -> bool:
+    """A number, a UUID or a long hex digest: says which one, not what."""
+    import re
+
+    return bool(re.fullmatch(r"\d+|[0-9a-fA-F-]{8,}", segment)) and any(
+        c.isdigit() for c in segment)

@@ -50,6 +50,9 @@ class OptionsForm(QWidget):
         self.max_body.setToolTip("A larger body (decoded or not) stops there; what came "
                                  "is kept")
         self._loaded_size: tuple[int, int | None] = (1024, 1 << 30)
+        from ...core.model import Timeouts
+
+        self._loaded_timeouts = Timeouts()
         self.verify = QCheckBox("Verify the server's TLS certificate", objectName="verifyTls",
                                 accessibleName="Verify TLS certificate", checked=True)
         self.http2 = QCheckBox("Offer HTTP/2 (over TLS)", objectName="http2",
@@ -90,7 +93,11 @@ class OptionsForm(QWidget):
         from ...core.model import Options, Timeouts
 
         seconds = self.timeout.value() or None
-        return Options(timeouts=Timeouts.all(seconds), follow_redirects=self.follow.isChecked(),
+        # The box shows one number; the timeouts as loaded (the defaults: 10/30/30/10)
+        # are kept until it is changed, so a save never writes them out.
+        loaded = self._loaded_timeouts
+        timeouts = loaded if seconds == loaded.read else Timeouts.all(seconds)
+        return Options(timeouts=timeouts, follow_redirects=self.follow.isChecked(),
                        max_redirects=self.max_redirects.value(),
                        verify_tls=self.verify.isChecked(), http2=self.http2.isChecked(),
                        max_time=self.max_time.value() or None,
@@ -106,6 +113,7 @@ class OptionsForm(QWidget):
         self.max_time.setValue(options.max_time or 0)
         self.follow.setChecked(options.follow_redirects)
         self.max_redirects.setValue(options.max_redirects)
+        self._loaded_timeouts = options.timeouts
         self.timeout.setValue(options.timeouts.read or 0)
         self.verify.setChecked(options.verify_tls)
         self.http2.setChecked(options.http2)

@@ -60,10 +60,16 @@ class CollectionsSidebar(QWidget):
         self.new_button = QPushButton(icon("folder-plus"), "New…",
                                       objectName="newCollectionButton",
                                       accessibleName="Make a new collection")
-        for button in (self.open_button, self.new_button):
+        # Import stays reachable once a collection is open (the empty state has its own).
+        self.import_button = QPushButton(icon("download"), "Import…",
+                                         objectName="importButton",
+                                         accessibleName="Import requests from other tools")
+        self.import_button.setToolTip("Postman, Insomnia, Bruno, OpenAPI, HAR or curl")
+        self.import_button.clicked.connect(lambda: self.import_requested.emit([]))
+        for button in (self.open_button, self.new_button, self.import_button):
             button.setFlat(True)
-        buttons.addWidget(self.open_button)
-        buttons.addWidget(self.new_button)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
         layout.addLayout(buttons)
         self.filter = QLineEdit(objectName="collectionFilter",
                                 accessibleName="Filter requests by name or URL")
@@ -108,6 +114,7 @@ class CollectionsSidebar(QWidget):
         # The empty state has its own Open…/New…: one of each on screen.
         self.open_button.setVisible(not empty)
         self.new_button.setVisible(not empty)
+        self.import_button.setVisible(not empty)
 
     def dragEnterEvent(self, event) -> None:
         # Reached only while the tree is hidden (the empty state): files to import.
