@@ -30,7 +30,7 @@ from . import deadline
 from .bodyread import OnEvents, Progress
 from .build import build_request
 from .cancel import CancelToken
-from .cookiehop import inert_jar
+from .cookiehop import inert_jar, make_inert
 from .cookiejar import CookieJar
 from .errors import classify
 from .exchange import ErrorInfo, ErrorKind, Exchange, Hop, mask_text
@@ -135,9 +135,9 @@ class Engine:
             cached = local.clients.get(key)
             # A cached client over a pool that was since evicted is not reused.
             if cached is None or cached[1] is not transport:
-                cached = local.clients[key] = (httpx.Client(
+                cached = local.clients[key] = (make_inert(httpx.Client(
                     transport=_Borrowed(transport), follow_redirects=False,
-                    headers={"User-Agent": USER_AGENT}, cookies=inert_jar()), transport)
+                    headers={"User-Agent": USER_AGENT}, cookies=inert_jar())), transport)
         except BaseException:
             self._release(transport)
             raise
@@ -232,9 +232,9 @@ class Engine:
                     settings, problem = self._tls, self._tls_problem
                 # Built outside the lock: loading the trust store takes a while.
                 transport = self._transport(spec.options, settings, tls, problem)
-                client = httpx.Client(transport=transport, follow_redirects=False,
-                                      headers={"User-Agent": USER_AGENT},
-                                      cookies=inert_jar())
+                client = make_inert(httpx.Client(
+                    transport=transport, follow_redirects=False,
+                    headers={"User-Agent": USER_AGENT}, cookies=inert_jar()))
             else:
                 client, transport = self._acquire(spec.options, tls)
             try:
