@@ -22,12 +22,11 @@ EXIT_OK, EXIT_TRANSPORT, EXIT_USAGE, EXIT_INTERNAL, EXIT_CANCELLED = 0, 1, 2, 70
 EXIT_HTTP_ERROR = 22
 
 
-def _parser(auth_scheme: str | None = None) -> argparse.ArgumentParser:
+def _parser(auth_scheme: str | None = None, command: str | None = None
+            ) -> argparse.ArgumentParser:
+    """The command line's parser; with `command` "run", only that command's (the rest
+    is neither imported nor built: a CI job runs `gatepost run` again and again)."""
     import argparse
-
-    from .run import add_parser as add_run_parser
-    from .send import add_parser as add_send_parser
-    from .transfer import add_commands as add_import_commands
 
     parser = argparse.ArgumentParser(
         prog="gatepost",
@@ -36,6 +35,14 @@ def _parser(auth_scheme: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"gatepost {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    from .run import add_parser as add_run_parser
+
+    if command == "run":
+        add_run_parser(commands)
+        return parser
+    from .send import add_parser as add_send_parser
+    from .transfer import add_commands as add_import_commands
+
     add_send_parser(commands, auth_scheme)
     auth = commands.add_parser("auth", help="list the auth schemes and their fields")
     auth.add_argument("action", choices=["list"])
@@ -74,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
             from ..app import run
 
             return run()
-        args = _parser(_scheme_in(argv)).parse_args(argv)
+        args = _parser(_scheme_in(argv), argv[0]).parse_args(argv)
         if args.command == "send":
             from .send import run as send
 

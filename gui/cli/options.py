@@ -141,12 +141,13 @@ def cookie_jar_from_args(args: argparse.Namespace) -> tuple[CookieJar | None, Pa
     from pathlib import Path
 
     from ..core.http.cookiejar import CookieJar
-    from ..core.storage.cookiestore import JarError, load_netscape
 
     if args.no_cookies:
         return CookieJar.off(), None
     if not args.cookie_jar:
         return None, None
+    from ..core.storage.cookiestore import JarError, load_netscape
+
     path = Path(args.cookie_jar)
     if not path.parent.is_dir():
         raise UsageError(f"--cookie-jar: the folder of {path} does not exist.")

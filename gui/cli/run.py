@@ -151,6 +151,15 @@ def _report_path(text: str | None, option: str) -> Path | None:
     return path
 
 
+def _data(path: str) -> list[dict[str, str]]:
+    from ..core.runner.data import DataError, load_data
+
+    try:
+        return load_data(path)
+    except DataError as exc:
+        raise RunUsageError(str(exc)) from None
+
+
 def _ask(prompt: SecretPrompt) -> str | None:
     from ..core.workspace import PlanError
     from .saved import SavedRequestError, ask_on_terminal
@@ -167,7 +176,6 @@ def _prepare(args: argparse.Namespace) -> tuple[Run, Collection, Any]:
     from ..core.http.cookiejar import CookieJar
     from ..core.http.engine import Engine
     from ..core.planning import proxy_of
-    from ..core.runner.data import DataError, load_data
     from ..core.runner.run import Run, RunSettings, problems, select
     from ..core.storage.keychain import SecretStore
     from ..core.workspace import PlanError, Workspace
@@ -203,10 +211,7 @@ def _prepare(args: argparse.Namespace) -> tuple[Run, Collection, Any]:
         raise RunUsageError("these files do not parse; nothing was sent:\n  "
                             + "\n  ".join(broken))
     variables, secrets = _variables(args.var)
-    try:
-        data = load_data(args.data) if args.data else None
-    except DataError as exc:
-        raise RunUsageError(str(exc)) from None
+    data = _data(args.data) if args.data else None
     try:
         tls, tls_problem = tls_from_args(args)
     except UsageError as exc:
@@ -226,7 +231,7 @@ def _prepare(args: argparse.Namespace) -> tuple[Run, Collection, Any]:
                            # reaches the next request; --cookie-jar keeps it after.
                            jar=jar if jar is not None else CookieJar(),
                            before_send=lambda plan: _token_step(plan, auth_context),
-                           proxy=proxy)
+                           proxy=proxy, proxy_in_engine=True)
     args.jar_file = jar_file
     engine = Engine(tls=tls, tls_problem=tls_problem, proxy=proxy)
     return Run(workspace, engine, items, settings), collection, engine

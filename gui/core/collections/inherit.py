@@ -63,10 +63,27 @@ def effective_auth(item: Folder | RequestItem) -> AuthConfig:
     return copy.deepcopy(config)
 
 
+def working_copy(spec: RequestSpec) -> RequestSpec:
+    """A copy of `spec` that resolving variables, and a run's settings (--timeout, -k),
+    may change without touching `spec`: each part copied the way it is built (rows,
+    body, options, timeouts), where a deepcopy walks every value (a tenth of a
+    request's planning). Headers and auth are copied too, though prepare replaces them."""
+    out = copy.copy(spec)
+    out.params = [copy.copy(row) for row in spec.params]
+    out.headers = [copy.copy(row) for row in spec.headers]
+    out.body = copy.copy(spec.body)
+    out.body.rows = [copy.copy(row) for row in spec.body.rows]
+    out.options = copy.copy(spec.options)
+    out.options.timeouts = copy.copy(spec.options.timeouts)
+    out.auth = copy.deepcopy(spec.auth)
+    out.omit_headers = list(spec.omit_headers)
+    return out
+
+
 def prepare(item: RequestItem, scope: Mapping[str, str]) -> RequestSpec:
     """The request as it is sent: inherited headers and auth applied, variables resolved
     (UnresolvedVariable / VariableCycle). Fill secrets of the auth source first."""
-    spec = copy.deepcopy(item.spec)
+    spec = working_copy(item.spec)
     spec.headers = effective_headers(item)
     spec.auth = effective_auth(item)
     if spec.auth.scheme == INHERIT:

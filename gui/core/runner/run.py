@@ -97,6 +97,9 @@ class RunSettings:
     #: The proxy of every request, over the collection's (`gatepost run --proxy`);
     #: None: each plan's (its collection's), else the engine's.
     proxy: ProxySettings | None = None
+    #: The engine was made with `proxy` (Engine(proxy=...)): each send leaves the proxy
+    #: to it, rather than reading the system's settings again for every request.
+    proxy_in_engine: bool = False
 
 
 @dataclass
@@ -236,9 +239,11 @@ class Run:
         try:
             if s.before_send is not None:
                 s.before_send(plan)
+            proxy = None if s.proxy_in_engine else \
+                s.proxy if s.proxy is not None else plan.proxy
             exchange = self.engine.send(plan.spec, cancel=token, secrets=plan.secrets,
                                         context=plan.context, tls=plan.tls, jar=s.jar,
-                                        proxy=s.proxy if s.proxy is not None else plan.proxy)
+                                        proxy=proxy)
         finally:
             self._token = None
         result.time = exchange.total
