@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QPushButton,
+    QToolButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 
 #: Edits come in bursts (typing): the list is worked out once they pause.
 DELAY_MS = 300
-COLUMNS = ["Name", "Value", "Added because", ""]
-ACTIONS = 3
+COLUMNS = ["Name", "Value", "Added because", "Send", ""]
+SEND, OVERRIDE = 3, 4
 #: Where an override cannot help: the Auth tab's scheme and the jar set these when sent.
 NO_OVERRIDE = ("authorization", "cookie")
 
@@ -74,9 +74,11 @@ class AddedHeaders(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(ACTIONS, QHeaderView.ResizeMode.ResizeToContents)
+        for column in (SEND, OVERRIDE):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         rows = self.table.verticalHeader()
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        # Room for a row's Send box and Override button, still compact.
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
         layout.addWidget(self.table, 1)
         self._timer = QTimer(self, singleShot=True, interval=DELAY_MS)
         self._timer.timeout.connect(self.refresh)
@@ -133,32 +135,39 @@ class AddedHeaders(QWidget):
                     font.setStrikeOut(c < 2)
                     item.setFont(font)
                 self.table.setItem(r, c, item)
-            self.table.setCellWidget(r, ACTIONS, self._actions(h))
+            send, override = self._actions(h)
+            self.table.setCellWidget(r, SEND, send)
+            self.table.setCellWidget(r, OVERRIDE, override)
         off = sum(h.omitted for h in headers)
         self.title.setText(f"Added by Gatepost ({len(headers) - off}"
                            + (f", {off} switched off)" if off else ")"))
 
-    def _actions(self, h: AddedHeader) -> QWidget:
-        """The row's Send box (not where HTTP or another tab decides) and Override."""
-        box = QWidget(objectName="addedHeaderActions")
-        row = QHBoxLayout(box)
-        row.setContentsMargins(4, 0, 4, 0)
-        row.setSpacing(8)
+    def _actions(self, h: AddedHeader) -> tuple[QWidget, QWidget]:
+        """The row's Send box (none where HTTP or another tab decides) and Override, each
+        centred in its cell."""
         key = h.name.lower()
+        cells = []
+        for name in ("addedHeaderSendCell", "addedHeaderOverrideCell"):
+            cell = QWidget(objectName=name)
+            row = QHBoxLayout(cell)
+            row.setContentsMargins(6, 0, 6, 0)
+            row.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            cells.append(cell)
         if not h.fixed:
-            send = QCheckBox("Send", objectName="addedHeaderSend",
-                             accessibleName=f"Send {h.name}", checked=not h.omitted)
+            send = QCheckBox(objectName="addedHeaderSend", accessibleName=f"Send {h.name}",
+                             checked=not h.omitted)
             send.setToolTip(f"Clear to send the request without {h.name} (saved with it)")
             send.toggled.connect(lambda on, k=key: self.send_toggled.emit(k, on))
-            row.addWidget(send)
+            cells[0].layout().addWidget(send)
+        else:
+            cells[0].setToolTip(h.fixed)
         if key not in NO_OVERRIDE:
             value = "" if h.value.startswith("(") else h.value
-            override = QPushButton("Override", objectName="addedHeaderOverride",
-                                   accessibleName=f"Override {h.name}", flat=True)
+            override = QToolButton(objectName="addedHeaderOverride", text="Override",
+                                   accessibleName=f"Override {h.name}", autoRaise=True)
             override.setToolTip(f"Type your own {h.name} in the table above: a typed header "
                                 "is sent instead of the one Gatepost adds")
             override.clicked.connect(
                 lambda _=False, n=h.name, v=value: self.override_requested.emit(n, v))
-            row.addWidget(override)
-        row.addStretch(1)
-        return box
+            cells[1].layout().addWidget(override)
+        return cells[0], cells[1]
