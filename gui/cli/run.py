@@ -124,6 +124,8 @@ def _collection_root(path: Path) -> tuple[Path, str | None]:
 
 
 def _variables(pairs: list[str]) -> tuple[dict[str, str], tuple[str, ...]]:
+    if not pairs:
+        return {}, ()
     from .saved import SavedRequestError, source_value
 
     values: dict[str, str] = {}

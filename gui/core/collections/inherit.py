@@ -60,7 +60,15 @@ def auth_source(item: Folder | RequestItem) -> Collection | Folder | RequestItem
 def effective_auth(item: Folder | RequestItem) -> AuthConfig:
     source = auth_source(item)
     config = source.spec.auth if isinstance(source, RequestItem) else source.auth
-    return copy.deepcopy(config)
+    return copy_auth(config)
+
+
+def copy_auth(config: AuthConfig) -> AuthConfig:
+    """A copy of `config` of its own: a deepcopy of the values only (text, mostly),
+    not of the dataclass (copy's reduce-and-rebuild, a few times slower)."""
+    out = copy.copy(config)
+    out.values = copy.deepcopy(config.values)
+    return out
 
 
 def working_copy(spec: RequestSpec) -> RequestSpec:
@@ -75,7 +83,7 @@ def working_copy(spec: RequestSpec) -> RequestSpec:
     out.body.rows = [copy.copy(row) for row in spec.body.rows]
     out.options = copy.copy(spec.options)
     out.options.timeouts = copy.copy(spec.options.timeouts)
-    out.auth = copy.deepcopy(spec.auth)
+    out.auth = copy_auth(spec.auth)
     out.omit_headers = list(spec.omit_headers)
     return out
 
