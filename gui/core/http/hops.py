@@ -207,8 +207,7 @@ class Send:
             self._proxy_hop = self.proxy.prepare(request)
         except ProxySettingsError as exc:
             raise Stopped(ErrorInfo(ErrorKind.PROXY, str(exc))) from None
-        trace = Trace()
-        request.extensions["trace"] = trace
+        trace = Trace(request.extensions)
         ctx = HopContext(self.token)
         url = str(request.url)  # httpx builds the text anew each time it is asked
         self._hop_cookies = attach_cookies(self.jar, request, site(url) != self.site, url)

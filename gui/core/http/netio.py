@@ -26,12 +26,21 @@ class DNSError(httpcore.ConnectError):
 
 
 class HopContext:
-    """Per-thread state of the hop being sent: its token and what the backend timed."""
+    """Per-thread state of the hop being sent: its token and what the backend timed.
+    `with ctx:` (hop_context) makes it this thread's hop for the block: its own context
+    manager, not a generator-based one, as it is entered at every hop."""
 
     def __init__(self, token: CancelToken) -> None:
         self.token = token
         self.dns: float | None = None
         self.remote_address: str | None = None
+
+    def __enter__(self) -> HopContext:
+        _local.hop = self
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _local.hop = None
 
 
 _local = threading.local()
@@ -41,45 +50,41 @@ def current() -> HopContext | None:
     return getattr(_local, "hop", None)
 
 
-class _HopScope:
-    # A class rather than @contextmanager: entered at every hop, and a generator-based
-    # manager costs a microsecond more.
-    __slots__ = ("_ctx",)
-
-    def __init__(self, ctx: HopContext) -> None:
-        self._ctx = ctx
-
-    def __enter__(self) -> HopContext:
-        _local.hop = self._ctx
-        return self._ctx
-
-    def __exit__(self, *exc: object) -> None:
-        _local.hop = None
-
-
-def hop_context(ctx: HopContext) -> _HopScope:
+def hop_context(ctx: HopContext) -> HopContext:
     """`with hop_context(ctx):` — the block's network streams belong to `ctx`'s hop."""
-    return _HopScope(ctx)
+    return ctx
 
 
 #: httpcore's event prefixes, the first preferred where two name the same event.
 _PREFIXES = ("http11.", "connection.", "http2.")
 #: An event's prefixed names, made once: a record reads eight marks at every hop.
 _KEYS: dict[str, tuple[str, ...]] = {}
+#: The last event a hop's record reads.
+_BODY_IN = frozenset({"http11.receive_response_body.complete",
+                      "http2.receive_response_body.complete"})
 
 
 class Trace:
     """httpcore's trace extension for one hop: the moment each phase started and
     completed (the engine's timings, DNS aside)."""
 
-    __slots__ = ("marks",)
+    __slots__ = ("_extensions", "marks")
 
-    def __init__(self) -> None:
+    def __init__(self, extensions: dict[str, Any] | None = None) -> None:
+        """`extensions`: the request's, which the trace puts itself in."""
         self.marks: dict[str, float] = {}
+        self._extensions = extensions
+        if extensions is not None:
+            extensions["trace"] = self
 
     def __call__(self, name: str, info: dict[str, Any]) -> None:
         # Called about ten times a hop: keep it to a dict store.
         self.marks[name] = time.perf_counter()
+        if name in _BODY_IN and self._extensions is not None and \
+                self._extensions.get("trace") is self:
+            # Nothing after the body is read: without the extension httpcore skips the
+            # two response_closed callbacks that follow.
+            del self._extensions["trace"]
 
     def mark(self, event: str) -> float | None:
         return self.marks_of((event,))[0]
