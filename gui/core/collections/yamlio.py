@@ -11,6 +11,7 @@ No unsafe loader is ever used: a `!!python/...` tag is an error, not code that r
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import re
@@ -234,9 +235,14 @@ def dump(data: Any) -> str:
 
 #: Text a literal block can hold as it is: YAML's printable characters and line feeds;
 #: no carriage return, NEL or Unicode line separators (read back as other breaks).
-_BLOCK_SAFE = re.compile(
-    "[\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
-    "\U00010000-\U0010ffff]*")
+@functools.cache
+def _block_safe() -> re.Pattern[str]:
+    # Compiled when first saving: a few ms of every start that only reads.
+    return re.compile(
+        "[\t\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd"
+        "\U00010000-\U0010ffff]*")
+
+
 #: Line breaks other than \n, which ruamel's single-quoted style folds: double-quoted.
 _OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
 
@@ -257,7 +263,7 @@ def to_node(value: Any) -> Any:
     if isinstance(value, list):
         return CommentedSeq(to_node(v) for v in value)
     if isinstance(value, str):
-        if "\n" in value.rstrip("\n") and _BLOCK_SAFE.fullmatch(value):
+        if "\n" in value.rstrip("\n") and _block_safe().fullmatch(value):
             return LiteralScalarString(value)
         if _OTHER_BREAKS.search(value):
             return DoubleQuotedScalarString(value)
