@@ -44,6 +44,23 @@ def test_view_menu_switches_between_light_and_dark(window):
     assert not action(window, "actionAppearanceDark").isChecked()
 
 
+def test_switching_appearance_keeps_every_tabs_method(qtbot):
+    """Found under Xvfb: View → Appearance → Dark turned a POST tab (and a typed
+    PROPFIND) into GET, because recolouring the method list put the list's current
+    item back in the box."""
+    from gui.widgets.request.editor import RequestEditor
+
+    post, typed = RequestEditor(), RequestEditor()
+    for editor in (post, typed):
+        qtbot.addWidget(editor)
+    post.set_spec(RequestSpec(method="POST", url="http://127.0.0.1/"))
+    typed.method.setEditText("PROPFIND")
+    theme.apply(QApplication.instance(), theme.DARK)
+    theme.apply(QApplication.instance(), theme.LIGHT)
+    assert post.spec().method == "POST"
+    assert typed.spec().method == "PROPFIND"
+
+
 def test_system_appearance_follows_the_platform_scheme(window):
     action(window, "actionAppearanceSystem").trigger()
     assert theme.mode() == theme.SYSTEM

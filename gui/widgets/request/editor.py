@@ -197,9 +197,14 @@ class RequestEditor(QWidget):
 
         from .. import theme
 
+        typed = self.method.currentText()
         for i in range(self.method.count()):
             self.method.setItemData(i, QColor(theme.method_colour(self.method.itemText(i))),
                                     Qt.ItemDataRole.ForegroundRole)
+        if self.method.currentText() != typed:
+            # A change to the current item's data puts that item's text back in the box:
+            # a typed method (or one set as text) would become GET on a theme change.
+            self.method.setEditText(typed)
         # A style sheet, not the palette: the application's sheet would override that.
         self.method.lineEdit().setStyleSheet(
             f"color: {theme.method_colour(self.method.currentText())};")
@@ -335,7 +340,10 @@ class RequestEditor(QWidget):
     def set_spec(self, spec: RequestSpec) -> None:
         from ...core.urls import merge_rows, query_pairs
 
-        self.method.setCurrentText(spec.method)
+        known = self.method.findText(spec.method)
+        if known >= 0:
+            self.method.setCurrentIndex(known)
+        self.method.setEditText(spec.method)
         self.url.setText(spec.url)
         self.params.set_rows(spec.params or merge_rows([], query_pairs(spec.url)))
         self.headers.set_rows(spec.headers)
