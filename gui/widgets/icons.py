@@ -44,7 +44,8 @@ def _pixmap(engine: QIconEngine, size: QSize, mode: QIcon.Mode, state: QIcon.Sta
 
 
 class SvgIconEngine(QIconEngine):
-    """A Lucide icon stroked in `tone`: "text", "muted" or "accent" of the theme."""
+    """A Lucide icon stroked in `tone`: "text", "muted", "accent", "on_accent", "warning"
+    or "error" of the theme."""
 
     def __init__(self, name: str, tone: str = "text") -> None:
         super().__init__()
@@ -60,8 +61,8 @@ class SvgIconEngine(QIconEngine):
             return c.on_selection
         if mode == QIcon.Mode.Active and self.tone == "muted":
             return c.text  # hovered: the close cross darkens, no red square
-        return {"muted": c.muted, "accent": c.accent, "on_accent": c.on_accent}.get(
-            self.tone, c.text)
+        return {"muted": c.muted, "accent": c.accent, "on_accent": c.on_accent,
+                "warning": c.warning, "error": c.error}.get(self.tone, c.text)
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode,
               state: QIcon.State) -> None:
@@ -150,11 +151,26 @@ def install_style(app: QGuiApplication) -> None:
     if not isinstance(app, QApplication) or app.property("gatepostStyled"):
         return
 
+    pixmaps = QStyle.StandardPixmap
+    # Message boxes in the app's own line icons instead of Fusion's 2000s bitmaps.
+    drawn = {pixmaps.SP_TabCloseButton: ("x", "muted"),
+             pixmaps.SP_MessageBoxQuestion: ("circle-help", "accent"),
+             pixmaps.SP_MessageBoxInformation: ("info", "accent"),
+             pixmaps.SP_MessageBoxWarning: ("triangle-alert", "warning"),
+             pixmaps.SP_MessageBoxCritical: ("circle-x", "error")}
+
     class Style(QProxyStyle):
         def standardIcon(self, standard, option=None, widget=None):  # type: ignore[no-untyped-def]
-            if standard == QStyle.StandardPixmap.SP_TabCloseButton:
-                return icon("x", "muted")
+            if standard in drawn:
+                return icon(*drawn[standard])
             return super().standardIcon(standard, option, widget)
+
+        def styleHint(self, hint, option=None, widget=None, data=None):  # type: ignore[no-untyped-def]
+            # Words alone on dialog buttons, as Postman, Insomnia and the desktops do:
+            # Fusion's stock OK/Cancel pictures looked out of place beside our icons.
+            if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
+                return 0
+            return super().styleHint(hint, option, widget, data)
 
     style = Style("Fusion")
     app.setStyle(style)
