@@ -226,6 +226,13 @@ QTableView, QTreeView, QListView, QPlainTextEdit, QTextEdit {{ background: {c.ba
   border: 1px solid {c.border}; border-radius: 4px; gridline-color: {c.border};
   selection-background-color: {c.selection}; selection-color: {c.on_selection}; }}
 QTreeView::item {{ padding: 3px 0; }}
+QAbstractItemView::indicator, QCheckBox::indicator {{ width: 13px; height: 13px;
+  border: 1px solid {c.muted}; border-radius: 3px; background: {c.base}; }}
+QAbstractItemView::indicator:checked, QCheckBox::indicator:checked {{
+  background: {c.accent}; border-color: {c.accent};
+  image: url({icons}/check-on-accent.svg); }}
+QAbstractItemView::indicator:disabled, QCheckBox::indicator:disabled {{
+  border-color: {c.border}; }}
 QMenuBar {{ background: {c.window}; }}
 QMenuBar::item {{ padding: 4px 8px; border-radius: 4px; }}
 QMenuBar::item:selected {{ background: {c.hover}; }}
