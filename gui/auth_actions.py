@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import threading
 import webbrowser
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from . import tasks
+from .core.auth import AuthError
 
 if TYPE_CHECKING:
     from .core.auth.base import AuthContext, Scheme
@@ -46,7 +48,6 @@ class WindowInteraction:
 def _run_action(scheme: Scheme, name: str, values: dict[str, Any],
                 context: AuthContext) -> tuple[bool, str, str]:
     """(succeeded, message, the scheme's state afterwards), in the worker."""
-    from .core.auth import AuthError
 
     try:
         message, ok = scheme.run_action(name, values, context), True
@@ -79,8 +80,6 @@ class ActionRunner(QObject):
 
     def run(self, scheme: Scheme, name: str, values: dict[str, Any],
             context: AuthContext) -> None:
-        from dataclasses import replace
-
         self.interaction = WindowInteraction(self)
         context = replace(context, interaction=self.interaction)
         tasks.run(lambda _task: _run_action(scheme, name, values, context),

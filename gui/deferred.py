@@ -35,26 +35,38 @@ from typing import TYPE_CHECKING
 
 _MODULES = {
     "added_headers": "gui.widgets.request.added_headers",
+    "auth": "gui.core.auth",
+    "cancel": "gui.core.http.cancel",
     "cookiestore": "gui.core.storage.cookiestore",
+    "engine": "gui.core.http.engine",
     "exchange": "gui.core.http.exchange",
     "export_actions": "gui.widgets.export_actions",
     "history": "gui.core.storage.history",
     "masking": "gui.core.http.masking",
     "present": "gui.core.present",
+    "proxies": "gui.core.http.proxies",
     "proxy_dialog": "gui.widgets.dialogs.proxy",
     "quick_switcher": "gui.widgets.dialogs.quick_switcher",
     "response_view": "gui.widgets.response.view",
+    "scratch": "gui.core.storage.scratch",
     "sent_requests": "gui.widgets.sidebar.sent_requests",
+    "serialize": "gui.core.serialize",
     "tls_config": "gui.core.tls.config",
 }
 
 if TYPE_CHECKING:
     # The real modules, for type checkers (`as` the same name is a re-export).
+    from gui.core import auth as auth
     from gui.core import present as present
+    from gui.core import serialize as serialize
+    from gui.core.http import cancel as cancel
+    from gui.core.http import engine as engine
     from gui.core.http import exchange as exchange
     from gui.core.http import masking as masking
+    from gui.core.http import proxies as proxies
     from gui.core.storage import cookiestore as cookiestore
     from gui.core.storage import history as history
+    from gui.core.storage import scratch as scratch
     from gui.core.tls import config as tls_config  # noqa: F401
     from gui.widgets import export_actions as export_actions
     from gui.widgets.dialogs import proxy as proxy_dialog  # noqa: F401

@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from . import tasks
+from . import deferred, tasks
+from .core.storage.keychain import SecretStore, secret_key
+from .core.storage.paths import current_request_file
 
 if TYPE_CHECKING:
     from .core.model import RequestSpec
-    from .core.storage.keychain import SecretStore
 
 
 def storage_note(store: SecretStore) -> str:
@@ -25,11 +26,9 @@ LANE = "scratch"
 
 
 def _has_secret_fields(spec: RequestSpec) -> bool:
-    from .core.auth import AuthError, get
-
     try:
-        return bool(get(spec.auth.scheme).secret_names())
-    except AuthError:
+        return bool(deferred.auth.get(spec.auth.scheme).secret_names())
+    except deferred.auth.AuthError:
         return False
 
 
@@ -44,21 +43,15 @@ class Persistence(QObject):
 
     def store(self) -> SecretStore:
         if self._store is None:
-            from .core.storage.keychain import SecretStore
-
             self._store = SecretStore()
         return self._store
 
     def restore(self) -> None:
         def work(_task: tasks.Task[tuple]) -> tuple:
-            from .core.serialize import FormatError
-            from .core.storage.paths import current_request_file
-            from .core.storage.scratch import load_auth_secrets, load_current
-
             problem = ""
             try:
-                spec = load_current()
-            except (FormatError, OSError) as exc:
+                spec = deferred.scratch.load_current()
+            except (deferred.serialize.FormatError, OSError) as exc:
                 spec, problem = None, f"The saved request could not be read: {exc}"
                 # Keep the damaged file for the user rather than overwrite it later.
                 damaged = current_request_file()
@@ -73,21 +66,19 @@ class Persistence(QObject):
                 # is not even loaded. The Auth tab asks for the note when it needs it.
                 return spec, "", problem
             store = self.store()
-            load_auth_secrets(spec.auth, store)
+            deferred.scratch.load_auth_secrets(spec.auth, store)
             return spec, storage_note(store), problem
 
         tasks.run(work, lambda result: self.restored.emit(*result), lane_name=LANE)
 
     def save(self, spec: RequestSpec) -> None:
         def work(_task: tasks.Task[str]) -> str:
-            from .core.storage.scratch import save_current, store_auth_secrets
-
             problem = ""
             try:
-                save_current(spec)
+                deferred.scratch.save_current(spec)
             except OSError as exc:
                 problem = f"The request could not be saved: {exc.strerror}"
-            store_auth_secrets(spec.auth, self.store())
+            deferred.scratch.store_auth_secrets(spec.auth, self.store())
             return problem or storage_note(self.store())
 
         tasks.run(work, self.saved.emit, lane_name=LANE)
@@ -95,19 +86,14 @@ class Persistence(QObject):
     def forget(self, scheme_id: str) -> None:
         """Remove the keychain entries of the window's request for this scheme."""
         def work(_task: tasks.Task[str]) -> str:
-            from .core.auth import get
-            from .core.storage.keychain import secret_key
-            from .core.storage.scratch import SCRATCH, auth_place
-
-            scheme = get(scheme_id)
+            scheme = deferred.auth.get(scheme_id)
+            scratch, place = deferred.scratch.SCRATCH, deferred.scratch.auth_place(scheme_id)
             for name in scheme.secret_names():
-                self.store().delete(secret_key(SCRATCH, auth_place(scheme_id), name))
+                self.store().delete(secret_key(scratch, place, name))
             if any(a.name == "clear" for a in scheme.actions):
                 # What the scheme keeps beyond its fields (OAuth 2 tokens) goes too.
-                from .core.auth import AuthContext
-
-                scheme.run_action("clear", {}, AuthContext(self.store(), SCRATCH,
-                                                           auth_place(scheme_id)))
+                scheme.run_action("clear", {},
+                                  deferred.auth.AuthContext(self.store(), scratch, place))
             return storage_note(self.store())
 
         tasks.run(work, self.saved.emit, lane_name=LANE)

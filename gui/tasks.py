@@ -36,10 +36,12 @@ from PySide6.QtCore import (
     QEventLoop,
     QObject,
     QRunnable,
+    Qt,
     QThread,
     QThreadPool,
     Signal,
 )
+from PySide6.QtGui import QGuiApplication
 
 R = TypeVar("R")
 
@@ -155,8 +157,6 @@ def run(work: Callable[[Task[R]], R], on_done: Callable[[R], Any] | None = None,
 def call(work: Callable[[Task[R]], R], lane_name: str | None = None) -> R:
     """Run `work(task)` off the GUI thread and wait for it as described above; call from
     the GUI thread."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QGuiApplication
 
     loop = QEventLoop()
     outcome: list[tuple[bool, Any]] = []

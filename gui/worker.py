@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
+from . import deferred, tasks
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -47,9 +49,7 @@ def engine() -> Engine:
     global _engine
     with _engine_lock:
         if _engine is None:
-            from .core.http.engine import Engine
-
-            _engine = Engine(*(None, *_load_tls()))
+            _engine = deferred.engine.Engine(*(None, *_load_tls()))
             _engine.configure_proxy(*_load_proxy())
         return _engine
 
@@ -69,29 +69,24 @@ def _jar_for(job: SendJob) -> tuple[JarStore | None, CookieJar | None]:
     carries) or of the requests outside collections; read from disk here, in the worker."""
     if _cookie_jars is None or not job.spec.options.use_cookie_jar:
         return None, None
-    from .core.storage.scratch import SCRATCH
 
     jars = _cookie_jars()
-    return jars, jars.jar(getattr(job.context, "collection_id", None) or SCRATCH)
+    return jars, jars.jar(getattr(job.context, "collection_id", None) or deferred.scratch.SCRATCH)
 
 
 def _load_tls() -> tuple[TlsSettings | None, str | None]:
-    from .core.tls.config import TlsSetupError, load
-
     try:
-        settings = load()
-    except TlsSetupError as exc:
+        settings = deferred.tls_config.load()
+    except deferred.tls_config.TlsSetupError as exc:
         return None, str(exc)
     settings.secret_lookup = _secret_lookup
     return settings, None
 
 
 def _load_proxy() -> tuple[ProxySettings | None, str | None]:
-    from .core.http.proxies import ProxySettingsError, load
-
     try:
-        return load(_secret_lookup), None
-    except ProxySettingsError as exc:
+        return deferred.proxies.load(_secret_lookup), None
+    except deferred.proxies.ProxySettingsError as exc:
         return None, str(exc)
 
 
@@ -128,8 +123,6 @@ class SendJob:
     def __init__(self, spec: RequestSpec, secrets: tuple[str, ...] = (),
                  context: Any = None, tls: TlsSettings | None = None,
                  proxy: ProxySettings | None = None) -> None:
-        from .core.http.cancel import CancelToken
-
         self.id = next(_ids)
         self.spec = spec
         #: Values to mask beyond the auth scheme's own (e.g. secret variables).
@@ -141,7 +134,7 @@ class SendJob:
         #: The request's collection's proxy, instead of the global one, or None; its
         #: password is read from the keychain in the worker.
         self.proxy = proxy
-        self.token = CancelToken()
+        self.token = deferred.cancel.CancelToken()
         self.started = time.monotonic()
         #: The user pressed Stop on a streaming response: show what arrived.
         self.stopped = False
@@ -149,7 +142,6 @@ class SendJob:
 
     def start(self, dispatcher: Dispatcher) -> None:
         """Send in a worker (gui/tasks.py); `dispatcher.done` says when it is over."""
-        from . import tasks
 
         call = _Call(self, dispatcher)
         tasks.run(call, lambda result: dispatcher.done.emit(self, *result))
@@ -202,12 +194,11 @@ class _Call:
             self._flush(time.monotonic())
             if jars is not None and jar is not None:
                 jars.save(jar)
-            from .core.present import present
-
-            shown = present(exchange.response) if exchange.response is not None else None
+            shown = (deferred.present.present(exchange.response)
+                     if exchange.response is not None else None)
         except Exception as exc:  # noqa: BLE001 - a bug must not kill the worker silently
-            from .core.http.exchange import ErrorInfo, ErrorKind, Exchange
-
-            exchange = Exchange(error=ErrorInfo(ErrorKind.INTERNAL, f"Unexpected error: {exc}"))
+            ex = deferred.exchange
+            exchange = ex.Exchange(error=ex.ErrorInfo(ex.ErrorKind.INTERNAL,
+                                                      f"Unexpected error: {exc}"))
             shown = None
         return exchange, shown
