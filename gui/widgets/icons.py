@@ -165,13 +165,6 @@ def install_style(app: QGuiApplication) -> None:
                 return icon(*drawn[standard])
             return super().standardIcon(standard, option, widget)
 
-        def styleHint(self, hint, option=None, widget=None, data=None):  # type: ignore[no-untyped-def]
-            # Words alone on dialog buttons, as Postman, Insomnia and the desktops do:
-            # Fusion's stock OK/Cancel pictures looked out of place beside our icons.
-            if hint == QStyle.StyleHint.SH_DialogButtonBox_ButtonsHaveIcons:
-                return 0
-            return super().styleHint(hint, option, widget, data)
-
     style = Style("Fusion")
     app.setStyle(style)
     app.setProperty("gatepostStyled", True)
