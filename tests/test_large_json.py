@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 
 import pytest
 
-from gui.core import jsontree
+from gui.core import jsonpretty, jsontree
 from gui.core.highlight import JSON_LINES
 from gui.core.http.bodydata import BodyData
 from gui.core.http.exchange import ReceivedResponse
@@ -39,6 +40,21 @@ def test_pretty_is_json_dumps_indent_2_however_the_body_is_cut():
         assert pretty(pieces(compact, rng.randint(1, 40))) == json.dumps(value, indent=2)
     spaced = json.dumps({"a": [1.5e-3, {}], "b": []}, indent=7).encode()
     assert pretty(pieces(spaced, 3)) == '{\n  "a": [\n    0.0015,\n    {}\n  ],\n  "b": []\n}'
+
+
+def test_pretty_text_grows_as_the_body_is_read(monkeypatch):
+    # Not joined at the end: one join of the whole text holds the GIL (the window
+    # stalled 100-150 ms at 100 MB) and holds the pieces and the whole at once.
+    monkeypatch.setattr(jsonpretty, "PIECE", 1000)
+    so_far = []
+
+    def chunks():
+        for chunk in pieces(b"[" + ROWS + b"]", 1 << 16):
+            so_far.append(len(sys._getframe(1).f_locals["text"]))
+            yield chunk
+
+    out = pretty(chunks())
+    assert out == pretty([b"[" + ROWS + b"]"]) and so_far[-1] > len(out) * 0.9
 
 
 @pytest.mark.parametrize("text", [
