@@ -178,7 +178,7 @@ def style_sheet(c: Colours) -> str:
 /* Words alone on dialog buttons, as Postman, Insomnia and the desktops do: Fusion's
    stock OK/Cancel pictures looked out of place beside the app's icons. (A sheet
    property: a Python styleHint override is asked thousands of times at start-up.) */
-* {{ dialogbuttonbox-buttons-have-icons: 0; }}
+QDialogButtonBox {{ dialogbuttonbox-buttons-have-icons: 0; }}
 QMainWindow::separator {{ background: {c.border}; width: 1px; height: 1px; }}
 QSplitter::handle {{ background: {c.window}; }}
 QSplitter::handle:hover {{ background: {c.border}; }}
