@@ -213,3 +213,25 @@ def test_a_body_broken_past_its_first_megabyte_opens_raw(qtbot, body_view):
     assert not body_view._buttons["tree"].isEnabled() and not body_view.filter.isVisibleTo(
         body_view)
     assert body_view.more.isVisibleTo(body_view)  # the rest a page at a time
+
+
+def test_search_text_counts_a_window_at_a_time(monkeypatch):
+    from gui.core import present as present_module
+
+    monkeypatch.setattr(present_module, "SEARCH_CHUNK", 5)  # cuts every match somewhere
+    text = "Café x CAFÉ café\ncafé"
+    assert present_module.search_text(text, "CAFÉ") == (4, None)
+    assert present_module.search_text(text, "café", start=2, first=True) == (1, 11)
+    assert present_module.search_text(text, "café", start=17, first=True) == (1, len(text))
+    assert present_module.search_text(text, "nope", first=True) == (0, None)
+
+
+def test_find_counts_a_large_pretty_text_in_a_worker(qtbot, body_view):
+    body_view.show()
+    show(body_view, b"[" + ROWS + b"]")
+    assert body_view.more.isVisible()
+    body_view.open_find()
+    body_view.find.setText('"ID"')
+    # Not lower-cased here: the label says so until the worker's count comes.
+    assert body_view.find_count.text().endswith("counting the whole body…")
+    qtbot.waitUntil(lambda: body_view.find_count.text().startswith("20000 matches ("))

@@ -334,3 +334,25 @@ def search_body(response: ReceivedResponse, needle: str, start: int = 0,
         count += found
         tail = text[-(len(wanted) - 1):] if len(wanted) > 1 else ""
     return count, None
+
+
+def search_text(text: str, needle: str, start: int = 0, first: bool = False,
+                cancelled: Callable[[], bool] = lambda: False) -> tuple[int, int | None]:
+    """search_body over a text held in memory (a pretty-printed body, a filter's result),
+    a window at a time: lower-casing all of a large text at once holds the GIL for as
+    long and copies it whole. With `first`, (1, the offset just past the first match)."""
+    wanted = needle.lower()
+    if not wanted:
+        return 0, None
+    offset, count, tail = start, 0, ""
+    while offset < len(text) and not cancelled():
+        window = tail + text[offset:offset + SEARCH_CHUNK].lower()
+        if first:
+            at = window.find(wanted)
+            if at >= 0:
+                return 1, offset - len(tail) + at + len(wanted)
+        else:
+            count += window.count(wanted)  # as in search_body: never counted twice
+        offset += SEARCH_CHUNK
+        tail = window[-(len(wanted) - 1):] if len(wanted) > 1 else ""
+    return count, None

@@ -29,13 +29,18 @@ LOAD_AHEAD = 8 << 20
 
 def _search(view: FindMixin, needle: str, start: int, first: bool) -> None:
     """Count (`first` False), or find the next match from `start` (True), in the whole
-    body, in a worker; a newer search of the same kind cancels this one."""
-    from ...core.present import search_body
+    body (its bytes, or the text the view pages through), in a worker; a newer search of
+    the same kind cancels this one."""
+    from ...core.present import search_body, search_text
 
     response = view._response
     assert response is not None
+    source = None if view._bytes_paged() else view._source()
 
     def work(task: Task[tuple[int, int | None]]) -> tuple[int, int | None]:
+        if source is not None:
+            return search_text(source, needle, start, first,
+                               cancelled=lambda: task.cancelled)
         return search_body(response, needle, start, first, cancelled=lambda: task.cancelled)
 
     view._tasks.run(work, lambda found: view._searched(first, *found),
@@ -122,16 +127,18 @@ class FindMixin:
             return matches(loaded)
         if self._mode == "hex":
             return matches(loaded) + " in what is loaded"
-        if not self._bytes_paged():
-            total = self._source().lower().count(needle.lower())
-            return f"{matches(total)} ({loaded} in what is loaded)"
-        key = (needle, id(self._response), self._mode)
+        # Counted in a worker, text or bytes: lower-casing a pretty text of tens of MB
+        # here would stall the window and copy the text.
+        in_text = not self._bytes_paged()
+        key = (needle, id(self._response), self._mode, id(self._source()) if in_text else 0)
         if self._whole is None or self._whole[0] != key:
             self._whole = (key, None)
             _search(self, needle, 0, False)
         total = self._whole[1]
         if total is None:
             return f"{matches(loaded)} in what is loaded; counting the whole body…"
+        if in_text:
+            return f"{matches(total)} ({loaded} in what is loaded)"
         return f"{matches(total)} in the whole body ({loaded} in what is loaded)"
 
     def _searched(self, first: bool, count: int, offset: int | None) -> None:
@@ -193,18 +200,13 @@ class FindMixin:
         if not needle or self.text.find(needle, flags):
             return
         if forward and self.more.isVisible() and self._mode != "hex":
-            # The next match is past what is loaded: load up to it.
-            if not self._bytes_paged():
-                at = self._source().lower().find(needle.lower(),
-                                                 max(0, self._loaded - len(needle) + 1))
-                if at >= 0:
-                    self._load_until(at + len(needle))
-                    self.text.find(needle, flags)
-                    return
-            else:
-                self.find_count.setText("Searching the rest of the body…")
-                _search(self, needle, max(0, self._loaded - 4 * len(needle)), True)
-                return
+            # The next match is past what is loaded: found in a worker, then loaded up to.
+            # Back by a needle (bytes: by a needle's worth of the longest characters), so
+            # that one cut by the end of what is loaded is found.
+            back = len(needle) - 1 if not self._bytes_paged() else 4 * len(needle)
+            self.find_count.setText("Searching the rest of the body…")
+            _search(self, needle, max(0, self._loaded - back), True)
+            return
         self._wrap_find(forward)
 
     def _wrap_find(self, forward: bool) -> None:
