@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.model import Options
 from ..kvtable import KeyValueTable
 from .auth_panel import AuthPanel
 from .options_form import OptionsForm
@@ -95,8 +96,12 @@ class RequestEditor(QWidget):
         self._body: BodyEditor | None = None
         self._body_page = QWidget(objectName="bodyPage")
         QVBoxLayout(self._body_page).setContentsMargins(0, 0, 0, 0)
-        self.options = OptionsForm()
-        self.options.setObjectName("optionsForm")
+        # The Settings form is built when first needed (its tab opened, or read): its
+        # 17 widgets cost start-up time and, like every widget under the application's
+        # style sheet, memory in each tab (issue 17). Until then the request's options
+        # are kept as they came.
+        self._options: OptionsForm | None = None
+        self._pending_options: Options | None = None
         self.tabs.addTab(self.params, "Params")
         self.tabs.addTab(self.auth, "Auth")
         # The table over the headers Gatepost adds (built when the tab is first shown).
@@ -110,10 +115,9 @@ class RequestEditor(QWidget):
         self.tabs.addTab(self._body_page, "Body")
         # In a scroll area: the form's height must not set the editor's least height,
         # or the response could never have the room (issue 15).
-        settings = QScrollArea(objectName="settingsPage", widgetResizable=True)
-        settings.setFrameShape(QScrollArea.Shape.NoFrame)
-        settings.setWidget(self.options)
-        self.tabs.addTab(settings, "Settings")
+        self._settings_page = QScrollArea(objectName="settingsPage", widgetResizable=True)
+        self._settings_page.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.tabs.addTab(self._settings_page, "Settings")
         # Assertions and captures: RequestItem's, not the spec's (the window reads them).
         self.tests = TestsTab()
         self.tabs.addTab(self.tests, "Tests")
@@ -122,6 +126,8 @@ class RequestEditor(QWidget):
             lambda: self._set_tab(TESTS, self.tests.title()))
         self.tabs.currentChanged.connect(
             lambda i: self.body if self.tabs.widget(i) is self._body_page else None)
+        self.tabs.currentChanged.connect(
+            lambda i: self.options if self.tabs.widget(i) is self._settings_page else None)
         self.tabs.currentChanged.connect(
             lambda i: self._show_added() if self.tabs.widget(i) is self._headers_page
             else None)
@@ -141,7 +147,7 @@ class RequestEditor(QWidget):
         for signal in (self.params.edited, self.headers.edited):
             signal.connect(self._mark_variables)
         for signal in (self.url.textChanged, self.method.currentTextChanged, self.params.edited,
-                       self.headers.edited, self.auth.edited, self.options.changed):
+                       self.headers.edited, self.auth.edited):
             signal.connect(self.edited)
 
     @property
@@ -157,6 +163,18 @@ class RequestEditor(QWidget):
             body.edited.connect(self._mark_variables)
             body.edited.connect(self.edited)
         return self._body
+
+    @property
+    def options(self) -> OptionsForm:
+        """The Settings tab's form, built on first use with the options it was given."""
+        if self._options is None:
+            form = self._options = OptionsForm()
+            form.setObjectName("optionsForm")
+            if self._pending_options is not None:
+                form.set_options(self._pending_options)
+            self._settings_page.setWidget(form)
+            form.changed.connect(self.edited)
+        return self._options
 
     def _show_added(self) -> AddedHeaders:
         """The headers Gatepost adds, under the table, built on first use."""
@@ -332,7 +350,8 @@ class RequestEditor(QWidget):
             params=self.params.rows(),
             headers=self.headers.rows(),
             body=self._body.body() if self._body is not None else Body(),
-            options=self.options.options(),
+            options=self._options.options() if self._options is not None
+            else self._pending_options or Options(),
             auth=self.auth.config(),
             omit_headers=list(self._omit),
         )
@@ -351,7 +370,10 @@ class RequestEditor(QWidget):
         if self._body is not None or spec.body.kind.value != "none" or spec.body.text \
                 or spec.body.rows or spec.body.path:
             self.body.set_body(spec.body)
-        self.options.set_options(spec.options)
+        if self._options is not None:
+            self._options.set_options(spec.options)
+        else:
+            self._pending_options = spec.options
         self.auth.set_config(spec.auth)
         self._update_counts()
         if self.scope_provider is not None:
