@@ -42,3 +42,33 @@ def test_an_edit_in_the_built_form_is_an_edit_of_the_request(qtbot):
     assert editor.spec().options.follow_redirects is False
     editor.set_spec(RequestSpec(url="http://127.0.0.1/", options=CHANGED))
     assert editor.spec().options == CHANGED
+
+
+def test_headers_pass_through_and_are_counted_before_the_table_is_built(qtbot):
+    from gui.core.model import Row
+    from gui.widgets.request.editor import HEADERS
+
+    editor = RequestEditor()
+    qtbot.addWidget(editor)
+    rows = [Row("Accept", "application/json"), Row("X-Off", "1", enabled=False),
+            Row("X-Trace", "{{trace}}")]
+    editor.set_spec(RequestSpec(url="http://127.0.0.1/", headers=rows))
+    assert editor._headers is None
+    assert editor.spec().headers == rows
+    assert editor.tabs.tabText(HEADERS) == "Headers (2)"
+    before = editor.spec()
+    with qtbot.assertNotEmitted(editor.edited):
+        editor.tabs.setCurrentIndex(HEADERS)
+    assert editor._headers is not None and editor.spec() == before
+
+
+def test_a_header_table_built_late_marks_unknown_variables(qtbot):
+    from gui.core.model import Row
+    from gui.widgets.rowtable import VALUE
+
+    editor = RequestEditor()
+    qtbot.addWidget(editor)
+    editor.scope_provider = lambda: {}
+    editor.set_spec(RequestSpec(url="http://127.0.0.1/", headers=[Row("X-Trace", "{{trace}}")]))
+    table = editor.headers
+    assert "trace" in (table.item(0, VALUE).toolTip() or "")

@@ -192,6 +192,7 @@ def test_controls_have_names_for_tests_and_screen_readers(window):
 
     assert window.response is not None  # built on first use
     assert window.editor.body is not None  # so is the Body tab's editor
+    assert window.editor.headers is not None  # and the Headers tab's table
 
     for name in ("methodCombo", "urlEdit", "sendButton", "paramsTable", "headersTable",
                  "bodyKind", "bodyText", "responseBody", "responseHeaders", "hopTable",

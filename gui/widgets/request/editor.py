@@ -3,6 +3,7 @@ Tests tabs (Settings is options_form.py, Tests tests_tab.py, Auth auth_panel.py)
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
@@ -18,9 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.model import Options
+from ...core.model import Options, Row
 from ..kvtable import KeyValueTable
 from .auth_panel import AuthPanel
+from .editor_pages import LazyPages
 from .options_form import OptionsForm
 from .tests_tab import TestsTab
 
@@ -34,7 +36,7 @@ METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 PARAMS, AUTH, HEADERS, BODY, SETTINGS, TESTS = range(6)
 
 
-class RequestEditor(QWidget):
+class RequestEditor(LazyPages, QWidget):
     """Emits `send_requested` for Enter in the URL or a click on Send/Cancel."""
 
     send_requested = Signal()
@@ -89,7 +91,9 @@ class RequestEditor(QWidget):
 
         self.tabs = QTabWidget(objectName="requestTabs", accessibleName="Request")
         self.params = KeyValueTable("paramsTable", "Query params")
-        self.headers = KeyValueTable("headersTable", "Headers")
+        # The headers table is built when first needed, as the Settings form is below.
+        self._headers: KeyValueTable | None = None
+        self._pending_headers: list[Row] = []
         self.auth = AuthPanel()
         # The body editor is built when first needed (the tab opened, a body set or
         # read): it is not part of the first paint.
@@ -107,7 +111,6 @@ class RequestEditor(QWidget):
         # The table over the headers Gatepost adds (built when the tab is first shown).
         self._headers_page = QWidget(objectName="headersPage")
         QVBoxLayout(self._headers_page).setContentsMargins(0, 0, 0, 0)
-        self._headers_page.layout().addWidget(self.headers, 2)
         self.added_headers: AddedHeaders | None = None
         #: Headers Gatepost adds that this request does not send (RequestSpec's).
         self._omit: list[str] = []
@@ -142,71 +145,12 @@ class RequestEditor(QWidget):
         self.url.textEdited.connect(self._url_edited)
         self.url.textChanged.connect(self._update_counts)
         self.params.edited.connect(self._params_edited)
-        self.headers.edited.connect(self._update_counts)
         self.auth.edited.connect(self._update_counts)
-        for signal in (self.params.edited, self.headers.edited):
-            signal.connect(self._mark_variables)
+        self.params.edited.connect(self._mark_variables)
         for signal in (self.url.textChanged, self.method.currentTextChanged, self.params.edited,
-                       self.headers.edited, self.auth.edited):
+                       self.auth.edited):
             signal.connect(self.edited)
 
-    @property
-    def body(self) -> BodyEditor:
-        """The Body tab's editor, built on first use."""
-        if self._body is None:
-            from .body_editor import BodyEditor
-
-            body = self._body = BodyEditor()
-            self._body_page.layout().addWidget(body)
-            body.edited.connect(self._update_counts)
-            body.problem.connect(self.show_problems)
-            body.edited.connect(self._mark_variables)
-            body.edited.connect(self.edited)
-        return self._body
-
-    @property
-    def options(self) -> OptionsForm:
-        """The Settings tab's form, built on first use with the options it was given."""
-        if self._options is None:
-            form = self._options = OptionsForm()
-            form.setObjectName("optionsForm")
-            if self._pending_options is not None:
-                form.set_options(self._pending_options)
-            self._settings_page.setWidget(form)
-            form.changed.connect(self.edited)
-        return self._options
-
-    def _show_added(self) -> AddedHeaders:
-        """The headers Gatepost adds, under the table, built on first use."""
-        if self.added_headers is None:
-            from .added_headers import AddedHeaders
-
-            self.added_headers = AddedHeaders(
-                self.spec, lambda: self.scope_provider() if self.scope_provider else {})
-            self._headers_page.layout().addWidget(self.added_headers, 3)
-            self.added_headers.show()
-            self.edited.connect(self.added_headers.schedule)
-            self.added_headers.send_toggled.connect(self._send_added)
-            self.added_headers.override_requested.connect(self._override_added)
-        return self.added_headers
-
-    def _send_added(self, name: str, send: bool) -> None:
-        omit = [n for n in self._omit if n != name]
-        self._omit = omit if send else [*omit, name]
-        self.edited.emit()
-
-    def _override_added(self, name: str, value: str) -> None:
-        """A row of that name to type into, its value selected: sent instead of the
-        added one (http/build.py: a typed header replaces a default of its name)."""
-        from ...core.model import Row
-        from ..rowtable import VALUE
-
-        self.headers.set_rows([*self.headers.rows(), Row(name, value)])
-        self.headers.edited.emit()
-        row = len(self.headers.rows()) - 1
-        self.headers.setFocus()
-        self.headers.setCurrentCell(row, VALUE)
-        self.headers.editItem(self.headers.item(row, VALUE))
 
     def _colour_method(self) -> None:
         """The method in its badge colour, in the box and in its list."""
@@ -255,8 +199,9 @@ class RequestEditor(QWidget):
 
     def _mark_variables(self) -> None:
         """Mark unknown {{variables}} in the params, headers and body, as in the URL."""
-        tables = [self.params, self.headers]
-        spec_text = []
+        tables = [self.params] + ([self._headers] if self._headers is not None else [])
+        spec_text = [text for row in self._pending_headers for text in (row.name, row.value)
+                     if self._headers is None]
         if self._body is not None:
             tables += [self._body.form, self._body.multipart]
             spec_text.append(self._body.text.toPlainText())
@@ -266,15 +211,15 @@ class RequestEditor(QWidget):
         if not any("{{" in text for text in spec_text):
             if self._marked:
                 self._marked = False
-                for table in (self.params, self.headers):
+                for table in tables:
                     table.mark_variables({})
                 if self._body is not None:
                     self._body.mark_variables({})
             return
         self._marked = True
         scope = self.scope_provider() if self.scope_provider else {}
-        self.params.mark_variables(scope)
-        self.headers.mark_variables(scope)
+        for table in tables:
+            table.mark_variables(scope)
         if self._body is not None:
             self._body.mark_variables(scope)
 
@@ -319,7 +264,7 @@ class RequestEditor(QWidget):
 
     def _update_counts(self) -> None:
         for index, label, rows in ((PARAMS, "Params", self.params.rows()),
-                                   (HEADERS, "Headers", self.headers.rows())):
+                                   (HEADERS, "Headers", self._header_rows())):
             count = sum(1 for r in rows if r.enabled and r.name)
             self._set_tab(index, f"{label} ({count})" if count else label)
         kind = self._body.current_kind() if self._body is not None else "none"
@@ -348,7 +293,7 @@ class RequestEditor(QWidget):
             method=self.method.currentText().strip(),
             url=self.url.text().strip(),
             params=self.params.rows(),
-            headers=self.headers.rows(),
+            headers=self._header_rows(),
             body=self._body.body() if self._body is not None else Body(),
             options=self._options.options() if self._options is not None
             else self._pending_options or Options(),
@@ -365,7 +310,10 @@ class RequestEditor(QWidget):
         self.method.setEditText(spec.method)
         self.url.setText(spec.url)
         self.params.set_rows(spec.params or merge_rows([], query_pairs(spec.url)))
-        self.headers.set_rows(spec.headers)
+        if self._headers is not None:
+            self._headers.set_rows(spec.headers)
+        else:
+            self._pending_headers = [replace(row) for row in spec.headers]
         self._omit = list(spec.omit_headers)
         if self._body is not None or spec.body.kind.value != "none" or spec.body.text \
                 or spec.body.rows or spec.body.path:
