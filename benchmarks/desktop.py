@@ -31,6 +31,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+from benchmarks import verdict
 from benchmarks.xwatch import ScreenWatch, XError
 
 HERE = Path(__file__).resolve().parent
@@ -235,8 +236,15 @@ def main() -> None:
         result = measure()
     except (Skip, XError) as exc:
         print(f"desktop: skipped: {exc}")
+        for what in ("start-up", "idle memory"):
+            verdict.record(f"desktop: {what}, 200 requests + 3 tabs", None, 1.5, why=str(exc))
         return
     print("\n".join(report(result)), flush=True)
+    bare = result["bare"]
+    for name, label in (("gatepost", "empty"), ("collection", "200 requests + 3 tabs")):
+        r = result[name]
+        verdict.record(f"desktop: start-up, {label}", r["visible"] / bare["visible"], 1.5)
+        verdict.record(f"desktop: idle memory, {label}", r["rss"] / bare["rss"], 1.5)
 
 
 if __name__ == "__main__":

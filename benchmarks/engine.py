@@ -14,6 +14,7 @@ import time
 
 import httpx
 
+from benchmarks import verdict
 from gui.core.http.engine import Engine
 from gui.core.model import RequestSpec
 
@@ -81,6 +82,7 @@ def main() -> None:
     print(f"{REQUESTS} sequential GETs: httpx.Client {raw * 1000:.0f} ms, engine "
           f"{ours * 1000:.0f} ms, ratio {ratio:.2f} (median of paired rounds; "
           "target <= 1.15)")
+    verdict.record("engine: 500 GETs against raw httpx.Client", ratio, 1.15)
 
 
 if __name__ == "__main__":

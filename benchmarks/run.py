@@ -8,7 +8,7 @@ benchmarks.costs` (what each piece costs) are run on their own.
 import datetime
 import subprocess
 
-from benchmarks import bodies, desktop, engine
+from benchmarks import bodies, desktop, engine, verdict
 
 if __name__ == "__main__":
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
@@ -17,3 +17,4 @@ if __name__ == "__main__":
     desktop.main()
     engine.main()
     bodies.main()
+    print("\n".join(verdict.summary()), flush=True)
