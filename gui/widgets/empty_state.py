@@ -9,6 +9,8 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from .icons import icon
+
 #: (text, icon name, objectName, accessible name, slot)
 Action = tuple[str, str, str, str, Callable[[], object]]
 ICON_SIZE = QSize(32, 32)
@@ -17,8 +19,6 @@ ICON_SIZE = QSize(32, 32)
 class EmptyState(QWidget):
     def __init__(self, name: str, icon_name: str, title: str, text: str,
                  actions: Sequence[Action] = (), parent: QWidget | None = None) -> None:
-        from .icons import icon
-
         super().__init__(parent, objectName=name)
         self.setAccessibleName(title)
         layout = QVBoxLayout(self)

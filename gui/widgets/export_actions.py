@@ -10,15 +10,28 @@ request's secrets, and the script reads secrets from environment variables.
 
 from __future__ import annotations
 
+import copy
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from .. import deferred, tasks
+from ..core.collections.inherit import effective_auth, effective_headers
+from ..core.collections.manage import slugify
+from ..core.collections.model import Collection, RequestItem, collection_of
+from ..core.storage.atomic import write_atomic
+from .request.tab import RequestTab
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from PySide6.QtWidgets import QWidget
 
-    from ..core.collections.model import Collection, Folder
+    from ..core.collections.model import Folder
     from ..core.http.exchange import Exchange
     from ..core.model import RequestSpec
 
@@ -26,22 +39,16 @@ LANE = "export"
 
 
 def _save_path(parent: QWidget, title: str, name: str, filters: str) -> Path | None:
-    from PySide6.QtWidgets import QFileDialog
-
     chosen, _ = QFileDialog.getSaveFileName(parent, title, str(Path.home() / name), filters)
     return Path(chosen) if chosen else None
 
 
 def _file_name(name: str, suffix: str) -> str:
-    from ..core.collections.manage import slugify
-
     return f"{slugify(name) or 'export'}{suffix}"
 
 
 def _problem(path: Path, exc: BaseException) -> str:
-    from ..core.exporters.postman import ExportFailed
-
-    if isinstance(exc, ExportFailed):
+    if isinstance(exc, deferred.postman_export.ExportFailed):
         return str(exc)
     if isinstance(exc, OSError):
         return f"{path} could not be written: {exc.strerror or exc}. Nothing was written."
@@ -51,12 +58,8 @@ def _problem(path: Path, exc: BaseException) -> str:
 def write_postman(collection_dir: Path, folder: str | None, path: Path) -> tuple[int, list[str]]:
     """In a worker: the collection (or folder) read from disk and written to `path` as
     Postman v2.1; (requests written, notes on what was left out or changed)."""
-    import json
 
-    from ..core.exporters.postman import export
-    from ..core.storage.atomic import write_atomic
-
-    data, notes = export(collection_dir, folder)
+    data, notes = deferred.postman_export.export(collection_dir, folder)
     write_atomic(path, (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode())
 
     def count(items: list[dict[str, Any]]) -> int:
@@ -68,11 +71,6 @@ def write_postman(collection_dir: Path, folder: str | None, path: Path) -> tuple
 def export_postman(window: Any, obj: Collection | Folder, path: Path | None = None) -> Any:
     """Export… in the sidebar: asks for the file (unless `path`), writes in a worker and
     says where, and what was left out (secrets are never written). The task, or None."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QMessageBox
-
-    from .. import tasks
-    from ..core.collections.model import Collection, collection_of
 
     collection = obj if isinstance(obj, Collection) else collection_of(obj)
     folder = None if isinstance(obj, Collection) or obj.parent is None else \
@@ -111,8 +109,6 @@ def export_postman(window: Any, obj: Collection | Folder, path: Path | None = No
 
 
 def _tabs(window: Any) -> list[Any]:
-    from .request.tab import RequestTab
-
     tabs = [window.tabs.widget(i) for i in range(window.tabs.count())]
     return [t for t in tabs if isinstance(t, RequestTab)]
 
@@ -121,7 +117,6 @@ def save_har(parent: QWidget, exchange: Exchange, secrets: tuple[str, ...],
              started: datetime | None, report: Any, path: Path | None = None) -> Any:
     """Save as HAR…: the exchange as HAR 1.2 in the file the person picks (unless
     `path`), written in a worker; `report(text)` says how it went. The task, or None."""
-    from .. import tasks
 
     first = exchange.hops[0].request.url if exchange.hops else ""
     host = first.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "exchange"
@@ -131,10 +126,7 @@ def save_har(parent: QWidget, exchange: Exchange, secrets: tuple[str, ...],
         return None
 
     def work(_task: Any) -> int:
-        from ..core.exporters.har import dumps
-        from ..core.storage.atomic import write_atomic
-
-        data = dumps(exchange, started, secrets).encode("utf-8")
+        data = deferred.har_export.dumps(exchange, started, secrets).encode("utf-8")
         write_atomic(path, data)
         return len(exchange.hops)
 
@@ -146,14 +138,11 @@ def save_har(parent: QWidget, exchange: Exchange, secrets: tuple[str, ...],
 
 
 def python_script(spec: RequestSpec, secrets: tuple[str, ...]) -> str:
-    from ..core.exporters.python import to_python
-
-    return to_python(spec, secrets)
+    return deferred.python_export.to_python(spec, secrets)
 
 
 def copy_python(spec: RequestSpec, secrets: tuple[str, ...]) -> str:
     """Copy as Python (httpx): the script on the clipboard; the text copied."""
-    from PySide6.QtGui import QGuiApplication
 
     script = python_script(spec, secrets)
     QGuiApplication.clipboard().setText(script)
@@ -163,12 +152,9 @@ def copy_python(spec: RequestSpec, secrets: tuple[str, ...]) -> str:
 def as_saved(spec: RequestSpec, item: Any) -> RequestSpec:
     """The request as edited, with what it inherits from its folders and collection
     (headers, auth) applied and its `{{variables}}` left as references."""
-    import copy
 
     if item is None:
         return spec
-    from ..core.collections.inherit import effective_auth, effective_headers
-    from ..core.collections.model import RequestItem
 
     draft = RequestItem(item.path, item.name, copy.deepcopy(spec), item.id, item.parent)
     out = draft.spec

@@ -4,10 +4,16 @@ open one). The dialog itself is gui/widgets/dialogs/import_collection.py."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
+
+from .. import deferred
+from ..core.collections.globalvars import load_globals, save_globals
+from ..core.collections.model import CollectionError
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -21,38 +27,33 @@ if TYPE_CHECKING:
 def read_sources(paths: list[Path]) -> ImportResult:
     """Every file read (in a worker) into one result; ImportFailed naming each that
     cannot be. Several files make one collection, as `gatepost import` does."""
-    from ..core import importers
-    from ..core.importers.write import combine
 
     if len(paths) == 1:
-        return importers.preview(paths[0]).result
+        return deferred.importers.preview(paths[0]).result
     results, failures = [], []
     for path in paths:
         try:
-            result = importers.read(path)
-        except importers.ImportFailed as exc:
+            result = deferred.importers.read(path)
+        except deferred.importers.ImportFailed as exc:
             failures.append(str(exc))
             continue
         for notice in result.notices:
             notice.where = f"{path.name}: {notice.where}".rstrip(": ")
         results.append(result)
     if failures:
-        raise importers.ImportFailed(" ".join(failures))
-    return combine(results)
+        raise deferred.importers.ImportFailed(" ".join(failures))
+    return deferred.import_write.combine(results)
 
 
 def add_to_globals(result: ImportResult, store: SecretStore) -> int:
     """An environment's (and a globals export's) variables added to the global ones
     (names already there kept); how many were added. In a worker."""
-    import copy
-
-    from ..core.collections.globalvars import load_globals, save_globals
-    from ..core.importers import ImportFailed
 
     have, problem = load_globals(store)
     if problem is not None:
-        raise ImportFailed(f"The global variables in {problem.path} cannot be read "
-                           f"({problem.message}), so nothing was added to them.")
+        raise deferred.importers.ImportFailed(
+            f"The global variables in {problem.path} cannot be read ({problem.message}), so "
+            "nothing was added to them.")
     names = {v.name for v in have}
     added = []
     for variable in [v for env in result.environments for v in env.variables] + \
@@ -66,10 +67,8 @@ def add_to_globals(result: ImportResult, store: SecretStore) -> int:
 
 def sentence(exc: BaseException) -> str:
     """What went wrong, as the dialog says it: the core's own sentence when there is one."""
-    from ..core.collections.model import CollectionError
-    from ..core.importers import ImportFailed
 
-    if isinstance(exc, ImportFailed | CollectionError):
+    if isinstance(exc, deferred.importers.ImportFailed | CollectionError):
         return str(exc)
     if isinstance(exc, OSError):
         where = f"{exc.filename}: " if exc.filename else ""
@@ -80,7 +79,6 @@ def sentence(exc: BaseException) -> str:
 def choose_sources(parent: QWidget) -> list[Path]:
     """The files to import, asked for with the system's dialog (a Bruno collection: its
     bruno.json)."""
-    from PySide6.QtWidgets import QFileDialog
 
     names, _ = QFileDialog.getOpenFileNames(
         parent, "Import: Postman, Insomnia, Bruno (bruno.json), OpenAPI, HAR or curl", "",
@@ -101,10 +99,9 @@ def open_import(window: Any, paths: list[Path] | None = None) -> ImportDialog | 
         return None
     collections = window.sidebar.collections
     start = _last_parent or (collections[-1].path.parent if collections else None)
-    from .dialogs.import_collection import ImportDialog
 
-    dialog = ImportDialog(paths, collections, window.current_collection(), window.store(),
-                          window, start)
+    dialog = deferred.import_collection.ImportDialog(
+        paths, collections, window.current_collection(), window.store(), window, start)
     dialog.imported.connect(lambda path: _opened(window, dialog, path))
     dialog.added.connect(lambda c, fresh: _added(window, dialog, c, fresh))
     dialog.globals_added.connect(lambda count: _globals_added(window, count))

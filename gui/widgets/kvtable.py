@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QTableWidgetItem, QToolButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QTableWidgetItem, QToolButton, QWidget
 
+from .. import deferred
+from ..core.model import Row
 from .rowtable import ENABLED, NAME, VALUE, RowTable
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-
-    from ..core.model import Row
 
 ACTIONS = 3
 #: The colour of a cell that uses an unknown variable (the URL field's border colour).
@@ -37,8 +37,6 @@ class KeyValueTable(RowTable):
     # -- the model side -------------------------------------------------------------
 
     def rows(self) -> list[Row]:
-        from ..core.model import Row
-
         result = []
         for r in self._real_rows():
             name, value = self.item(r, NAME), self.item(r, VALUE)
@@ -94,7 +92,6 @@ class KeyValueTable(RowTable):
     def mark_variables(self, scope: Mapping[str, str]) -> int:
         """Mark the cells that use a {{variable}} the scope does not define (as the URL
         field does); returns how many cells are marked."""
-        from ..core.variables import find_variables, unknown_variables
 
         marked = 0
         with self._quietly():
@@ -104,13 +101,13 @@ class KeyValueTable(RowTable):
                     if item is None or item.data(Qt.ItemDataRole.UserRole):
                         continue  # a file part's path is not a template
                     text = item.text()
-                    unknown = unknown_variables(text, scope)
+                    unknown = deferred.variables.unknown_variables(text, scope)
                     marked += bool(unknown)
                     if unknown:
                         tip = "Unknown variable: " + ", ".join("{{" + n + "}}" for n in unknown)
-                    elif "{{" in text and find_variables(text):
-                        tip = "Uses " + ", ".join(
-                            sorted({"{{" + v.name + "}}" for v in find_variables(text)}))
+                    elif "{{" in text and deferred.variables.find_variables(text):
+                        found = deferred.variables.find_variables(text)
+                        tip = "Uses " + ", ".join(sorted({"{{" + v.name + "}}" for v in found}))
                     else:
                         tip = ""
                     if item.toolTip() != tip:
@@ -123,8 +120,6 @@ class KeyValueTable(RowTable):
     # -- files ------------------------------------------------------------------------
 
     def _choose_file(self, r: int) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
         path, _ = QFileDialog.getOpenFileName(self, "Choose a file to send")
         if path:
             self.set_file(r, path)

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from .. import tasks
+
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject
 
@@ -17,8 +19,6 @@ R = TypeVar("R")
 
 def _forget(pending: dict[object, Task[Any]], lane_name: str | None, finish: bool,
             *_destroyed: object) -> None:
-    from .. import tasks
-
     if finish:
         tasks.wait(lane_name)  # work the user counts on (a record) is not dropped
     for task in list(pending.values()):
@@ -42,8 +42,6 @@ class OwnedTasks:
     def run(self, work: Callable[[Task[R]], R], on_done: Callable[[R], Any],
             on_error: Callable[[BaseException], Any] | None = None,
             key: object = None) -> Task[R]:
-        from .. import tasks
-
         key = object() if key is None else key
         old = self._pending.pop(key, None)
         if old is not None:
@@ -64,6 +62,4 @@ class OwnedTasks:
         return task
 
     def wait(self, msecs: int = -1) -> bool:
-        from .. import tasks
-
         return tasks.wait(self.lane_name, msecs)

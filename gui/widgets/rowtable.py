@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .icons import icon
+
 ENABLED, NAME, VALUE = range(3)
 
 
@@ -143,7 +145,6 @@ class RowTable(QTableWidget):
         for button in self._row_buttons(box):
             layout.addWidget(button)
         remove = QToolButton(box, objectName="removeRowButton", accessibleName="Remove row")
-        from .icons import icon
 
         remove.setIcon(icon("x", "muted"))
         remove.setToolTip(self.remove_tip)

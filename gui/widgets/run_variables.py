@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import deferred
+
 if TYPE_CHECKING:
     from ..core.runner.captures import Captured, RunVariables
 
@@ -55,9 +57,7 @@ class WindowRunVariables(QObject):
     @property
     def core(self) -> RunVariables:
         if self._core is None:
-            from ..core.runner.captures import RunVariables
-
-            self._core = RunVariables()
+            self._core = deferred.captures.RunVariables()
         return self._core
 
     def update(self, captured: Captured, request: str, file: str) -> None:

@@ -5,17 +5,23 @@ A mixin of MainWindow (gui/widgets/main_window.py), which supplies `sidebar`, `t
 
 from __future__ import annotations
 
+import re
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
 
-from .. import tasks
+from PySide6.QtCore import QFileSystemWatcher
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+from .. import deferred, tasks
+from ..core.storage.keychain import SecretStore
 from .request.tab import RequestTab
+from .window_io import read_collection
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QFileSystemWatcher
 
     from ..core.collections.model import Collection
-    from ..core.storage.keychain import SecretStore
 
 #: Guards the keychain and the cookie jars, which workers may ask for first.
 STORE_LOCK = threading.Lock()
@@ -26,8 +32,6 @@ class CollectionsMixin:
     def watcher(self) -> QFileSystemWatcher:
         """Watches the files of open requests; made when the first one opens."""
         if self._watcher is None:
-            from PySide6.QtCore import QFileSystemWatcher
-
             self._watcher = QFileSystemWatcher(self)
             self._watcher.fileChanged.connect(self._file_changed)
         return self._watcher
@@ -36,8 +40,6 @@ class CollectionsMixin:
         # A worker may ask first (a certificate passphrase), hence the lock.
         with STORE_LOCK:
             if self._store is None:
-                from ..core.storage.keychain import SecretStore
-
                 self._store = SecretStore()
             return self._store
 
@@ -45,7 +47,6 @@ class CollectionsMixin:
         """Open a collection folder now, reading it on this thread (tests and scripts;
         the window reads in a worker: `open_collections_later`). Its secrets are read
         when a send or the Auth tab first needs them."""
-        from .window_io import read_collection
 
         existing = self._already_open(path)
         if existing is not None:
@@ -54,9 +55,6 @@ class CollectionsMixin:
 
     def _ask_owner(self, collection: Collection, conflict: Any) -> Any:
         """A copy, the same collection moved here, or Cancel (None)."""
-        from PySide6.QtWidgets import QMessageBox
-
-        from ..core.collections.owners import Choice
 
         box = QMessageBox(QMessageBox.Icon.Question, "Which collection is this?",
                           f"{collection.path} has the same id as the collection in "
@@ -75,24 +73,14 @@ class CollectionsMixin:
         box.exec()
         clicked = box.clickedButton()
         box.deleteLater()
-        return {copy: Choice.COPY, moved: Choice.MOVED}.get(clicked)
+        return {copy: deferred.owners.Choice.COPY, moved: deferred.owners.Choice.MOVED}.get(clicked)
 
     def open_collection_dialog(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
         path = QFileDialog.getExistingDirectory(self, "Open a collection folder")
         if path:
             self.open_collections_later([path])
 
     def new_collection_dialog(self) -> None:
-        from pathlib import Path
-
-        from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
-
-        from ..core.collections.manage import CollectionError, new_collection
-        from ..core.collections.model import COLLECTION_FILE
-        from .dialogs.new_collection import where_to_make
-
         # The name first, as Postman, Insomnia and Bruno ask: the folder proposed next
         # is named after it.
         name, ok = QInputDialog.getText(self, "New collection", "Name of the collection:")
@@ -102,18 +90,20 @@ class CollectionsMixin:
             self, f"Where to keep {name.strip()!r} (a folder is made for it there)")
         if not path:
             return
-        if (Path(path) / COLLECTION_FILE).exists():
+        if (Path(path) / deferred.collection_model.COLLECTION_FILE).exists():
             if QMessageBox.question(self, "New collection", f"{path} is already a "
                                     "collection. Open it?") == QMessageBox.StandardButton.Yes:
                 self.open_collections_later([path])
             return
-        target = where_to_make(self, Path(path), name.strip(), self.sidebar.collections)
+        target = deferred.new_collection.where_to_make(self, Path(path), name.strip(),
+                                                       self.sidebar.collections)
         if target is None:
             return
         try:
-            collection = tasks.call(lambda _task: new_collection(target, name.strip()),
-                                    tasks.KEYCHAIN)
-        except (CollectionError, OSError) as exc:
+            collection = tasks.call(
+                lambda _task: deferred.manage.new_collection(target, name.strip()),
+                tasks.KEYCHAIN)
+        except (deferred.manage.CollectionError, OSError) as exc:
             QMessageBox.warning(self, "Cannot make the collection", str(exc))
             return
         self.sidebar.add_collection(collection)
@@ -121,43 +111,34 @@ class CollectionsMixin:
     def collection_settings(self, obj: Any = None) -> Any:
         """Settings… of a collection or folder (by default the one selected in the
         sidebar, else the current tab's collection): name, headers, auth."""
-        from ..core.collections.model import Collection, Folder, RequestItem
-        from .dialogs.collection_settings import open_settings
 
         if obj is None:
             selected = self.sidebar.selected()
-            if isinstance(selected, RequestItem):
+            if isinstance(selected, deferred.collection_model.RequestItem):
                 selected = selected.parent
-            obj = selected if isinstance(selected, Collection | Folder) else \
+            model = deferred.collection_model
+            obj = selected if isinstance(selected, model.Collection | model.Folder) else \
                 self.current_collection()
         if obj is None:
             self.statusBar().showMessage("Open or make a collection first; its settings "
                                          "are then here.")
             return None
-        return open_settings(self, obj)
+        return deferred.collection_settings.open_settings(self, obj)
 
     def import_files(self, paths: list | None = None) -> Any:
         """File → Import… (or files dropped on the sidebar): the Import dialog."""
-        from .import_actions import open_import
 
-        return open_import(self, paths)
+        return deferred.import_actions.open_import(self, paths)
 
     def export_postman(self, obj: Any, path: Any = None) -> Any:
         """A collection or folder's Export…: a Postman v2.1 file."""
-        from .export_actions import export_postman
 
-        return export_postman(self, obj, path)
+        return deferred.export_actions.export_postman(self, obj, path)
 
     def save_current(self) -> bool:
         return self.save_tab(self.tab)
 
     def save_tab(self, tab: RequestTab, force: bool = False) -> bool:
-        from PySide6.QtWidgets import QMessageBox
-
-        from ..core.collections.manage import CollectionError, ConflictError, save_request
-        from ..core.collections.secrets import secret_pairs
-        from ..core.collections.store import keep_collection_id
-
         if tab.item is None:
             return self._save_scratch_into_collection(tab)
         checks = self._tests_to_save(tab)
@@ -168,24 +149,24 @@ class CollectionsMixin:
         item.assertions, item.captures = checks
         # The keys name the request's id (made now if it has none) and the
         # collection's: both in the files before the values go to the keychain.
-        secrets = secret_pairs(item)
+        secrets = deferred.collection_secrets.secret_pairs(item)
 
         def write(_task: object) -> None:
             if secrets:
-                keep_collection_id(item)
-            save_request(item, force=force)
+                deferred.collection_store.keep_collection_id(item)
+            deferred.manage.save_request(item, force=force)
 
         try:
             self.watcher.removePath(str(item.path))
             tasks.call(write, tasks.KEYCHAIN)
-        except ConflictError:
+        except deferred.manage.ConflictError:
             answer = QMessageBox.question(
                 self, "Changed on disk", f"{tab.item.path} changed on disk since it was "
                 "opened. Overwrite it with your version?")
             if answer == QMessageBox.StandardButton.Yes:
                 return self.save_tab(tab, force=True)
             return False
-        except (CollectionError, OSError) as exc:
+        except (deferred.manage.CollectionError, OSError) as exc:
             QMessageBox.warning(self, "Not saved", f"{exc}\n\nYour changes are still here.")
             return False
         finally:
@@ -199,7 +180,6 @@ class CollectionsMixin:
     def _save_scratch_into_collection(self, tab: RequestTab) -> bool:
         """Ctrl+S on Scratch: ask for the name, collection and folder (the last place
         chosen preselected), then save it there as a request of its own."""
-        from .dialogs.save_request import ask_save_location
 
         if not self.sidebar.collections:
             self.save()
@@ -210,8 +190,9 @@ class CollectionsMixin:
         checks = self._tests_to_save(tab)
         if checks is None:
             return False
-        chosen = ask_save_location(self, self.sidebar.collections, self._save_place(),
-                                   _name_from_url(spec.url, spec.method))
+        chosen = deferred.save_request_dialog.ask_save_location(
+            self, self.sidebar.collections, self._save_place(),
+            _name_from_url(spec.url, spec.method))
         if chosen is None:
             return False
         folder, name = chosen
@@ -232,29 +213,25 @@ class CollectionsMixin:
     def _save_place(self) -> Any:
         """The folder the save dialog starts on: the last one chosen while it is still
         open, else the one selected in the sidebar."""
-        from ..core.collections.model import Collection, Folder, RequestItem, collection_of
-        from .dialogs.save_request import folders_of
 
+        folders_of = deferred.save_request_dialog.folders_of
         open_folders = [f for c in self.sidebar.collections for _, f in folders_of(c)]
         last = self._last_save_folder
         if last is not None and any(f is last for f in open_folders):
             return last
         selected = self.sidebar.selected()
-        if isinstance(selected, Collection):
+        if isinstance(selected, deferred.collection_model.Collection):
             return selected.root
-        if isinstance(selected, RequestItem):
+        if isinstance(selected, deferred.collection_model.RequestItem):
             selected = selected.parent
-        if isinstance(selected, Folder) and collection_of(selected) in self.sidebar.collections:
+        if isinstance(selected, deferred.collection_model.Folder) and \
+                deferred.collection_model.collection_of(selected) in self.sidebar.collections:
             return selected
         return None
 
     def reload_tab(self, tab: RequestTab) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
-        from ..core.collections.manage import reload_request
-
         assert tab.item is not None
-        problem = reload_request(tab.item)
+        problem = deferred.manage.reload_request(tab.item)
         self.workspace.unfill(tab.item)  # its secrets are read again when needed
         tab.changed_bar.hide()
         if problem is not None:
@@ -264,14 +241,13 @@ class CollectionsMixin:
         self.sidebar.rebuild()
 
     def _file_changed(self, path: str) -> None:
-        from ..core.collections.load import digest
-
         for i in range(self.tabs.count()):
             tab = self.tabs.widget(i)
             if isinstance(tab, RequestTab) and tab.item is not None and \
                     str(tab.item.path) == path:
                 try:
-                    changed = digest(tab.item.path.read_bytes()) != tab.item.disk.digest
+                    changed = (deferred.collection_load.digest(tab.item.path.read_bytes())
+                               != tab.item.disk.digest)
                 except OSError:
                     changed = True
                 if changed:
@@ -280,8 +256,6 @@ class CollectionsMixin:
                 self.watcher.addPath(path)
 
     def _forget_keys(self, keys: list[str]) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
         if QMessageBox.question(self, "Forget secrets",
                                 "Also remove its secrets from the system keychain?"
                                 ) == QMessageBox.StandardButton.Yes:
@@ -291,7 +265,6 @@ class CollectionsMixin:
 def _name_from_url(url: str, method: str = "GET") -> str:
     """A first name for a saved request: the method and the URL's last path segment
     ("GET users"), with the one before it when the last is an id ("GET users 42")."""
-    from urllib.parse import unquote, urlsplit
 
     try:
         path = urlsplit(url.strip()).path
@@ -307,7 +280,6 @@ def _name_from_url(url: str, method: str = "GET") -> str:
 
 def _id_like(segment: str) -> bool:
     """A number, a UUID or a long hex digest: says which one, not what."""
-    import re
 
     return bool(re.fullmatch(r"\d+|[0-9a-fA-F-]{8,}", segment)) and any(
         c.isdigit() for c in segment)

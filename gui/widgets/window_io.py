@@ -25,7 +25,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .. import tasks
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox
+from shiboken6 import isValid
+
+from .. import deferred, tasks
+from ..persistence import storage_note
 from .request.tab import RequestTab
 
 if TYPE_CHECKING:
@@ -51,17 +56,15 @@ class Opened:
 
 def read_collection(path: str) -> Opened:
     """Read a collection folder and give it its keychain namespace (disk: blocks)."""
-    from ..core.collections.manage import open_collection
-    from ..core.collections.owners import OwnerConflict, bind
 
     try:
-        collection, problems = open_collection(path)
+        collection, problems = deferred.manage.open_collection(path)
     except Exception as exc:  # noqa: BLE001 - said on the GUI thread, folder by folder
         return Opened(path, error=exc)
     opened = Opened(path, collection, problems)
     try:
-        bind(collection)  # before any secret is read
-    except OwnerConflict as conflict:
+        deferred.owners.bind(collection)  # before any secret is read
+    except deferred.owners.OwnerConflict as conflict:
         opened.conflict = conflict
     except Exception as exc:  # noqa: BLE001 - as above
         opened.error = exc
@@ -69,9 +72,7 @@ def read_collection(path: str) -> Opened:
 
 
 def _why(exc: BaseException) -> str:
-    from ..core.collections.model import CollectionError
-
-    return str(exc) if isinstance(exc, CollectionError | OSError) else \
+    return str(exc) if isinstance(exc, deferred.collection_model.CollectionError | OSError) else \
         f"{type(exc).__name__}: {exc}"
 
 
@@ -86,7 +87,6 @@ class BackgroundMixin:
 
     def _gone(self) -> bool:
         """The window was closed and deleted while a worker ran (tests, quitting)."""
-        from shiboken6 import isValid
 
         return not isValid(self)
 
@@ -128,7 +128,6 @@ class BackgroundMixin:
 
     def wait_for_collections(self, msecs: int = 15000) -> bool:
         """Until the collections being read are in the sidebar (tests)."""
-        from PySide6.QtCore import QCoreApplication
 
         deadline = time.monotonic() + msecs / 1000
         while self._opening and time.monotonic() < deadline:
@@ -147,9 +146,6 @@ class BackgroundMixin:
         """A collection `read_collection` read, into the sidebar (when another folder owns
         its id, the person says which it is first). A folder that cannot be opened is
         named in `failed`, or in a message box when None."""
-        from PySide6.QtWidgets import QMessageBox
-
-        from ..core.collections.owners import bind
 
         existing = self._already_open(opened.path)
         if existing is not None:
@@ -167,7 +163,8 @@ class BackgroundMixin:
             if choice is None:
                 self.statusBar().showMessage(f"{opened.path} was not opened.")
                 return None
-            bind(collection, choice)  # a line in a small record, after a dialog anyway
+            # A line in a small record, after a dialog anyway.
+            deferred.owners.bind(collection, choice)
         self.sidebar.add_collection(collection)
         if opened.problems:
             lines = "\n".join(f"{p.path}{f' line {p.line}' if p.line else ''}: {p.message}"
@@ -212,7 +209,6 @@ class BackgroundMixin:
     def _secrets_wanted(self, tab: RequestTab) -> None:
         """The Auth tab shows a scheme with a secret field: the request's own secrets
         and the storage note, read in a worker."""
-        from ..persistence import storage_note
 
         item = tab.item
         read_item = item is not None and not tab.secrets_read
@@ -301,7 +297,6 @@ class BackgroundMixin:
         """(keychain key, value) pairs written in a worker, in order with the reads."""
         if not pairs:
             return
-        from ..core.collections.secrets import store_pairs
 
         store = self.store()
 
@@ -309,7 +304,8 @@ class BackgroundMixin:
             self._say(f"The secrets could not be stored in the keychain "
                       f"({type(exc).__name__}).")
 
-        tasks.run(lambda _task: store_pairs(pairs, store), None, error, lane_name=KEYCHAIN)
+        tasks.run(lambda _task: deferred.collection_secrets.store_pairs(pairs, store), None, error,
+                  lane_name=KEYCHAIN)
 
     def delete_later(self, keys: list[str]) -> None:
         """Keychain entries removed in a worker."""

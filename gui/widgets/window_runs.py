@@ -7,6 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+from shiboken6 import isValid
+
+from .. import deferred
+from ..tasks import run
+from .request.check_results import masked_results
+from .request.tests_tab import TestsProblem
+
 if TYPE_CHECKING:
     from ..core.http.exchange import Exchange
     from ..core.model import Assertion, Capture
@@ -35,9 +44,7 @@ class RunsMixin:
         """Values captured by sends by hand, for this window's session only."""
         variables = getattr(self, "_run_variables", None)
         if variables is None:
-            from .run_variables import WindowRunVariables
-
-            variables = self._run_variables = WindowRunVariables(self)
+            variables = self._run_variables = deferred.run_variables.WindowRunVariables(self)
             variables.changed.connect(self._refresh_all_variables)
         return variables
 
@@ -64,14 +71,14 @@ class RunsMixin:
         if not assertions and not captures and not problems:
             tab.pending_checks = None  # type: ignore[attr-defined]
             return
-        from ..core.runner.run import relative, tree_name
 
         item = tab.item
         tab.pending_checks = PendingChecks(  # type: ignore[attr-defined]
             assertions, captures, problems,
             self.workspace.scope(item, self.current_environment(), overrides),
-            tree_name(item) if item is not None else "Scratch",
-            relative(item) if item is not None else "the scratch request", secrets)
+            deferred.runner_run.tree_name(item) if item is not None else "Scratch",
+            deferred.runner_run.relative(item) if item is not None else "the scratch request",
+            secrets)
 
     def _check_sent(self, tab: RequestTab, exchange: Exchange) -> None:
         """After a send by hand: the captures taken and the assertions checked (in a
@@ -87,16 +94,11 @@ class RunsMixin:
                                           f"({exchange.error.message}).")
             tab.response.show_checks(0, 0)
             return
-        from ..tasks import run
 
         def check(_task: Any) -> Any:
-            from ..core.runner.queries import Response
-            from ..core.runner.run import check_exchange
-            from .request.check_results import masked_results
-
-            results, got = check_exchange(
-                pending, Response(exchange, pending.scope, pending.secrets),  # type: ignore[arg-type]
-                pending.file)
+            response = deferred.queries.Response(exchange, pending.scope, pending.secrets)
+            results, got = deferred.runner_run.check_exchange(
+                pending, response, pending.file)  # type: ignore[arg-type]
             return masked_results(results, (*pending.secrets, *got.secrets)), got
 
         run(check, on_done=lambda done: self._checked(tab, exchange, pending, *done),
@@ -127,9 +129,6 @@ class RunsMixin:
     def _tests_to_save(self, tab: RequestTab) -> tuple[list, list] | None:
         """The Tests tab's assertions and captures for a save; None (and the reason
         shown, the tab left as typed) when a row does not parse."""
-        from PySide6.QtWidgets import QMessageBox
-
-        from .request.tests_tab import TestsProblem
 
         try:
             return tab.editor.tests.checks()
@@ -142,15 +141,11 @@ class RunsMixin:
 
     def run_collection(self, target: Any) -> RunnerView:
         """Run… on a collection or folder: the runner, in a window of its own."""
-        from PySide6.QtCore import Qt
 
-        from ..core.collections.model import Collection, collection_of
-        from .runner.view import RunnerView
-
-        collection = collection_of(target)
-        folder = target.root if isinstance(target, Collection) else target
-        view = RunnerView(folder, self.store(), self.cookie_jars,
-                          self._environments.get(collection.id, ""), self)
+        collection = deferred.collection_model.collection_of(target)
+        folder = target.root if isinstance(target, deferred.collection_model.Collection) else target
+        view = deferred.runner_view.RunnerView(folder, self.store(), self.cookie_jars,
+                                               self._environments.get(collection.id, ""), self)
         view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._runners = [r for r in getattr(self, "_runners", []) if _valid(r)] + [view]
         view.show()
@@ -165,14 +160,11 @@ class RunsMixin:
 
     def add_run_variables(self, dialog: Any) -> None:
         """The Variables dialog also lists the run variables, with a Clear."""
-        from .run_variables import RunVariablesPanel
 
-        panel = RunVariablesPanel(self.run_variables, dialog)
+        panel = deferred.run_variables.RunVariablesPanel(self.run_variables, dialog)
         panel.setMaximumHeight(200)
         dialog.layout().insertWidget(1, panel)
 
 
 def _valid(widget: Any) -> bool:
-    from shiboken6 import isValid
-
     return bool(isValid(widget)) and widget.isVisible()

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+from .. import deferred
 from .request.tab import PrepareError, RequestTab
 
 if TYPE_CHECKING:
@@ -21,9 +24,7 @@ class ScopeMixin:
         """Prepares every send (gui/core/workspace.py); secrets it lacks are asked for
         with a dialog."""
         if self._workspace is None:
-            from ..core.workspace import Workspace
-
-            self._workspace = Workspace(self.store(), ask=self._ask_secret)
+            self._workspace = deferred.workspace.Workspace(self.store(), ask=self._ask_secret)
             # What a prompt asked for goes to the keychain from a worker.
             self._workspace.keep = lambda key, value: self.store_later([(key, value)])
         return self._workspace
@@ -40,9 +41,8 @@ class ScopeMixin:
         item = self.tab.item if self.tabs.count() else None
         if item is None:
             return None  # without importing the collection model at start-up
-        from ..core.collections.model import collection_of
 
-        return collection_of(item)
+        return deferred.collection_model.collection_of(item)
 
     def current_environment(self) -> Environment | None:
         collection = self.current_collection()
@@ -80,13 +80,10 @@ class ScopeMixin:
         if not workspace.globals_loaded:
             # The globals file and its secrets are read in a worker; the marks are
             # redone once they are in.
-            from ..core.collections.model import collection_of
-            from ..core.variables import layer
-
             self._read_globals_later()
             environment = self.current_environment()
-            merged = {} if tab.item is None else layer(
-                collection_of(tab.item).variables,
+            merged = {} if tab.item is None else deferred.variables.layer(
+                deferred.collection_model.collection_of(tab.item).variables,
                 environment.variables if environment is not None else [])
             merged.update(self._shown_run_variables())
             return merged
@@ -103,14 +100,13 @@ class ScopeMixin:
     def _prepare(self, tab: RequestTab, spec: RequestSpec
                  ) -> tuple[RequestSpec, tuple[str, ...], Any]:
         """The spec to send, as the core Workspace prepares it for every sender."""
-        from ..core.workspace import PlanError
 
         try:
             # Values captured by earlier sends by hand are above every scope.
             overrides, secret_overrides = self._run_overrides()
             plan = self.workspace.plan(spec, tab.item, self.current_environment(),
                                        overrides, secret_overrides)
-        except PlanError as exc:
+        except deferred.workspace.PlanError as exc:
             raise PrepareError(self.run_variables.explain(str(exc))) from None
         self._remember_checks(tab, overrides, plan.secrets)
         if plan.asked_auth and tab.item is not None:
@@ -120,30 +116,25 @@ class ScopeMixin:
         return plan.spec, plan.secrets, plan.context
 
     def _ask_secret(self, prompt: SecretPrompt) -> str | None:
-        from PySide6.QtWidgets import QInputDialog, QLineEdit
-
         value, ok = QInputDialog.getText(self, prompt.title, prompt.message,
                                          QLineEdit.EchoMode.Password)
         return value if ok and value else None
 
     def _show_inherited(self, tab: RequestTab) -> None:
-        from ..core import auth
-        from ..core.collections.inherit import auth_source
-        from ..core.collections.model import Collection, RequestItem
-
         if tab.item is None:
             return
-        source = auth_source(tab.item)
-        if isinstance(source, RequestItem):
+        source = deferred.inherit.auth_source(tab.item)
+        if isinstance(source, deferred.collection_model.RequestItem):
             # Its own scheme: "Inherit" would take the nearest parent's.
-            source = auth_source(tab.item.parent) if tab.item.parent else source
-            if isinstance(source, RequestItem):
+            source = deferred.inherit.auth_source(tab.item.parent) if tab.item.parent else source
+            if isinstance(source, deferred.collection_model.RequestItem):
                 return
         scheme = source.auth.scheme
         try:
-            label = auth.get(scheme).label
-        except auth.AuthError:
+            label = deferred.auth.get(scheme).label
+        except deferred.auth.AuthError:
             label = scheme
-        where = (f"the collection {source.name!r}" if isinstance(source, Collection)
+        where = (f"the collection {source.name!r}"
+                 if isinstance(source, deferred.collection_model.Collection)
                  else f"the folder {source.name!r}")
         tab.editor.auth.set_inherit_note(f"Inherits {label} from {where}.")

@@ -6,16 +6,21 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import QByteArray
+from PySide6.QtWidgets import QMessageBox
+
+from .. import deferred
+from ..core.model import RequestSpec
+from ..core.storage.paths import data_dir, session_file
+from . import theme
 from .request.tab import RequestTab
 
 if TYPE_CHECKING:
     from ..core.http.exchange import Exchange
-    from ..core.model import RequestSpec
 
 
 def read_session() -> dict:
     """The last session's file, or {} when there is none or it cannot be read."""
-    from ..core.storage.paths import session_file
 
     try:
         data = json.loads(session_file().read_text())
@@ -43,7 +48,6 @@ class SessionMixin:
     def restore_layout(self, data: dict) -> None:
         """Window geometry, the sidebar's width and the editor/response split, before
         the first paint. A geometry from a bigger or absent screen is brought back."""
-        from PySide6.QtCore import QByteArray
 
         geometry = data.get("geometry")
         if isinstance(geometry, str):
@@ -82,8 +86,6 @@ class SessionMixin:
         self.request_split = list(sizes)
 
     def forget_secrets(self, scheme_id: str, confirm: bool = True) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
         if confirm and QMessageBox.question(
                 self, "Forget saved secrets",
                 "Remove this scheme's secrets from the system keychain and clear them "
@@ -120,23 +122,19 @@ class SessionMixin:
         self._keep_scratch(spec)
 
     def _keep_scratch(self, spec: RequestSpec) -> None:
-        from ..core.serialize import spec_to_dict
-
-        self._scratch_kept = [*self._scratch_kept[-19:], spec_to_dict(spec)]
+        self._scratch_kept = [*self._scratch_kept[-19:], deferred.serialize.spec_to_dict(spec)]
 
     def scratch_edited(self) -> bool:
         """Whether Scratch holds work found nowhere else (not empty, not as last sent,
         saved or opened), which replacing it would lose."""
-        from ..core.model import RequestSpec
-        from ..core.serialize import spec_to_dict
 
-        current = spec_to_dict(self.scratch.editor.spec())
-        return current != spec_to_dict(RequestSpec()) and current not in self._scratch_kept
+        current = deferred.serialize.spec_to_dict(self.scratch.editor.spec())
+        return (current != deferred.serialize.spec_to_dict(RequestSpec())
+                and current not in self._scratch_kept)
 
     def open_spec(self, spec: RequestSpec) -> bool:
         """A sent request opened again: into the scratch tab, ready to send. Over an
         edited Scratch it asks first; False when the person kept Scratch as it was."""
-        from PySide6.QtWidgets import QMessageBox
 
         if self.scratch_edited():
             buttons = QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
@@ -160,19 +158,14 @@ class SessionMixin:
         return True
 
     def _session_file(self):  # type: ignore[no-untyped-def]
-        from ..core.storage.paths import data_dir
-
         return data_dir() / "session.json"
 
     def _save_session(self) -> None:
-        from ..core.storage.atomic import write_atomic
-
         tabs = []
         for i in range(1, self.tabs.count()):
             tab = self.tabs.widget(i)
             if isinstance(tab, RequestTab) and tab.item is not None:
                 tabs.append(str(tab.item.path))
-        from . import theme
 
         current = self.tab.item
         data = {"collections": [str(c.path) for c in self.sidebar.collections],
@@ -183,7 +176,7 @@ class SessionMixin:
                 "sidebar": self.split.sizes(), "request_split": self.request_split,
                 "left_pane": self.left.currentIndex()}
         try:
-            write_atomic(self._session_file(), json.dumps(data, indent=2).encode())
+            deferred.atomic.write_atomic(self._session_file(), json.dumps(data, indent=2).encode())
         except OSError as exc:
             self.statusBar().showMessage(f"The session could not be saved: {exc.strerror}")
 

@@ -6,6 +6,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtWidgets import QMessageBox
+
+from .. import deferred
+from .icons import method_badge
 from .request.tab import RequestTab
 
 if TYPE_CHECKING:
@@ -16,8 +20,6 @@ class TabsMixin:
     def _retitle(self, tab: RequestTab) -> None:
         index = self.tabs.indexOf(tab)
         if index >= 0:
-            from .icons import method_badge
-
             self.tabs.setTabText(index, tab.title())
             method = tab.editor.method.currentText()
             if self.tabs.tabBar().tabData(index) != method:  # not on every keystroke
@@ -27,8 +29,6 @@ class TabsMixin:
                                     "Not in a collection; kept across restarts")
 
     def open_request(self, item: RequestItem) -> RequestTab:
-        from PySide6.QtWidgets import QMessageBox
-
         for i in range(self.tabs.count()):
             tab = self.tabs.widget(i)
             if isinstance(tab, RequestTab) and tab.item is item:
@@ -41,11 +41,11 @@ class TabsMixin:
 
     def new_tab(self) -> RequestTab:
         """Ctrl+N: a new request in the folder selected in the sidebar, else scratch-like."""
-        from ..core.collections.model import Collection, Folder
 
         selected = self.sidebar.selected()
-        folder = selected.root if isinstance(selected, Collection) else selected
-        if isinstance(folder, Folder):
+        folder = (selected.root if isinstance(selected, deferred.collection_model.Collection)
+                  else selected)
+        if isinstance(folder, deferred.collection_model.Folder):
             item = self.sidebar.new_request(folder, "New request")
             if item is not None:
                 return self.open_request(item)
@@ -56,8 +56,6 @@ class TabsMixin:
         self.close_tab(self.tabs.currentIndex())
 
     def close_tab(self, index: int, confirm: bool = True) -> bool:
-        from PySide6.QtWidgets import QMessageBox
-
         tab = self.tabs.widget(index)
         if not isinstance(tab, RequestTab) or index == 0:
             return False
@@ -82,8 +80,6 @@ class TabsMixin:
         self._update_environments()
 
     def closeEvent(self, event) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
         for i in range(self.tabs.count() - 1, 0, -1):
             tab = self.tabs.widget(i)
             if isinstance(tab, RequestTab) and tab.dirty():
