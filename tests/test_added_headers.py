@@ -1,10 +1,16 @@
 """The Headers tab lists the headers Gatepost adds by itself, before anything is sent,
 and they are the ones that go over the wire."""
 
+import json
+import shutil
+import subprocess
+
+import pytest
 from PySide6.QtWidgets import QWidget
 
 from gui import tasks
 from gui.core.addedheaders import added_headers
+from gui.core.http.curl import to_curl
 from gui.core.http.engine import Engine
 from gui.core.model import AuthConfig, Body, BodyKind, RequestSpec, Row
 from gui.widgets.main_window import MainWindow
@@ -90,6 +96,27 @@ def test_switched_off_headers_are_not_sent_and_a_typed_one_still_is(httpbin_url,
                        headers=[Row("User-Agent", "mine/1")])
     with Engine() as engine:
         assert echoed(engine.send(spec))["User-Agent"] == "mine/1"
+
+
+@pytest.mark.skipif(shutil.which("curl") is None, reason="the curl binary is not installed "
+                    "(resources/setup.sh test installs it)")
+def test_copy_as_curl_leaves_out_what_the_request_left_out(httpbin_url, echo_unmasked):
+    """curl adds its own User-Agent and Accept: the copied command says `-H 'Name:'` for
+    each the request switched off, so curl sends what Gatepost sent."""
+    spec = RequestSpec(url=f"{httpbin_url}/headers", omit_headers=["user-agent", "accept"])
+    with Engine() as engine:
+        exchange = engine.send(spec)
+    command = to_curl(exchange, spec)
+    assert "-H User-Agent:" in command and "-H Accept:" in command
+    done = subprocess.run(["bash", "-c", command + " --silent --show-error"],
+                          capture_output=True, text=True, timeout=60, check=True)
+    by_curl = json.loads(done.stdout)["headers"]
+    assert not {"User-Agent", "Accept"} & by_curl.keys()
+    assert not {"User-Agent", "Accept"} & echoed(exchange).keys()
+    # A request that sent them says nothing of the kind.
+    with Engine() as engine:
+        plain = engine.send(RequestSpec(url=f"{httpbin_url}/headers"))
+    assert "User-Agent:" not in to_curl(plain, RequestSpec(url=f"{httpbin_url}/headers"))
 
 
 def test_the_list_marks_switched_off_ones_and_says_which_cannot_be():

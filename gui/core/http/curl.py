@@ -59,6 +59,11 @@ def to_curl(exchange: Exchange, spec: RequestSpec | None = None,
                 (lower == "content-type" and multipart):
             continue  # with -F, curl writes its own boundary
         parts += ["-H", f"{name}: {m.header(name, value)}"]
+    sent_names = {name.lower() for name, _ in sent.headers}
+    # curl would send its own User-Agent and Accept where this request sent none (its
+    # omit_headers): `-H 'Name:'` is curl's way to leave one out.
+    parts += [arg for name in ("User-Agent", "Accept") if name.lower() not in sent_names
+              for arg in ("-H", f"{name}:")]
     parts += body
     return " ".join(shlex.quote(m.text(p)) for p in parts)
 
