@@ -26,6 +26,7 @@ collection file or a secret (`call`, lane KEYCHAIN).
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
@@ -44,6 +45,13 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QGuiApplication
 
 R = TypeVar("R")
+
+#: The GIL's switch interval once the window has workers (Python's default is 5 ms). The
+#: GUI thread enters Python many times a frame (each event a widget made in Python gets,
+#: icon engines, event filters, slots), and each entry waits out this interval while a
+#: worker runs Python (a download, pretty-printing): at 5 ms that made stalls of 100-500
+#: ms while a large body was pretty-printed.
+SWITCH_INTERVAL = 0.0005
 
 #: The lane of keychain reads and writes and of collection saves (which write secrets
 #: too): one at a time, in the order asked, so that a save never overtakes a read.
@@ -131,6 +139,7 @@ def _relay() -> _Relay:
         if app is None or QThread.currentThread() is not app.thread():
             raise RuntimeError("gui.tasks is first used from the GUI thread")
         _relay_object = _Relay()
+        sys.setswitchinterval(SWITCH_INTERVAL)
     return _relay_object
 
 
