@@ -40,6 +40,6 @@ def test_importing_it_imports_none_of_them():
 def test_type_checkers_see_the_same_modules():
     tree = ast.parse((ROOT / "gui" / "deferred.py").read_text())
     block = next(n for n in tree.body if isinstance(n, ast.If))
-    seen = {a.asname: f"{n.module}.{a.name}" for n in block.body
-            if isinstance(n, ast.ImportFrom) for a in n.names}
+    seen = {a.asname: f"{n.module}.{a.name}" if isinstance(n, ast.ImportFrom) else a.name
+            for n in block.body for a in n.names}
     assert seen == deferred._MODULES

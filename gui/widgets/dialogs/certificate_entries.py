@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ...core.tls.config import CaBundle, ClientCert, HostPattern
 from ...core.tls.files import TlsSetupError, load_ca_file, load_identity
+from .. import theme
 
 
 def file_row(edit: QLineEdit, title: str, filters: str, parent: QWidget) -> QWidget:
@@ -99,6 +100,5 @@ class EntryList(QGroupBox):
 
     def show_status(self, text: str, ok: bool) -> None:
         self.status.setText(text)
-        from .. import theme
 
         theme.set_tone(self.status, "success" if ok else "error")

@@ -34,7 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ... import tasks
+from ... import deferred, tasks
+from ...core.collections.model import CollectionError
 from ...core.tls.config import CaBundle, ClientCert, TlsSettings
 from .certificate_entries import EntryList, describe_bundle, describe_cert, file_row
 
@@ -297,8 +298,6 @@ class CertificatesDialog(QDialog):
     def save(self) -> bool:
         """Write the settings; False (and the dialog stays) when the user would rather
         fix a problem first or the file could not be written."""
-        from ...core.tls import config as tlsconfig
-
         self.flush_checks()
         self.settings.system_trust = self.system_trust.isChecked()
         for cert in self.settings.client_certs:
@@ -312,15 +311,14 @@ class CertificatesDialog(QDialog):
                 "until it is fixed.")
             if answer != QMessageBox.StandardButton.Yes:
                 return False
-        from ...core.collections.model import CollectionError
 
         try:
             if self._save_handler is not None:
                 self._save_handler(self.settings)  # it writes in workers (window_dialogs)
             else:
                 # The file and the keychain in a worker; the dialog waits, open.
-                tasks.call(lambda _task: tlsconfig.save(self.settings, self._store,
-                                                        self._previous), tasks.KEYCHAIN)
+                tasks.call(lambda _task: deferred.tls_config.save(
+                    self.settings, self._store, self._previous), tasks.KEYCHAIN)
         except (OSError, CollectionError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             QMessageBox.warning(self, "Certificates", f"The settings could not be saved: "

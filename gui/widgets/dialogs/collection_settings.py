@@ -32,8 +32,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ... import deferred, tasks
+from ...core import auth
+from ...core.auth import AuthContext
+from ...core.collections.inherit import auth_source
+from ...core.collections.manage import rename, save_collection, save_folder
+from ...core.collections.model import FOLDER_FILE, Collection, ConflictError, Folder, collection_of
+from ...core.collections.secrets import auth_place
+from ...core.storage.keychain import secret_key
+from ..icons import icon
+from ..kvtable import KeyValueTable
+from ..request.auth_panel import AuthPanel
+from ..request.tab import RequestTab
+
 if TYPE_CHECKING:
-    from ...core.collections.model import Collection, Folder
     from ...core.storage.keychain import SecretStore
 
 #: Saves of these settings, one at a time and in order.
@@ -41,8 +53,6 @@ LANE = "collection-settings"
 
 
 def _is_collection(obj: Any) -> bool:
-    from ...core.collections.model import Collection
-
     return isinstance(obj, Collection) or getattr(obj, "collection", None) is not None
 
 
@@ -62,11 +72,6 @@ class CollectionSettingsDialog(QDialog):
 
     def __init__(self, obj: Collection | Folder, store: Callable[[], SecretStore],
                  parent: QWidget | None = None, interaction: Any = None) -> None:
-        from ...core.collections.model import Collection, collection_of
-        from ..icons import icon
-        from ..kvtable import KeyValueTable
-        from ..request.auth_panel import AuthPanel
-
         super().__init__(parent, objectName="collectionSettingsDialog")
         # The root folder is the collection: its settings are collection.yaml's.
         self.obj: Collection | Folder = obj.collection if (
@@ -102,7 +107,6 @@ class CollectionSettingsDialog(QDialog):
                               accessibleName=f"{what} name")
         self.name.textChanged.connect(self._check)
         form.addRow("Name", self.name)
-        from ...core.collections.model import FOLDER_FILE
 
         path = self.collection.settings_path if self.is_collection else \
             self.obj.path / FOLDER_FILE
@@ -207,8 +211,6 @@ class CollectionSettingsDialog(QDialog):
 
     def _link(self, row: QHBoxLayout, text: str, icon_name: str, name: str, signal: Any,
               accessible: str) -> QPushButton:
-        from ..icons import icon
-
         button = QPushButton(icon(icon_name), text, objectName=name, accessibleName=accessible)
         button.setFlat(True)
         button.clicked.connect(lambda: signal.emit(self.collection))
@@ -216,10 +218,6 @@ class CollectionSettingsDialog(QDialog):
         return button
 
     def _inherit_note(self) -> str:
-        from ...core import auth
-        from ...core.collections.inherit import auth_source
-        from ...core.collections.model import Folder
-
         parent = self.obj.parent if isinstance(self.obj, Folder) else None
         source = auth_source(parent) if parent is not None and parent.parent is not None \
             else self.collection
@@ -234,18 +232,10 @@ class CollectionSettingsDialog(QDialog):
 
     def _auth_context(self) -> Any:
         """Where the scheme shown keeps its tokens: this collection's or folder's place."""
-        from ...core.auth import AuthContext
-        from ...core.collections.secrets import auth_place
-
         return AuthContext(self._store(), self.collection.namespace,
                            auth_place(self.obj, self.auth.config().scheme), self._interaction)
 
     def _forget_secrets(self, scheme_id: str) -> None:
-        from ... import tasks
-        from ...core import auth
-        from ...core.collections.secrets import auth_place
-        from ...core.storage.keychain import secret_key
-
         keys = [secret_key(self.collection.namespace, auth_place(self.obj, scheme_id), n)
                 for n in auth.get(scheme_id).secret_names()]
 
@@ -269,8 +259,6 @@ class CollectionSettingsDialog(QDialog):
 
     def save(self, force: bool = False) -> None:
         """Apply the edits to the collection or folder and write its file in a worker."""
-        from ... import tasks
-
         name = self.name.text().strip()
         if not name:
             self._show_problem("A name is needed.")
@@ -286,9 +274,6 @@ class CollectionSettingsDialog(QDialog):
         store = self._store
 
         def work(_task: Any) -> None:
-            from ...core.collections.manage import rename, save_collection, save_folder
-            from ...core.collections.model import Collection
-
             if isinstance(obj, Collection):
                 save_collection(obj, store(), force)
             else:
@@ -297,8 +282,6 @@ class CollectionSettingsDialog(QDialog):
                     rename(obj, name)
 
         def failed(exc: BaseException) -> None:
-            from ...core.collections.model import ConflictError
-
             obj.name, obj.headers, obj.auth, obj.description = before
             self._busy(False)
             if self._closed:
@@ -350,9 +333,8 @@ def open_settings(window: Any, obj: Any) -> CollectionSettingsDialog:
 
 
 def _variables(window: Any, collection: Collection, parent: QWidget) -> None:
-    from .variables import VariablesDialog
-
-    dialog = VariablesDialog(collection, window.globals(), window.store(), parent)
+    dialog = deferred.variables_dialog.VariablesDialog(collection, window.globals(),
+                                                       window.store(), parent)
     window.add_run_variables(dialog)
     if dialog.exec():
         window.workspace.set_globals(None)
@@ -361,9 +343,7 @@ def _variables(window: Any, collection: Collection, parent: QWidget) -> None:
 
 
 def _proxy(window: Any, collection: Collection, parent: QWidget) -> Any:
-    from .proxy import ProxyDialog
-
-    dialog = ProxyDialog(window.store, parent, collection=collection)
+    dialog = deferred.proxy_dialog.ProxyDialog(window.store, parent, collection=collection)
     dialog.accepted.connect(lambda: window.statusBar().showMessage(
         f"Proxy of {collection.name} saved; its next requests use it."))
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -374,8 +354,6 @@ def _proxy(window: Any, collection: Collection, parent: QWidget) -> Any:
 def _after_save(window: Any, obj: Any) -> None:
     """The tree shows the new name; open requests below say what they now inherit and
     are watched at their paths (a folder renamed moves them)."""
-    from ..request.tab import RequestTab
-
     window.sidebar.rebuild()
     for i in range(window.tabs.count()):
         tab = window.tabs.widget(i)

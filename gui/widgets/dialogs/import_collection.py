@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -36,7 +37,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ... import deferred
+from ... import tasks as module
 from .. import import_actions as actions
+from ..icons import BADGE_SIZE, icon
 from .import_preview import fill_tree
 
 if TYPE_CHECKING:
@@ -91,7 +95,6 @@ class ImportDialog(QDialog):
         self.tree = QTreeWidget(objectName="importTree",
                                 accessibleName="What will be created")
         self.tree.setHeaderHidden(True)
-        from ..icons import BADGE_SIZE
 
         self.tree.setIconSize(BADGE_SIZE)  # the method badges are wider than icons
         self.tree.setIndentation(14)
@@ -174,7 +177,6 @@ class ImportDialog(QDialog):
         self.import_button = self.buttons.addButton(
             "Import", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setObjectName("importButton")
-        from ..icons import icon
 
         self.import_button.setIcon(icon("download"))
         self.import_button.setEnabled(False)
@@ -198,8 +200,6 @@ class ImportDialog(QDialog):
                                       self.minimumSizeHint().height()))
 
     def _read(self, result: ImportResult) -> None:
-        from .new_collection import fresh_subfolder
-
         self._task = None
         self.busy.hide()
         self.result = result
@@ -216,7 +216,7 @@ class ImportDialog(QDialog):
         if result.root is not None:
             name = result.name or result.root.name or "Imported"
             parent = Path(self.parent_edit.text()).expanduser()
-            self.name_edit.setText(fresh_subfolder(parent, name).name)
+            self.name_edit.setText(deferred.new_collection.fresh_subfolder(parent, name).name)
             self.where.show()
             self._show_target()
         else:
@@ -237,8 +237,6 @@ class ImportDialog(QDialog):
             self.target_label.setText("Name the new folder.")
 
     def _choose_parent(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
         chosen = QFileDialog.getExistingDirectory(self, "Folder to make the collection in",
                                                   self.parent_edit.text())
         if chosen:
@@ -247,10 +245,8 @@ class ImportDialog(QDialog):
     def _target_problem(self) -> tuple[str | None, bool]:
         """(why the collection cannot go where asked, or None; whether the person agreed
         to a folder that already holds files)."""
-        from .import_target import where_problem
-
-        return where_problem(self.parent_edit.text(), self.name_edit.text(),
-                             self._collections, self)
+        return deferred.import_target.where_problem(
+            self.parent_edit.text(), self.name_edit.text(), self._collections, self)
 
     # -- writing ------------------------------------------------------------------------
 
@@ -269,9 +265,7 @@ class ImportDialog(QDialog):
             target = self.target()
 
             def work(_task: Task[Any]) -> Any:
-                from ...core.importers.write import write
-
-                return write(result, target, store, allow_nonempty=agreed)
+                return deferred.import_write.write(result, target, store, allow_nonempty=agreed)
 
             done = self._written
         elif self.to_collection.isChecked():
@@ -281,9 +275,7 @@ class ImportDialog(QDialog):
                 return
 
             def work(_task: Task[Any]) -> Any:
-                from ...core.importers.write import add_to
-
-                return add_to(result, collection.path, store)
+                return deferred.import_write.add_to(result, collection.path, store)
 
             def done(fresh: Any) -> None:
                 self.added.emit(collection, fresh)
@@ -329,6 +321,4 @@ class ImportDialog(QDialog):
 
 
 def tasks() -> Any:
-    from ... import tasks as module
-
     return module

@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem
 
+from ... import deferred
+from ..icons import icon, method_badge
+
 if TYPE_CHECKING:
     from ...core.importers import ImportedFolder, ImportResult
 
@@ -15,8 +18,6 @@ if TYPE_CHECKING:
 def fill_tree(tree: QTreeWidget, result: ImportResult) -> None:
     """The collection's folders and requests (two levels open), its environments and
     globals, as a tree."""
-    from ..icons import icon
-
     tree.clear()
     if result.root is not None:
         top = QTreeWidgetItem([result.name or result.root.name or "Imported"])
@@ -42,13 +43,10 @@ def fill_tree(tree: QTreeWidget, result: ImportResult) -> None:
 
 
 def _add(parent: QTreeWidgetItem, folder: ImportedFolder) -> None:
-    from ...core.importers import ImportedFolder
-    from ..icons import icon, method_badge
-
     items = []
     for child in folder.children:
         item = QTreeWidgetItem([child.name])
-        if isinstance(child, ImportedFolder):
+        if isinstance(child, deferred.importers.ImportedFolder):
             item.setIcon(0, icon("folder"))
             _add(item, child)
         else:

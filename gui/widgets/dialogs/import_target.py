@@ -7,6 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtWidgets import QMessageBox
+
+from ... import deferred
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
@@ -18,9 +22,6 @@ def where_problem(parent_text: str, name_text: str, collections: list[Collection
     """(why a new collection's folder `name_text` inside `parent_text` cannot be made,
     or None; whether the person agreed, asked over `asker`, to a folder that already
     holds files)."""
-    from ...core.importers.write import target_problem
-    from .new_collection import contents, owner
-
     parent = Path(parent_text.strip()).expanduser()
     name = name_text.strip()
     if not parent_text.strip() or not parent.is_dir():
@@ -29,18 +30,18 @@ def where_problem(parent_text: str, name_text: str, collections: list[Collection
     if not name or name in (".", "..") or "/" in name or "\\" in name:
         return "Name the new folder (a name, not a path).", False
     target = parent / name
+    owner = deferred.new_collection.owner
     taken = owner(target, collections) or owner(parent, collections)
     if taken is not None:
         return (f"{target} is inside the open collection {taken.name!r}. Choose a folder "
                 "outside it."), False
     if (target / "collection.yaml").exists():
         return f"{target} is already a collection; choose another name.", False
-    problem = target_problem(target)
+    problem = deferred.import_write.target_problem(target)
     if problem is None or not target.is_dir():
         return problem, False
-    from PySide6.QtWidgets import QMessageBox
 
-    held = contents(target)
+    held = deferred.new_collection.contents(target)
     listed = ", ".join(held[:5]) + (f" and {len(held) - 5} more" if len(held) > 5 else "")
     answer = QMessageBox.question(
         asker, "Folder not empty", f"{target} already holds files ({listed}).\n\nWrite "

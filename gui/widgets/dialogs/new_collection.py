@@ -8,6 +8,11 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtWidgets import QMessageBox
+
+from ...core.collections.manage import slugify
+from ...core.collections.model import Folder
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
@@ -28,8 +33,6 @@ def contents(folder: Path) -> list[str]:
 
 def fresh_subfolder(folder: Path, name: str) -> Path:
     """A folder for the collection inside `folder`, named after it, not one in use."""
-    from ...core.collections.manage import slugify
-
     slug = slugify(name) or "collection"
     candidate, n = folder / slug, 2
     while candidate.exists() and contents(candidate):
@@ -39,8 +42,6 @@ def fresh_subfolder(folder: Path, name: str) -> Path:
 
 def owner(folder: Path, collections: list[Collection]) -> Collection | None:
     """The open collection that shows `folder` (its own folder or one of its folders)."""
-    from ...core.collections.model import Folder
-
     real = os.path.realpath(folder)
     for c in collections:
         folders = [c.root, *(f for f in c.root.walk() if isinstance(f, Folder))]
@@ -53,8 +54,6 @@ def where_to_make(parent: QWidget, folder: Path, name: str,
                   collections: list[Collection]) -> Path | None:
     """The folder to make the collection `name` in, chosen from `folder`: itself when it
     is empty, else what the person answers; None when they cancel or it cannot be."""
-    from PySide6.QtWidgets import QMessageBox
-
     taken = owner(folder, collections)
     if taken is not None:
         QMessageBox.warning(parent, "New collection", f"{folder} is already part of the "

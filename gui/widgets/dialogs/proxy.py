@@ -8,6 +8,7 @@ its collection.yaml and the password to the keychain under the collection's name
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from ... import deferred, tasks, worker
+from ...core.collections.manage import save_collection
+from ...core.collections.model import ConflictError
+from ...core.planning import proxy_of
 
 if TYPE_CHECKING:
     from ...core.collections.model import Collection
@@ -44,30 +50,22 @@ def _load(store: Callable[[], SecretStore], collection: Collection | None = None
     """In a worker: the saved settings (password from the keychain; a collection's:
     None when it has none), the system's proxies in words, and why the file could not
     be read."""
-    import copy
-    import urllib.request
-
-    from ...core.http.proxies import ProxySettings, ProxySettingsError, load
-
     problem = None
-    settings: ProxySettings | None
+    settings: deferred.proxies.ProxySettings | None
     if collection is not None:
-        from ...core.planning import proxy_of
-
         settings = proxy_of(collection)
         if settings is not None:
             settings = copy.copy(settings)
             settings.password = store().get(settings.keychain_key) or ""
     else:
         try:
-            settings = load(lambda key: store().get(key))
-        except ProxySettingsError as exc:
-            settings, problem = ProxySettings(), str(exc)
-    found = {k.lower(): v for k, v in urllib.request.getproxies().items() if v}
-    from ...core.http.proxies import shown_url
+            settings = deferred.proxies.load(lambda key: store().get(key))
+        except deferred.proxies.ProxySettingsError as exc:
+            settings, problem = deferred.proxies.ProxySettings(), str(exc)
+    found = {k.lower(): v for k, v in deferred.urllib_request.getproxies().items() if v}
 
-    parts = [f"{name.upper()}: {shown_url(found[name])}" for name in ("http", "https", "all")
-             if name in found]
+    parts = [f"{name.upper()}: {deferred.proxies.shown_url(found[name])}"
+             for name in ("http", "https", "all") if name in found]
     if "no" in found:
         parts.append(f"bypass: {found['no']}")
     system = "; ".join(parts) if parts else "none set (no HTTP_PROXY, HTTPS_PROXY or ALL_PROXY)"
@@ -142,7 +140,6 @@ class ProxyDialog(QDialog):
         self.mode_group.idToggled.connect(lambda *_: self._check())
         self.system_mode.setChecked(True)
         self._set_enabled(False)
-        from ... import tasks
 
         self._loading = tasks.run(lambda _task: _load(store, collection), self._loaded,
                                   self._load_failed, lane_name=LANE)
@@ -159,9 +156,7 @@ class ProxyDialog(QDialog):
         found, system, problem = result
         self.system_text.setText(f"Found: {system}")
         if found is None:  # a collection without a proxy of its own
-            from ...core.http.proxies import ProxySettings
-
-            found = ProxySettings()
+            found = deferred.proxies.ProxySettings()
             self.inherit_mode.setChecked(True)
         settings = found
         if not self.inherit_mode.isChecked():
@@ -186,14 +181,12 @@ class ProxyDialog(QDialog):
 
     def settings(self) -> ProxySettings:
         """What the form says (for a collection that inherits: what it would be)."""
-        from ...core.http.proxies import ProxySettings
-
         mode = {SYSTEM: "system", NONE: "none", MANUAL: "manual", INHERIT: "system"}[
             max(self.mode_group.checkedId(), 0)]
-        return ProxySettings(mode=mode, url=self.url.text().strip(),
-                             bypass=self.bypass.text().strip(), auth=self.auth.currentData(),
-                             username=self.username.text().strip(),
-                             password=self.password.text())
+        return deferred.proxies.ProxySettings(
+            mode=mode, url=self.url.text().strip(), bypass=self.bypass.text().strip(),
+            auth=self.auth.currentData(), username=self.username.text().strip(),
+            password=self.password.text())
 
     def _check(self) -> list[str]:
         manual = self.manual_mode.isChecked()
@@ -204,9 +197,7 @@ class ProxyDialog(QDialog):
             return []
         problems = self.settings().problems()
         if self.collection is not None and manual:
-            from ...core.http.proxies import has_credentials
-
-            if has_credentials(self.url.text()):
+            if deferred.proxies.has_credentials(self.url.text()):
                 problems.append("The URL holds credentials, which would be written to the "
                                 "collection's file: give them as User name and Password.")
         self.problems.setText("\n".join(problems))
@@ -220,13 +211,9 @@ class ProxyDialog(QDialog):
         if self.collection is not None:
             self._save_collection(None if self.inherit_mode.isChecked() else settings)
             return
-        from ... import tasks
 
         def work(_task: Any) -> None:
-            from ... import worker
-            from ...core.http.proxies import save
-
-            save(settings, self._store())
+            deferred.proxies.save(settings, self._store())
             worker.reload_proxy_settings()
 
         tasks.run(work, self._saved, self._save_failed, lane_name=LANE)
@@ -235,10 +222,6 @@ class ProxyDialog(QDialog):
         """collection.yaml first (a file that changed on disk is asked about), then the
         password to the keychain, in a worker; the collection's proxy in memory is put
         back when the file could not be written."""
-        import copy
-
-        from ... import tasks
-
         collection = self.collection
         assert collection is not None
         previous = collection.proxy
@@ -250,19 +233,14 @@ class ProxyDialog(QDialog):
         collection.proxy = kept
 
         def work(_task: Any) -> None:
-            from ...core.collections.manage import save_collection
-            from ...core.http.proxies import collection_password_key
-
             save_collection(collection, force=force)
-            key = collection_password_key(collection.namespace)
+            key = deferred.proxies.collection_password_key(collection.namespace)
             if password and kept is not None and kept.username:
                 self._store().set(key, password)
             else:
                 self._store().delete(key)
 
         def failed(exc: BaseException) -> None:
-            from ...core.collections.model import ConflictError
-
             collection.proxy = previous
             if not self._closed and isinstance(exc, ConflictError) and \
                     QMessageBox.question(

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout
+
+from ..icons import BADGE_SIZE, method_badge
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -49,8 +51,6 @@ class QuickSwitcher(QDialog):
         self._filter("")
 
     def eventFilter(self, watched, event) -> bool:  # type: ignore[no-untyped-def]
-        from PySide6.QtCore import QEvent
-
         # Up and Down move in the list while the typing stays in the query.
         if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Up,
                                                                     Qt.Key.Key_Down):
@@ -61,8 +61,6 @@ class QuickSwitcher(QDialog):
         return super().eventFilter(watched, event)
 
     def _filter(self, text: str) -> None:
-        from ..icons import method_badge
-
         words = text.lower().split()
         self.list.clear()
         for item in self._requests:
@@ -76,7 +74,6 @@ class QuickSwitcher(QDialog):
                 self.list.addItem(row)
                 if self.list.count() >= SHOWN:
                     break
-        from ..icons import BADGE_SIZE
 
         self.list.setIconSize(BADGE_SIZE)
         self.list.setCurrentRow(0)

@@ -16,16 +16,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.collections.model import Folder, collection_of
+
 if TYPE_CHECKING:
-    from ...core.collections.model import Collection, Folder
+    from ...core.collections.model import Collection
 
 TOP_LEVEL = "(top level)"
 
 
 def folders_of(collection: Collection) -> list[tuple[str, Folder]]:
     """The collection's root and every folder below it, labelled by their path."""
-    from ...core.collections.model import Folder
-
     out: list[tuple[str, Folder]] = [(TOP_LEVEL, collection.root)]
 
     def visit(folder: Folder, prefix: str) -> None:
@@ -71,7 +71,6 @@ class SaveLocationDialog(QDialog):
         self.collection.currentIndexChanged.connect(self._fill_folders)
         self.folder.currentIndexChanged.connect(self._show_where)
         self.name.textChanged.connect(self._show_where)
-        from ...core.collections.model import collection_of
 
         start = collection_of(preselect) if preselect is not None else None
         index = next((i for i, c in enumerate(collections) if c is start), 0)

@@ -10,6 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ... import deferred
+from ...core.collections import manage as col
+from ...core.collections.globalvars import global_key, save_globals
+
 if TYPE_CHECKING:
     from ...core.collections.model import Collection, Environment
     from ...core.storage.keychain import SecretStore
@@ -63,14 +67,13 @@ def problems(scope: Scope) -> list[str]:
 def notes(scope: Scope) -> list[str]:
     """What the person should know about the scope's values (not a problem): a secret
     too short to be masked inside other text (gui/core/http/masking.py's rule)."""
-    from ...core.http.masking import MIN_MASKED
-
+    shortest = deferred.masking.MIN_MASKED
     short = [v.name for v in scope.variables
-             if v.secret and v.name and v.value and len(v.value.strip()) < MIN_MASKED]
+             if v.secret and v.name and v.value and len(v.value.strip()) < shortest]
     if not short:
         return []
     names = ", ".join("{{" + n + "}}" for n in short)
-    return [f"{names}: a secret shorter than {MIN_MASKED} characters is masked only where "
+    return [f"{names}: a secret shorter than {shortest} characters is masked only where "
             "it stands as a whole value (a header, a query or form value, a JSON string), "
             "not inside other text, where masking every match would garble records."]
 
@@ -90,9 +93,6 @@ class ScopeSaver:
 
     def save_all(self, scopes: list[Scope]) -> None:
         """Save every scope; deleted ones leave `scopes` as their files go."""
-        from ...core.collections import manage as col
-        from ...core.collections.globalvars import global_key, save_globals
-
         store = self._store
         c = self._collection
         # Deletions first, so that a new or renamed environment may take a freed name.
@@ -117,8 +117,6 @@ class ScopeSaver:
                 self._save_environment(c, scope)
 
     def _save_collection(self, c: Collection, scope: Scope) -> None:
-        from ...core.collections import manage as col
-
         new = kept(scope.variables)
         if new == scope.saved:
             return
@@ -131,8 +129,6 @@ class ScopeSaver:
         self._forget_removed(scope, new, lambda name: col.variable_key(c.namespace, None, name))
 
     def _save_environment(self, c: Collection, scope: Scope) -> None:
-        from ...core.collections import manage as col
-
         if scope.env is None:
             scope.env = col.new_environment(c, scope.name)
             scope.saved = []

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import tasks
+from ...core.collections.model import CollectionError, ConflictError
 from .variable_scopes import (
     COLLECTION,
     ENVIRONMENT,
@@ -333,8 +334,6 @@ class VariablesDialog(QDialog):
         """Validate, then apply every change through gui.core. False, with the problem
         shown (inline, or in a message box for a file that could not be written), when
         something was not saved; the edits stay, and saving again retries."""
-        from ...core.collections.model import CollectionError
-
         self.table.commit_editing()
         for scope in self._visible():
             if self._broken(scope) is None and problems(scope):
@@ -356,8 +355,6 @@ class VariablesDialog(QDialog):
         return str(path) in self._conflicts
 
     def _report(self, exc: Exception) -> None:
-        from ...core.collections.model import ConflictError
-
         path = getattr(exc, "path", None) or getattr(exc, "filename", None)
         if isinstance(exc, ConflictError) and path is not None:
             self._conflicts.add(str(path))

@@ -7,8 +7,6 @@ in a role of its own, so it never appears on screen or to assistive tools while 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -21,10 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.variables import Variable
 from ..rowtable import ENABLED, NAME, VALUE, RowTable
-
-if TYPE_CHECKING:
-    from ...core.variables import Variable
 
 SECRET, ACTIONS = 3, 4
 MASK = "••••••"
@@ -76,8 +72,6 @@ class VariablesTable(RowTable):
     # -- the model side -------------------------------------------------------------------
 
     def variables(self) -> list[Variable]:
-        from ...core.variables import Variable
-
         out = []
         for r in self._real_rows():
             name = self.item(r, NAME)

@@ -8,10 +8,12 @@ shown."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -24,6 +26,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from ... import deferred, tasks
+from ...core.variables import resolve_spec
+from .. import theme
 
 if TYPE_CHECKING:
     from ...core.addedheaders import AddedHeader
@@ -94,32 +100,21 @@ class AddedHeaders(QWidget):
 
     def refresh(self) -> None:
         """Work the list out in a worker from the request as it is now."""
-        import copy
-
-        from ... import tasks
-
         spec = copy.deepcopy(self._spec())
         scope = dict(self._scope()) if self._scope is not None else {}
         if self._task is not None:
             self._task.cancel()
 
         def work(_task: Any) -> list[AddedHeader]:
-            from ...core.addedheaders import added_headers
-            from ...core.variables import resolve_spec
-
             try:
                 resolved = resolve_spec(spec, scope)
             except Exception:  # noqa: BLE001 - unknown variables: shown as typed
                 resolved = spec
-            return added_headers(resolved)
+            return deferred.addedheaders.added_headers(resolved)
 
         self._task = tasks.run(work, self._show, lambda _exc: None)
 
     def _show(self, headers: list[AddedHeader]) -> None:
-        from PySide6.QtGui import QBrush, QColor
-
-        from .. import theme
-
         self._task = None
         self.headers = headers
         muted = QBrush(QColor(theme.colours().muted))

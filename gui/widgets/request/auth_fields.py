@@ -6,7 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QToolButton,
+    QWidget,
+)
+
+from ... import deferred
 
 if TYPE_CHECKING:
     from ...core.auth.base import Field
@@ -16,15 +26,13 @@ def field_input(f: Field, value: Any, changed: Callable[[], None],
                 parent: QWidget) -> tuple[QWidget, QWidget]:
     """The widget for a field's form row, and the one that holds its value; `changed`
     is called on every change (a file chosen with Browse… over `parent` too)."""
-    from ...core.auth.base import FieldKind
-
     name = f"authField_{f.name}"
-    if f.kind is FieldKind.FLAG:
+    if f.kind is deferred.auth_base.FieldKind.FLAG:
         box = QCheckBox(objectName=name, accessibleName=f.label, checked=bool(value))
         box.setToolTip(f.help)
         box.toggled.connect(lambda *_: changed())
         return box, box
-    if f.kind is FieldKind.CHOICE:
+    if f.kind is deferred.auth_base.FieldKind.CHOICE:
         combo = QComboBox(objectName=name, accessibleName=f.label)
         combo.addItems(list(f.choices))
         combo.setCurrentText(str(value))
@@ -35,14 +43,14 @@ def field_input(f: Field, value: Any, changed: Callable[[], None],
     edit.setPlaceholderText(f.placeholder)
     edit.setToolTip(f.help)
     edit.textEdited.connect(lambda *_: changed())
-    if f.kind is FieldKind.TEXT:
+    if f.kind is deferred.auth_base.FieldKind.TEXT:
         return edit, edit
     row = QWidget()
     layout = QHBoxLayout(row)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.addWidget(edit, 1)
     button = QToolButton(row)
-    if f.kind is FieldKind.SECRET:
+    if f.kind is deferred.auth_base.FieldKind.SECRET:
         edit.setEchoMode(QLineEdit.EchoMode.Password)
         button.setObjectName(f"reveal_{f.name}")
         button.setText("Show")
@@ -63,8 +71,6 @@ def field_input(f: Field, value: Any, changed: Callable[[], None],
 
 def _browse(edit: QLineEdit, label: str, changed: Callable[[], None],
             parent: QWidget) -> None:
-    from PySide6.QtWidgets import QFileDialog
-
     path, _ = QFileDialog.getOpenFileName(parent, f"Choose {label}")
     if path:
         edit.setText(path)

@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ... import deferred
+from ...core.model import AuthConfig
 from .auth_fields import field_input, field_values
 from .auth_panel_actions import AuthActionsMixin
 
 if TYPE_CHECKING:
     from ...core.auth.base import Field
-    from ...core.model import AuthConfig
 
 #: Fields whose value means the same in every scheme that has them.
 CARRIED_FIELDS = ("username", "password")
@@ -76,7 +77,6 @@ class AuthPanel(AuthActionsMixin, QWidget):
         if self._built:
             return
         self._built = True
-        from ...core import auth
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -84,7 +84,7 @@ class AuthPanel(AuthActionsMixin, QWidget):
         top.addWidget(QLabel("Scheme:"))
         self.scheme = QComboBox(objectName="authScheme", accessibleName="Auth scheme")
         model = self.scheme.model()
-        for scheme in auth.schemes().values():
+        for scheme in deferred.auth.schemes().values():
             self.scheme.addItem(scheme.label, scheme.id)
             if not scheme.available():
                 index = self.scheme.count() - 1
@@ -152,7 +152,7 @@ class AuthPanel(AuthActionsMixin, QWidget):
             lambda: self.forget_requested.emit(self.scheme.currentData()))
         storage_row.addWidget(self.forget)
         layout.addLayout(storage_row)
-        errors = auth.plugin_errors()
+        errors = deferred.auth.plugin_errors()
         if errors:
             self.notes.setText("\n".join(errors))
         layout.addStretch(1)
@@ -169,21 +169,17 @@ class AuthPanel(AuthActionsMixin, QWidget):
         self._want_secrets()
 
     def _want_secrets(self) -> None:
-        from ...core import auth
-
         if not self.isVisible():
             return
         try:
-            wanted = bool(auth.get(self.scheme.currentData()).secret_names())
-        except auth.AuthError:
+            wanted = bool(deferred.auth.get(self.scheme.currentData()).secret_names())
+        except deferred.auth.AuthError:
             return
         if wanted:
             self.secrets_wanted.emit()
 
     def _scheme_changed(self) -> None:
-        from ...core import auth
-
-        scheme = auth.get(self.scheme.currentData())
+        scheme = deferred.auth.get(self.scheme.currentData())
         kept = self._values.setdefault(scheme.id, {})
         if self._shown is not None and self._shown != scheme.id:
             self._carried.update((name, value) for name, value in
@@ -221,9 +217,7 @@ class AuthPanel(AuthActionsMixin, QWidget):
         self.edited.emit()
 
     def _refresh_notes(self) -> None:
-        from ...core import auth
-
-        scheme = auth.get(self.scheme.currentData())
+        scheme = deferred.auth.get(self.scheme.currentData())
         self.notes.setText("\n".join(scheme.notes(self._current_values())))
 
     def _current_values(self) -> dict[str, Any]:
@@ -232,8 +226,6 @@ class AuthPanel(AuthActionsMixin, QWidget):
     # -- the model side -----------------------------------------------------------------------
 
     def config(self) -> AuthConfig:
-        from ...core.model import AuthConfig
-
         if not self._built:
             return self._pending or AuthConfig()
         return AuthConfig(self.scheme.currentData(), self._current_values())
@@ -258,11 +250,9 @@ class AuthPanel(AuthActionsMixin, QWidget):
     def add_secrets(self, config: AuthConfig) -> None:
         """Secret values read from the keychain after the form was filled: each goes
         where its field is still empty (what the person typed meanwhile wins)."""
-        from ...core import auth
-
         try:
-            names = auth.get(config.scheme).secret_names()
-        except auth.AuthError:
+            names = deferred.auth.get(config.scheme).secret_names()
+        except deferred.auth.AuthError:
             return
         found = {n: config.values[n] for n in names if config.values.get(n)}
         if not found:
@@ -285,9 +275,7 @@ class AuthPanel(AuthActionsMixin, QWidget):
             self._refresh_notes()
 
     def clear_secrets(self, scheme_id: str) -> None:
-        from ...core import auth
-
-        names = auth.get(scheme_id).secret_names()
+        names = deferred.auth.get(scheme_id).secret_names()
         kept = self._values.get(scheme_id, {})
         for name in names:
             kept.pop(name, None)

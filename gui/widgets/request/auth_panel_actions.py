@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QPushButton
 
+from ... import deferred, tasks
+
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
     from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
@@ -55,9 +57,6 @@ class AuthActionsMixin:
         self.refresh_state()
 
     def refresh_state(self) -> None:
-        from ... import tasks
-        from ...core import auth
-
         if not self._built:
             return
         self._drop_state_read()
@@ -65,7 +64,7 @@ class AuthActionsMixin:
         if context is None:
             self.state.setText("")
             return
-        scheme = auth.get(self.scheme.currentData())
+        scheme = deferred.auth.get(self.scheme.currentData())
         if not scheme.actions:
             self.state.setText("")
             return
@@ -78,9 +77,7 @@ class AuthActionsMixin:
                 return str(exc)
 
         if self._state_tasks is None:
-            from ..owned_tasks import OwnedTasks
-
-            self._state_tasks = OwnedTasks(self, tasks.KEYCHAIN)
+            self._state_tasks = deferred.owned_tasks.OwnedTasks(self, tasks.KEYCHAIN)
         self._state_task = self._state_tasks.run(work, self.state.setText, key="state")
 
     def _drop_state_read(self) -> None:
@@ -91,14 +88,11 @@ class AuthActionsMixin:
             self._state_task = None
 
     def run_action(self, name: str) -> None:
-        from ...auth_actions import ActionRunner
-        from ...core import auth
-
         context = self.context_provider() if self.context_provider else None
         if context is None:
             return
         if self.runner is None:
-            self.runner = ActionRunner(self)
+            self.runner = deferred.auth_actions.ActionRunner(self)
             self.runner.finished.connect(self._action_finished)
             self.runner.waiting.connect(self.state.setText)
             self.runner.device_code.connect(self._show_device_code)
@@ -107,7 +101,7 @@ class AuthActionsMixin:
             button.setEnabled(False)
         self.cancel_action.show()
         self.state.setText("Working…")
-        self.runner.run(auth.get(self.scheme.currentData()), name, self._current_values(),
+        self.runner.run(deferred.auth.get(self.scheme.currentData()), name, self._current_values(),
                         context)
 
     def _cancel_action(self) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QColor, QFontDatabase, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -24,12 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.model import Body, BodyKind
+from ...core.variables import find_variables
 from ..kvtable import UNKNOWN_COLOUR, KeyValueTable
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-
-    from ...core.model import Body
 
 #: Bodies longer than this are not scanned for {{variables}} as they are typed.
 MARK_LIMIT = 1 << 20
@@ -125,8 +126,6 @@ class BodyEditor(QWidget):
         self.edited.emit()
 
     def _browse(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
         path, _ = QFileDialog.getOpenFileName(self, "Choose the file to send")
         if path:
             self.path.setText(path)
@@ -152,8 +151,6 @@ class BodyEditor(QWidget):
     def mark_variables(self, scope: Mapping[str, str]) -> int:
         """Underline the {{variables}} of the body that `scope` does not define, in the
         text and in the form tables; returns how many places are marked."""
-        from ...core.variables import find_variables
-
         text = self.text.toPlainText()
         selections = []
         if "{{" in text and len(text) <= MARK_LIMIT:
@@ -176,8 +173,6 @@ class BodyEditor(QWidget):
             self.multipart.mark_variables(scope)
 
     def body(self) -> Body:
-        from ...core.model import Body, BodyKind
-
         return Body(
             kind=BodyKind(self.current_kind()),
             text=self.text.toPlainText(),

@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QGuiApplication
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
+from ... import deferred
+
 if TYPE_CHECKING:
     from ...core.runner.assertions import CheckResult
 
@@ -64,12 +66,11 @@ def fill_results(table: QTableWidget, results: list[CheckResult]) -> None:
 def masked_results(results: list, secrets: tuple[str, ...]) -> list:
     """Results as shown: a secret (a secret capture's value, a secret variable) masked
     in what an assertion found, as reports mask it."""
-    from ...core.http.masking import mask_text
-
     secrets = tuple(s for s in secrets if s)
     if not secrets:
         return results
     for r in results:
-        r.label, r.expected = mask_text(r.label, secrets), mask_text(r.expected, secrets)
-        r.actual, r.message = mask_text(r.actual, secrets), mask_text(r.message, secrets)
+        mask = deferred.masking.mask_text
+        r.label, r.expected = mask(r.label, secrets), mask(r.expected, secrets)
+        r.actual, r.message = mask(r.actual, secrets), mask(r.message, secrets)
     return results

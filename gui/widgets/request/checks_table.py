@@ -6,6 +6,7 @@ left as loaded gives back the assertion it came from, so a save keeps the file's
 
 from __future__ import annotations
 
+import copy
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QHeaderView, QStyledItemDelegate, QTableWidgetItem, QWidget
 
+from ... import deferred
 from ..rowtable import ENABLED, NAME, VALUE, RowTable
 from .check_results import fail_colour
 
@@ -53,11 +55,10 @@ def parse_value(text: str) -> Any:
     stripped = text.strip()
     if not stripped or stripped.startswith("{{"):
         return text
-    import yaml
 
     try:
-        value = yaml.safe_load(stripped)
-    except yaml.YAMLError:
+        value = deferred.yaml.safe_load(stripped)
+    except deferred.yaml.YAMLError:
         return text
     return text if value is None and stripped not in ("null", "~") else value
 
@@ -205,8 +206,7 @@ class CapturesTable(_ChecksTable):
         self._load([])
 
     def set_captures(self, captures: list[Capture]) -> None:
-        from ...core.runner.declare import query_text
-
+        query_text = deferred.declare.query_text
         self._load([_Row(c.name, c.enabled, (query_text(c.query, c.argument), c.pattern,
                                              "secret" if c.secret else ""))
                     for c in captures])
@@ -230,9 +230,7 @@ class CapturesTable(_ChecksTable):
 
 
 def _assertion_row(a: Assertion) -> _Row:
-    from ...core.runner.declare import query_text
-
-    return _Row(query_text(a.query, a.argument), a.enabled,
+    return _Row(deferred.declare.query_text(a.query, a.argument), a.enabled,
                 (OPERATOR_WORDS.get(a.op, a.op), expected_text(a.op, a.expected), a.name), a)
 
 
@@ -243,10 +241,6 @@ def _operator(words: str) -> str:
 
 def assertion_from_row(row: _Row, index: int) -> Assertion:
     """The assertion a row says; DeclarationError (keys: index, then the key) if not."""
-    import copy
-
-    from ...core.runner.declare import operator, parse_assertion
-
     source = row.source
     if source is not None and _assertion_row(source) == _Row(
             row.name, row.enabled, row.cells, source):
@@ -256,18 +250,16 @@ def assertion_from_row(row: _Row, index: int) -> Assertion:
     data: dict[str, Any] = {"query": row.name}
     if label.strip():
         data["name"] = label.strip()
-    data[op] = expected_value(operator(op) or op, expected)
+    data[op] = expected_value(deferred.declare.operator(op) or op, expected)
     if not row.enabled:
         data["enabled"] = False
-    assertion = parse_assertion(data, (index,))
-    if source is not None and source.key and operator(source.key) == assertion.op:
+    assertion = deferred.declare.parse_assertion(data, (index,))
+    if source is not None and source.key and deferred.declare.operator(source.key) == assertion.op:
         assertion.key = source.key  # the file's spelling of an unchanged operator
     return assertion
 
 
 def capture_from_row(row: _Row, index: int) -> Capture:
-    from ...core.runner.declare import parse_capture
-
     query, pattern, secret = row.cells
     data: dict[str, Any] = {"name": row.name.strip(), "query": query}
     if pattern:
@@ -276,7 +268,7 @@ def capture_from_row(row: _Row, index: int) -> Capture:
         data["secret"] = True
     if not row.enabled:
         data["enabled"] = False
-    return parse_capture(data, (index,))
+    return deferred.declare.parse_capture(data, (index,))
 
 
 A_COLUMNS = {"query": A_QUERY, "name": A_LABEL, "enabled": ENABLED}

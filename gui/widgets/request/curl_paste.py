@@ -16,6 +16,8 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QLabel
 
+from ... import deferred
+
 if TYPE_CHECKING:
     from ...core.model import RequestSpec
     from .editor import RequestEditor
@@ -66,16 +68,15 @@ class CurlPaste(QObject):
             if not typed:
                 self.note.hide()
             return False
-        from ...core.importers.curl import CurlError, looks_like_curl, parse_curl
 
-        if not looks_like_curl(text):
+        if not deferred.curl_import.looks_like_curl(text):
             return False
         previous = self._editor.spec()
         if not typed:
             previous.url = before.strip()
         try:
-            parsed = parse_curl(text)
-        except CurlError as exc:
+            parsed = deferred.curl_import.parse_curl(text)
+        except deferred.curl_import.CurlError as exc:
             self._editor.show_problems(f"This curl command cannot be read: {exc} The text is "
                                        "left in the URL field.")
             return True
@@ -83,12 +84,10 @@ class CurlPaste(QObject):
         return True
 
     def apply(self, spec: RequestSpec, notices: list[str], previous: RequestSpec) -> None:
-        from ...core.serialize import spec_to_dict
-
         editor = self._editor
         editor.clear_problems()
         editor.set_spec(spec)
-        self._undo = (previous, spec_to_dict(editor.spec()))
+        self._undo = (previous, deferred.serialize.spec_to_dict(editor.spec()))
         lines = ["Turned the curl command into this request; Ctrl+Z in the URL puts back "
                  "what was there."]
         lines += [f"• {n}" for n in notices]
@@ -101,13 +100,11 @@ class CurlPaste(QObject):
     def undo(self) -> bool:
         """Ctrl+Z: the request as it was before the curl command, unless it has been
         changed since (then the URL field's own undo applies)."""
-        from ...core.serialize import spec_to_dict
-
         if self._undo is None:
             return False
         previous, became = self._undo
         self._undo = None
-        if spec_to_dict(self._editor.spec()) != became:
+        if deferred.serialize.spec_to_dict(self._editor.spec()) != became:
             return False
         self._editor.set_spec(previous)
         self.note.hide()

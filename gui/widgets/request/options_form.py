@@ -3,13 +3,10 @@ HTTP/2, the cookie jar and UTF-8 header values, read into and from `Options`."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QFormLayout, QSpinBox, QWidget
 
-if TYPE_CHECKING:
-    from ...core.model import Options
+from ...core.model import Options, Timeouts
 
 
 class OptionsForm(QWidget):
@@ -50,7 +47,6 @@ class OptionsForm(QWidget):
         self.max_body.setToolTip("A larger body (decoded or not) stops there; what came "
                                  "is kept")
         self._loaded_size: tuple[int, int | None] = (1024, 1 << 30)
-        from ...core.model import Timeouts
 
         self._loaded_timeouts = Timeouts()
         self.verify = QCheckBox("Verify the server's TLS certificate", objectName="verifyTls",
@@ -90,8 +86,6 @@ class OptionsForm(QWidget):
         return size if shown == self.max_body.value() else self.max_body.value() << 20
 
     def options(self) -> Options:
-        from ...core.model import Options, Timeouts
-
         seconds = self.timeout.value() or None
         # The box shows one number; the timeouts as loaded (the defaults: 10/30/30/10)
         # are kept until it is changed, so a save never writes them out.

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
+from ... import deferred
 from .check_results import fail_colour, fill_results, results_table
 from .checks_table import (
     A_COLUMNS,
@@ -148,8 +149,6 @@ class TestsTab(QWidget):
     def parsed(self) -> tuple[list[Assertion], list[Capture], list[str]]:
         """The rows that parse, and a sentence for each that does not (blank rows are
         dropped)."""
-        from ...core.runner.declare import DeclarationError
-
         if not self._built:
             return [], [], []
         assertions: list[Assertion] = []
@@ -167,7 +166,7 @@ class TestsTab(QWidget):
                     continue  # a row emptied by hand is no check
                 try:
                     out.append(parse(row, r))
-                except DeclarationError as exc:
+                except deferred.declare.DeclarationError as exc:
                     key = exc.keys[1] if len(exc.keys) > 1 else None
                     what = "Assertion" if kind == "a" else "Capture"
                     where = f"{key}: " if isinstance(key, str) else ""

@@ -15,6 +15,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTextEdit, QToolButton, QWidget
 
+from ... import deferred
+from ..icons import icon
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QPlainTextEdit, QPushButton, QStackedWidget, QVBoxLayout
 
@@ -31,17 +34,16 @@ def _search(view: FindMixin, needle: str, start: int, first: bool) -> None:
     """Count (`first` False), or find the next match from `start` (True), in the whole
     body (its bytes, or the text the view pages through), in a worker; a newer search of
     the same kind cancels this one."""
-    from ...core.present import search_body, search_text
-
     response = view._response
     assert response is not None
     source = None if view._bytes_paged() else view._source()
 
     def work(task: Task[tuple[int, int | None]]) -> tuple[int, int | None]:
         if source is not None:
-            return search_text(source, needle, start, first,
-                               cancelled=lambda: task.cancelled)
-        return search_body(response, needle, start, first, cancelled=lambda: task.cancelled)
+            return deferred.present.search_text(source, needle, start, first,
+                                                cancelled=lambda: task.cancelled)
+        return deferred.present.search_body(response, needle, start, first,
+                                            cancelled=lambda: task.cancelled)
 
     view._tasks.run(work, lambda found: view._searched(first, *found),
                     lambda exc: view.find_count.setText(f"The body could not be searched: {exc}"),
@@ -77,7 +79,6 @@ class FindMixin:
         self.find.textChanged.connect(self._find_changed)
         self.find.returnPressed.connect(lambda: self._find_step(forward=True))
         self.find_count = QLabel("", objectName="findCount", accessibleName="Matches")
-        from ..icons import icon
 
         close = QToolButton(icon=icon("x", "muted"), accessibleName="Close find")
         close.clicked.connect(self.close_find)

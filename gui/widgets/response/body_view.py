@@ -8,6 +8,7 @@ computed from the worker (gui.core.present.Presentation).
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ... import deferred
 from .body_find import FindMixin
 from .body_modes import LIVE, TEXT, make_modes, mode_for
 from .highlighter import SpanHighlighter
@@ -62,11 +64,10 @@ class BodyView(FindMixin, QWidget):
         self._chosen = "pretty"
         self._loaded = 0  # characters (pretty/raw) or bytes (hex) shown so far
         self._filtered: str | None = None
-        from ..owned_tasks import OwnedTasks
 
         #: Pretty-printing and whole-body searches; a new search of a kind (counting,
         #: finding the next match) cancels the one before it.
-        self._tasks = OwnedTasks(self)
+        self._tasks = deferred.owned_tasks.OwnedTasks(self)
         self._whole: tuple[tuple, int | None] | None = None  # (what was counted, count)
         self._bulk = False  # loading many pages at once: highlight once, at the end
         layout = QVBoxLayout(self)
@@ -224,8 +225,6 @@ class BodyView(FindMixin, QWidget):
         self.stack.setCurrentWidget(self.preview_message)
 
     def _load_more(self) -> None:
-        from ...core.present import PAGE
-
         r, p = self._response, self._presentation
         if r is None or p is None:
             return
@@ -234,7 +233,7 @@ class BodyView(FindMixin, QWidget):
         cursor = self.text.textCursor()
         cursor.movePosition(QTextCursor.MoveOperation.End)
         cursor.insertText(chunk)
-        if before == 0 or (self._mode in ("hex", "raw") and self._loaded <= PAGE):
+        if before == 0 or (self._mode in ("hex", "raw") and self._loaded <= deferred.present.PAGE):
             self.text.moveCursor(QTextCursor.MoveOperation.Start)
         self.more.setVisible(not done)
         if not done:
@@ -262,16 +261,10 @@ class BodyView(FindMixin, QWidget):
             # filter came meanwhile: two parses at once would double that.
             if task.cancelled:
                 return None
-            import json
-
-            import jmespath
-            from jmespath.exceptions import JMESPathError
-
-            from ...core.jsonpretty import load
 
             try:
-                result = jmespath.search(expression, load(text))
-            except JMESPathError as exc:
+                result = deferred.jmespath.search(expression, deferred.jsonpretty.load(text))
+            except deferred.jmespath_exceptions.JMESPathError as exc:
                 return exc
             return json.dumps(result, indent=2, ensure_ascii=False)
 
@@ -326,9 +319,7 @@ class BodyView(FindMixin, QWidget):
         response = self._response
 
         def work(_task: object) -> Presentation:
-            from ...core.present import present
-
-            return present(response, limit=response.body_size)
+            return deferred.present.present(response, limit=response.body_size)
 
         self._tasks.run(work, lambda presentation: self.presented.emit(response, presentation),
                         self._not_presented, key="present")

@@ -7,13 +7,13 @@ from collections.abc import Callable
 
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 
+from .. import theme
+
 
 class SpanHighlighter(QSyntaxHighlighter):
     """Applies spans computed in the worker; lexes nothing."""
 
     def __init__(self, document: QTextDocument) -> None:
-        from .. import theme
-
         super().__init__(document)
         #: Spans per line, or a function of a line's text (gui.core.highlight.JSON_LINES).
         self.spans: list[list[tuple[int, int, str]]] | Callable[[str], list] | None = None
@@ -23,8 +23,6 @@ class SpanHighlighter(QSyntaxHighlighter):
         theme.notifier().changed.connect(self._recolour)
 
     def _recolour(self) -> None:
-        from .. import theme
-
         for kind in theme.SYNTAX_COLOURS:
             fmt = QTextCharFormat()
             fmt.setForeground(QColor(theme.syntax_colour(kind)))

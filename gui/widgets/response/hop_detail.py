@@ -10,8 +10,12 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QGuiApplication, QTextOption
+from PySide6.QtGui import QColor, QGuiApplication, QTextOption
 from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from ... import deferred
+from .. import theme
+from ..theme import contrast
 
 if TYPE_CHECKING:
     from ...core.hopsections import Section
@@ -27,8 +31,6 @@ ALL = "all"
 
 class HopDetail(QTextBrowser):
     def __init__(self, parent: QWidget | None = None) -> None:
-        from .. import theme
-
         super().__init__(parent)
         self.setObjectName("hopDetail")
         self.setAccessibleName("The selected hop as sent and received")
@@ -45,16 +47,13 @@ class HopDetail(QTextBrowser):
 
     def show_hop(self, exchange: Exchange, index: int, lead: str = "") -> None:
         """Sections of hop `index`; `lead` is a sentence above them (the proxy)."""
-        from ...core.hopsections import hop_sections
-        from ...core.present import hop_text
-
         hop = exchange.hops[index]
-        self._sections = hop_sections(exchange, index)
+        self._sections = deferred.hopsections.hop_sections(exchange, index)
         status = (f"{hop.response.status} {hop.response.reason}" if hop.response else
                   "no response")
         self._title = f"Hop {index + 1} of {len(exchange.hops)} · {hop.kind.value} · {status}"
         self._lead = lead
-        hop_plain = hop_text(exchange.hops[index])
+        hop_plain = deferred.present.hop_text(exchange.hops[index])
         self._plain = f"{lead}\n\n{hop_plain}" if lead else hop_plain
         self._render()
 
@@ -92,7 +91,6 @@ class HopDetail(QTextBrowser):
     def _render(self) -> None:
         if not self._sections:
             return
-        from .. import theme
 
         c = theme.colours()
         mono = escape(theme.mono_font().family())
@@ -142,10 +140,6 @@ class HopDetail(QTextBrowser):
 def _link_colour(c: Colours) -> str:
     """The accent, made lighter until it reads on the base colour (AA, 4.5:1): dark's
     accent is a fill colour, too dark for text."""
-    from PySide6.QtGui import QColor
-
-    from ..theme import contrast
-
     colour = QColor(c.accent)
     for _ in range(10):
         if contrast(colour.name(), c.base) >= 4.5:
@@ -155,8 +149,6 @@ def _link_colour(c: Colours) -> str:
 
 
 def _tone_colour(tone: str, c: Colours) -> str:
-    from .. import theme
-
     if tone.endswith("xx") and tone[0].isdigit():
         return theme.status_text_colour(int(tone[0]) * 100)
     if tone == "error":

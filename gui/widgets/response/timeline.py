@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ... import deferred
 from .tables import setup_table
 from .waterfall import ROLE, WaterfallDelegate, legend
 
@@ -92,9 +93,8 @@ class Timeline(QWidget):
         # A long URL gives up its middle, so "What happened next" stays in view.
         self.hops.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.hops.itemSelectionChanged.connect(self._show_hop)
-        from .hop_detail import HopDetail
 
-        self.hop_detail = HopDetail()
+        self.hop_detail = deferred.hop_detail.HopDetail()
         split.addWidget(self.hops)
         split.addWidget(self.hop_detail)
         split.setSizes([140, 220])
@@ -110,8 +110,6 @@ class Timeline(QWidget):
         self.hop_detail.setPlaceholderText(why)
 
     def show_exchange(self, exchange: Exchange) -> None:
-        from ...core.present import human_time
-
         self._exchange = exchange
         self.curl_button.setEnabled(bool(exchange.hops))
         self.har_button.setEnabled(bool(exchange.hops))
@@ -126,7 +124,7 @@ class Timeline(QWidget):
                       else "no response")
             url = hop.request.url + (f"  (via {hop.proxy})" if hop.proxy else "")
             cells = [str(r + 1), hop.kind.value, hop.request.method, url, status,
-                     human_time(hop.timings.total), "", hop.next_reason or ""]
+                     deferred.present.human_time(hop.timings.total), "", hop.next_reason or ""]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
@@ -137,6 +135,7 @@ class Timeline(QWidget):
                 ("wait", t.wait), ("receive", t.receive)) if value]
             self.hops.item(r, WATERFALL).setData(ROLE, (t.start - origin, phases, total))
             # The proxy's own time (a SOCKS5 handshake) is in the tooltip, not the bars.
+            human_time = deferred.present.human_time
             self.hops.item(r, WATERFALL).setToolTip(", ".join(
                 f"{n} {human_time(v)}" for n, v in [*phases, ("proxy", t.proxy)] if v))
         for c in (0, 1, 2, 4, 5):
@@ -158,9 +157,7 @@ class Timeline(QWidget):
         hop = self._exchange.hops[rows[0].row()]
         lead = ""
         if hop.proxy:
-            from ...core.present import human_time
-
-            handshake = (f" (its handshake took {human_time(hop.timings.proxy)})"
+            handshake = (f" (its handshake took {deferred.present.human_time(hop.timings.proxy)})"
                          if hop.timings.proxy else "")
             lead = f"Sent through the proxy {hop.proxy}{handshake}"
         self.hop_detail.show_hop(self._exchange, rows[0].row(), lead)

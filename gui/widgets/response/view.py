@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -17,6 +18,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ... import deferred
+from .. import theme
+from ..request.check_results import fail_colour, pass_colour
 from .body_view import BodyView
 from .tables import fill_table, readonly_table, readonly_text
 from .timeline import Timeline
@@ -71,7 +75,6 @@ class ResponseView(QWidget):
         #: While a request is in flight: the seconds since it was sent, ten times a second.
         self._elapsed: QTimer | None = None
         self._shown_status: tuple[str, int | None, str] | None = None
-        from .. import theme
 
         # A switch between light and dark recolours the status it shows.
         theme.notifier().changed.connect(self._recolour)
@@ -132,8 +135,6 @@ class ResponseView(QWidget):
     # -- states --------------------------------------------------------------------------
 
     def show_sending(self, method: str, url: str) -> None:
-        import time
-
         self._streaming = False
         self._set_status(f"Sending {method} {url} …", None)
         self._progress_text = ""
@@ -159,8 +160,6 @@ class ResponseView(QWidget):
         self.tls.setPlaceholderText(why)
 
     def _tick(self) -> None:
-        import time
-
         seconds = time.monotonic() - self._sent_at
         parts = [f"{seconds:.1f} s", self._progress_text]
         self.meta.setText("  ·  ".join(p for p in parts if p))
@@ -170,14 +169,13 @@ class ResponseView(QWidget):
             self._elapsed.stop()
 
     def show_progress(self, received: int, total: int | None, rate: float) -> None:
-        from ...core.present import human_size
-
         self.progress.show()
         if total:
             self.progress.setRange(0, 1000)
             self.progress.setValue(min(1000, received * 1000 // total))
         else:
             self.progress.setRange(0, 0)  # busy: the size is not known
+        human_size = deferred.present.human_size
         of = f" of {human_size(total)}" if total else ""
         self._progress_text = f"{human_size(received)}{of}  ·  {human_size(int(rate))}/s"
         if self._elapsed is not None and self._elapsed.isActive():
@@ -206,8 +204,6 @@ class ResponseView(QWidget):
 
     def show_exchange(self, exchange: Exchange, presentation: Presentation | None,
                       spec: RequestSpec | None = None) -> None:
-        from ...core.present import human_size, human_time
-
         self._stop_clock()
         self._exchange, self._spec = exchange, spec
         self._streaming = False
@@ -218,8 +214,8 @@ class ResponseView(QWidget):
         elif final is not None:
             self._set_status(f"{final.status} {final.reason}", final.status)
         hops = len(exchange.hops)
-        size = human_size(final.body_size) if final is not None else "–"
-        self.meta.setText(f"{human_time(exchange.total)}  ·  {size}  ·  "
+        size = deferred.present.human_size(final.body_size) if final is not None else "–"
+        self.meta.setText(f"{deferred.present.human_time(exchange.total)}  ·  {size}  ·  "
                           f"{hops} hop{'s' if hops != 1 else ''}")
         if final is None:
             self.body_view.clear("No response: the error above says why.")
@@ -236,8 +232,6 @@ class ResponseView(QWidget):
 
     def show_checks(self, passed: int, failed: int) -> None:
         """The Tests tab's results in a few words (nothing when there were none)."""
-        from ..request.check_results import fail_colour, pass_colour
-
         if not passed and not failed:
             self.checks_label.hide()
             return
@@ -256,8 +250,6 @@ class ResponseView(QWidget):
     def _set_status(self, text: str, status: int | None, tone: str = "muted") -> None:
         """A status code as a pill coloured by its class; anything else as a line of
         text (an error in the error colour) that may wrap."""
-        from .. import theme
-
         self.status.setText(text)
         self._shown_status = (text, status, tone)
         pill = status is not None
@@ -273,8 +265,6 @@ class ResponseView(QWidget):
             self.status.setStyleSheet(f"color: {colour}; font-weight: 600;")
 
     def _fill_cookies(self, exchange: Exchange) -> None:
-        from ...core.http.cookies import cookies_set
-
         rows = [[c.name, c.value, c.domain, c.path, c.expires, "yes" if c.secure else "",
                  "yes" if c.http_only else "", c.same_site, str(number),
                  JAR_WORDS.get(c.source, c.source) + (f": {c.note}" if c.note else "")]
@@ -284,31 +274,27 @@ class ResponseView(QWidget):
             rows = [[c.name, c.value, c.domain, c.path, c.expires or (
                 f"max-age {c.max_age}" if c.max_age else "session"),
                 "yes" if c.secure else "", "yes" if c.http_only else "", c.same_site,
-                str(c.hop), ""] for c in cookies_set(exchange)]
+                str(c.hop), ""] for c in deferred.cookies.cookies_set(exchange)]
         fill_table(self.cookies, rows)
         self.cookies.resizeColumnsToContents()
         count = self.cookies.rowCount()
         self.tabs.setTabText(2, f"Cookies ({count})" if count else "Cookies")
 
     def _fill_tls(self, exchange: Exchange) -> None:
-        from ...core.present import client_cert_text, tls_text
-
         final = next((h for h in reversed(exchange.hops) if h.response is not None), None)
         if final is None or final.tls is None:
             self.tls.setPlainText("The final response did not come over TLS.")
             return
         version = final.response.http_version if final.response else ""
-        lines = [f"Negotiated {version} over " + "\n".join(tls_text(final.tls))]
+        lines = [f"Negotiated {version} over " + "\n".join(deferred.present.tls_text(final.tls))]
         if final.client_certificate is not None:
-            lines += ["", *client_cert_text(final.client_certificate)]
+            lines += ["", *deferred.present.client_cert_text(final.client_certificate)]
         self.tls.setPlainText("\n".join(lines))
 
     def curl(self) -> str:
-        from ...core.http.curl import to_curl
-
         if self._exchange is None or not self._exchange.hops:
             return ""
-        return to_curl(self._exchange, self._spec)
+        return deferred.curl.to_curl(self._exchange, self._spec)
 
     def copy_curl(self) -> None:
         QGuiApplication.clipboard().setText(self.curl())

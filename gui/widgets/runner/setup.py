@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.collections.model import Folder, RequestItem
+
 if TYPE_CHECKING:
-    from ...core.collections.model import Collection, Folder, RequestItem
+    from ...core.collections.model import Collection
 
 NO_ENVIRONMENT = "No environment"
 ROLE = Qt.ItemDataRole.UserRole
@@ -93,8 +95,6 @@ class RunSetup(QWidget):
         setup.addLayout(buttons)
 
     def _fill_tree(self, parent: QTreeWidgetItem, folder: Folder) -> None:
-        from ...core.collections.model import Folder
-
         for child in folder.children:
             node = QTreeWidgetItem(parent, [child.name])
             node.setData(0, ROLE, child)
@@ -121,8 +121,6 @@ class RunSetup(QWidget):
 
     def chosen(self) -> list[RequestItem]:
         """The checked requests, in the collection's order."""
-        from ...core.collections.model import RequestItem
-
         checked: set[int] = set()
         stack = [self.tree.invisibleRootItem()]
         while stack:

@@ -13,7 +13,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,7 +26,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
+from ... import deferred, worker
+from ...core.collections.model import Collection, collection_of
+from ...core.workspace import Workspace
+from ...tasks import run
 from ..request.check_results import fill_results, masked_results, results_table
 from .results import ResultsModel, summary
 from .setup import RunSetup
@@ -34,7 +39,7 @@ from .setup import RunSetup
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ...core.collections.model import Collection, Folder, RequestItem
+    from ...core.collections.model import Folder, RequestItem
     from ...core.runner.run import RequestResult, Run
     from ...core.storage.cookiestore import JarStore
     from ...core.storage.keychain import SecretStore
@@ -54,7 +59,6 @@ class RunnerView(QWidget):
                  jars: Callable[[], JarStore] | None = None, environment: str = "",
                  parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
-        from ...core.collections.model import Collection, collection_of
 
         self.collection = collection_of(target)
         self.folder = target.root if isinstance(target, Collection) else target
@@ -157,17 +161,13 @@ class RunnerView(QWidget):
     def start(self, items: list[RequestItem] | None = None) -> bool:
         """Run `items` (the checked requests when None); False with a message when the
         run cannot start."""
-        from ...core.runner.run import Run, RunSettings, problems
-        from ...core.workspace import Workspace
-        from ...tasks import run
-
         if self.task is not None:
             return False
         items = self.chosen() if items is None else items
         if not items:
             self.summary.setText("Nothing to run: check at least one request.")
             return False
-        broken = problems(items)
+        broken = deferred.runner_run.problems(items)
         if broken:
             self.summary.setText("These files do not parse; nothing was sent:\n"
                                  + "\n".join(broken))
@@ -178,13 +178,14 @@ class RunnerView(QWidget):
         self._missing = sorted({v.name for v in (*self.collection.variables, *(
             environment.variables if environment is not None else ()))
             if v.secret and v.enabled and not v.value})
-        settings = RunSettings(environment, iterations=self.iterations.value()
-                               if self.iterations.value() > 1 else None,
-                               bail=self.bail.isChecked(), delay=self.delay.value() / 1000)
+        settings = deferred.runner_run.RunSettings(
+            environment, iterations=self.iterations.value()
+            if self.iterations.value() > 1 else None,
+            bail=self.bail.isChecked(), delay=self.delay.value() / 1000)
         # Secrets the keychain lacks are not asked for in the middle of a run: such a
         # request fails and names them (a send by hand asks).
-        the_run = Run(Workspace(self._store), None, items, settings,  # type: ignore[arg-type]
-                      on_result=self._collect)
+        the_run = deferred.runner_run.Run(Workspace(self._store), None,  # type: ignore[arg-type]
+                                          items, settings, on_result=self._collect)
         self.run, self._pending = the_run, []
         self.model.clear()
         self._clear_detail()
@@ -202,17 +203,12 @@ class RunnerView(QWidget):
 
     def _work(self, task: Task[Any], the_run: Run, data_path: str, namespace: str) -> Any:
         """In the worker: load the data file, take the engine and the jar, run."""
-        from ... import worker
-        from ...core.runner.data import load_data
-
         if data_path:
-            the_run.settings.data = load_data(data_path)
+            the_run.settings.data = deferred.runner_data.load_data(data_path)
         jars = self._jars() if self._jars is not None else None
         jar = jars.jar(namespace) if jars is not None else None
         if jar is None:
-            from ...core.http.cookiejar import CookieJar
-
-            jar = CookieJar()
+            jar = deferred.cookiejar.CookieJar()
         the_run.settings.jar = jar
         the_run.engine = worker.engine()
         self._task_progress = task.progress
@@ -224,8 +220,6 @@ class RunnerView(QWidget):
 
     def _alive(self) -> bool:
         """False once the window closed under a run: the run is stopped then."""
-        from shiboken6 import isValid
-
         if isValid(self):
             return True
         if self.run is not None:
@@ -279,12 +273,10 @@ class RunnerView(QWidget):
         self._set_running(False)
 
     def _failed(self, exc: BaseException) -> None:
-        from ...core.runner.data import DataError
-
         self.task = None
         self._drain()
         self.progress.hide()
-        self.summary.setText(str(exc) if isinstance(exc, DataError)
+        self.summary.setText(str(exc) if isinstance(exc, deferred.runner_data.DataError)
                              else f"The run stopped: {exc}")
         self._set_running(False)
 
@@ -300,8 +292,6 @@ class RunnerView(QWidget):
 
     def wait(self, msecs: int = 30000) -> bool:
         """Tests: until the run has finished and its results are shown."""
-        from PySide6.QtCore import QCoreApplication, QDeadlineTimer
-
         deadline = QDeadlineTimer(msecs)
         while self.task is not None and not deadline.hasExpired():
             QCoreApplication.processEvents()
@@ -362,7 +352,6 @@ class RunnerView(QWidget):
         if final is None:
             view.show_exchange(exchange, None)
             return
-        from ...tasks import run
 
         def shown(presentation: Any) -> None:
             # Formatted in a worker; a later click wins.
@@ -375,14 +364,10 @@ class RunnerView(QWidget):
     @property
     def response_view(self) -> ResponseView:
         if self._shown is None:
-            from ..response.view import ResponseView
-
-            self._shown = ResponseView()
+            self._shown = deferred.response_view.ResponseView()
             self._detail_layout.addWidget(self._shown, 1)
         return self._shown
 
 
 def _present(response: Any) -> Any:
-    from ...core.present import present
-
-    return present(response)
+    return deferred.present.present(response)

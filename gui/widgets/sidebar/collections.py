@@ -14,14 +14,18 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
+    QInputDialog,
     QLineEdit,
+    QMenu,
+    QMessageBox,
     QPushButton,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from ... import tasks
+from ... import deferred, tasks
+from ..empty_state import EmptyState
 from ..icons import BADGE_SIZE, icon, method_badge
 from .collections_tree import ROLE, CollectionsTree, dropped_files
 
@@ -88,7 +92,6 @@ class CollectionsSidebar(QWidget):
         self.tree.dropped.connect(self.move)
         self.tree.files_dropped.connect(self.import_requested)
         layout.addWidget(self.tree, 1)
-        from ..empty_state import EmptyState
 
         # In the tree's place while no collection is open; files dropped on it import.
         self.empty = EmptyState(
@@ -159,11 +162,9 @@ class CollectionsSidebar(QWidget):
         self.apply_filter(self.filter.text())
 
     def _add_children(self, parent: QTreeWidgetItem, folder: Folder) -> None:
-        from ...core.collections.model import Folder
-
         items = []
         for child in folder.children:
-            if isinstance(child, Folder):
+            if isinstance(child, deferred.collection_model.Folder):
                 item = QTreeWidgetItem([child.name])
                 item.setIcon(0, icon("folder"))
                 item.setData(0, ROLE, child)
@@ -198,13 +199,11 @@ class CollectionsSidebar(QWidget):
 
     def apply_filter(self, text: str) -> None:
         """Show requests whose name or URL contains the text, and their folders."""
-        from ...core.collections.model import RequestItem
-
         needle = text.strip().lower()
 
         def visit(item: QTreeWidgetItem) -> bool:
             obj = item.data(0, ROLE)
-            if isinstance(obj, RequestItem):
+            if isinstance(obj, deferred.collection_model.RequestItem):
                 shown = not needle or needle in obj.name.lower() or \
                     needle in obj.spec.url.lower()
             else:
@@ -227,10 +226,8 @@ class CollectionsSidebar(QWidget):
     # -- gestures ----------------------------------------------------------------------------
 
     def _activated(self, item: QTreeWidgetItem) -> None:
-        from ...core.collections.model import RequestItem
-
         obj = item.data(0, ROLE)
-        if isinstance(obj, RequestItem):
+        if isinstance(obj, deferred.collection_model.RequestItem):
             self.open_request.emit(obj)
 
     def selected(self) -> Any:
@@ -238,43 +235,38 @@ class CollectionsSidebar(QWidget):
         return item.data(0, ROLE) if item is not None else None
 
     def _menu(self, position) -> None:  # type: ignore[no-untyped-def]
-        from PySide6.QtWidgets import QMenu
-
-        from ...core.collections.model import Collection, Folder, RequestItem
-
         item = self.tree.itemAt(position)
         obj = item.data(0, ROLE) if item is not None else None
         menu = QMenu(self)
-        folder = obj.root if isinstance(obj, Collection) else obj
-        if isinstance(folder, Folder):
+        model = deferred.collection_model
+        folder = obj.root if isinstance(obj, model.Collection) else obj
+        if isinstance(folder, model.Folder):
             self._action(menu, "New request", lambda: self.new_request(folder))
             self._action(menu, "New folder", lambda: self.new_folder(folder))
             self._action(menu, "Run…", lambda: self.run_requested.emit(obj))
             menu.addSeparator()
-        if isinstance(obj, RequestItem | Folder | Collection):
+        if isinstance(obj, model.RequestItem | model.Folder | model.Collection):
             self._action(menu, "Rename…", lambda: self.rename(obj))
-        if isinstance(obj, Folder | Collection):
+        if isinstance(obj, model.Folder | model.Collection):
             self._action(menu, "Settings…", lambda: self.settings_requested.emit(obj))
-        if isinstance(obj, RequestItem | Folder):
+        if isinstance(obj, model.RequestItem | model.Folder):
             self._action(menu, "Duplicate", lambda: self.duplicate(obj))
             self._action(menu, "Delete…", lambda: self.delete(obj))
-        if isinstance(obj, Collection):
+        if isinstance(obj, model.Collection):
             self._action(menu, "Certificates…", lambda: self.certificates_requested.emit(obj))
             self._action(menu, "Proxy…", lambda: self.edit_proxy(obj))
             self._action(menu, "Close collection", lambda: self.close_collection(obj))
-        if isinstance(obj, Folder | Collection):
+        if isinstance(obj, deferred.collection_model.Folder | deferred.collection_model.Collection):
             self._action(menu, "Export… (Postman v2.1)", lambda: self.export_requested.emit(obj))
         if not menu.isEmpty():
             menu.exec(self.tree.viewport().mapToGlobal(position))
 
     def edit_proxy(self, collection: Collection) -> Any:
         """The collection's own proxy (gui/widgets/dialogs/proxy.py), opened non-modal."""
-        from ..dialogs.proxy import ProxyDialog
-
         store = getattr(self.window(), "store", None)
         if store is None:
             return None
-        dialog = ProxyDialog(store, self, collection=collection)
+        dialog = deferred.proxy_dialog.ProxyDialog(store, self, collection=collection)
         dialog.accepted.connect(lambda: self.status.emit(
             f"Proxy of {collection.name} saved; its next requests use it."))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -289,76 +281,56 @@ class CollectionsSidebar(QWidget):
     def _guarded(self, what: str, fn) -> Any:  # type: ignore[no-untyped-def]
         """Run a core operation in a worker (it writes files, and the keychain for a
         duplicate), waiting for it; its error becomes a message and nothing is lost."""
-        from PySide6.QtWidgets import QMessageBox
-
-        from ...core.collections.model import CollectionError
-
         try:
             result = tasks.call(lambda _task: fn(), tasks.KEYCHAIN)
-        except (CollectionError, OSError) as exc:
+        except (deferred.collection_model.CollectionError, OSError) as exc:
             QMessageBox.warning(self, f"Could not {what}", str(exc))
             return None
         self.rebuild()
         return result
 
     def new_request(self, folder: Folder, name: str | None = None) -> RequestItem | None:
-        from ...core.collections.manage import new_request
-
         name = name or self._ask("New request", "Name of the request:", "New request")
         if not name:
             return None
-        item = self._guarded("make the request", lambda: new_request(folder, name))
+        item = self._guarded("make the request", lambda: deferred.manage.new_request(folder, name))
         if item is not None:
             self.open_request.emit(item)
         return item
 
     def new_folder(self, parent: Folder, name: str | None = None) -> Folder | None:
-        from ...core.collections.manage import new_folder
-
         name = name or self._ask("New folder", "Name of the folder:", "New folder")
         if not name:
             return None
-        return self._guarded("make the folder", lambda: new_folder(parent, name))
+        return self._guarded("make the folder", lambda: deferred.manage.new_folder(parent, name))
 
     def rename(self, obj: Any, name: str | None = None) -> None:
-        from ...core.collections.manage import rename
-
         name = name or self._ask("Rename", "New name:", obj.name)
         if name and name != obj.name:
-            self._guarded("rename", lambda: rename(obj, name))
+            self._guarded("rename", lambda: deferred.manage.rename(obj, name))
 
     def duplicate(self, obj: Any) -> Any:
-        from ...core.collections.manage import duplicate
-
         # With the window's keychain, the copy gets its own copies of the secrets.
         store = getattr(self.window(), "store", None)
-        return self._guarded("duplicate",
-                             lambda: duplicate(obj, store() if store is not None else None))
+        return self._guarded("duplicate", lambda: deferred.manage.duplicate(
+            obj, store() if store is not None else None))
 
     def delete(self, obj: Any, confirm: bool = True) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
-        from ...core.collections.manage import delete
-
         if confirm and QMessageBox.question(
                 self, "Delete", f"Delete {obj.name!r} and its file(s) from disk?"
         ) != QMessageBox.StandardButton.Yes:
             return
-        keys = self._guarded("delete", lambda: delete(obj))
+        keys = self._guarded("delete", lambda: deferred.manage.delete(obj))
         if keys:
             self.forget_keys.emit(keys)
 
     def move(self, obj: Any, folder: Folder, index: int | None) -> None:
-        from ...core.collections.manage import move
-        from ...core.collections.model import collection_of
-
+        collection_of = deferred.collection_model.collection_of
         if collection_of(obj) is not collection_of(folder):
             self.status.emit("Requests move within their collection; duplicate to copy.")
             return
-        self._guarded("move", lambda: move(obj, folder, index))
+        self._guarded("move", lambda: deferred.manage.move(obj, folder, index))
 
     def _ask(self, title: str, label: str, text: str) -> str:
-        from PySide6.QtWidgets import QInputDialog
-
         value, ok = QInputDialog.getText(self, title, label, text=text)
         return value.strip() if ok else ""

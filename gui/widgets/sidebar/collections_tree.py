@@ -3,8 +3,12 @@ outside to import. A part of CollectionsSidebar (gui/widgets/sidebar/collections
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QTreeWidget
+
+from ... import deferred
 
 #: Where an item keeps its Collection, Folder or RequestItem.
 ROLE = Qt.ItemDataRole.UserRole
@@ -12,8 +16,6 @@ ROLE = Qt.ItemDataRole.UserRole
 
 def dropped_files(event) -> list:  # type: ignore[no-untyped-def]
     """The local files or folders dragged in from outside the application (to import)."""
-    from pathlib import Path
-
     data = event.mimeData()
     if event.source() is not None or not data.hasUrls():
         return []
@@ -41,8 +43,6 @@ class CollectionsTree(QTreeWidget):
             super().dragMoveEvent(event)
 
     def dropEvent(self, event) -> None:
-        from ...core.collections.model import Collection, Folder, RequestItem
-
         files = dropped_files(event)
         if files:
             event.acceptProposedAction()
@@ -55,9 +55,9 @@ class CollectionsTree(QTreeWidget):
             return
         moved = source.data(0, ROLE)
         where = target.data(0, ROLE)
-        if isinstance(where, Collection):
+        if isinstance(where, deferred.collection_model.Collection):
             self.dropped.emit(moved, where.root, None)
-        elif isinstance(where, Folder):
+        elif isinstance(where, deferred.collection_model.Folder):
             self.dropped.emit(moved, where, None)
-        elif isinstance(where, RequestItem) and where.parent is not None:
+        elif isinstance(where, deferred.collection_model.RequestItem) and where.parent is not None:
             self.dropped.emit(moved, where.parent, where.parent.children.index(where))

@@ -28,6 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ... import deferred
+from .. import theme
+from ..empty_state import EmptyState
 from .sent_rows import DETAIL_ROLE, TwoLines, when_sent
 
 if TYPE_CHECKING:
@@ -80,11 +83,10 @@ class SentRequestsPanel(QWidget):
         self.setObjectName("sentRequestsPanel")
         self.setAccessibleName("Sent requests")
         self._history = history
-        from ..owned_tasks import OwnedTasks
 
         # A panel that goes lets the recordings it started finish; their answers are
         # dropped.
-        self._tasks = OwnedTasks(self, LANE, finish=True)
+        self._tasks = deferred.owned_tasks.OwnedTasks(self, LANE, finish=True)
         self._entries: list[SentEntry] = []
 
         layout = QVBoxLayout(self)
@@ -129,7 +131,6 @@ class SentRequestsPanel(QWidget):
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().height() * 2 + 8)
         layout.addWidget(self.table, 1)
-        from ..empty_state import EmptyState
 
         self.empty = EmptyState("sentEmpty", "history", "", "")
         self.empty.hide()
@@ -156,9 +157,7 @@ class SentRequestsPanel(QWidget):
     def history(self) -> SentRequests:
         """The store, made on first use."""
         if self._history is None:
-            from ...core.storage.history import SentRequests
-
-            self._history = SentRequests()
+            self._history = deferred.history.SentRequests()
         return self._history
 
     def showEvent(self, event) -> None:
@@ -198,15 +197,13 @@ class SentRequestsPanel(QWidget):
 
     def refresh(self) -> None:
         """Reload the list for the current search (a fast indexed query, on this thread)."""
-        import sqlite3
-
         self._search_timer.stop()
         self._loaded = True
         search = self.search.text().strip()
         try:
             entries = self.history.list(search, limit=LIMIT)
             total = self.history.count()
-        except (sqlite3.Error, OSError) as exc:
+        except (deferred.sqlite3.Error, OSError) as exc:
             self._show_problem(f"Sent requests could not be read: {exc}")
             return
         selected = self.selected_id()
@@ -229,9 +226,6 @@ class SentRequestsPanel(QWidget):
         self.count_label.setVisible(total > 0)  # the empty state says it already
 
     def _fill(self, entries: list[SentEntry], selected: int | None) -> None:
-        from ...core.present import human_time
-        from .. import theme
-
         self.table.setUpdatesEnabled(False)
         try:
             self.table.clearContents()
@@ -245,7 +239,8 @@ class SentRequestsPanel(QWidget):
                 else:
                     status = entry.error or "no response"
                 colour = theme.status_text_colour(entry.status)
-                cells = [when, entry.method, entry.url, status, human_time(entry.duration)]
+                cells = [when, entry.method, entry.url, status,
+                         deferred.present.human_time(entry.duration)]
                 tips = [full, entry.method, entry.url,
                         status if entry.status is not None else f"No response: {status}",
                         cells[DURATION]]
@@ -308,8 +303,6 @@ class SentRequestsPanel(QWidget):
 
     def open_row(self, row: int) -> None:
         """Emit `open_requested` with the request of the row at `row`."""
-        import sqlite3
-
         item = self.table.item(row, TIME)
         if item is None:
             return
@@ -319,7 +312,7 @@ class SentRequestsPanel(QWidget):
             self.refresh()  # cleared meanwhile
             self._show_problem("That request is no longer in Sent requests.")
             return
-        except (sqlite3.Error, OSError, ValueError) as exc:
+        except (deferred.sqlite3.Error, OSError, ValueError) as exc:
             self._show_problem(f"The request could not be opened: {exc}")
             return
         self.open_requested.emit(spec)
@@ -328,8 +321,6 @@ class SentRequestsPanel(QWidget):
 
     def clear(self, confirm: bool = True) -> bool:
         """Remove every sent request, after asking when `confirm`; True when cleared."""
-        import sqlite3
-
         if confirm:
             answer = QMessageBox.question(
                 self, "Clear sent requests",
@@ -341,7 +332,7 @@ class SentRequestsPanel(QWidget):
         self.wait_for_recording()
         try:
             self.history.clear()
-        except (sqlite3.Error, OSError) as exc:
+        except (deferred.sqlite3.Error, OSError) as exc:
             self._show_problem(f"Sent requests could not be cleared: {exc}")
             return False
         self.refresh()

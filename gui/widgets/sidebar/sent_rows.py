@@ -4,10 +4,13 @@ URL cell's two lines and the Time column's text."""
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from .. import theme
 
 #: The URL cell's second line: host, time and duration (the URL cell draws two lines, so
 #: the path stays readable at the sidebar's default width).
@@ -19,10 +22,6 @@ class TwoLines(QStyledItemDelegate):
     was sent and how long it took on the second, muted."""
 
     def paint(self, painter, option, index) -> None:  # type: ignore[no-untyped-def]
-        from urllib.parse import urlsplit
-
-        from .. import theme
-
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         url, opt.text = opt.text, ""

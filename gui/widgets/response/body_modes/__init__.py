@@ -11,6 +11,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, ClassVar
 
+from .... import deferred
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
@@ -83,17 +85,13 @@ def mode_for(modes: dict[str, BodyMode], p: Presentation, chosen: str) -> str:
 
 def decoded_page(r: ReceivedResponse, loaded: int) -> tuple[str, int, bool]:
     """The body's next bytes as text, for a body paged by bytes (Raw, past the limit)."""
-    from ....core.present import PAGE, _decode
-
-    data = r.data.read(loaded, PAGE)
+    data = r.data.read(loaded, deferred.present.PAGE)
     loaded += len(data)
-    return _decode(data, r), loaded, loaded >= r.data.size
+    return deferred.present._decode(data, r), loaded, loaded >= r.data.size
 
 
 def text_page(source: str, loaded: int) -> tuple[str, int, bool]:
     """The next page of a text held in memory (pretty-printed, or a filter's result)."""
-    from ....core.present import PAGE
-
-    chunk = source[loaded:loaded + PAGE]
+    chunk = source[loaded:loaded + deferred.present.PAGE]
     loaded += len(chunk)
     return chunk, loaded, loaded >= len(source)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .... import deferred
 from . import BodyMode
 
 if TYPE_CHECKING:
@@ -16,10 +17,8 @@ class Hex(BodyMode):
 
     def page(self, r: ReceivedResponse, p: Presentation, loaded: int,
              filtered: str | None) -> tuple[str, int, bool]:
-        from ....core.present import PAGE, hexdump
-
-        data = r.data.read(loaded, PAGE // 4)
-        chunk = hexdump(data, loaded)
+        data = r.data.read(loaded, deferred.present.PAGE // 4)
+        chunk = deferred.present.hexdump(data, loaded)
         loaded += len(data)
         return chunk, loaded, loaded >= r.data.size
 

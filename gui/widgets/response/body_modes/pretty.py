@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .... import deferred
 from . import BodyMode, decoded_page, text_page
 
 if TYPE_CHECKING:
@@ -29,10 +30,8 @@ class Pretty(BodyMode):
         if p.over_limit or p.raw_paged:
             return decoded_page(r, loaded)
         if loaded == 0:
-            from ....core.highlight import JSON_LINES
-
             # A filter's result is JSON pretty-printed: coloured as the body's JSON is.
-            spans = getattr(p, "spans", None) if filtered is None else JSON_LINES
+            spans = getattr(p, "spans", None) if filtered is None else deferred.highlight.JSON_LINES
             self.view.highlighter.spans = spans
         return text_page(p.pretty if filtered is None else filtered, loaded)
 
