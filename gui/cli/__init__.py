@@ -8,14 +8,11 @@ Options several commands share are in options.py.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
-from typing import TYPE_CHECKING
 
-from .. import __version__
-
-if TYPE_CHECKING:
-    import argparse
+from .. import __version__, deferred
 
 EXIT_OK, EXIT_TRANSPORT, EXIT_USAGE, EXIT_INTERNAL, EXIT_CANCELLED = 0, 1, 2, 70, 130
 #: --fail and a 4xx/5xx final status: curl's number for it, so scripts can test either.
@@ -26,8 +23,6 @@ def _parser(auth_scheme: str | None = None, command: str | None = None
             ) -> argparse.ArgumentParser:
     """The command line's parser; with `command` "run", only that command's (the rest
     is neither imported nor built: a CI job runs `gatepost run` again and again)."""
-    import argparse
-
     parser = argparse.ArgumentParser(
         prog="gatepost",
         description="Gatepost, an HTTP request builder. Without a command it opens the "
@@ -35,31 +30,25 @@ def _parser(auth_scheme: str | None = None, command: str | None = None
     )
     parser.add_argument("--version", action="version", version=f"gatepost {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    from .run import add_parser as add_run_parser
 
     if command == "run":
-        add_run_parser(commands)
+        deferred.cli_run.add_parser(commands)
         return parser
-    from .send import add_parser as add_send_parser
-    from .transfer import add_commands as add_import_commands
 
-    add_send_parser(commands, auth_scheme)
+    deferred.cli_send.add_parser(commands, auth_scheme)
     auth = commands.add_parser("auth", help="list the auth schemes and their fields")
     auth.add_argument("action", choices=["list"])
-    add_run_parser(commands)
-    add_import_commands(commands)
+    deferred.cli_run.add_parser(commands)
+    deferred.cli_transfer.add_commands(commands)
     return parser
 
 
 def _auth_list() -> int:
-    from ..core.auth import plugin_errors, schemes
-    from .send import fields_text
-
-    for scheme in schemes().values():
+    for scheme in deferred.auth.schemes().values():
         state = "" if scheme.available() else f"  [not installed: {scheme.install_hint}]"
         print(f"{scheme.id}: {scheme.label}{state}")
-        print(fields_text(scheme))
-    for error in plugin_errors():
+        print(deferred.cli_send.fields_text(scheme))
+    for error in deferred.auth.plugin_errors():
         print(f"gatepost: {error}", file=sys.stderr)
     return EXIT_OK
 
@@ -78,27 +67,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not argv:
             # The window: skip building the parser, start-up time is the point here.
-            from ..app import run
-
-            return run()
+            return deferred.app.run()
         args = _parser(_scheme_in(argv), argv[0]).parse_args(argv)
         if args.command == "send":
-            from .send import run as send
-
-            return send(args)
+            return deferred.cli_send.run(args)
         if args.command == "auth":
             return _auth_list()
         if args.command == "run":
-            from .run import run as run_requests
-
-            return run_requests(args)
+            return deferred.cli_run.run(args)
         if args.command in ("import", "export"):
-            from .transfer import run as run_import
-
-            return run_import(args)
-        from ..app import run
-
-        return run()
+            return deferred.cli_transfer.run(args)
+        return deferred.app.run()
     except BrokenPipeError:
         # The reader went away (`gatepost send ... | head`): not an error of ours. Point
         # stdout at /dev/null so the interpreter's final flush does not complain.

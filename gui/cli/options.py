@@ -7,13 +7,18 @@ terminal. Each raises UsageError, one line naming the option, before anything is
 
 from __future__ import annotations
 
+import math
 import os
+import stat
 import sys
+import warnings
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from .. import deferred
 
 if TYPE_CHECKING:
     import argparse
-    from pathlib import Path
 
     from ..core.auth.base import AuthContext
     from ..core.http.cookiejar import CookieJar
@@ -35,19 +40,15 @@ def pair(text: str, sep: str, what: str) -> tuple[str, str]:
 
 def seconds_arg(text: str, option: str, zero: bool = False) -> float:
     """A number of seconds from the command line; 0 only where it means "none"."""
-    import math
-
-    from ..core.validate import MAX_SECONDS
-
     try:
         value = float(text)
     except ValueError:
         raise UsageError(f"{option}: {text!r} is not a number of seconds.") from None
-    if not math.isfinite(value) or value < 0 or value > MAX_SECONDS or (
+    if not math.isfinite(value) or value < 0 or value > deferred.validate.MAX_SECONDS or (
             value == 0 and not zero):
         lowest = "0 (no limit)" if zero else "more than 0"
         raise UsageError(f"{option}: {text!r} must be a number of seconds, {lowest} and "
-                         f"at most a year ({MAX_SECONDS:.0f}).")
+                         f"at most a year ({deferred.validate.MAX_SECONDS:.0f}).")
     return value
 
 
@@ -72,11 +73,10 @@ def secret_value(value: str, scheme_id: str, name: str, label: str) -> str:
     if value == "-":
         return _prompt(label)
     if value == "keyring":
-        from ..core.storage.keychain import SecretStore, secret_key
-        from ..core.storage.scratch import SCRATCH, auth_place
-
-        store = SecretStore()
-        found = store.get(secret_key(SCRATCH, auth_place(scheme_id), name))
+        store = deferred.keychain.SecretStore()
+        scratch = deferred.scratch
+        found = store.get(deferred.keychain.secret_key(scratch.SCRATCH,
+                                                       scratch.auth_place(scheme_id), name))
         if found is None:
             raise UsageError(f"{label}: nothing in the keychain for {scheme_id}.{name}"
                              + (f" ({store.problem})" if store.problem else "")
@@ -104,13 +104,10 @@ def _prompt(label: str) -> str:
     """A secret typed at the terminal (not echoed); without one, a line piped to stdin.
     Never getpass's own fallback, which warns in several lines and echoes."""
     if _has_terminal():
-        import getpass
-        import warnings
-
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
-                return getpass.getpass(f"{label}: ")
+                return deferred.getpass.getpass(f"{label}: ")
             except EOFError:
                 raise UsageError(f"{label}: nothing was entered.") from None
     line = sys.stdin.readline() if sys.stdin is not None else ""
@@ -138,22 +135,17 @@ def add_cookie_arguments(command: argparse.ArgumentParser) -> None:
 def cookie_jar_from_args(args: argparse.Namespace) -> tuple[CookieJar | None, Path | None]:
     """The jar to send with and the file to write it back to; UsageError before anything
     is sent when the file cannot be used."""
-    from pathlib import Path
-
-    from ..core.http.cookiejar import CookieJar
-
     if args.no_cookies:
-        return CookieJar.off(), None
+        return deferred.cookiejar.CookieJar.off(), None
     if not args.cookie_jar:
         return None, None
-    from ..core.storage.cookiestore import JarError, load_netscape
 
     path = Path(args.cookie_jar)
     if not path.parent.is_dir():
         raise UsageError(f"--cookie-jar: the folder of {path} does not exist.")
     try:
-        jar, problems = load_netscape(path)
-    except JarError as exc:
+        jar, problems = deferred.cookiestore.load_netscape(path)
+    except deferred.cookiestore.JarError as exc:
         raise UsageError(f"--cookie-jar: {exc}; it was left as it is.") from None
     for problem in problems[:5]:
         print(f"gatepost: warning: --cookie-jar: {problem}; that line is left out, and "
@@ -168,10 +160,9 @@ def save_cookie_jar(jar: CookieJar | None, path: Path | None) -> bool:
     """Write the --cookie-jar file back (atomically); False, said, when it cannot be."""
     if jar is None or path is None:
         return True
-    from ..core.storage.cookiestore import save_netscape
 
     try:
-        save_netscape(jar, path)
+        deferred.cookiestore.save_netscape(jar, path)
     except OSError as exc:
         print(f"gatepost: --cookie-jar: {path} could not be written "
               f"({exc.strerror or exc}).", file=sys.stderr)
@@ -208,10 +199,6 @@ def proxy_from_args(args: argparse.Namespace, collection: ProxySettings | None =
     its password from the keychain), else the saved ones (likewise), else the system's;
     --proxy-auth, --proxy-field and --noproxy apply to whichever it is. UsageError naming
     what is wrong."""
-    import copy
-
-    from ..core.http.proxies import GLOBAL_PASSWORD_KEY, ProxySettings, ProxySettingsError, load
-
     fields: dict[str, str] = {}
     for item in args.proxy_field:
         name, value = pair(item, "=", "--proxy-field")
@@ -219,25 +206,24 @@ def proxy_from_args(args: argparse.Namespace, collection: ProxySettings | None =
             raise UsageError(f"--proxy-field: {name!r} is not a field of the proxy; its "
                              "fields are username and password.")
         fields[name] = value
-    key = GLOBAL_PASSWORD_KEY
+    key = deferred.proxies.GLOBAL_PASSWORD_KEY
     if args.proxy is not None:
-        settings = ProxySettings("none") if args.proxy.strip().lower() == "none" else \
-            ProxySettings("manual", url=args.proxy)
+        proxies = deferred.proxies
+        settings = proxies.ProxySettings("none") if args.proxy.strip().lower() == "none" else \
+            proxies.ProxySettings("manual", url=args.proxy)
         if "@" in args.proxy.partition("://")[2]:
             print("gatepost: warning: --proxy holds credentials, where other users can see "
                   "them; --proxy-field password=env:VAR or - is safer.", file=sys.stderr)
     elif collection is not None:
-        settings = copy.copy(collection)
+        settings = deferred.copy.copy(collection)
         key = settings.keychain_key
     else:
         try:
-            settings = load()
-        except ProxySettingsError as exc:
+            settings = deferred.proxies.load()
+        except deferred.proxies.ProxySettingsError as exc:
             raise UsageError(str(exc)) from None
     if args.proxy is None and settings.username and "password" not in fields:
-        from ..core.storage.keychain import SecretStore
-
-        settings.password = SecretStore().get(key) or ""
+        settings.password = deferred.keychain.SecretStore().get(key) or ""
     if args.proxy_auth:
         settings.auth = args.proxy_auth
     if "username" in fields:
@@ -245,9 +231,7 @@ def proxy_from_args(args: argparse.Namespace, collection: ProxySettings | None =
     if "password" in fields:
         value = fields["password"]
         if value == "keyring":
-            from ..core.storage.keychain import SecretStore
-
-            store = SecretStore()
+            store = deferred.keychain.SecretStore()
             found = store.get(key)
             if found is None:
                 raise UsageError("Proxy password: nothing in the keychain"
@@ -271,8 +255,6 @@ def proxy_from_args(args: argparse.Namespace, collection: ProxySettings | None =
 def _file_option(option: str, path: str) -> None:
     """Refuse a --cert/--key/--cacert file that cannot be read, naming it: over plain
     HTTP it would never be opened, and the request would go without it."""
-    import stat
-
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
@@ -292,25 +274,22 @@ def _file_option(option: str, path: str) -> None:
 def tls_from_args(args: argparse.Namespace) -> tuple[TlsSettings | None, str | None]:
     """The saved certificate settings, with the command line's --cert and --cacert
     first; or the reason the saved settings cannot be read."""
-    from ..core.storage.keychain import SecretStore
-    from ..core.tls.config import CaBundle, ClientCert, TlsSettings, TlsSetupError, load
-
     try:
-        settings = load()
-    except TlsSetupError as exc:
+        settings = deferred.tls_config.load()
+    except deferred.tls_config.TlsSetupError as exc:
         if not (args.cert or args.cacert):
             return None, str(exc)
         print(f"gatepost: {exc} Using only --cert and --cacert.", file=sys.stderr)
-        settings = TlsSettings()
+        settings = deferred.tls_config.TlsSettings()
     # The keychain is read only if a saved certificate is used.
-    settings.secret_lookup = lambda key: SecretStore().get(key)
+    settings.secret_lookup = lambda key: deferred.keychain.SecretStore().get(key)
     if args.key and not args.cert:
         raise UsageError("--key needs --cert.")
     for option, path in (("--cert", args.cert), ("--key", args.key), ("--cacert", args.cacert)):
         if path:
             _file_option(option, path)
     if args.cacert:
-        settings.ca_bundles.insert(0, CaBundle("*", args.cacert))
+        settings.ca_bundles.insert(0, deferred.tls_config.CaBundle("*", args.cacert))
     if args.cert:
         if args.cert_pass == "keyring":
             raise UsageError("--pass: keyring is not offered here; use env:VAR or -.")
@@ -318,8 +297,8 @@ def tls_from_args(args: argparse.Namespace) -> tuple[TlsSettings | None, str | N
             if args.cert_pass else ""
         kind = {"p12": "pkcs12", "pem": "pem"}.get(args.cert_type or "") or (
             "pkcs12" if args.cert.lower().endswith((".p12", ".pfx")) else "pem")
-        settings.client_certs.insert(0, ClientCert("*", kind=kind, cert=args.cert,
-                                                   key=args.key or "", passphrase=passphrase))
+        settings.client_certs.insert(0, deferred.tls_config.ClientCert(
+            "*", kind=kind, cert=args.cert, key=args.key or "", passphrase=passphrase))
     return settings, None
 
 
@@ -328,10 +307,8 @@ class TerminalInteraction:
     stays the exchange)."""
 
     def open_browser(self, url: str) -> None:
-        import webbrowser
-
         print(f"gatepost: sign in in your browser: {url}", file=sys.stderr)
-        webbrowser.open(url)
+        deferred.webbrowser.open(url)
 
     def show_device_code(self, user_code: str, verification_uri: str,
                          complete_uri: str | None) -> None:
@@ -347,19 +324,16 @@ def auth_context(spec: RequestSpec, context: AuthContext | None = None
     """The keychain place of the window's scratch request (where `keyring` values and
     OAuth 2 tokens live), or `context` (a saved request's); for a scheme with a Get
     token step and no token yet, that step runs first, on the terminal."""
-    from ..core.auth import AuthContext, AuthError, get
-    from ..core.storage.keychain import SecretStore
-    from ..core.storage.scratch import SCRATCH, auth_place
-
-    scheme = get(spec.auth.scheme)
+    scheme = deferred.auth.get(spec.auth.scheme)
     if not scheme.actions:
         return context
     if context is None:
-        context = AuthContext(SecretStore(), SCRATCH, auth_place(scheme.id),
-                              TerminalInteraction())
+        context = deferred.auth.AuthContext(
+            deferred.keychain.SecretStore(), deferred.scratch.SCRATCH,
+            deferred.scratch.auth_place(scheme.id), TerminalInteraction())
     try:
         scheme.build(spec.auth.values, context=context)
-    except AuthError:
+    except deferred.auth.AuthError:
         if any(a.name == "get_token" for a in scheme.actions):
             message = scheme.run_action("get_token", spec.auth.values, context)
             print(f"gatepost: {message}", file=sys.stderr)

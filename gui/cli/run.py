@@ -9,14 +9,29 @@ then hold everything done until then, and are valid).
 
 from __future__ import annotations
 
+import argparse
 import gc
+import shutil
 import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import deferred
+from .options import (
+    TerminalInteraction,
+    UsageError,
+    add_cookie_arguments,
+    add_proxy_arguments,
+    auth_context,
+    cookie_jar_from_args,
+    proxy_from_args,
+    save_cookie_jar,
+    seconds_arg,
+    tls_from_args,
+)
+
 if TYPE_CHECKING:
-    import argparse
 
     from ..core.collections.model import Collection, RequestItem
     from ..core.runner.run import RequestResult, Run
@@ -30,8 +45,6 @@ class RunUsageError(Exception):
 
 
 def add_parser(commands: Any) -> None:
-    import argparse
-
     run = commands.add_parser(
         "run", help="run a collection's requests with their assertions and captures",
         description="Send the requests of a collection, a folder or the requests named, "
@@ -69,7 +82,6 @@ def add_parser(commands: Any) -> None:
     certs.add_argument("--cert-type", choices=["pem", "p12"])
     certs.add_argument("--pass", dest="cert_pass", metavar="PASSPHRASE")
     certs.add_argument("--cacert", metavar="FILE")
-    from .options import add_cookie_arguments, add_proxy_arguments
 
     add_cookie_arguments(run)
     add_proxy_arguments(run)
@@ -89,11 +101,9 @@ def add_parser(commands: Any) -> None:
 def _token_step(plan: Any, step: Any) -> None:
     """A scheme with a Get token step and no token yet runs it first, as `gatepost send`
     does; when it fails, the send that follows reports why."""
-    from ..core.auth import AuthError
-
     try:
         step(plan.spec, plan.context)
-    except AuthError:
+    except deferred.auth.AuthError:
         pass
 
 
@@ -110,24 +120,21 @@ def _number(text: str, option: str, low: float, integer: bool = False) -> float:
 
 def _collection_root(path: Path) -> tuple[Path, str | None]:
     """The collection folder holding `path`, and `path` relative to it (None: all)."""
-    from ..core.collections.model import COLLECTION_FILE
-
     path = path.expanduser()
     if not path.exists():
         raise RunUsageError(f"{path}: no such file or folder.")
     resolved = path.resolve()
     for folder in (resolved if resolved.is_dir() else resolved.parent, *resolved.parents):
-        if (folder / COLLECTION_FILE).is_file():
+        if (folder / deferred.collection_model.COLLECTION_FILE).is_file():
             rel = resolved.relative_to(folder)
             return folder, None if str(rel) == "." else str(rel)
-    raise RunUsageError(f"{path} is not in a Gatepost collection (no {COLLECTION_FILE} "
-                        "there or above).")
+    raise RunUsageError(f"{path} is not in a Gatepost collection "
+                        f"(no {deferred.collection_model.COLLECTION_FILE} there or above).")
 
 
 def _variables(pairs: list[str]) -> tuple[dict[str, str], tuple[str, ...]]:
     if not pairs:
         return {}, ()
-    from .saved import SavedRequestError, source_value
 
     values: dict[str, str] = {}
     secrets: list[str] = []
@@ -136,8 +143,8 @@ def _variables(pairs: list[str]) -> tuple[dict[str, str], tuple[str, ...]]:
         if not found or not name.strip():
             raise RunUsageError(f"--var {pair!r} is not in the form NAME=VALUE.")
         try:
-            value, secret = source_value(name.strip(), value, "--var")
-        except SavedRequestError as exc:
+            value, secret = deferred.cli_saved.source_value(name.strip(), value, "--var")
+        except deferred.cli_saved.SavedRequestError as exc:
             raise RunUsageError(str(exc)) from None
         values[name.strip()] = value
         if secret and value:
@@ -155,43 +162,21 @@ def _report_path(text: str | None, option: str) -> Path | None:
 
 
 def _data(path: str) -> list[dict[str, str]]:
-    from ..core.runner.data import DataError, load_data
-
     try:
-        return load_data(path)
-    except DataError as exc:
+        return deferred.runner_data.load_data(path)
+    except deferred.runner_data.DataError as exc:
         raise RunUsageError(str(exc)) from None
 
 
 def _ask(prompt: SecretPrompt) -> str | None:
-    from ..core.workspace import PlanError
-    from .saved import SavedRequestError, ask_on_terminal
-
     try:
-        return ask_on_terminal(prompt)
-    except SavedRequestError as exc:
-        raise PlanError(f"Not sent: {exc}") from None
+        return deferred.cli_saved.ask_on_terminal(prompt)
+    except deferred.cli_saved.SavedRequestError as exc:
+        raise deferred.workspace.PlanError(f"Not sent: {exc}") from None
 
 
 def _prepare(args: argparse.Namespace) -> tuple[Run, Collection, Any]:
     """The run the arguments describe; RunUsageError (exit 2) for anything wrong."""
-    from ..core.collections.lookup import find_environment, load_collection
-    from ..core.http.cookiejar import CookieJar
-    from ..core.http.engine import Engine
-    from ..core.planning import proxy_of
-    from ..core.runner.run import Run, RunSettings, problems, select
-    from ..core.storage.keychain import SecretStore
-    from ..core.workspace import PlanError, Workspace
-    from .options import (
-        TerminalInteraction,
-        UsageError,
-        auth_context,
-        cookie_jar_from_args,
-        proxy_from_args,
-        seconds_arg,
-        tls_from_args,
-    )
-
     iterations = int(_number(args.iterations, "--iterations", 1, True)) \
         if args.iterations is not None else None
     delay = _number(args.delay, "--delay", 0) / 1000
@@ -200,16 +185,16 @@ def _prepare(args: argparse.Namespace) -> tuple[Run, Collection, Any]:
     except UsageError as exc:
         raise RunUsageError(str(exc)) from None
     root, inner = _collection_root(Path(args.path))
-    store = SecretStore()
+    store = deferred.keychain.SecretStore()
     try:
-        collection = load_collection(root, store)
-        items = select(collection, [*([inner] if inner else []), *args.select])
-        environment = find_environment(collection, args.env) if args.env else None
-    except PlanError as exc:
+        collection = deferred.lookup.load_collection(root, store)
+        items = deferred.runner_run.select(collection, [*([inner] if inner else []), *args.select])
+        environment = deferred.lookup.find_environment(collection, args.env) if args.env else None
+    except deferred.workspace.PlanError as exc:
         raise RunUsageError(str(exc)) from None
     if not items:
         raise RunUsageError(f"{root}: there are no requests to run there.")
-    broken = problems(items)
+    broken = deferred.runner_run.problems(items)
     if broken:
         raise RunUsageError("these files do not parse; nothing was sent:\n  "
                             + "\n  ".join(broken))
@@ -223,21 +208,21 @@ def _prepare(args: argparse.Namespace) -> tuple[Run, Collection, Any]:
         jar, jar_file = cookie_jar_from_args(args)
         # The command line's proxy, else the collection's, else the saved or system's:
         # one for the whole run (every request is of this collection).
-        proxy = proxy_from_args(args, proxy_of(collection))
+        proxy = proxy_from_args(args, deferred.planning.proxy_of(collection))
     except UsageError as exc:
         raise RunUsageError(str(exc)) from None
-    workspace = Workspace(store, ask=_ask, interaction=TerminalInteraction())
-    settings = RunSettings(environment, variables, secrets, iterations, data, args.bail,
-                           delay, timeout, args.insecure,
-                           keep_exchanges=bool(args.report_json or args.report_junit),
-                           # One jar for the run (as newman has): a login's cookie
-                           # reaches the next request; --cookie-jar keeps it after.
-                           jar=jar if jar is not None else CookieJar(),
-                           before_send=lambda plan: _token_step(plan, auth_context),
-                           proxy=proxy, proxy_in_engine=True)
+    workspace = deferred.workspace.Workspace(store, ask=_ask, interaction=TerminalInteraction())
+    settings = deferred.runner_run.RunSettings(
+        environment, variables, secrets, iterations, data, args.bail, delay, timeout,
+        args.insecure, keep_exchanges=bool(args.report_json or args.report_junit),
+        # One jar for the run (as newman has): a login's cookie reaches the next request;
+        # --cookie-jar keeps it after.
+        jar=jar if jar is not None else deferred.cookiejar.CookieJar(),
+        before_send=lambda plan: _token_step(plan, auth_context),
+        proxy=proxy, proxy_in_engine=True)
     args.jar_file = jar_file
-    engine = Engine(tls=tls, tls_problem=tls_problem, proxy=proxy)
-    return Run(workspace, engine, items, settings), collection, engine
+    engine = deferred.engine.Engine(tls=tls, tls_problem=tls_problem, proxy=proxy)
+    return deferred.runner_run.Run(workspace, engine, items, settings), collection, engine
 
 
 # -- the run --------------------------------------------------------------------------------
@@ -262,30 +247,22 @@ class _Terminal:
     def started(self, index: int, iteration: int, item: RequestItem) -> None:
         if not self.progress:
             return
-        import shutil
-
-        from ..core.runner.run import tree_name
 
         width = shutil.get_terminal_size((80, 20)).columns
-        text = f"[{index}/{self.run.total}] {tree_name(item)}"
+        text = f"[{index}/{self.run.total}] {deferred.runner_run.tree_name(item)}"
         sys.stderr.write("\r\x1b[K" + text[: max(width - 1, 10)])
         sys.stderr.flush()
         self._shown = True
 
     def finished(self, result: RequestResult) -> None:
-        from ..core.runner.reports import result_lines
-        from ..core.runner.run import PASSED
-
-        if self.quiet and result.outcome == PASSED:
+        if self.quiet and result.outcome == deferred.runner_run.PASSED:
             return
         self.clear()
-        sys.stdout.write("\n".join(result_lines(result, self.run)) + "\n")
+        sys.stdout.write("\n".join(deferred.reports.result_lines(result, self.run)) + "\n")
         sys.stdout.flush()
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..core.runner.reports import ReportInfo, summary_line, write_json, write_junit
-
     try:
         json_path = _report_path(args.report_json, "--report-json")
         junit_path = _report_path(args.report_junit, "--report-junit")
@@ -313,17 +290,17 @@ def run(args: argparse.Namespace) -> int:
         gc.unfreeze()
         signal.signal(signal.SIGINT, previous)
         terminal.clear()
-    from .options import save_cookie_jar
 
     if not save_cookie_jar(the_run.settings.jar, args.jar_file):
         status_override = EXIT_USAGE
     else:
         status_override = None
-    info = ReportInfo(collection.name, str(collection.path),
-                      the_run.settings.environment.name
-                      if the_run.settings.environment is not None else None)
+    info = deferred.reports.ReportInfo(collection.name, str(collection.path),
+                                       the_run.settings.environment.name
+                                       if the_run.settings.environment is not None else None)
     status = _status(the_run) if status_override is None else status_override
-    for path, write in ((json_path, write_json), (junit_path, write_junit)):
+    reports = deferred.reports
+    for path, write in ((json_path, reports.write_json), (junit_path, reports.write_junit)):
         if path is None:
             continue
         try:
@@ -332,7 +309,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"gatepost: the report {path} could not be written: "
                   f"{exc.strerror or exc}", file=sys.stderr)
             status = status if status == EXIT_INTERRUPTED else EXIT_USAGE
-    print(summary_line(the_run))
+    print(deferred.reports.summary_line(the_run))
     return status
 
 

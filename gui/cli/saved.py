@@ -10,8 +10,13 @@ request's effective auth. A secret that is still missing is asked for on a termi
 
 from __future__ import annotations
 
+import os
 import sys
+import warnings
 from typing import TYPE_CHECKING
+
+from .. import deferred
+from .options import TerminalInteraction
 
 if TYPE_CHECKING:
     import argparse
@@ -40,8 +45,6 @@ def add_arguments(send: argparse.ArgumentParser) -> None:
 
 def source_value(name: str, value: str, label: str) -> tuple[str, bool]:
     """(the value, whether it is a secret): env:VAR and - are secret sources."""
-    import os
-
     if value.startswith("env:"):
         var = value[4:]
         if var not in os.environ:
@@ -54,15 +57,12 @@ def source_value(name: str, value: str, label: str) -> tuple[str, bool]:
 
 
 def _prompt(text: str) -> str:
-    import getpass
-    import warnings
-
     if not sys.stdin.isatty():
         raise SavedRequestError(f"{text.rstrip(': ')}: no terminal to ask on; use env:VAR.")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            return getpass.getpass(text)
+            return deferred.getpass.getpass(text)
         except (EOFError, KeyboardInterrupt):
             raise SavedRequestError(f"{text.rstrip(': ')}: nothing entered.") from None
 
@@ -82,17 +82,14 @@ def _auth_overrides(args: argparse.Namespace, item: RequestItem) -> list[str]:
     """--auth-field values put on the request's effective auth (the request's own, or
     the folder's or collection's it inherits), for this send only; their secret
     values, to mask."""
-    from ..core.auth import AuthError, FieldKind, get
-    from ..core.collections.inherit import auth_source
-    from ..core.collections.model import RequestItem as Item
-
     if not args.auth_field:
         return []
-    source = auth_source(item)
-    config = source.spec.auth if isinstance(source, Item) else source.auth
+    source = deferred.inherit.auth_source(item)
+    config = (source.spec.auth if isinstance(source, deferred.collection_model.RequestItem)
+              else source.auth)
     try:
-        scheme = get(config.scheme)
-    except AuthError as exc:
+        scheme = deferred.auth.get(config.scheme)
+    except deferred.auth.AuthError as exc:
         raise SavedRequestError(f"{item.path}: auth: {exc}") from None
     fields = {f.name: f for f in scheme.fields}
     secrets = []
@@ -103,7 +100,7 @@ def _auth_overrides(args: argparse.Namespace, item: RequestItem) -> list[str]:
                 f"--auth-field {pair!r}: {scheme.id} (the auth of {source.name!r}) has the "
                 f"fields {', '.join(fields) or 'none'}.")
         value, _ = source_value(name, value, "--auth-field")
-        if fields[name].kind is FieldKind.SECRET:
+        if fields[name].kind is deferred.auth.FieldKind.SECRET:
             secrets.append(value)
         config.values[name] = value
     return secrets
@@ -112,14 +109,10 @@ def _auth_overrides(args: argparse.Namespace, item: RequestItem) -> list[str]:
 def saved_plan(args: argparse.Namespace) -> SendPlan:
     """The plan for `--collection DIR REQUEST`; SavedRequestError or PlanError (both
     one line) when it cannot be made."""
-    from ..core.collections.lookup import find_environment, find_request, load_collection
-    from ..core.storage.keychain import SecretStore
-    from ..core.workspace import Workspace
-
-    store = SecretStore()
-    collection: Collection = load_collection(args.collection, store)
-    item = find_request(collection, args.url)
-    environment = find_environment(collection, args.env) if args.env else None
+    store = deferred.keychain.SecretStore()
+    collection: Collection = deferred.lookup.load_collection(args.collection, store)
+    item = deferred.lookup.find_request(collection, args.url)
+    environment = deferred.lookup.find_environment(collection, args.env) if args.env else None
     overrides: dict[str, str] = {}
     secret_overrides: list[str] = []
     for pair in args.var:
@@ -131,9 +124,9 @@ def saved_plan(args: argparse.Namespace) -> SendPlan:
         if secret:
             secret_overrides.append(value)
     secret_overrides += _auth_overrides(args, item)
-    from .options import TerminalInteraction
 
-    workspace = Workspace(store, ask=ask_on_terminal, interaction=TerminalInteraction())
+    workspace = deferred.workspace.Workspace(store, ask=ask_on_terminal,
+                                             interaction=TerminalInteraction())
     plan = workspace.plan(item.spec, item, environment, overrides, tuple(secret_overrides))
     _command_line_options(args, plan)
     return plan
@@ -142,15 +135,13 @@ def saved_plan(args: argparse.Namespace) -> SendPlan:
 def _command_line_options(args: argparse.Namespace, plan: SendPlan) -> None:
     """What the command line adds to a saved request: extra headers and the switches
     that say "not as saved" (-k, --no-follow, --http2, -X)."""
-    from ..core.model import Row
-
     for header in args.header:
         name, found, value = header.partition(":")
         if not found or not name.strip():
             raise SavedRequestError(f"Header {header!r} is not in the form NAME: VALUE.")
         plan.spec.headers = [r for r in plan.spec.headers
                              if r.name.lower() != name.strip().lower()]
-        plan.spec.headers.append(Row(name.strip(), value.strip()))
+        plan.spec.headers.append(deferred.model.Row(name.strip(), value.strip()))
     if args.method:
         plan.spec.method = args.method
     if args.insecure:

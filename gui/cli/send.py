@@ -4,9 +4,12 @@ one JSON document)."""
 
 from __future__ import annotations
 
+import argparse
+import codecs
 import sys
 from typing import TYPE_CHECKING, Any
 
+from .. import deferred
 from . import (
     EXIT_CANCELLED,
     EXIT_HTTP_ERROR,
@@ -32,7 +35,6 @@ from .saved import SavedRequestError, body_arguments_given, saved_plan
 from .saved import add_arguments as add_saved_arguments
 
 if TYPE_CHECKING:
-    import argparse
     from typing import TextIO
 
     from ..core.auth.base import AuthContext, Scheme
@@ -45,8 +47,6 @@ if TYPE_CHECKING:
 def add_parser(commands: Any, auth_scheme: str | None = None) -> None:
     """The `send` sub-command, on gatepost's sub-parser action; `auth_scheme` (from
     --auth) puts that scheme's fields in its --help."""
-    import argparse
-
     send = commands.add_parser(
         "send", help="send one request and print every hop of the exchange",
         description="Send one request through Gatepost's engine and print the exchange hop "
@@ -123,11 +123,10 @@ def add_parser(commands: Any, auth_scheme: str | None = None) -> None:
 def _auth_epilog(scheme_id: str | None) -> str | None:
     if not scheme_id:
         return "Auth fields of a scheme: gatepost send --auth SCHEME --help"
-    from ..core.auth import AuthError, get
 
     try:
-        scheme = get(scheme_id)
-    except AuthError as exc:
+        scheme = deferred.auth.get(scheme_id)
+    except deferred.auth.AuthError as exc:
         return str(exc)
     return f"Fields of --auth {scheme.id} ({scheme.label}):\n" + fields_text(scheme)
 
@@ -149,34 +148,33 @@ def fields_text(scheme: Scheme) -> str:
 
 
 def spec_from_args(args: argparse.Namespace) -> RequestSpec:
-    from ..core.model import Body, BodyKind, Options, RequestSpec, Row, Timeouts
-
-    spec = RequestSpec(url=args.url)
-    spec.headers = [Row(*pair(h, ":", "Header")) for h in args.header]
+    model = deferred.model
+    spec = model.RequestSpec(url=args.url)
+    spec.headers = [model.Row(*pair(h, ":", "Header")) for h in args.header]
     if args.data is not None:
         if args.data.startswith("@"):
-            spec.body = Body(BodyKind.FILE, path=args.data[1:])
+            spec.body = model.Body(model.BodyKind.FILE, path=args.data[1:])
         else:
-            spec.body = Body(BodyKind.RAW, text=args.data, content_type="")
+            spec.body = model.Body(model.BodyKind.RAW, text=args.data, content_type="")
     elif args.json_body is not None:
-        spec.body = Body(BodyKind.JSON, text=args.json_body)
+        spec.body = model.Body(model.BodyKind.JSON, text=args.json_body)
     elif args.form:
-        spec.body = Body(BodyKind.FORM, rows=[Row(*pair(f, "=", "Form field"))
+        spec.body = model.Body(model.BodyKind.FORM, rows=[model.Row(*pair(f, "=", "Form field"))
                                               for f in args.form])
     elif args.multipart:
         rows = []
         for part in args.multipart:
             name, value = pair(part, "=", "Multipart part")
             is_file = value.startswith("@")
-            rows.append(Row(name, value[1:] if is_file else value, True, is_file))
-        spec.body = Body(BodyKind.MULTIPART, rows=rows)
+            rows.append(model.Row(name, value[1:] if is_file else value, True, is_file))
+        spec.body = model.Body(model.BodyKind.MULTIPART, rows=rows)
     if args.max_redirects < 0:
         raise UsageError("--max-redirects must be 0 or more.")
     timeout = seconds_arg(args.timeout, "--timeout")
     spec.auth = _auth_from_args(args)
-    spec.method = args.method or ("GET" if spec.body.kind is BodyKind.NONE else "POST")
-    spec.options = Options(
-        timeouts=Timeouts.all(timeout),
+    spec.method = args.method or ("GET" if spec.body.kind is model.BodyKind.NONE else "POST")
+    spec.options = model.Options(
+        timeouts=model.Timeouts.all(timeout),
         follow_redirects=not args.no_follow,
         max_redirects=args.max_redirects,
         verify_tls=not args.insecure,
@@ -186,10 +184,8 @@ def spec_from_args(args: argparse.Namespace) -> RequestSpec:
 
 
 def _omitted(name: str) -> str:
-    from ..core.http.build import NEEDED
-
     key = name.strip().lower()
-    if not key or key in NEEDED:
+    if not key or key in deferred.http_build.NEEDED:
         raise UsageError(f"--omit-header {name!r}: " + (
             "give a header name." if not key else
             f"HTTP needs {name.strip()} where it applies; it cannot be left out."))
@@ -197,14 +193,11 @@ def _omitted(name: str) -> str:
 
 
 def _auth_from_args(args: argparse.Namespace) -> AuthConfig:
-    from ..core.auth import AuthError, FieldKind, get
-    from ..core.model import AuthConfig
-
     if args.auth == "none" and not args.auth_field:
-        return AuthConfig()
+        return deferred.model.AuthConfig()
     try:
-        scheme = get(args.auth)
-    except AuthError as exc:
+        scheme = deferred.auth.get(args.auth)
+    except deferred.auth.AuthError as exc:
         raise UsageError(str(exc)) from None
     fields = {f.name: f for f in scheme.fields}
     values: dict[str, object] = {}
@@ -214,24 +207,19 @@ def _auth_from_args(args: argparse.Namespace) -> AuthConfig:
         if f is None:
             raise UsageError(f"{scheme.id} has no field {name!r}; its fields are "
                              f"{', '.join(fields) or 'none'}.")
-        if f.kind is FieldKind.SECRET:
+        if f.kind is deferred.auth.FieldKind.SECRET:
             values[name] = secret_value(value, scheme.id, name, f.label)
-        elif f.kind is FieldKind.FLAG:
+        elif f.kind is deferred.auth.FieldKind.FLAG:
             if value.lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
                 raise UsageError(f"{f.label}: {value!r} is not true or false.")
             values[name] = value.lower() in ("1", "true", "yes", "on")
         else:
             values[name] = value
-    return AuthConfig(scheme.id, values)
+    return deferred.model.AuthConfig(scheme.id, values)
 
 
 def run(args: argparse.Namespace) -> int:
     """`gatepost send`: its exit status (docs/cli.md)."""
-    import json
-
-    from ..core.auth import AuthError as AuthErrorType
-    from ..core.validate import check
-
     secrets: tuple[str, ...] = ()
     saved_context: AuthContext | None = None
     collection_tls: TlsSettings | None = None
@@ -254,12 +242,11 @@ def run(args: argparse.Namespace) -> int:
     except UsageError as exc:
         print(f"gatepost: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    problems = check(spec)
+    problems = deferred.validate.check(spec)
     if problems:
         for problem in problems:
             print(f"gatepost: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    from ..core.http.engine import Engine
 
     try:
         tls, tls_problem = tls_from_args(args)
@@ -270,7 +257,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     try:
         context = auth_context(spec, saved_context)
-        with Engine(tls=tls, tls_problem=tls_problem, proxy=proxy) as engine:
+        with deferred.engine.Engine(tls=tls, tls_problem=tls_problem, proxy=proxy) as engine:
             exchange = engine.send(spec, context=context, secrets=secrets,
                                    tls=collection_tls, jar=jar)
         if not save_cookie_jar(jar, jar_file):
@@ -278,14 +265,14 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("gatepost: cancelled", file=sys.stderr)
         return EXIT_CANCELLED
-    except AuthErrorType as exc:
+    except deferred.auth.AuthError as exc:
         print(f"gatepost: {exc}", file=sys.stderr)
         return EXIT_TRANSPORT
     final = exchange.response
     failed = bool(args.fail and exchange.error is None and final is not None
                   and final.status >= 400)
     if args.json:
-        json.dump(exchange.to_dict(), sys.stdout, indent=2)
+        deferred.json.dump(exchange.to_dict(), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         # As curl -f: a script's output file never holds an error page.
@@ -308,21 +295,17 @@ def _saved(args: argparse.Namespace
     """A saved request's spec, secrets to mask, auth context, its collection's
     certificates and proxy (gui/cli/saved.py); UsageError in one line when it cannot be
     sent."""
-    from ..core.workspace import PlanError
-
     if body_arguments_given(args) or args.auth != "none":
         raise UsageError("--collection sends the saved request's body and auth; change "
                          "them in its file (--auth-field may set a field of its auth).")
     try:
         plan = saved_plan(args)
-    except (SavedRequestError, PlanError) as exc:
+    except (SavedRequestError, deferred.workspace.PlanError) as exc:
         raise UsageError(str(exc)) from None
     return plan.spec, plan.secrets, plan.context, plan.tls, plan.proxy
 
 
 def print_exchange(exchange: Exchange, body_only: bool, body: bool = True) -> None:
-    from ..core.present import human_size, human_time
-
     out = sys.stdout
     if not body_only:
         for number, hop in enumerate(exchange.hops, 1):
@@ -334,7 +317,8 @@ def print_exchange(exchange: Exchange, body_only: bool, body: bool = True) -> No
                 continue
             r = hop.response
             out.write(f"    {r.http_version} {r.status} {r.reason}  "
-                      f"({human_time(hop.timings.total)}, {human_size(r.body_size)})\n")
+                      f"({deferred.present.human_time(hop.timings.total)}, "
+                      f"{deferred.present.human_size(r.body_size)})\n")
             if hop.next_reason:
                 out.write(f"    -> {hop.next_reason}\n")
         if exchange.response is not None and body:
@@ -350,8 +334,6 @@ def print_exchange(exchange: Exchange, body_only: bool, body: bool = True) -> No
 def _write_body(response: ReceivedResponse, out: TextIO) -> None:
     """The body as text, a megabyte at a time: a body of a gigabyte is never one
     string."""
-    import codecs
-
     try:
         decoder = codecs.getincrementaldecoder(response.charset or "utf-8")("replace")
     except LookupError:

@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import deferred
+
 if TYPE_CHECKING:
     import argparse
 
@@ -63,16 +65,12 @@ def _err(message: str) -> None:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from ..core.importers import ImportFailed, read
-    from ..core.importers.write import add_to, combine, target_problem, write
-    from ..core.storage.keychain import SecretStore
-
     results: list[ImportResult] = []
     failures: list[str] = []
     for name in args.files:
         try:
-            result = read(name)
-        except ImportFailed as exc:
+            result = deferred.importers.read(name)
+        except deferred.importers.ImportFailed as exc:
             failures.append(str(exc))
             continue
         if len(args.files) > 1:
@@ -82,8 +80,8 @@ def _import(args: argparse.Namespace) -> int:
     if failures:
         return _failed(args, failures, "nothing was written")
     try:
-        result = combine(results)
-    except ImportFailed as exc:
+        result = deferred.import_write.combine(results)
+    except deferred.importers.ImportFailed as exc:
         return _failed(args, [str(exc)], "nothing was written")
     into = Path(args.into).expanduser()
     existing = (into / "collection.yaml").is_file()
@@ -91,17 +89,17 @@ def _import(args: argparse.Namespace) -> int:
         return _failed(args, [f"{', '.join(args.files)} holds no requests (environments or "
                               "globals only): give an existing collection's folder as "
                               "--into to add them to it."], "nothing was written")
-    problem = target_problem(into) if result.root is not None else None
+    problem = deferred.import_write.target_problem(into) if result.root is not None else None
     if problem and into.is_dir() and not existing and not args.yes and not _confirm(
             args, f"{problem} Write the collection in it anyway (nothing there is "
                   "overwritten)?"):
         return _failed(args, [f"{problem} Use --yes to write into it, or choose an empty "
                               "or new folder."], "nothing was written")
-    store = SecretStore()
+    store = deferred.keychain.SecretStore()
     try:
-        collection = write(result, into, store, allow_nonempty=True) \
-            if result.root is not None else add_to(result, into, store)
-    except ImportFailed as exc:
+        collection = deferred.import_write.write(result, into, store, allow_nonempty=True) \
+            if result.root is not None else deferred.import_write.add_to(result, into, store)
+    except deferred.importers.ImportFailed as exc:
         fails_to_read = result.root is not None and (existing or (problem is not None and
                                                                   not into.is_dir()))
         return _failed(args, [str(exc)], "nothing was written",
@@ -158,29 +156,22 @@ def _failed(args: argparse.Namespace, messages: list[str], outcome: str,
 
 
 def _print_json(data: dict[str, Any]) -> None:
-    import json
-
-    json.dump(data, sys.stdout, indent=2)
+    deferred.json.dump(data, sys.stdout, indent=2)
     sys.stdout.write("\n")
 
 
 def _export(args: argparse.Namespace) -> int:
-    import json
-
-    from ..core.exporters.postman import ExportFailed, export
-    from ..core.storage.atomic import write_atomic
-
     try:
-        data, notes = export(args.collection, args.folder)
-    except ExportFailed as exc:
+        data, notes = deferred.postman_export.export(args.collection, args.folder)
+    except deferred.postman_export.ExportFailed as exc:
         _err(str(exc))
         return EXIT_USAGE
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    text = deferred.json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if args.output == "-":
         sys.stdout.write(text)
     else:
         try:
-            write_atomic(Path(args.output).expanduser(), text.encode("utf-8"))
+            deferred.atomic.write_atomic(Path(args.output).expanduser(), text.encode("utf-8"))
         except OSError as exc:
             _err(f"{args.output} could not be written: {exc.strerror or exc}")
             return EXIT_WRITE

@@ -27,11 +27,11 @@ class DialogsMixin:
 
     def _open_variables(self, collection: Collection | None) -> None:
         try:
-            from .dialogs.variables import VariablesDialog
+            dialogs = deferred.variables_dialog
         except ImportError:
             self.statusBar().showMessage("The variables editor is not available.")
             return
-        dialog = VariablesDialog(collection, self.globals(), self.store(), self)
+        dialog = dialogs.VariablesDialog(collection, self.globals(), self.store(), self)
         self.add_run_variables(dialog)
         if dialog.exec():
             self.workspace.set_globals(None)
