@@ -246,3 +246,36 @@ def test_odd_values_are_read_not_crashed_on(tmp_path):
     result = importers.read(tmp_path)
     assert len(result.root.requests()) == 1
     assert any("flow 'x' is not known" in str(n) for n in result.notices)
+
+
+def test_yaml_without_auth_is_no_auth(tmp_path):
+    # Bruno's YAML writer leaves `auth` out for "No auth" and reads it back so; a folder
+    # without folder.yml passes its parent's auth on (tests/test_import_bruno_real.py).
+    (tmp_path / "opencollection.yml").write_text(
+        "opencollection: 1.0.0\ninfo: {name: Auth}\nrequest:\n  auth: {type: bearer, "
+        "token: '{{t}}'}\nextensions:\n  bruno:\n    ignore: [drafts]\n")
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "plain" / "a.yml").write_text("info: {name: A}\nhttp: {method: GET, url: /a}\n")
+    (tmp_path / "open").mkdir()
+    (tmp_path / "open" / "folder.yml").write_text("info: {name: Open}\n")
+    (tmp_path / "open" / "b.yml").write_text(
+        "info: {name: B}\nhttp: {method: GET, url: /b, auth: inherit}\n")
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "drafts" / "c.yml").write_text("info: {name: C}\nhttp: {url: /c}\n")
+    result = importers.read(tmp_path)
+    assert result.notices == []
+    assert sorted(r.name for r in result.root.requests()) == ["A", "B"]  # drafts ignored
+    opened, plain = result.root.children
+    assert plain.auth.scheme == "inherit" and opened.auth.scheme == "none"
+    assert request(result, "A").spec.auth.scheme == "none"
+    assert request(result, "B").spec.auth.scheme == "inherit"
+    # In one bundled file (Bruno's converters): a folder without `request` passes it on.
+    path = tmp_path / "bundled.yml"
+    path.write_text("opencollection: 1.0.0\ninfo: {name: One}\nbundled: true\nitems:\n"
+                    "  - info: {name: F, type: folder}\n    items:\n"
+                    "      - info: {name: G, type: http}\n        http: {url: /g}\n"
+                    "  - info: {name: H, type: folder}\n    request: {headers: []}\n"
+                    "    items: []\n")
+    bundled = importers.read(path)
+    assert [f.auth.scheme for f in bundled.root.children] == ["inherit", "none"]
+    assert request(bundled, "G").spec.auth.scheme == "none"

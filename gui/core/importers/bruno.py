@@ -143,7 +143,10 @@ class _Reader:
         name = next(n for n in _YAML_ROOTS if (self.root / n).is_file())
         root = self._yaml(self.root / name) or {}
         if not root.get("bundled"):
-            root["items"] = self._yaml_items(self.root)
+            # bruno.json's `ignore`, which Bruno's YAML writer keeps here.
+            bruno_ext = as_dict(as_dict(root.get("extensions")).get("bruno"))
+            ignore = {str(x) for x in _list(bruno_ext.get("ignore"))} | _SKIP_DIRS
+            root["items"] = self._yaml_items(self.root, ignore)
         envs = _list(as_dict(root.get("config")).get("environments"))
         for f in sorted((self.root / "environments").glob("*.y*ml")):
             env = self._yaml(f)
@@ -162,16 +165,18 @@ class _Reader:
             return None
         return data
 
-    def _yaml_items(self, folder: Path) -> list[dict[str, Any]]:
+    def _yaml_items(self, folder: Path, ignore: set[str]) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
         for entry in sorted(folder.iterdir()):
-            if entry.name.startswith(".") or entry.name in _SKIP_DIRS:
+            if entry.name.startswith(".") or entry.name in ignore:
                 continue
             if entry.is_dir():
                 node = (self._yaml(entry / "folder.yml") if (entry / "folder.yml").is_file()
                         else None) or {}
+                if node:  # Bruno reads a folder.yml without auth as No auth (see _folder)
+                    node.setdefault("request", {})
                 node.setdefault("info", {}).setdefault("name", entry.name)
-                node["items"] = self._yaml_items(entry)
+                node["items"] = self._yaml_items(entry, ignore)
                 items.append(node)
             elif entry.suffix in (".yml", ".yaml") and entry.name not in (
                     *_YAML_ROOTS, "folder.yml"):
@@ -240,7 +245,12 @@ class _Reader:
                             "(Gatepost has no folder variables).")
         folder.headers = rows_in(defaults.get("headers"), scope)
         self.secrets.protect_rows(folder.headers, headers=True)
-        folder.auth = self._auth(defaults.get("auth", "inherit"), here, scope)
+        # Bruno's YAML writer leaves `auth` out for No auth, and its readers (filestore
+        # toBrunoAuth, converters fromOpenCollectionAuth) read it back so; a folder without
+        # request defaults (no folder file, or a bundled folder without `request`) passes
+        # its parent's auth on. Folders Bruno creates say `auth: inherit`.
+        absent = "none" if isinstance(node.get("request"), dict) else "inherit"
+        folder.auth = self._auth(defaults.get("auth", absent), here, scope)
         self._scripts(defaults.get("scripts"), here)
         self._extra(node, here)
         children = [c for c in _list(node.get("items")) if isinstance(c, dict)]
@@ -286,7 +296,7 @@ class _Reader:
         if spec.body.kind is BodyKind.FILE and spec.body.content_type and not any(
                 h.name.lower() == "content-type" for h in spec.headers):
             spec.headers.append(Row("Content-Type", spec.body.content_type))
-        spec.auth = self._auth(details.get("auth", "inherit"), where, scope)
+        spec.auth = self._auth(details.get("auth", "none"), where, scope)  # as in _folder
         self._settings(item.get("settings"), spec)
         self.secrets.protect_rows(spec.headers, headers=True)
         self.secrets.protect_rows(spec.params)
@@ -323,6 +333,8 @@ class _Reader:
         if auth in (None, "inherit") or (isinstance(auth, dict) and auth.get("type") ==
                                          "inherit"):
             return AuthConfig("inherit")
+        if auth == "none":  # what an absent `auth` means (see _folder)
+            return AuthConfig("none")
         if not isinstance(auth, dict):
             self.notice(where, f"the auth {auth!r} is not understood; No auth.")
             return AuthConfig("none")
