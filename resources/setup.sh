@@ -94,6 +94,11 @@ case "$what" in
         if command -v npm >/dev/null 2>&1 && [ ! -d tests/newman/node_modules ]; then
             (cd tests/newman && npm ci --no-audit --no-fund --loglevel=error)
         fi
+        # Bruno's converter and file writers, which write the Bruno collections Gatepost's
+        # importer is checked against (npm @usebruno/converters, @usebruno/filestore).
+        if command -v npm >/dev/null 2>&1 && [ ! -d tests/bruno/node_modules ]; then
+            (cd tests/bruno && npm ci --no-audit --no-fund --loglevel=error)
+        fi
         .venv/bin/python -m ruff check gui tests benchmarks
         .venv/bin/python -m mypy
         exec .venv/bin/python -m pytest "$@"
