@@ -276,3 +276,29 @@ def test_sent_as_put_in(layout, tmp_path, httpbin_url, engine):
                        environment="Local"))
     assert note["data"] == "plain words" and note["headers"]["X-Note"] == "hello"
     assert note["headers"]["Authorization"] == "Bearer ****"  # the collection's, inherited
+
+
+SETTINGS_ITEM = {
+    "type": "http-request", "name": "Slow", "seq": 1,
+    "settings": {"encodeUrl": True, "followRedirects": False, "maxRedirects": 3,
+                 "timeout": 5000},
+    "request": {"method": "GET", "url": "{{baseUrl}}/get", "headers": [], "params": [],
+                "auth": {"mode": "none"}, "body": {"mode": "none"}, "script": {},
+                "vars": {"req": [], "res": []}, "assertions": [], "tests": "", "docs": ""}}
+
+
+@pytest.mark.parametrize("layout", ["bru", "yml"])
+def test_request_settings(exported, layout, tmp_path):
+    # `bru import` writes no settings, Bruno's window does: the same writer, given some.
+    script = ("const {stringifyRequest} = require('@usebruno/filestore');"
+              "process.stdout.write(stringifyRequest(JSON.parse(process.argv[1]),"
+              " {format: process.argv[2]}));")
+    done = subprocess.run([shutil.which("node") or "node", "-e", script,
+                           json.dumps(SETTINGS_ITEM), layout], cwd=BRUNO,
+                          capture_output=True, text=True, timeout=60, check=True)
+    folder = tmp_path / layout
+    shutil.copytree(exported[layout], folder)
+    (folder / f"Slow.{layout}").write_text(done.stdout)
+    slow = next(r for r in importers.read(folder).root.requests() if r.name == "Slow").spec
+    assert slow.options.follow_redirects is False and slow.options.max_redirects == 3
+    assert slow.options.timeouts.read == 5.0

@@ -260,9 +260,23 @@ def request(blocks: list[Block]) -> dict[str, Any]:
         "runtime": {"variables": _rows(b.get("vars:pre-request")),
                     "scripts": _scripts(b)},
         "docs": b["docs"].text if "docs" in b else "",
+        "settings": _settings(b.get("settings")),
         "_extra": _extra(b, set(METHODS)),
     }
     return item
+
+
+def _settings(block: Block | None) -> dict[str, Any]:
+    """`settings` (followRedirects: false, maxRedirects: 3, timeout: 5000) typed as the
+    YAML layout has them."""
+    out: dict[str, Any] = {}
+    for key, value in _dict(block).items():
+        value = value.strip()
+        if value in ("true", "false"):
+            out[key] = value == "true"
+        elif value.isdigit():
+            out[key] = int(value)
+    return out
 
 
 def _extra(b: dict[str, Block], known: set[str]) -> list[tuple[str, str]]:
