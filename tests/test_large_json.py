@@ -235,3 +235,15 @@ def test_find_counts_a_large_pretty_text_in_a_worker(qtbot, body_view):
     # Not lower-cased here: the label says so until the worker's count comes.
     assert body_view.find_count.text().endswith("counting the whole body…")
     qtbot.waitUntil(lambda: body_view.find_count.text().startswith("20000 matches ("))
+
+
+def test_the_view_shown_is_not_drawn_again_when_its_button_is_pressed(qtbot, body_view):
+    show(body_view, b"[" + ROWS + b"]")
+    body_view._load_more()
+    loaded = body_view._loaded
+    body_view._buttons["pretty"].click()  # drawing it again cost a large body 15-30 ms
+    assert body_view._loaded == loaded and body_view.mode() == "pretty"
+    body_view._buttons["raw"].click()
+    assert body_view.mode() == "raw" and body_view._loaded < loaded
+    body_view._buttons["pretty"].click()
+    assert body_view.mode() == "pretty" and body_view.text.toPlainText().startswith("[\n  {")

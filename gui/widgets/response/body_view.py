@@ -63,6 +63,8 @@ class BodyView(FindMixin, QWidget):
         #: binary body, Preview for an image) does not change it for the next body.
         self._chosen = "pretty"
         self._loaded = 0  # characters (pretty/raw) or bytes (hex) shown so far
+        #: What _render last drew: (mode, response, presentation, filter result).
+        self._drawn: tuple = ()
         self._filtered: str | None = None
 
         #: Pretty-printing and whole-body searches; a new search of a kind (counting,
@@ -184,14 +186,22 @@ class BodyView(FindMixin, QWidget):
         self.text.verticalScrollBar().setValue(self.text.verticalScrollBar().maximum())
 
     def set_mode(self, mode: str) -> None:
-        self._mode = self._chosen = mode
+        self._chosen = mode
         self._buttons[mode].setChecked(True)
+        drawn = self._drawn
+        if drawn and drawn[0] == mode and all(a is b for a, b in zip(
+                drawn[1:], (self._response, self._presentation, self._filtered), strict=True)):
+            # The view shown, as it was drawn: drawing a large body's first page again
+            # would cost the GUI thread 15-30 ms and drop the pages loaded since.
+            return
+        self._mode = mode
         self._render()
 
     def mode(self) -> str:
         return self._mode
 
     def _render(self) -> None:
+        self._drawn = (self._mode, self._response, self._presentation, self._filtered)
         self._update_controls()
         p, r = self._presentation, self._response
         self.text.setPlaceholderText("The response has no body." if r is not None else "")
