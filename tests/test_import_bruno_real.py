@@ -287,18 +287,25 @@ SETTINGS_ITEM = {
                 "vars": {"req": [], "res": []}, "assertions": [], "tests": "", "docs": ""}}
 
 
-@pytest.mark.parametrize("layout", ["bru", "yml"])
-def test_request_settings(exported, layout, tmp_path):
-    # `bru import` writes no settings, Bruno's window does: the same writer, given some.
+@pytest.fixture(scope="module")
+def slow_request(exported) -> dict[str, str]:
+    """SETTINGS_ITEM as Bruno's writer writes it: {"bru": text, "yml": text}. `bru import`
+    writes no settings, Bruno's window does, with this writer."""
     script = ("const {stringifyRequest} = require('@usebruno/filestore');"
-              "process.stdout.write(stringifyRequest(JSON.parse(process.argv[1]),"
-              " {format: process.argv[2]}));")
+              "const item = JSON.parse(process.argv[1]);"
+              "process.stdout.write(JSON.stringify({bru: stringifyRequest(item, {format: 'bru'}),"
+              " yml: stringifyRequest(item, {format: 'yml'})}));")
     done = subprocess.run([shutil.which("node") or "node", "-e", script,
-                           json.dumps(SETTINGS_ITEM), layout], cwd=BRUNO,
-                          capture_output=True, text=True, timeout=60, check=True)
+                           json.dumps(SETTINGS_ITEM)], cwd=BRUNO, capture_output=True,
+                          text=True, timeout=60, check=True)
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("layout", ["bru", "yml"])
+def test_request_settings(exported, slow_request, layout, tmp_path):
     folder = tmp_path / layout
     shutil.copytree(exported[layout], folder)
-    (folder / f"Slow.{layout}").write_text(done.stdout)
+    (folder / f"Slow.{layout}").write_text(slow_request[layout])
     slow = next(r for r in importers.read(folder).root.requests() if r.name == "Slow").spec
     assert slow.options.follow_redirects is False and slow.options.max_redirects == 3
     assert slow.options.timeouts.read == 5.0
