@@ -1,4 +1,5 @@
-"""Start the window. Only what the first paint needs is imported before it."""
+"""Start the window: first check that one can open here (a display, the system libraries
+Qt needs, a sound Qt binding), then build it (gui/launch.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,13 @@ import sys
 import time
 
 _START = time.perf_counter()
+
+# PySide6 itself and QtCore load without a display; QtGui and QtWidgets are imported by
+# gui/launch.py, through `deferred`, once display_problem() has said they can be.
+from PySide6 import __version__ as pyside_version  # noqa: E402
+from PySide6.QtCore import QObject  # noqa: E402
+
+from . import deferred, qtsource  # noqa: E402
 
 #: Shared libraries Qt's xcb platform plugin loads, and the Debian packages that hold
 #: them: a minimal Debian lacks some, and Qt would abort with a misleading message.
@@ -69,9 +77,6 @@ def binding_problem() -> str | None:
     """Why the installed Qt binding cannot run the window to the end, said up front."""
     if sys.version_info >= (3, 12):
         return None  # None is immortal there: a dropped reference does no harm
-    from PySide6 import __version__ as pyside_version
-    from PySide6.QtCore import QObject
-
     probe = QObject()
     if not drops_none(lambda: probe.setObjectName("probe")):
         return None
@@ -87,40 +92,5 @@ def run() -> int:
     if problem:
         print(f"gatepost: {problem}", file=sys.stderr)
         return 1
-    from PySide6.QtWidgets import QApplication
-
-    from . import qtsource
-
     qtsource.install()  # before the window's modules are imported: ~3 MiB kept otherwise
-    from .widgets.main_window import MainWindow
-
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("Gatepost")
-    app.setOrganizationName("Gatepost")
-    app.setDesktopFileName("gatepost")
-    from .widgets import theme
-    from .widgets.icons import app_icon
-    from .widgets.window_session import read_session
-
-    session = read_session()
-    theme.apply(app, session.get("appearance") or theme.SYSTEM)
-    app.setWindowIcon(app_icon())
-    from .gcguard import GarbageCollector
-
-    GarbageCollector(app)
-    from .persistence import Persistence
-
-    window = MainWindow(Persistence())
-    window.restore_layout(session)
-    window.show()
-    window.editor.url.setFocus()
-    if os.environ.get("GATEPOST_BENCH_STARTUP"):
-        # benchmarks/startup.py: report when the first frame has painted, then leave.
-        from ._bench import report_first_paint
-
-        report_first_paint(app, window, _START)
-    else:
-        from .firstframe import after_first_frame
-
-        after_first_frame(window, window.restore)
-    return app.exec()
+    return deferred.launch.start(_START)

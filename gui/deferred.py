@@ -37,6 +37,7 @@ _MODULES = {
     "added_headers": "gui.widgets.request.added_headers",
     "addedheaders": "gui.core.addedheaders",
     "app": "gui.app",
+    "launch": "gui.launch",
     "atomic": "gui.core.storage.atomic",
     "auth": "gui.core.auth",
     "auth_actions": "gui.auth_actions",
@@ -62,6 +63,7 @@ _MODULES = {
     "copy": "copy",
     "curl": "gui.core.http.curl",
     "curl_import": "gui.core.importers.curl",
+    "datetime": "datetime",
     "declare": "gui.core.runner.declare",
     "engine": "gui.core.http.engine",
     "exchange": "gui.core.http.exchange",
@@ -112,6 +114,7 @@ _MODULES = {
     "sqlite3": "sqlite3",
     "tls_config": "gui.core.tls.config",
     "urllib_request": "urllib.request",
+    "urls": "gui.core.urls",
     "validate": "gui.core.validate",
     "variables": "gui.core.variables",
     "variables_dialog": "gui.widgets.dialogs.variables",
@@ -123,6 +126,7 @@ _MODULES = {
 if TYPE_CHECKING:
     # The real modules, for type checkers (`as` the same name is a re-export).
     import copy as copy
+    import datetime as datetime
     import getpass as getpass
     import json as json
     import sqlite3 as sqlite3
@@ -135,6 +139,7 @@ if TYPE_CHECKING:
 
     from gui import app as app
     from gui import auth_actions as auth_actions
+    from gui import launch as launch
     from gui.cli import run as cli_run  # noqa: F401
     from gui.cli import saved as cli_saved  # noqa: F401
     from gui.cli import send as cli_send  # noqa: F401
@@ -149,6 +154,7 @@ if TYPE_CHECKING:
     from gui.core import planning as planning
     from gui.core import present as present
     from gui.core import serialize as serialize
+    from gui.core import urls as urls
     from gui.core import validate as validate
     from gui.core import variables as variables
     from gui.core import workspace as workspace

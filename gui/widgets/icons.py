@@ -12,6 +12,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QIcon, QIconEngine, QPainter, QPixmap
+from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle
+
+from . import theme
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 ICONS = RESOURCES / "icons"
@@ -52,8 +56,6 @@ class SvgIconEngine(QIconEngine):
         self.name, self.tone = name, tone
 
     def _colour(self, mode: QIcon.Mode) -> str:
-        from . import theme
-
         c = theme.colours()
         if mode == QIcon.Mode.Disabled:
             return c.muted
@@ -66,8 +68,6 @@ class SvgIconEngine(QIconEngine):
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode,
               state: QIcon.State) -> None:
-        from PySide6.QtSvg import QSvgRenderer
-
         data = _svg(self.name)
         if not data:
             return
@@ -107,8 +107,6 @@ class BadgeEngine(QIconEngine):
 
     def paint(self, painter: QPainter, rect: QRect, mode: QIcon.Mode,
               state: QIcon.State) -> None:
-        from . import theme
-
         font = QFont(QGuiApplication.font())
         font.setBold(True)
         font.setPixelSize(max(7, round(rect.height() * 0.62)))
@@ -146,8 +144,6 @@ def app_icon() -> QIcon:
 def install_style(app: QGuiApplication) -> None:
     """Fusion, with the tab close button drawn as a quiet cross in the text colour
     instead of Fusion's red square on hover."""
-    from PySide6.QtWidgets import QApplication, QProxyStyle, QStyle
-
     if not isinstance(app, QApplication) or app.property("gatepostStyled"):
         return
 

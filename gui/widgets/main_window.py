@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .icons import BADGE_SIZE
+from .. import deferred, worker
+from ..worker import Dispatcher
+from .icons import BADGE_SIZE, app_icon, icon
 from .request.tab import RequestTab
 from .sidebar.collections import CollectionsSidebar
 from .window_collections import CollectionsMixin
@@ -46,7 +48,7 @@ if TYPE_CHECKING:
     from ..core.storage.keychain import SecretStore
     from ..core.workspace import Workspace
     from ..persistence import Persistence
-    from ..worker import Dispatcher, SendJob
+    from ..worker import SendJob
     from .dialogs.proxy import ProxyDialog
     from .request.editor import RequestEditor
     from .response.view import ResponseView
@@ -64,7 +66,6 @@ class MainWindow(TabsMixin, CollectionsMixin, ScopeMixin, SessionMixin, DialogsM
         None keeps nothing. `store` holds collection secrets (default: the keychain);
         `history` the sent requests (default: the data folder's database)."""
         super().__init__()
-        from ..worker import Dispatcher
 
         self.persistence = persistence
         # One keychain for everything: the scratch request's and the collections'.
@@ -81,7 +82,6 @@ class MainWindow(TabsMixin, CollectionsMixin, ScopeMixin, SessionMixin, DialogsM
         self.setWindowTitle("Gatepost")
         self.setAccessibleName("Gatepost")
         self.resize(1280, 800)
-        from .icons import app_icon, icon
 
         self.setWindowIcon(app_icon())
         self.dispatcher: Dispatcher = Dispatcher(self)
@@ -125,7 +125,6 @@ class MainWindow(TabsMixin, CollectionsMixin, ScopeMixin, SessionMixin, DialogsM
             button.setIcon(icon(name))
             button.setFlat(True)
         layout.addLayout(top)
-        from .. import worker
 
         # The engine reads a client certificate's passphrase from the keychain when that
         # certificate is first used, in the worker that sends.
@@ -194,9 +193,7 @@ class MainWindow(TabsMixin, CollectionsMixin, ScopeMixin, SessionMixin, DialogsM
     @property
     def sent_requests(self) -> SentRequestsPanel:
         if self._sent_requests is None:
-            from .sidebar.sent_requests import SentRequestsPanel
-
-            self._sent_requests = SentRequestsPanel(self._history)
+            self._sent_requests = deferred.sent_requests.SentRequestsPanel(self._history)
             self._sent_requests.open_requested.connect(self.open_spec)
             self._sent_page.layout().addWidget(self._sent_requests)
         return self._sent_requests
@@ -240,9 +237,7 @@ class MainWindow(TabsMixin, CollectionsMixin, ScopeMixin, SessionMixin, DialogsM
 
     def edit_proxy(self) -> ProxyDialog:
         """Open the Proxy settings (loaded and saved off the GUI thread)."""
-        from .dialogs.proxy import ProxyDialog
-
-        dialog = ProxyDialog(self.store, self)
+        dialog = deferred.proxy_dialog.ProxyDialog(self.store, self)
         dialog.accepted.connect(lambda: self.statusBar().showMessage(
             "Proxy settings saved; the next requests use them."))
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

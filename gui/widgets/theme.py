@@ -9,11 +9,14 @@ WCAG AA (4.5:1) against the background it is drawn on (tests/test_look.py).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
+
+from . import icons  # icons reads the theme too: module, not names, for the cycle
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -170,9 +173,7 @@ def palette(c: Colours) -> QPalette:
 
 def style_sheet(c: Colours) -> str:
     """The whole sheet: spacing, radii, the accent; everything else is Fusion's."""
-    from .icons import ICONS
-
-    icons = ICONS.as_posix()
+    folder = icons.ICONS.as_posix()
     tone = "dark" if c is DARK_COLOURS else "light"
     return f"""
 /* Words alone on dialog buttons, as Postman, Insomnia and the desktops do: Fusion's
@@ -209,12 +210,12 @@ QComboBox {{ background: {c.base}; border: 1px solid {c.border}; border-radius: 
 QComboBox:focus {{ border-color: {c.accent}; }}
 QComboBox QLineEdit {{ border: none; padding: 0; background: transparent; }}
 QComboBox::drop-down {{ border: none; width: 20px; }}
-QComboBox::down-arrow {{ image: url({icons}/chevron-down-{tone}.svg); width: 14px;
+QComboBox::down-arrow {{ image: url({folder}/chevron-down-{tone}.svg); width: 14px;
   height: 14px; }}
 QAbstractSpinBox::up-button, QAbstractSpinBox::down-button {{ border: none; width: 16px; }}
-QAbstractSpinBox::up-arrow {{ image: url({icons}/chevron-up-{tone}.svg); width: 12px;
+QAbstractSpinBox::up-arrow {{ image: url({folder}/chevron-up-{tone}.svg); width: 12px;
   height: 12px; }}
-QAbstractSpinBox::down-arrow {{ image: url({icons}/chevron-down-{tone}.svg); width: 12px;
+QAbstractSpinBox::down-arrow {{ image: url({folder}/chevron-down-{tone}.svg); width: 12px;
   height: 12px; }}
 QComboBox#methodCombo {{ font-weight: 700; }}
 QTabWidget::pane {{ border: none; border-top: 1px solid {c.border}; }}
@@ -234,7 +235,7 @@ QAbstractItemView::indicator, QCheckBox::indicator {{ width: 13px; height: 13px;
   border: 1px solid {c.muted}; border-radius: 3px; background: {c.base}; }}
 QAbstractItemView::indicator:checked, QCheckBox::indicator:checked {{
   background: {c.accent}; border-color: {c.accent};
-  image: url({icons}/check-on-accent.svg); }}
+  image: url({folder}/check-on-accent.svg); }}
 QAbstractItemView::indicator:disabled, QCheckBox::indicator:disabled {{
   border-color: {c.border}; }}
 QMenuBar {{ background: {c.window}; }}
@@ -275,15 +276,11 @@ def apply(app: QGuiApplication, wanted: str = SYSTEM) -> None:
         app.setProperty("gatepostFollowing", True)
         hints.colorSchemeChanged.connect(lambda _scheme: _system_changed(app))
     try:
-        from .icons import install_style
-
-        install_style(app)
+        icons.install_style(app)
         c = colours()
         app.setPalette(palette(c))
         app.setStyleSheet(style_sheet(c))
     except Exception:  # a broken theme must not stop the window
-        import logging
-
         logging.getLogger(__name__).exception("the theme could not be applied")
         return
     notifier().changed.emit()

@@ -9,6 +9,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from .. import __version__, deferred
+from . import theme
+from .icons import icon as make_icon
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMenu
@@ -34,8 +39,6 @@ class MenusMixin:
         if sequences:
             action.setShortcuts(sequences)
         if icon:
-            from .icons import icon as make_icon
-
             action.setIcon(make_icon(icon))
         action.triggered.connect(lambda _checked=False: slot())
         menu.addAction(action)
@@ -83,7 +86,6 @@ class MenusMixin:
         appearance = view.addMenu("&Appearance")
         appearance.setObjectName("menuAppearance")
         group = QActionGroup(self)  # type: ignore[arg-type]
-        from . import theme
 
         # No icons here: in a menu an icon takes the place of the check mark, and which
         # appearance is on is what this menu has to show.
@@ -133,18 +135,12 @@ class MenusMixin:
     # -- what the actions do ------------------------------------------------------------
 
     def set_appearance(self, mode: str) -> None:
-        from PySide6.QtWidgets import QApplication
-
-        from . import theme
-
         theme.apply(QApplication.instance(), mode)  # type: ignore[arg-type]
         for action in self._appearance_group.actions():
             action.setChecked(action.data() == theme.mode())
 
     def zoom(self, step: int) -> None:
         """Larger or smaller text everywhere (0: the platform's size again)."""
-        from PySide6.QtWidgets import QApplication
-
         app = QApplication.instance()
         base = app.property("gatepostBaseFont")
         if base is None:
@@ -159,13 +155,12 @@ class MenusMixin:
         """File → Export…: the collection or folder selected in the sidebar (a selected
         request's folder), else the current tab's collection or the only one open, as
         the tree's Export… does."""
-        from ..core.collections.model import Collection, Folder, RequestItem
-
+        model = deferred.collection_model
         selected = self.sidebar.selected()
-        if isinstance(selected, RequestItem):
+        if isinstance(selected, model.RequestItem):
             selected = selected.parent
         opened = self.sidebar.collections
-        obj = selected if isinstance(selected, Collection | Folder) else \
+        obj = selected if isinstance(selected, model.Collection | model.Folder) else \
             self.current_collection() or (opened[0] if len(opened) == 1 else None)
         if obj is None:
             self.statusBar().showMessage(
@@ -195,10 +190,8 @@ class MenusMixin:
                                      if self.response.curl() else "Nothing sent yet.")
 
     def quick_switch(self) -> None:
-        from .dialogs.quick_switcher import QuickSwitcher
-
         requests = [r for c in self.sidebar.collections for r in c.requests()]
-        chosen = QuickSwitcher.choose(self, requests)
+        chosen = deferred.quick_switcher.QuickSwitcher.choose(self, requests)
         if chosen is not None:
             self.open_request(chosen)
 
@@ -214,8 +207,6 @@ class MenusMixin:
         return out
 
     def show_shortcuts(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
         rows = "".join(f"<tr><td>{what}</td><td style='padding-left:16px'><b>{keys}</b>"
                        "</td></tr>" for what, keys in self.shortcuts())
         box = QMessageBox(QMessageBox.Icon.NoIcon, "Keyboard shortcuts",
@@ -225,10 +216,6 @@ class MenusMixin:
         box.show()
 
     def about(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
-        from .. import __version__
-
         QMessageBox.about(self, "About Gatepost",  # type: ignore[arg-type]
                           f"<b>Gatepost {__version__}</b><br>A desktop HTTP client that "
                           "shows every hop of an exchange.<br><br>Icons: Lucide (ISC "

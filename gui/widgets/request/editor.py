@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -19,15 +20,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...core.model import Options, Row
+from ... import deferred
+from ...core.model import Body, Options, RequestSpec, Row
+from .. import theme
+from ..icons import icon
 from ..kvtable import KeyValueTable
 from .auth_panel import AuthPanel
+from .curl_paste import CurlPaste
 from .editor_pages import LazyPages
 from .options_form import OptionsForm
 from .tests_tab import TestsTab
 
 if TYPE_CHECKING:
-    from ...core.model import RequestSpec
     from ...core.validate import Problem
     from .added_headers import AddedHeaders
     from .body_editor import BodyEditor
@@ -57,7 +61,6 @@ class RequestEditor(LazyPages, QWidget):
         self.method.setMinimumContentsLength(8)
         self.method.setToolTip("Pick a method or type any other (e.g. PROPFIND)")
         self.method.currentTextChanged.connect(self._colour_method)
-        from .. import theme
 
         theme.notifier().changed.connect(self._colour_method)
         theme.notifier().changed.connect(self._colour_url)
@@ -69,7 +72,6 @@ class RequestEditor(LazyPages, QWidget):
                                        accessibleName="Send request")
         self.send_button.setDefault(True)
         self.send_button.setMinimumWidth(96)
-        from ..icons import icon
 
         self.send_button.setIcon(icon("send", "on_accent"))
         self.send_button.setToolTip("Send (Enter in the URL, or Ctrl+Enter)")
@@ -83,7 +85,6 @@ class RequestEditor(LazyPages, QWidget):
         self.problem.setWordWrap(True)
         self.problem.hide()
         layout.addWidget(self.problem)
-        from .curl_paste import CurlPaste
 
         # A pasted curl command becomes the request (its notes shown under the URL).
         self.curl_paste = CurlPaste(self)
@@ -154,11 +155,6 @@ class RequestEditor(LazyPages, QWidget):
 
     def _colour_method(self) -> None:
         """The method in its badge colour, in the box and in its list."""
-        from PySide6.QtCore import Qt
-        from PySide6.QtGui import QColor
-
-        from .. import theme
-
         typed = self.method.currentText()
         for i in range(self.method.count()):
             self.method.setItemData(i, QColor(theme.method_colour(self.method.itemText(i))),
@@ -178,19 +174,16 @@ class RequestEditor(LazyPages, QWidget):
             self.send_requested.emit()
 
     def _url_edited(self, text: str) -> None:
-        from ...core.urls import merge_rows, query_pairs
-
         if self.curl_paste.taken(text):
             return
-        self.params.set_rows(merge_rows(self.params.rows(), query_pairs(text)))
+        urls = deferred.urls
+        self.params.set_rows(urls.merge_rows(self.params.rows(), urls.query_pairs(text)))
         self.clear_problems()
 
     def _params_edited(self) -> None:
-        from ...core.urls import with_query
-
         pairs = [(r.name, r.value) for r in self.params.rows() if r.enabled and r.name]
         cursor = self.url.cursorPosition()
-        self.url.setText(with_query(self.url.text(), pairs))
+        self.url.setText(deferred.urls.with_query(self.url.text(), pairs))
         self.url.setCursorPosition(min(cursor, len(self.url.text())))
 
     def refresh_variables(self) -> None:
@@ -231,20 +224,14 @@ class RequestEditor(LazyPages, QWidget):
                 self.url.setStyleSheet("")
             self.url.setToolTip("")
             return
-        from ...core.variables import (
-            UnresolvedVariable,
-            VariableError,
-            resolve_text,
-            unknown_variables,
-        )
 
         scope = self.scope_provider() if self.scope_provider else {}
-        unknown = unknown_variables(text, scope)
+        unknown = deferred.variables.unknown_variables(text, scope)
         try:
-            resolved = resolve_text(text, scope)
-        except UnresolvedVariable:
+            resolved = deferred.variables.resolve_text(text, scope)
+        except deferred.variables.UnresolvedVariable:
             resolved = ""
-        except VariableError as exc:
+        except deferred.variables.VariableError as exc:
             resolved = str(exc)
         if unknown:
             names = ", ".join("{{" + n + "}}" for n in unknown)
@@ -256,8 +243,6 @@ class RequestEditor(LazyPages, QWidget):
 
     def _colour_url(self) -> None:
         """A URL naming an unknown {{variable}} framed in the theme's warning colour."""
-        from .. import theme
-
         self.url.setStyleSheet(
             f"QLineEdit {{ border: 2px solid {theme.colours().warning}; }}"
             if self.url.property("unknownVariables") else "")
@@ -287,8 +272,6 @@ class RequestEditor(LazyPages, QWidget):
     # -- the model side -------------------------------------------------------------------
 
     def spec(self) -> RequestSpec:
-        from ...core.model import Body, RequestSpec
-
         return RequestSpec(
             method=self.method.currentText().strip(),
             url=self.url.text().strip(),
@@ -302,14 +285,13 @@ class RequestEditor(LazyPages, QWidget):
         )
 
     def set_spec(self, spec: RequestSpec) -> None:
-        from ...core.urls import merge_rows, query_pairs
-
         known = self.method.findText(spec.method)
         if known >= 0:
             self.method.setCurrentIndex(known)
         self.method.setEditText(spec.method)
         self.url.setText(spec.url)
-        self.params.set_rows(spec.params or merge_rows([], query_pairs(spec.url)))
+        urls = deferred.urls
+        self.params.set_rows(spec.params or urls.merge_rows([], urls.query_pairs(spec.url)))
         if self._headers is not None:
             self._headers.set_rows(spec.headers)
         else:
@@ -330,8 +312,6 @@ class RequestEditor(LazyPages, QWidget):
     # -- feedback ---------------------------------------------------------------------------
 
     def set_running(self, running: bool) -> None:
-        from ..icons import icon
-
         self.send_button.setText("Cancel" if running else "Send")
         self.send_button.setIcon(icon("circle-stop") if running else icon("send", "on_accent"))
         self.send_button.setProperty("running", running)
@@ -364,9 +344,7 @@ class RequestEditor(LazyPages, QWidget):
 
 
 def _scheme_label(scheme: str) -> str:
-    from ...core import auth
-
     try:
-        return auth.get(scheme).label
-    except auth.AuthError:
+        return deferred.auth.get(scheme).label
+    except deferred.auth.AuthError:
         return scheme

@@ -11,8 +11,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSplitter, QVBoxLayout, QWidget
 
+from ... import deferred
+from ...worker import SendJob
+from ..empty_state import EmptyState
 from .editor import RequestEditor
 
 if TYPE_CHECKING:
@@ -21,7 +25,7 @@ if TYPE_CHECKING:
     from ...core.model import AuthConfig, RequestSpec
     from ...core.present import Presentation
     from ...core.tls.config import TlsSettings
-    from ...worker import Dispatcher, SendJob
+    from ...worker import Dispatcher
     from ..response.view import ResponseView
 
 #: (the spec as edited) -> (the spec to send, secret values to mask, the AuthContext for
@@ -97,7 +101,6 @@ class RequestTab(QWidget):
         # The response area is built when it is first needed: a label paints faster
         # than five tabs of views, and start-up is a benchmark target.
         self._response: ResponseView | None = None
-        from ..empty_state import EmptyState
 
         self._placeholder = EmptyState(
             "responsePlaceholder", "send", "No response yet",
@@ -124,9 +127,7 @@ class RequestTab(QWidget):
     @property
     def response(self) -> ResponseView:
         if self._response is None:
-            from ..response.view import ResponseView
-
-            self._response = ResponseView()
+            self._response = deferred.response_view.ResponseView()
             sizes = self._splitter.sizes()
             self._splitter.replaceWidget(1, self._response)
             self._placeholder.deleteLater()
@@ -139,19 +140,17 @@ class RequestTab(QWidget):
 
     def save_har(self, path: Any = None) -> Any:
         """Save as HAR…: the last exchange, masked with this request's secrets."""
-        from ..export_actions import save_har
-
         if self.last_exchange is None or not self.last_exchange.hops:
             self.status.emit("Nothing sent yet: send the request, then save its exchange.")
             return None
-        return save_har(self, self.last_exchange, self.last_secrets, self.last_started,
-                        self.status.emit, path)
+        return deferred.export_actions.save_har(self, self.last_exchange, self.last_secrets,
+                                                self.last_started, self.status.emit, path)
 
     def copy_python(self) -> str:
         """Copy as Python (httpx): the request as edited, variables left as references."""
-        from ..export_actions import as_saved, copy_python
-
-        script = copy_python(as_saved(self.editor.spec(), self.item), self.last_secrets)
+        actions = deferred.export_actions
+        script = actions.copy_python(actions.as_saved(self.editor.spec(), self.item),
+                                     self.last_secrets)
         self.status.emit("Copied the request as a Python script (httpx); secrets are read "
                          "from environment variables, named at its top.")
         return script
@@ -163,20 +162,16 @@ class RequestTab(QWidget):
         return ("● " if self.dirty() else "") + name
 
     def load(self, spec: RequestSpec) -> None:
-        from ...core.serialize import spec_to_dict
-
         self.editor.set_spec(spec)
         self.secrets_read = False
         if self.item is not None:
             self.editor.tests.set_checks(self.item.assertions, self.item.captures)
-        self._saved = spec_to_dict(self.editor.spec())
+        self._saved = deferred.serialize.spec_to_dict(self.editor.spec())
         self._saved_tests = self.editor.tests.snapshot()
         self.title_changed.emit()
 
     def mark_saved(self) -> None:
-        from ...core.serialize import spec_to_dict
-
-        self._saved = spec_to_dict(self.editor.spec())
+        self._saved = deferred.serialize.spec_to_dict(self.editor.spec())
         self._saved_tests = self.editor.tests.snapshot()
         self.title_changed.emit()
 
@@ -184,20 +179,17 @@ class RequestTab(QWidget):
         """The item's secret values, read from the keychain after the tab opened: shown
         where a field is still empty, and not an unsaved change (`auth` is the item's
         saved auth, filled)."""
-        from ...core.serialize import auth_to_dict
-
         self.editor.auth.add_secrets(auth)
         self.secrets_read = True
         saved = self._saved.get("auth") if self._saved is not None else None
         if saved is not None and saved.get("scheme") == auth.scheme:
-            saved.update(auth_to_dict(auth))
+            saved.update(deferred.serialize.auth_to_dict(auth))
 
     def dirty(self) -> bool:
         if self.item is None or self._saved is None:
             return False
-        from ...core.serialize import spec_to_dict
 
-        return spec_to_dict(self.editor.spec()) != self._saved or \
+        return deferred.serialize.spec_to_dict(self.editor.spec()) != self._saved or \
             self.editor.tests.snapshot() != self._saved_tests
 
     # -- sending ---------------------------------------------------------------------------
@@ -232,8 +224,6 @@ class RequestTab(QWidget):
         self._send()
 
     def _send(self) -> None:
-        from ...core.validate import check
-
         spec = self.editor.spec()
         secrets: tuple[str, ...] = ()
         context = None
@@ -244,7 +234,7 @@ class RequestTab(QWidget):
                 self.editor.show_problems(str(exc))
                 self.status.emit("Not sent: fix the request first.")
                 return
-        problems = check(spec)
+        problems = deferred.validate.check(spec)
         if problems:
             self.editor.show_problems(problems)
             self.status.emit("Not sent: fix the request first.")
@@ -254,8 +244,6 @@ class RequestTab(QWidget):
 
     def start(self, spec: RequestSpec, secrets: tuple[str, ...] = (),
               context: Any = None) -> None:
-        from ...worker import SendJob
-
         tls = self.tls_provider() if self.tls_provider is not None else None
         job = SendJob(spec, secrets, context, tls, self._collection_proxy())
         self.job = job
@@ -269,12 +257,10 @@ class RequestTab(QWidget):
         read here, the worker reads the password."""
         if self.item is None:
             return None
-        from ...core.collections.model import CollectionError
-        from ...core.workspace import Workspace
 
         try:
-            return Workspace.collection_proxy(self.item)
-        except CollectionError:
+            return deferred.workspace.Workspace.collection_proxy(self.item)
+        except deferred.collection_model.CollectionError:
             return None  # the request left its collection (deleted): sent as scratch
 
     def cancel(self) -> None:
@@ -315,18 +301,16 @@ class RequestTab(QWidget):
         if job.stopped and exchange.error is not None and exchange.error.kind == "cancelled":
             exchange.error = None  # the user ended the stream; nothing went wrong
         self.last_exchange = exchange
-        from datetime import UTC, datetime, timedelta
-
-        from ...core.http.masking import spec_secrets
 
         # The scheme's own secrets too: a server may echo a credential in a body.
-        self.last_secrets = spec_secrets(job.spec, job.secrets)
-        self.last_started = datetime.now(UTC) - timedelta(seconds=exchange.total)
+        self.last_secrets = deferred.masking.spec_secrets(job.spec, job.secrets)
+        clock = deferred.datetime
+        self.last_started = clock.datetime.now(clock.UTC) - clock.timedelta(seconds=exchange.total)
         self.editor.set_running(False)
-        from ...core.http.masking import mask_spec
 
         # The view keeps the request for Copy as curl: masked, never as resolved.
-        self.response.show_exchange(exchange, shown, mask_spec(job.spec, job.secrets))
+        self.response.show_exchange(exchange, shown,
+                                    deferred.masking.mask_spec(job.spec, job.secrets))
         self.status.emit(f"Failed: {exchange.error.message}" if exchange.error else "Done.")
         self.editor.auth.refresh_state()  # a refreshed token shows its new expiry
         self.sent.emit(job.spec, exchange, job.secrets)
@@ -334,7 +318,5 @@ class RequestTab(QWidget):
 
 def _keys(sequence: str) -> str:
     """A shortcut as this platform writes it (⌘ on macOS); Return reads as Enter."""
-    from PySide6.QtGui import QKeySequence
-
     native = QKeySequence(sequence).toString(QKeySequence.SequenceFormat.NativeText)
     return native.replace("Return", "Enter")
