@@ -26,6 +26,7 @@ collection file or a secret (`call`, lane KEYCHAIN).
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -52,6 +53,10 @@ R = TypeVar("R")
 #: worker runs Python (a download, pretty-printing): at 5 ms that made stalls of 100-500
 #: ms while a large body was pretty-printed.
 SWITCH_INTERVAL = 0.0005
+#: How much nicer than the GUI thread workers are to the CPU (Linux, where a thread has a
+#: nice value of its own): on 2 busy cores the GUI thread waited 25-100 ms for a CPU
+#: while a worker pretty-printed; a nicer worker gives way to it at once.
+WORKER_NICE = 5
 
 #: The lane of keychain reads and writes and of collection saves (which write secrets
 #: too): one at a time, in the order asked, so that a save never overtakes a read.
@@ -111,6 +116,22 @@ class _Relay(QObject):
             task.on_progress(value)
 
 
+_gui_nice: int | None = None  # the GUI thread's, read when the relay is made
+_worker = threading.local()
+
+
+def _give_way() -> None:
+    """Make the calling worker thread WORKER_NICE nicer than the GUI thread, once."""
+    if getattr(_worker, "niced", False) or _gui_nice is None:
+        return
+    _worker.niced = True
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(),
+                       min(19, _gui_nice + WORKER_NICE))
+    except OSError:
+        pass  # not allowed (already nicer, and only root may go back): it stays as it is
+
+
 class _Runnable(QRunnable):
     def __init__(self, task: Task[Any], relay: _Relay) -> None:
         super().__init__()
@@ -120,6 +141,7 @@ class _Runnable(QRunnable):
         task = self._task
         if task.cancelled:
             return
+        _give_way()
         try:
             result = task.work(task)
         except Exception as exc:  # noqa: BLE001 - handed to on_error on the GUI thread
@@ -133,13 +155,15 @@ _lanes: dict[str, QThreadPool] = {}
 
 
 def _relay() -> _Relay:
-    global _relay_object
+    global _relay_object, _gui_nice
     if _relay_object is None:
         app = QCoreApplication.instance()
         if app is None or QThread.currentThread() is not app.thread():
             raise RuntimeError("gui.tasks is first used from the GUI thread")
         _relay_object = _Relay()
         sys.setswitchinterval(SWITCH_INTERVAL)
+        if sys.platform == "linux":
+            _gui_nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
     return _relay_object
 
 

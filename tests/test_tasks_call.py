@@ -1,6 +1,7 @@
 """tasks.call: a save in a worker that the GUI thread waits for, still delivering other
 tasks' answers meanwhile."""
 
+import os
 import sys
 import threading
 import time
@@ -41,3 +42,11 @@ def test_workers_hand_the_gil_back_to_the_gui_thread_often(qtbot):
     # At Python's 5 ms, each of the GUI thread's many entries into Python in a frame
     # waited that long while a worker ran Python: stalls of 100-500 ms.
     assert tasks.call(lambda _t: sys.getswitchinterval()) == tasks.SWITCH_INTERVAL <= 0.001
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a thread's own nice value is Linux's")
+def test_workers_give_way_to_the_gui_thread_for_the_cpu(qtbot):
+    def nice(_task=None):
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    assert tasks.call(nice) == min(19, nice() + tasks.WORKER_NICE)
