@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks import verdict
+
 FOLDERS = 200
 REQUESTS = 5000
 ROUNDS = 3
@@ -56,6 +58,17 @@ def generate(path: Path) -> None:
 
 
 def main() -> None:
+    saved = os.environ.get("GATEPOST_DATA_DIR")
+    try:
+        _main()
+    finally:  # benchmarks.run goes on in this process
+        if saved is None:
+            os.environ.pop("GATEPOST_DATA_DIR", None)
+        else:
+            os.environ["GATEPOST_DATA_DIR"] = saved
+
+
+def _main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["GATEPOST_DATA_DIR"] = str(Path(tmp) / "data")
         from gui.core.collections.manage import open_collection
@@ -82,6 +95,8 @@ def main() -> None:
           f"{statistics.median(times):.3f} s, best {min(times):.3f} s (target < {TARGET:.0f} s); "
           f"import alone: median {statistics.median(imports):.3f} s; CPU: median "
           f"{statistics.median(cpu):.3f} s")
+    verdict.record(f"import: {REQUESTS:,} Postman requests, import + open",
+                   statistics.median(times) * 1000, TARGET * 1000, unit="ms")
 
 
 if __name__ == "__main__":

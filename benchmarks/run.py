@@ -8,7 +8,7 @@ benchmarks.costs` (what each piece costs) are run on their own.
 import datetime
 import subprocess
 
-from benchmarks import bodies, desktop, engine, verdict
+from benchmarks import bodies, desktop, engine, import_postman, runner, verdict
 
 if __name__ == "__main__":
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
@@ -17,4 +17,6 @@ if __name__ == "__main__":
     desktop.main()
     engine.main()
     bodies.main()
+    import_postman.main()
+    runner.main(["--no-newman"])  # newman: `python -m benchmarks.runner` (npm, ~1 min)
     print("\n".join(verdict.summary()), flush=True)
