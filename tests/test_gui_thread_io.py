@@ -129,6 +129,31 @@ def test_a_window_session_reads_secrets_and_collections_off_the_gui_thread(
     assert [what for what, on_gui in seen if on_gui] == []
 
 
+def test_the_session_file_and_a_changed_request_are_read_and_written_off_the_gui_thread(
+        qtbot, team, seen):
+    """The session file (read at restore, written at quit), a request file the watcher
+    says changed, and Reload: all in workers (issue 13.4)."""
+    c, who, _login, keychain = team
+    write_session(c, who)
+    w = MainWindow(Persistence(SecretStore(keychain)), store=SecretStore(keychain))
+    qtbot.addWidget(w)
+    w.show()
+    w.restore()
+    assert w.wait_for_collections()
+    assert ("session read", False) in seen
+    tab = tab_of(w, who)
+    who.path.write_text(who.path.read_text().replace("basic-auth", "basic-auth-changed"))
+    w._file_changed(str(who.path))
+    qtbot.waitUntil(lambda: not tab.changed_bar.isHidden(), timeout=5000)
+    tab.reload_button.click()
+    assert "basic-auth-changed" in tab.editor.url.text()
+    w.close()
+    assert ("session write", False) in seen
+    assert json.loads((Path(os.environ["GATEPOST_DATA_DIR"]) / "session.json").read_text())
+    on_gui = [what for what, gui in seen if gui]
+    assert not on_gui, on_gui
+
+
 def test_a_prompt_for_a_missing_secret_is_kept_from_a_worker(qtbot, team, seen,
                                                              monkeypatch):
     from PySide6.QtWidgets import QInputDialog

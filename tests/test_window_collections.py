@@ -137,8 +137,9 @@ def test_changed_on_disk_offers_reload(qtbot, keychain, api):
     tab = w.open_request(request_named(w, "Health"))
     text = tab.item.path.read_text().replace("{{base}}/get", "{{base}}/uuid")
     tab.item.path.write_text(text)
+    # The file is read in a worker (never on the GUI thread): the bar comes after it.
     w._file_changed(str(tab.item.path))
-    assert not tab.changed_bar.isHidden()
+    qtbot.waitUntil(lambda: not tab.changed_bar.isHidden(), timeout=5000)
     qtbot.mouseClick(tab.reload_button, Qt.MouseButton.LeftButton)
     assert w.editor.url.text() == "{{base}}/uuid"
 

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from .. import deferred, tasks
 from ..core.storage.keychain import SecretStore
+from ..core.watch import note
 from .request.tab import RequestTab
-from .window_io import read_collection
+from .window_io import COLLECTIONS, read_collection
 
 if TYPE_CHECKING:
 
@@ -230,8 +231,11 @@ class CollectionsMixin:
         return None
 
     def reload_tab(self, tab: RequestTab) -> None:
-        assert tab.item is not None
-        problem = deferred.manage.reload_request(tab.item)
+        item = tab.item
+        assert item is not None
+        # The file is read in a worker; the window paints meanwhile and takes no input.
+        problem = tasks.call(lambda _task: deferred.manage.reload_request(item),
+                             COLLECTIONS)
         self.workspace.unfill(tab.item)  # its secrets are read again when needed
         tab.changed_bar.hide()
         if problem is not None:
@@ -245,15 +249,26 @@ class CollectionsMixin:
             tab = self.tabs.widget(i)
             if isinstance(tab, RequestTab) and tab.item is not None and \
                     str(tab.item.path) == path:
-                try:
-                    changed = (deferred.collection_load.digest(tab.item.path.read_bytes())
-                               != tab.item.disk.digest)
-                except OSError:
-                    changed = True
-                if changed:
-                    tab.changed_bar.show()
+                self._check_changed(tab, tab.item.path, tab.item.disk.digest)
                 # Editors replace files by renaming: watch the new file.
                 self.watcher.addPath(path)
+
+    def _check_changed(self, tab: RequestTab, path: Path, known: str | None) -> None:
+        """Read the file in a worker; the bar offers a reload if it is not the one the
+        tab holds (a file that cannot be read counts as changed)."""
+
+        def read(_task: object) -> bool:
+            note("collection read")
+            try:
+                return deferred.collection_load.digest(path.read_bytes()) != known
+            except OSError:
+                return True
+
+        def done(changed: bool) -> None:
+            if changed and not self._gone() and self.tabs.indexOf(tab) >= 0:
+                tab.changed_bar.show()
+
+        tasks.run(read, done, lane_name=COLLECTIONS)
 
     def _forget_keys(self, keys: list[str]) -> None:
         if QMessageBox.question(self, "Forget secrets",

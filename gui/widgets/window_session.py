@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QByteArray
 from PySide6.QtWidgets import QMessageBox
 
-from .. import deferred
+from .. import deferred, tasks
 from ..core.model import RequestSpec
-from ..core.storage.paths import data_dir, session_file
+from ..core.storage.paths import session_file
+from ..core.watch import note
 from . import theme
 from .request.tab import RequestTab
+from .window_io import COLLECTIONS
 
 if TYPE_CHECKING:
     from ..core.http.exchange import Exchange
@@ -27,6 +29,11 @@ def read_session() -> dict:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _write_session(payload: bytes) -> None:
+    note("session write")
+    deferred.atomic.write_atomic(session_file(), payload)
 
 
 def _sizes(value: object) -> list[int] | None:
@@ -157,9 +164,6 @@ class SessionMixin:
                                      "there: fill them in again).")
         return True
 
-    def _session_file(self):  # type: ignore[no-untyped-def]
-        return data_dir() / "session.json"
-
     def _save_session(self) -> None:
         tabs = []
         for i in range(1, self.tabs.count()):
@@ -175,18 +179,30 @@ class SessionMixin:
                 "geometry": bytes(self.saveGeometry().toBase64()).decode("ascii"),
                 "sidebar": self.split.sizes(), "request_split": self.request_split,
                 "left_pane": self.left.currentIndex()}
+        payload = json.dumps(data, indent=2).encode()
         try:
-            deferred.atomic.write_atomic(self._session_file(), json.dumps(data, indent=2).encode())
+            # Written in a worker while the closing window keeps painting (a slow disk).
+            tasks.call(lambda _task: _write_session(payload), COLLECTIONS)
         except OSError as exc:
             self.statusBar().showMessage(f"The session could not be saved: {exc.strerror}")
 
     def _restore_session(self) -> None:
-        try:
-            data = json.loads(self._session_file().read_text())
-        except (OSError, ValueError):
-            return
-        if not isinstance(data, dict):
-            return
+        """The session file is read in a worker, in the lane that then reads the
+        collections it names (`wait_for_collections` covers both)."""
+        self._opening += 1
+
+        def done(data: dict) -> None:
+            self._opening -= 1
+            if not self._gone() and data:
+                self._restore_from(data)
+
+        def error(_exc: BaseException) -> None:
+            self._opening -= 1
+
+        tasks.run(lambda _task: note("session read") or read_session(), done, error,
+                  lane_name=COLLECTIONS)
+
+    def _restore_from(self, data: dict) -> None:
         environments = data.get("environments")
         self._environments = {k: v for k, v in environments.items() if isinstance(k, str)
                               and isinstance(v, str)} if isinstance(environments, dict) else {}
