@@ -163,8 +163,17 @@ class BackgroundMixin:
             if choice is None:
                 self.statusBar().showMessage(f"{opened.path} was not opened.")
                 return None
-            # A line in a small record, after a dialog anyway.
-            deferred.owners.bind(collection, choice)
+            # The record on disk is written in a worker; the window paints meanwhile.
+            try:
+                tasks.call(lambda _task: deferred.owners.bind(collection, choice),
+                           COLLECTIONS)
+            except (OSError, deferred.owners.OwnerConflict) as exc:
+                why = f"{opened.path}: {exc}"
+                if failed is not None:
+                    failed.append(why)
+                else:
+                    QMessageBox.warning(self, "Cannot open the collection", why)
+                return None
         self.sidebar.add_collection(collection)
         if opened.problems:
             lines = "\n".join(f"{p.path}{f' line {p.line}' if p.line else ''}: {p.message}"
