@@ -106,3 +106,15 @@ def test_no_secret_reaches_the_sqlite_file(qtbot, panel):
     record(qtbot, panel, spec.url, spec=spec, secrets=("var-secret-1",))
     stored = b"".join(p.read_bytes() for p in panel.history.path.parent.glob("history.sqlite3*"))
     assert stored and b"var-secret-1" not in stored and b"pw-secret-2" not in stored
+
+
+def test_a_hidden_panel_is_filled_when_shown_or_read(qtbot):
+    hidden = SentRequestsPanel()
+    qtbot.addWidget(hidden)
+    record(qtbot, hidden, "http://api/unseen")
+    assert hidden.table.rowCount() == 0  # not rebuilt after a send while nobody sees it
+    assert [e.url for e in hidden.entries()] == ["http://api/unseen"]
+    record(qtbot, hidden, "http://api/later")
+    hidden.show()
+    assert column(hidden, URL) == ["http://api/later", "http://api/unseen"]
+    hidden.wait_for_recording()

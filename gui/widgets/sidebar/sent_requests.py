@@ -186,7 +186,12 @@ class SentRequestsPanel(QWidget):
             self._show_problem(error)
             self.record_failed.emit(error)
             return
-        self.refresh()
+        if self.isVisible():
+            self.refresh()
+        else:
+            # Reloaded when shown (showEvent) or read: rebuilding up to LIMIT rows that
+            # nobody sees cost the GUI thread 20-30 ms after every send.
+            self._loaded = False
         self.recorded.emit(int(entry_id or 0))
 
     def wait_for_recording(self, msecs: int = -1) -> bool:
@@ -283,6 +288,8 @@ class SentRequestsPanel(QWidget):
 
     def entries(self) -> list[SentEntry]:
         """The entries listed, in the order shown (newest first)."""
+        if not self._loaded:
+            self.refresh()
         return list(self._entries)
 
     # -- opening ---------------------------------------------------------------------------
@@ -303,6 +310,8 @@ class SentRequestsPanel(QWidget):
 
     def open_row(self, row: int) -> None:
         """Emit `open_requested` with the request of the row at `row`."""
+        if not self._loaded:
+            self.refresh()
         item = self.table.item(row, TIME)
         if item is None:
             return
