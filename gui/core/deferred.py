@@ -34,11 +34,88 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 _MODULES: dict[str, str] = {
+    "authlib_auth": "authlib.oauth2.auth",
+    "authlib_urls": "authlib.common.urls",
+    "channel_bindings": "spnego.channel_bindings",
+    "crypto_exceptions": "cryptography.exceptions",
+    "ec": "cryptography.hazmat.primitives.asymmetric.ec",
+    "ed25519": "cryptography.hazmat.primitives.asymmetric.ed25519",
+    "ed448": "cryptography.hazmat.primitives.asymmetric.ed448",
+    "gssapi": "gssapi",
+    "gssapi_exceptions": "gssapi.raw.exceptions",
+    "gssapi_misc": "gssapi.raw.misc",
+    "hashes": "cryptography.hazmat.primitives.hashes",
+    "httpx": "httpx",
+    "httpx_gssapi": "httpx_gssapi",
+    "httpx_gssapi_exceptions": "httpx_gssapi.exceptions",
+    "jose_errors": "joserfc.errors",
+    "jwk": "joserfc.jwk",
+    "jwt": "joserfc.jwt",
+    "metadata": "importlib.metadata",
+    "mohawk_base": "mohawk.base",
+    "mohawk_exc": "mohawk.exc",
+    "mohawk_util": "mohawk.util",
+    "oauth1_utils": "oauthlib.oauth1.rfc5849.utils",
+    "oauth2_flow": "gui.core.auth.oauth2.flow",
+    "oauth2_interactive": "gui.core.auth.oauth2.interactive",
+    "oauth2_parameters": "authlib.oauth2.rfc6749.parameters",
+    "oauth2_tokens": "gui.core.auth.oauth2.tokens",
+    "oauthlib_oauth1": "oauthlib.oauth1",
+    "requests": "requests",
+    "requests_adapter": "gui.core.auth.requests_adapter",
+    "requests_hooks": "requests.hooks",
+    "requests_structures": "requests.structures",
+    "rfc6749": "authlib.oauth2.rfc6749",
+    "rfc7636": "authlib.oauth2.rfc7636",
+    "rsa": "cryptography.hazmat.primitives.asymmetric.rsa",
+    "serialization": "cryptography.hazmat.primitives.serialization",
+    "spnego": "spnego",
+    "spnego_exceptions": "spnego.exceptions",
+    "x509": "cryptography.x509",
 }
 
 if TYPE_CHECKING:
     # The real modules, for type checkers (`as` the same name is a re-export).
-    pass
+    from importlib import metadata as metadata
+
+    import gssapi as gssapi
+    import httpx as httpx
+    import httpx_gssapi as httpx_gssapi
+    import requests as requests
+    import spnego as spnego
+    from authlib.common import urls as authlib_urls  # noqa: F401
+    from authlib.oauth2 import auth as authlib_auth  # noqa: F401
+    from authlib.oauth2 import rfc6749 as rfc6749
+    from authlib.oauth2 import rfc7636 as rfc7636
+    from authlib.oauth2.rfc6749 import parameters as oauth2_parameters  # noqa: F401
+    from cryptography import exceptions as crypto_exceptions  # noqa: F401
+    from cryptography import x509 as x509
+    from cryptography.hazmat.primitives import hashes as hashes
+    from cryptography.hazmat.primitives import serialization as serialization
+    from cryptography.hazmat.primitives.asymmetric import ec as ec
+    from cryptography.hazmat.primitives.asymmetric import ed448 as ed448
+    from cryptography.hazmat.primitives.asymmetric import ed25519 as ed25519
+    from cryptography.hazmat.primitives.asymmetric import rsa as rsa
+    from gssapi.raw import exceptions as gssapi_exceptions  # noqa: F401
+    from gssapi.raw import misc as gssapi_misc  # noqa: F401
+    from httpx_gssapi import exceptions as httpx_gssapi_exceptions  # noqa: F401
+    from joserfc import errors as jose_errors  # noqa: F401
+    from joserfc import jwk as jwk
+    from joserfc import jwt as jwt
+    from mohawk import base as mohawk_base  # noqa: F401
+    from mohawk import exc as mohawk_exc  # noqa: F401
+    from mohawk import util as mohawk_util  # noqa: F401
+    from oauthlib import oauth1 as oauthlib_oauth1  # noqa: F401
+    from oauthlib.oauth1.rfc5849 import utils as oauth1_utils  # noqa: F401
+    from requests import hooks as requests_hooks  # noqa: F401
+    from requests import structures as requests_structures  # noqa: F401
+    from spnego import channel_bindings as channel_bindings
+    from spnego import exceptions as spnego_exceptions  # noqa: F401
+
+    from gui.core.auth import requests_adapter as requests_adapter
+    from gui.core.auth.oauth2 import flow as oauth2_flow  # noqa: F401
+    from gui.core.auth.oauth2 import interactive as oauth2_interactive  # noqa: F401
+    from gui.core.auth.oauth2 import tokens as oauth2_tokens  # noqa: F401
 
 
 def optional(name: str) -> bool:

@@ -10,6 +10,7 @@ from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
+from .. import deferred
 from .base import (
     Action,
     AuthClassScheme,
@@ -47,18 +48,14 @@ _errors: list[str] = []
 
 
 def _plugin(name: str, obj: Any) -> Scheme:
-    import httpx
-
-    from . import requests_adapter
-
     if isinstance(obj, Scheme):
         scheme = obj
     elif isinstance(obj, type) and issubclass(obj, Scheme):
         scheme = obj()
-    elif isinstance(obj, type) and issubclass(obj, httpx.Auth):
+    elif isinstance(obj, type) and issubclass(obj, deferred.httpx.Auth):
         scheme = AuthClassScheme(name, obj)
-    elif requests_adapter.is_requests_auth(obj):
-        scheme = requests_adapter.scheme_for_requests_auth(name, obj)
+    elif deferred.requests_adapter.is_requests_auth(obj):
+        scheme = deferred.requests_adapter.scheme_for_requests_auth(name, obj)
     else:
         raise TypeError(f"{obj!r} is neither a gatepost Scheme, an httpx.Auth subclass nor "
                         "a requests.auth.AuthBase subclass")
@@ -76,10 +73,8 @@ def _builtin(scheme_id: str) -> Scheme:
 @cache
 def schemes() -> dict[str, Scheme]:
     """Every scheme by id, built-ins first, in the picker's order."""
-    from importlib.metadata import entry_points
-
     found: dict[str, Scheme] = {scheme_id: _builtin(scheme_id) for scheme_id in _BUILTIN}
-    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+    for ep in sorted(deferred.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         try:
             scheme = _plugin(ep.name, ep.load())
         except Exception as exc:  # noqa: BLE001 - a broken plug-in must not stop the app

@@ -31,6 +31,7 @@ import time
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from .. import deferred
 from .base import AuthContext, AuthError, Field, FieldKind, Scheme
 from .jwt_bearer import load_private_key
 
@@ -94,9 +95,7 @@ def _audience(text: str) -> str | list[str]:
 
 @cache
 def _auth_class() -> AuthFactory:
-    import httpx
-
-    class AsapAuth(httpx.Auth):
+    class AsapAuth(deferred.httpx.Auth):
         """Puts a freshly signed ASAP token in the Authorization header of each request."""
 
         def __init__(self, key: Any, algorithm: str, kid: str, claims: dict[str, Any],
@@ -107,16 +106,13 @@ def _auth_class() -> AuthFactory:
             self.secrets: list[str] = []
 
         def token(self, now: float | None = None) -> str:
-            from joserfc import jwt
-            from joserfc.errors import JoseError
-
             issued = int(time.time() if now is None else now)
             claims = {**self.claims, "iat": issued, "nbf": issued,
                       "exp": issued + self.lifetime, "jti": secrets.token_urlsafe(16)}
             try:
-                token = jwt.encode({"alg": self.algorithm, "kid": self.kid}, claims,
-                                   self.key, algorithms=[self.algorithm])
-            except (JoseError, ValueError, TypeError) as exc:
+                token = deferred.jwt.encode({"alg": self.algorithm, "kid": self.kid},
+                                            claims, self.key, algorithms=[self.algorithm])
+            except (deferred.jose_errors.JoseError, ValueError, TypeError) as exc:
                 raise AuthError(f"ASAP cannot sign with {self.algorithm}: {exc}") from None
             self.secrets.append(token)
             return token

@@ -35,6 +35,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, unquote
 
+from .. import deferred
 from .base import AuthContext, Field, FieldKind, Scheme
 
 if TYPE_CHECKING:
@@ -116,9 +117,7 @@ def canonical_request(request: httpx.Request, service: str,
 
 @cache
 def _auth_class() -> AuthFactory:
-    import httpx
-
-    class AWSSigV4Auth(httpx.Auth):
+    class AWSSigV4Auth(deferred.httpx.Auth):
         """Signs each request with AWS Signature Version 4 in the Authorization header.
 
         `now` returns the signing time (an aware datetime; tests pass a fixed one)."""

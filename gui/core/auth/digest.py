@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .. import deferred
 from .base import AuthContext, AuthError, Field, FieldKind, Scheme
 
 if TYPE_CHECKING:
@@ -23,9 +24,7 @@ class DigestScheme(Scheme):
     )
 
     def build(self, values: dict[str, Any], context: AuthContext | None = None) -> httpx.Auth:
-        import httpx
-
-        class Digest(httpx.DigestAuth):
+        class Digest(deferred.httpx.DigestAuth):
             # httpx unpacks each parameter as name=value without checking: a bare token
             # (`Digest realm="x", nonce`) or an empty value ends in ValueError/IndexError.
             def _parse_challenge(self, request, response, auth_header):
@@ -42,7 +41,7 @@ class DigestScheme(Scheme):
             def _build_auth_header(self, request, challenge):
                 try:
                     return super()._build_auth_header(request, challenge)
-                except httpx.ProtocolError as exc:
+                except deferred.httpx.ProtocolError as exc:
                     # The one ProtocolError here: a qop that is neither auth nor auth-int.
                     qop = (challenge.qop or b"").decode("latin-1")
                     raise AuthError(f"The server's Digest challenge asks for qop {qop!r}, "

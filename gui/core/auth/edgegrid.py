@@ -38,6 +38,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+from .. import deferred
 from .base import AuthContext, AuthError, Field, FieldKind, Scheme
 
 if TYPE_CHECKING:
@@ -136,9 +137,7 @@ def _header_name_problem(name: str) -> str | None:
 
 @cache
 def _auth_class() -> AuthFactory:
-    import httpx
-
-    class EdgeGridAuth(httpx.Auth):
+    class EdgeGridAuth(deferred.httpx.Auth):
         """Signs each request with EG1-HMAC-SHA256 in the Authorization header.
 
         `timestamp` and `nonce` replace the module's `eg_timestamp` and `new_nonce`
@@ -194,7 +193,7 @@ def _auth_class() -> AuthFactory:
                         f"access_token={self.access_token};timestamp={when};nonce={nonce};")
             try:
                 data = data_to_sign(request, unsigned, self.headers_to_sign, self.max_body)
-            except httpx.RequestNotRead:
+            except deferred.httpx.RequestNotRead:
                 # auth_flow called directly on a streamed POST: the flows above read it.
                 raise AuthError("Akamai EdgeGrid: the POST body was not read, so it "
                                 "cannot be signed.") from None

@@ -38,6 +38,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from .. import deferred
 from .base import AuthContext, AuthError, Field, FieldKind, Scheme, flag
 
 if TYPE_CHECKING:
@@ -52,12 +53,9 @@ _HOST = re.compile(r"^\s*([^:\[\]\s]+|\[[^\]\s]+\])(?::(\d+))?\s*$")
 
 
 def _header_text_ok(text: str) -> bool:
-    from mohawk.exc import BadHeaderValue
-    from mohawk.util import validate_header_attr
-
     try:
-        validate_header_attr(text)
-    except BadHeaderValue:
+        deferred.mohawk_util.validate_header_attr(text)
+    except deferred.mohawk_exc.BadHeaderValue:
         return False
     return True
 
@@ -75,10 +73,7 @@ def _host_and_port(request: httpx.Request) -> tuple[str, str]:
 
 @cache
 def _auth_class() -> AuthFactory:
-    import httpx
-    from mohawk.base import HawkAuthority, Resource
-
-    class WireResource(Resource):
+    class WireResource(deferred.mohawk_base.Resource):
         """mohawk's Resource for the target, host and port given, not urlparse's."""
 
         def __init__(self, *, target: str, host: str, port: str, **kw: Any) -> None:
@@ -88,7 +83,7 @@ def _auth_class() -> AuthFactory:
         def parse_url(self, url: str) -> dict[str, str]:
             return self.wire
 
-    class HawkAuth(httpx.Auth):
+    class HawkAuth(deferred.httpx.Auth):
         """Puts a Hawk `Authorization` header, made by mohawk, on each request.
 
         `now` (seconds since the epoch) and `nonce` fix what mohawk would otherwise draw
@@ -122,55 +117,49 @@ def _auth_class() -> AuthFactory:
                     "algorithm": self.algorithm}
 
         def local_time(self) -> int:
-            from mohawk.util import utc_now
-
-            return int(self.now()) if self.now else utc_now()
+            return int(self.now()) if self.now else deferred.mohawk_util.utc_now()
 
         def server_time(self, response: httpx.Response) -> int | None:
             """The receiver's clock from a stale-timestamp 401, when its `tsm` proves it
             was made with our key; None for any other response."""
-            from mohawk.exc import HawkFail
-            from mohawk.util import calculate_ts_mac, parse_authorization_header, strings_match
-
             if response.status_code != 401:
                 return None
             for challenge in response.headers.get_list("www-authenticate"):
                 if challenge.split(" ", 1)[0].lower() != "hawk":
                     continue
                 try:
-                    fields = parse_authorization_header(challenge)
-                except (HawkFail, ValueError):
+                    fields = deferred.mohawk_util.parse_authorization_header(challenge)
+                except (deferred.mohawk_exc.HawkFail, ValueError):
                     return None
                 ts, tsm = fields.get("ts", ""), fields.get("tsm", "")
                 if not (ts.isascii() and ts.isdigit() and tsm):
                     return None
-                expected = calculate_ts_mac(ts, self.credentials()).decode("ascii")
-                return int(ts) if strings_match(expected, tsm) else None
+                util = deferred.mohawk_util
+                expected = util.calculate_ts_mac(ts, self.credentials()).decode("ascii")
+                return int(ts) if util.strings_match(expected, tsm) else None
             return None
 
         def header(self, request: httpx.Request) -> str:
-            from mohawk.base import EmptyValue
-            from mohawk.exc import HawkFail
-            from mohawk.util import calculate_mac
-
             host, port = _host_and_port(request)
+            empty = deferred.mohawk_base.EmptyValue
             try:
                 resource = WireResource(
                     target=request.url.raw_path.decode("ascii"), host=host, port=port,
                     url=str(request.url), method=request.method,
                     credentials=self.credentials(),
-                    content=request.content if self.payload_hash else EmptyValue,
+                    content=request.content if self.payload_hash else empty,
                     content_type=(request.headers.get("content-type", "")
-                                  if self.payload_hash else EmptyValue),
+                                  if self.payload_hash else empty),
                     always_hash_content=self.payload_hash,
                     ext=self.ext or None, app=self.app or None, dlg=self.dlg or None,
                     nonce=self.nonce() if self.nonce else None,
                     timestamp=self.local_time() + self.offset)
-                mac = calculate_mac("header", resource, resource.gen_content_hash())
+                mac = deferred.mohawk_util.calculate_mac("header", resource,
+                                                         resource.gen_content_hash())
                 # mohawk's Sender writes its header with this; Sender itself would
                 # re-read the URL with urlparse.
-                return str(HawkAuthority()._make_header(resource, mac))
-            except HawkFail as exc:
+                return str(deferred.mohawk_base.HawkAuthority()._make_header(resource, mac))
+            except deferred.mohawk_exc.HawkFail as exc:
                 # check() refuses what mohawk would; this is for a value it missed. The
                 # message names a field value, never the key.
                 raise AuthError(f"Hawk cannot sign this request: {exc}") from None

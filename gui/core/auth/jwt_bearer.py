@@ -28,6 +28,7 @@ import warnings
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from .. import deferred
 from .base import AuthContext, AuthError, Field, FieldKind, Scheme
 from .keys import load_pem_private_key
 
@@ -50,14 +51,12 @@ KEY_NEEDS = {
 
 
 def _key_fits(algorithm: str, key: Any) -> bool:
-    from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
-
     if algorithm.startswith(("RS", "PS")):
-        return isinstance(key, rsa.RSAPrivateKey)
+        return isinstance(key, deferred.rsa.RSAPrivateKey)
     if algorithm in ("ES256", "ES384"):
-        curve = ec.SECP256R1 if algorithm == "ES256" else ec.SECP384R1
-        return isinstance(key, ec.EllipticCurvePrivateKey) and isinstance(key.curve, curve)
-    return isinstance(key, ed25519.Ed25519PrivateKey | ed448.Ed448PrivateKey)
+        curve = deferred.ec.SECP256R1 if algorithm == "ES256" else deferred.ec.SECP384R1
+        return isinstance(key, deferred.ec.EllipticCurvePrivateKey) and isinstance(key.curve, curve)
+    return isinstance(key, deferred.ed25519.Ed25519PrivateKey | deferred.ed448.Ed448PrivateKey)
 
 
 def load_private_key(path: str, passphrase: str, algorithm: str,
@@ -65,29 +64,24 @@ def load_private_key(path: str, passphrase: str, algorithm: str,
     """The joserfc key for the PEM private key in `path`. AuthError, naming the file,
     when it cannot be read, is not a PEM private key, needs another passphrase, or is
     the wrong type for `algorithm`."""
-    from cryptography.hazmat.primitives import serialization
-    from joserfc.jwk import ECKey, OKPKey, RSAKey
-
     key = load_pem_private_key(path, passphrase, what, "Key passphrase")
     if not _key_fits(algorithm, key):
         raise AuthError(f"The key in {path} does not fit {algorithm}, which needs "
                         f"{KEY_NEEDS[algorithm]}.")
+    serialization = deferred.serialization
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption())
-    kind = RSAKey if algorithm.startswith(("RS", "PS")) else \
-        ECKey if algorithm.startswith("ES") else OKPKey
+    kind = deferred.jwk.RSAKey if algorithm.startswith(("RS", "PS")) else \
+        deferred.jwk.ECKey if algorithm.startswith("ES") else deferred.jwk.OKPKey
     return kind.import_key(pem)
 
 
 def _hmac_key(secret: str) -> Any:
-    from joserfc.errors import SecurityWarning
-    from joserfc.jwk import OctKey
-
     with warnings.catch_warnings():
         # A short secret is allowed (notes() says so); joserfc would warn.
-        warnings.simplefilter("ignore", SecurityWarning)
+        warnings.simplefilter("ignore", deferred.jose_errors.SecurityWarning)
         try:
-            return OctKey.import_key(secret.encode("utf-8"))
+            return deferred.jwk.OctKey.import_key(secret.encode("utf-8"))
         except ValueError:
             raise AuthError("The JWT Secret cannot be used as an HMAC secret (it is empty "
                             "or is a public key).") from None
@@ -114,9 +108,7 @@ def _extra_claims(text: str) -> dict[str, Any] | None:
 
 @cache
 def _auth_class() -> AuthFactory:
-    import httpx
-
-    class JwtBearerAuth(httpx.Auth):
+    class JwtBearerAuth(deferred.httpx.Auth):
         """Puts a freshly signed JWT in a header of each request it is given."""
 
         def __init__(self, key: Any, algorithm: str, header: dict[str, Any],
@@ -129,9 +121,6 @@ def _auth_class() -> AuthFactory:
             self.secrets: list[str] = []
 
         def token(self, now: float | None = None) -> str:
-            from joserfc import jwt
-            from joserfc.errors import JoseError, SecurityWarning
-
             issued = int(time.time() if now is None else now)
             claims = {**self.claims, "iat": issued, "nbf": issued,
                       "exp": issued + math.ceil(self.lifetime),
@@ -139,11 +128,12 @@ def _auth_class() -> AuthFactory:
             with warnings.catch_warnings():
                 # joserfc warns that EdDSA is superseded (RFC 9864); it is still what
                 # servers verify, and the user chose it.
-                warnings.simplefilter("ignore", SecurityWarning)
+                warnings.simplefilter("ignore", deferred.jose_errors.SecurityWarning)
                 try:
-                    token = jwt.encode(self.header, claims, self.key,
-                                       algorithms=[self.algorithm], default_type=None)
-                except (JoseError, ValueError, TypeError) as exc:
+                    token = deferred.jwt.encode(self.header, claims, self.key,
+                                                algorithms=[self.algorithm],
+                                                default_type=None)
+                except (deferred.jose_errors.JoseError, ValueError, TypeError) as exc:
                     raise AuthError(f"JWT Bearer cannot sign with {self.algorithm}: "
                                     f"{exc}") from None
             self.secrets.append(token)

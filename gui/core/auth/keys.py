@@ -9,6 +9,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
+from .. import deferred
 from .base import AuthError
 
 #: Key and certificate files are small; anything bigger is not one (and is not read).
@@ -34,9 +35,6 @@ def load_pem_private_key(path: str, passphrase: str, what: str,
                          passphrase_label: str = "passphrase") -> Any:
     """The cryptography key in `path`. `what` names the file in messages ("JWT key
     file"); `passphrase_label` names the field the passphrase is typed in."""
-    from cryptography.exceptions import UnsupportedAlgorithm
-    from cryptography.hazmat.primitives import serialization
-
     try:
         data = read_small_file(path)
     except OSError as exc:
@@ -44,7 +42,7 @@ def load_pem_private_key(path: str, passphrase: str, what: str,
             from None
     password = passphrase.encode() if passphrase else None
     try:
-        return serialization.load_pem_private_key(data, password=password)
+        return deferred.serialization.load_pem_private_key(data, password=password)
     except TypeError:
         # cryptography's TypeError says which way the passphrase and the key disagree.
         if password is None:
@@ -52,7 +50,7 @@ def load_pem_private_key(path: str, passphrase: str, what: str,
                 from None
         raise AuthError(f"The {what} {path} is not encrypted: leave the "
                         f"{passphrase_label} empty.") from None
-    except (ValueError, UnsupportedAlgorithm):
+    except (ValueError, deferred.crypto_exceptions.UnsupportedAlgorithm):
         if password is not None and _is_encrypted(data):
             raise AuthError(f"The {passphrase_label} for the {what} {path} is wrong.") \
                 from None
@@ -60,13 +58,10 @@ def load_pem_private_key(path: str, passphrase: str, what: str,
 
 
 def _is_encrypted(data: bytes) -> bool:
-    from cryptography.exceptions import UnsupportedAlgorithm
-    from cryptography.hazmat.primitives import serialization
-
     try:
-        serialization.load_pem_private_key(data, password=None)
+        deferred.serialization.load_pem_private_key(data, password=None)
     except TypeError:  # "Password was not given but private key is encrypted"
         return True
-    except (ValueError, UnsupportedAlgorithm):
+    except (ValueError, deferred.crypto_exceptions.UnsupportedAlgorithm):
         return False
     return False

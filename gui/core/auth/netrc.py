@@ -13,6 +13,7 @@ from collections.abc import Generator
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from .. import deferred
 from .base import AuthContext, AuthError, Field, FieldKind, Scheme
 
 if TYPE_CHECKING:
@@ -94,9 +95,7 @@ def _incomplete(parsed: netrc.netrc) -> list[str]:
 
 @cache
 def _auth_class() -> AuthFactory:
-    import httpx
-
-    class NetrcAuth(httpx.Auth):
+    class NetrcAuth(deferred.httpx.Auth):
         """Basic credentials for the request's host (or the `default` entry)."""
 
         def __init__(self, path: str, parsed: netrc.netrc) -> None:
@@ -117,7 +116,7 @@ def _auth_class() -> AuthFactory:
                 raise AuthError(f"The netrc file {self.path}: {entry} {what}. Complete it "
                                 "(machine HOST login NAME password SECRET) or choose "
                                 "another scheme; nothing was sent.")
-            yield from httpx.BasicAuth(login, password).auth_flow(request)
+            yield from deferred.httpx.BasicAuth(login, password).auth_flow(request)
 
     return NetrcAuth
 

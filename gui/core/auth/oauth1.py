@@ -21,11 +21,13 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from .. import deferred
 from .base import AuthContext, AuthError, Field, FieldKind, Scheme
 from .keys import load_pem_private_key
 
 if TYPE_CHECKING:
     import httpx
+    from oauthlib.oauth1 import Client
 
     from .base import AuthFactory
 
@@ -37,12 +39,10 @@ FORM = "application/x-www-form-urlencoded"
 def load_rsa_key(path: str, passphrase: str = "") -> str:
     """The private key in `path` as an unencrypted PKCS#8 PEM string (kept in memory only:
     oauthlib takes a PEM string). AuthError, naming the file, when it cannot be used."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
-
     key = load_pem_private_key(path, passphrase, "RSA key file")
-    if not isinstance(key, RSAPrivateKey):
+    if not isinstance(key, deferred.rsa.RSAPrivateKey):
         raise AuthError(f"The key in {path} is not an RSA key; RSA-SHA1 needs one.")
+    serialization = deferred.serialization
     return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                              serialization.NoEncryption()).decode("ascii")
 
@@ -53,11 +53,7 @@ def _media_type(request: httpx.Request) -> str:
 
 @cache
 def _auth_class() -> AuthFactory:
-    import httpx
-    from oauthlib.oauth1 import SIGNATURE_TYPE_AUTH_HEADER, Client
-    from oauthlib.oauth1.rfc5849.utils import escape, parse_authorization_header, unescape
-
-    class _Client(Client):
+    class _Client(deferred.oauthlib_oauth1.Client):
         send_version = True
 
         def get_oauth_params(self, request):
@@ -66,7 +62,7 @@ def _auth_class() -> AuthFactory:
                 return params
             return [(k, v) for k, v in params if k != "oauth_version"]
 
-    class OAuth1Auth(httpx.Auth):
+    class OAuth1Auth(deferred.httpx.Auth):
         """Signs each request it is given with OAuth 1.0a.
 
         `nonce` and `timestamp` fix those values (tests; None: fresh ones per request);
@@ -92,7 +88,8 @@ def _auth_class() -> AuthFactory:
                 resource_owner_key=self.token or None,
                 resource_owner_secret=self.token_secret,
                 callback_uri=self.callback or None, signature_method=self.signature_method,
-                signature_type=SIGNATURE_TYPE_AUTH_HEADER, rsa_key=self.rsa_key,
+                signature_type=deferred.oauthlib_oauth1.SIGNATURE_TYPE_AUTH_HEADER,
+                rsa_key=self.rsa_key,
                 verifier=self.verifier or None, realm=self.realm or None,
                 nonce=self.nonce, timestamp=self.timestamp)
             client.send_version = self.send_version
@@ -128,8 +125,9 @@ def _auth_class() -> AuthFactory:
                 return request
             # The header's values are percent-encoded (RFC 5849 §3.5.1); decoded and
             # encoded again here, the same §3.6 encoding serves the query and the body.
-            params = "&".join(f"{k}={escape(unescape(v))}"
-                              for k, v in parse_authorization_header(authorization)
+            utils = deferred.oauth1_utils
+            params = "&".join(f"{k}={utils.escape(utils.unescape(v))}"
+                              for k, v in utils.parse_authorization_header(authorization)
                               if k != "realm").encode("ascii")
             if self.location == "query":
                 query = request.url.query
@@ -137,10 +135,10 @@ def _auth_class() -> AuthFactory:
                     query=query + b"&" + params if query else params)
                 return request
             content = request.content + b"&" + params if request.content else params
-            form_headers = httpx.Headers(request.headers)
+            form_headers = deferred.httpx.Headers(request.headers)
             form_headers.pop("content-length", None)  # httpx sets it for the new body
-            return httpx.Request(request.method, request.url, headers=form_headers,
-                                 content=content, extensions=request.extensions)
+            return deferred.httpx.Request(request.method, request.url, headers=form_headers,
+                                          content=content, extensions=request.extensions)
 
     return OAuth1Auth
 

@@ -9,11 +9,13 @@ act on. tests/test_negotiate.py runs both against real peers.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import functools
-import importlib.util
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
 
+from .. import deferred
 from .base import AuthContext, AuthError, Field, FieldKind, Scheme, flag
 
 if TYPE_CHECKING:
@@ -34,7 +36,7 @@ class NtlmScheme(Scheme):
     )
 
     def available(self) -> bool:
-        return importlib.util.find_spec("spnego") is not None
+        return deferred.optional("spnego")
 
     def build(self, values: dict[str, Any], context: AuthContext | None = None) -> httpx.Auth:
         values = self.values(values)
@@ -53,27 +55,20 @@ class KerberosScheme(Scheme):
     )
 
     def available(self) -> bool:
-        return importlib.util.find_spec("httpx_gssapi") is not None
+        return deferred.optional("httpx_gssapi")
 
     def build(self, values: dict[str, Any], context: AuthContext | None = None) -> httpx.Auth:
-        from httpx_gssapi import DISABLED, REQUIRED
-
         values = self.values(values)
         # flag(): "false" typed in a file or a variable must not delegate the ticket.
         return _spnego_class()(
-            mutual_authentication=REQUIRED if flag(values["mutual"]) else DISABLED,
+            mutual_authentication=deferred.httpx_gssapi.REQUIRED if flag(values["mutual"])
+            else deferred.httpx_gssapi.DISABLED,
             delegate=flag(values["delegate"]))
 
 
 @functools.cache
 def _ntlm_class() -> AuthFactory:
-    import base64
-
-    import httpx
-    import spnego
-    from spnego.exceptions import SpnegoError
-
-    class NtlmAuth(httpx.Auth):
+    class NtlmAuth(deferred.httpx.Auth):
         """NTLM over HTTP: 401 offering NTLM -> negotiate message -> 401 with the
         challenge -> authenticate message -> the answer, each a hop. Written on pyspnego
         (which does the NTLM itself) rather than httpx-ntlm, which sends no channel
@@ -92,10 +87,10 @@ def _ntlm_class() -> AuthFactory:
             response = yield request
             if response.status_code != 401 or _ntlm_token(response) is None:
                 return  # no NTLM asked for: the answer is the result
-            context = spnego.client(self.username, self.password or None,
-                                    hostname=request.url.host, service="http",
-                                    protocol="ntlm",
-                                    channel_bindings=_channel_bindings(response))
+            context = deferred.spnego.client(self.username, self.password or None,
+                                             hostname=request.url.host, service="http",
+                                             protocol="ntlm",
+                                             channel_bindings=_channel_bindings(response))
             try:
                 request.headers["Authorization"] = f"NTLM {_b64(context.step())}"
                 response = yield request
@@ -108,7 +103,7 @@ def _ntlm_class() -> AuthFactory:
                         "NTLM needs its whole handshake on one kept-alive connection; a "
                         "proxy or load balancer in between may be breaking it.")
                 request.headers["Authorization"] = f"NTLM {_b64(context.step(challenge))}"
-            except (SpnegoError, ValueError) as exc:
+            except (deferred.spnego_exceptions.SpnegoError, ValueError) as exc:
                 raise AuthError(f"The server's NTLM challenge could not be used: {exc}") \
                     from exc
             yield request
@@ -122,9 +117,6 @@ def _ntlm_class() -> AuthFactory:
 def _ntlm_token(response: httpx.Response) -> bytes | None:
     """The NTLM token of a WWW-Authenticate header: b"" when NTLM is offered bare, None
     when it is not offered at all."""
-    import base64
-    import binascii
-
     for value in response.headers.get_list("www-authenticate", split_commas=True):
         scheme, _, token = value.strip().partition(" ")
         if scheme.lower() == "ntlm":
@@ -138,10 +130,6 @@ def _ntlm_token(response: httpx.Response) -> bytes | None:
 def _channel_bindings(response: httpx.Response) -> Any:
     """RFC 5929 tls-server-end-point of the connection the response came over, as
     Extended Protection asks; None over plain HTTP."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes
-    from spnego.channel_bindings import GssChannelBindings
-
     stream = response.extensions.get("network_stream")
     ssl_object = stream.get_extra_info("ssl_object") if stream is not None else None
     # Positional: httpcore hands out the C-level socket object, whose getpeercert
@@ -149,21 +137,19 @@ def _channel_bindings(response: httpx.Response) -> Any:
     der = ssl_object.getpeercert(True) if ssl_object is not None else None
     if not der:
         return None
-    algorithm = x509.load_der_x509_certificate(der).signature_hash_algorithm
+    algorithm = deferred.x509.load_der_x509_certificate(der).signature_hash_algorithm
     # RFC 5929 4.1: MD5 and SHA-1 signatures are hashed with SHA-256 instead.
     if algorithm is None or algorithm.name in ("md5", "sha1"):
-        algorithm = hashes.SHA256()
-    digest = hashes.Hash(algorithm)
+        algorithm = deferred.hashes.SHA256()
+    digest = deferred.hashes.Hash(algorithm)
     digest.update(der)
-    return GssChannelBindings(application_data=b"tls-server-end-point:" + digest.finalize())
+    return deferred.channel_bindings.GssChannelBindings(
+        application_data=b"tls-server-end-point:" + digest.finalize())
 
 
 @functools.cache
 def _spnego_class() -> AuthFactory:
-    from httpx_gssapi import HTTPSPNEGOAuth
-    from httpx_gssapi.exceptions import MutualAuthenticationError, SPNEGOExchangeError
-
-    class SpnegoAuth(HTTPSPNEGOAuth):
+    class SpnegoAuth(deferred.httpx_gssapi.HTTPSPNEGOAuth):
         # httpx-gssapi logs a failure to make a token (no ticket, an unknown service
         # principal) and sends the request again without one, twice: the user would see
         # three 401s and no reason.
@@ -171,14 +157,14 @@ def _spnego_class() -> AuthFactory:
                             response: httpx.Response | None = None) -> Any:
             try:
                 return super().set_auth_header(request, response)
-            except SPNEGOExchangeError as exc:
+            except deferred.httpx_gssapi_exceptions.SPNEGOExchangeError as exc:
                 raise AuthError(_gss_message(exc, request)) from exc
 
         # Its MutualAuthenticationError only says "Unable to authenticate <Response>".
         def handle_mutual_auth(self, response: httpx.Response, ctx: Any) -> None:
             try:
                 super().handle_mutual_auth(response, ctx)
-            except MutualAuthenticationError as exc:
+            except deferred.httpx_gssapi_exceptions.MutualAuthenticationError as exc:
                 sent = "Negotiate" in response.headers.get("www-authenticate", "")
                 why = ("its Negotiate token did not verify" if sent else
                        "it sent no Negotiate token with the response")
@@ -191,15 +177,13 @@ def _spnego_class() -> AuthFactory:
 
 
 def _gss_message(exc: Exception, request: httpx.Request) -> str:
-    from gssapi.raw.exceptions import ExpiredCredentialsError, MissingCredentialsError
-    from gssapi.raw.misc import GSSError
-
     # httpx-gssapi raised its error while handling the GSSError, which says more.
     cause = exc.__context__
-    if not isinstance(cause, GSSError):
+    if not isinstance(cause, deferred.gssapi_misc.GSSError):
         return f"Kerberos failed: {exc}"
     said = _gss_said(cause)
-    if isinstance(cause, MissingCredentialsError | ExpiredCredentialsError):
+    raw = deferred.gssapi_exceptions
+    if isinstance(cause, raw.MissingCredentialsError | raw.ExpiredCredentialsError):
         # Through SPNEGO this only says "SPNEGO cannot find mechanisms to negotiate";
         # asking Kerberos itself names the ticket cache it looked in.
         said = _kerberos_credential_problem() or said
@@ -216,12 +200,9 @@ def _gss_said(error: Any) -> str:
 
 
 def _kerberos_credential_problem() -> str | None:
-    import gssapi
-    from gssapi.raw.misc import GSSError
-
-    kerberos = gssapi.OID.from_int_seq("1.2.840.113554.1.2.2")
+    kerberos = deferred.gssapi.OID.from_int_seq("1.2.840.113554.1.2.2")
     try:
-        gssapi.Credentials(usage="initiate", mechs=[kerberos]).lifetime  # noqa: B018
-    except GSSError as error:
+        deferred.gssapi.Credentials(usage="initiate", mechs=[kerberos]).lifetime  # noqa: B018
+    except deferred.gssapi_misc.GSSError as error:
         return _gss_said(error)
     return None

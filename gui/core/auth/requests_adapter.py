@@ -37,10 +37,13 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from .. import deferred
 from .base import AuthClassScheme, AuthContext, AuthError, Scheme
 
 if TYPE_CHECKING:
     import httpx
+    from requests import PreparedRequest
+    from requests.structures import CaseInsensitiveDict
 
     from .base import AuthFactory
 
@@ -82,12 +85,7 @@ def _body_bytes(body: Any) -> bytes:
 
 @cache
 def _auth_class() -> AuthFactory:
-    import httpx
-    from requests import PreparedRequest
-    from requests.hooks import default_hooks
-    from requests.structures import CaseInsensitiveDict
-
-    class RequestsAuthAdapter(httpx.Auth):
+    class RequestsAuthAdapter(deferred.httpx.Auth):
         """Runs a `requests.auth.AuthBase` handler on each httpx request it is given."""
 
         requires_request_body = True
@@ -98,15 +96,16 @@ def _auth_class() -> AuthFactory:
 
         def prepared(self, request: httpx.Request) -> PreparedRequest:
             """The httpx request as requests would hand it to an auth handler."""
-            prepared = PreparedRequest()
+            prepared = deferred.requests.PreparedRequest()
             prepared.method = request.method
             prepared.url = str(request.url)
-            headers: CaseInsensitiveDict[str | bytes] = CaseInsensitiveDict()
+            headers: CaseInsensitiveDict[str | bytes] = \
+                deferred.requests_structures.CaseInsensitiveDict()
             for name in request.headers:  # one name per key, repeats joined by ", "
                 headers[name] = request.headers[name]
             prepared.headers = headers
             prepared.body = request.content or None
-            prepared.hooks = default_hooks()
+            prepared.hooks = deferred.requests_hooks.default_hooks()
             return prepared
 
         def auth_flow(self, request: httpx.Request):
@@ -137,8 +136,8 @@ def _auth_class() -> AuthFactory:
             url = _text(prepared.url or "")
             if url != str(request.url):
                 try:
-                    request.url = httpx.URL(url)
-                except httpx.InvalidURL as exc:
+                    request.url = deferred.httpx.URL(url)
+                except deferred.httpx.InvalidURL as exc:
                     raise AuthError(f"The requests auth handler {self.label} produced an "
                                     f"invalid URL: {exc}") from None
             after = {k: _text(v) for k, v in prepared.headers.lower_items()}
@@ -157,9 +156,7 @@ def _auth_class() -> AuthFactory:
 
 def _set_content(request: httpx.Request, body: bytes) -> None:
     """Replace the body of `request` in place, with a matching Content-Length."""
-    import httpx
-
-    request.stream = httpx.ByteStream(body)
+    request.stream = deferred.httpx.ByteStream(body)
     request._content = body  # what Request.read() caches; httpx is pinned <0.29
     if body or request.method not in ("GET", "HEAD", "OPTIONS"):
         request.headers["Content-Length"] = str(len(body))
@@ -172,14 +169,6 @@ def adapt(handler: Any, label: str | None = None) -> httpx.Auth:
     return _auth_class()(handler, label)
 
 
-def _requests_installed() -> bool:
-    try:
-        import requests  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 class RequestsAuthScheme(AuthClassScheme):
     """A plug-in that is a `requests.auth.AuthBase` subclass, declared like an httpx one
     (AuthClassScheme); each send wraps a new handler in the adapter."""
@@ -187,7 +176,7 @@ class RequestsAuthScheme(AuthClassScheme):
     install_hint = INSTALL_HINT
 
     def available(self) -> bool:
-        return _requests_installed()
+        return deferred.optional("requests")
 
     def build(self, values: dict[str, Any], context: AuthContext | None = None) -> httpx.Auth:
         try:

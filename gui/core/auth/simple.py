@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .. import deferred
 from .base import AuthContext, AuthError, Field, FieldKind, Scheme
 
 if TYPE_CHECKING:
@@ -41,16 +42,12 @@ class BasicScheme(Scheme):
     )
 
     def build(self, values: dict[str, Any], context: AuthContext | None = None) -> httpx.Auth:
-        import httpx
-
         values = self.values(values)
-        return httpx.BasicAuth(values["username"], values["password"])
+        return deferred.httpx.BasicAuth(values["username"], values["password"])
 
 
 def _bearer_class() -> AuthFactory:
-    import httpx
-
-    class HeaderAuth(httpx.Auth):
+    class HeaderAuth(deferred.httpx.Auth):
         """Sets one header to a fixed value, inside the auth flow."""
 
         def __init__(self, name: str, value: str) -> None:
@@ -100,14 +97,12 @@ class ApiKeyScheme(Scheme):
         return problems
 
     def build(self, values: dict[str, Any], context: AuthContext | None = None) -> httpx.Auth:
-        import httpx
-
         values = self.values(values)
         name, value, location = str(values["name"]), str(values["value"]), values["location"]
         if location == "header":
             return _bearer_class()(name, value)
 
-        class ApiKeyAuth(httpx.Auth):
+        class ApiKeyAuth(deferred.httpx.Auth):
             def auth_flow(self, request: httpx.Request):
                 if location == "query":
                     request.url = request.url.copy_add_param(name, value)

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 
 from .... import __version__
+from ... import deferred
 from ..base import AuthError, Interaction
 from . import protocol
 from .config import DEVICE, IMPLICIT, NON_INTERACTIVE, PKCE, REFRESH, Config
@@ -112,10 +113,6 @@ def refresh(config: Config, saved: Token | None, client: httpx.Client | None = N
 # -- authorization code (with or without PKCE) and implicit -------------------------
 
 def authorize(config: Config, interaction: Interaction, client: httpx.Client) -> Token:
-    from authlib.common.urls import add_params_to_uri
-    from authlib.oauth2.rfc6749.parameters import prepare_grant_uri
-    from authlib.oauth2.rfc7636 import create_s256_code_challenge
-
     implicit = config.grant == IMPLICIT
     need = ("authorization",) if implicit else ("authorization", "token")
     ends = drive(protocol.endpoints(config, *need, fresh=True), client, interaction.cancelled)
@@ -125,7 +122,7 @@ def authorize(config: Config, interaction: Interaction, client: httpx.Client) ->
     verifier = None
     if config.grant == PKCE:
         verifier = secrets.token_urlsafe(64)  # 86 characters, RFC 7636 4.1 allows 43–128
-        extra.update(code_challenge=create_s256_code_challenge(verifier),
+        extra.update(code_challenge=deferred.rfc7636.create_s256_code_challenge(verifier),
                      code_challenge_method="S256")
     nonce = secrets.token_urlsafe(24) if openid or implicit else None
     if nonce:
@@ -135,10 +132,11 @@ def authorize(config: Config, interaction: Interaction, client: httpx.Client) ->
     # Implicit with OpenID Connect is "id_token token"; plain OAuth 2.0 is "token".
     response_type = ("id_token token" if openid else "token") if implicit else "code"
     with Listener(config.redirect_port, state, fragment=implicit) as listener:
-        url = prepare_grant_uri(ends.authorization, config.client_id, response_type,
-                                listener.redirect_uri, config.scope or None, state, **extra)
+        url = deferred.oauth2_parameters.prepare_grant_uri(
+            ends.authorization, config.client_id, response_type, listener.redirect_uri,
+            config.scope or None, state, **extra)
         if config.extra_auth_params:
-            url = add_params_to_uri(url, list(config.extra_auth_params))
+            url = deferred.authlib_urls.add_params_to_uri(url, list(config.extra_auth_params))
         _preflight(client, url, listener.redirect_uri)
         interaction.open_browser(url)
         params = listener.wait(interaction.cancelled, BROWSER_TIMEOUT)

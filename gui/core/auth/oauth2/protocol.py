@@ -20,6 +20,7 @@ from urllib.parse import quote_plus
 
 import httpx
 
+from ... import deferred
 from ..base import AuthError
 from .config import (
     CLIENT_CREDENTIALS,
@@ -183,33 +184,31 @@ def endpoints(config: Config, *need: str, fresh: bool = False) -> Step[Endpoints
 def authenticated_post(config: Config, url: str, body: str, step: str) -> httpx.Request:
     """A form POST with the client's authentication, by authlib: HTTP Basic, in the
     body, or (a public client without a secret) just `client_id` in the body."""
-    from authlib.oauth2.auth import ClientAuth
-
     headers = {"Accept": "application/json",
                "Content-Type": "application/x-www-form-urlencoded"}
+    client_auth = deferred.authlib_auth.ClientAuth
     if not config.client_secret:
-        auth = ClientAuth(config.client_id, None, "none")
+        auth = client_auth(config.client_id, None, "none")
     elif config.client_auth == "client_secret_basic":
         # RFC 6749 2.3.1: both are form-encoded before they are joined and base64'd.
-        auth = ClientAuth(quote_plus(config.client_id, safe=""),
-                          quote_plus(config.client_secret, safe=""), "client_secret_basic")
+        auth = client_auth(quote_plus(config.client_id, safe=""),
+                           quote_plus(config.client_secret, safe=""), "client_secret_basic")
     else:
-        auth = ClientAuth(config.client_id, config.client_secret, "client_secret_post")
+        auth = client_auth(config.client_id, config.client_secret, "client_secret_post")
     _, headers, body = auth.prepare("POST", url, headers, body)
     return request("POST", url, step, headers=headers, content=body.encode())
 
 
 def token_request(config: Config, url: str, grant_type: str, params: dict[str, str],
                   step: str) -> httpx.Request:
-    from authlib.common.urls import add_params_to_qs
-    from authlib.oauth2.rfc6749.parameters import prepare_token_request
-
-    body = prepare_token_request(grant_type, **{k: v for k, v in params.items() if v})
+    body = deferred.oauth2_parameters.prepare_token_request(
+        grant_type, **{k: v for k, v in params.items() if v})
     more = [(k, v) for k, v in (("audience", config.audience),
                                 ("resource", config.resource)) if v]
     more += list(config.extra_token_params)
-    return authenticated_post(config, url, add_params_to_qs(body, more) if more else body,
-                              step)
+    if more:
+        body = deferred.authlib_urls.add_params_to_qs(body, more)
+    return authenticated_post(config, url, body, step)
 
 
 def request_token(config: Config, url: str, grant_type: str, params: dict[str, str],
@@ -274,13 +273,11 @@ class DeviceAuthorization:
 
 
 def device_authorization(config: Config, url: str) -> Step[DeviceAuthorization]:
-    from authlib.common.urls import url_encode
-
     step = "Device authorization request"
     params = [(k, v) for k, v in (("scope", config.scope), ("audience", config.audience),
                                   ("resource", config.resource)) if v]
     params += list(config.extra_auth_params)
-    response = yield authenticated_post(config, url, url_encode(params), step)
+    response = yield authenticated_post(config, url, deferred.authlib_urls.url_encode(params), step)
     data = answer(response, step)
     try:
         return DeviceAuthorization(

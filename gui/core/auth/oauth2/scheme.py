@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ... import deferred
 from ..base import Action, AuthContext, AuthError, Field, FieldKind, Scheme
 from .config import (
     CLIENT_AUTH,
@@ -99,15 +100,12 @@ class OAuth2Scheme(Scheme):
         return notes
 
     def _saved(self, config: Config, context: AuthContext) -> Token | None:
-        from .tokens import TokenStore
-
-        token = TokenStore(context).load()
-        return token if token is not None and TokenStore.matches(token, config) else None
+        store = deferred.oauth2_tokens.TokenStore
+        token = store(context).load()
+        return token if token is not None and store.matches(token, config) else None
 
     def build(self, values: dict[str, Any],
               context: AuthContext | None = None) -> httpx.Auth:
-        from .flow import OAuth2Auth
-
         config = Config.from_values(self.values(values))
         token = self._saved(config, context) if context is not None else None
         if token is None and config.grant == REFRESH:
@@ -119,14 +117,11 @@ class OAuth2Scheme(Scheme):
                 and config.grant not in NON_INTERACTIVE:
             raise AuthError("The OAuth 2.0 token has expired and there is no refresh token: "
                             "press Get new token.")
-        return OAuth2Auth(config, token)
+        return deferred.oauth2_flow.OAuth2Auth(config, token)
 
     def run_action(self, name: str, values: dict[str, Any], context: AuthContext) -> str:
-        from . import interactive
-        from .tokens import TokenStore, expiry_text
-
         config = Config.from_values(self.values(values))
-        store = TokenStore(context)
+        store = deferred.oauth2_tokens.TokenStore(context)
         if name == "clear":
             store.clear()
             return "The token was removed from the keychain."
@@ -135,32 +130,27 @@ class OAuth2Scheme(Scheme):
             raise AuthError(" ".join(problems))
         saved = self._saved(config, context)
         if name == "get_token":
-            token = interactive.get_token(config, context.interaction, saved)
+            token = deferred.oauth2_interactive.get_token(config, context.interaction, saved)
         elif name == "refresh":
-            token = interactive.refresh(config, saved)
+            token = deferred.oauth2_interactive.refresh(config, saved)
         else:
             return super().run_action(name, values, context)
         store.save(token)
-        return f"Got a new token ({config.grant_name}). {expiry_text(token)}"
+        return f"Got a new token ({config.grant_name}). {deferred.oauth2_tokens.expiry_text(token)}"
 
     def state(self, values: dict[str, Any], context: AuthContext) -> str:
-        from .tokens import TokenStore, describe
-
         try:
             config = Config.from_values(self.values(values))
         except AuthError as exc:
             return str(exc)
-        token = TokenStore(context).load()
+        token = deferred.oauth2_tokens.TokenStore(context).load()
         if token is None:
             return "No token yet: press Get new token."
-        if not TokenStore.matches(token, config):
+        if not deferred.oauth2_tokens.TokenStore.matches(token, config):
             return ("The saved token was issued for another provider or client ID: press "
                     "Get new token.")
-        return describe(token)
+        return deferred.oauth2_tokens.describe(token)
 
     def after_send(self, auth: httpx.Auth, context: AuthContext) -> None:
-        from .flow import OAuth2Auth
-        from .tokens import TokenStore
-
-        if isinstance(auth, OAuth2Auth) and auth.refreshed is not None:
-            TokenStore(context).save(auth.refreshed)
+        if isinstance(auth, deferred.oauth2_flow.OAuth2Auth) and auth.refreshed is not None:
+            deferred.oauth2_tokens.TokenStore(context).save(auth.refreshed)

@@ -15,7 +15,9 @@ import time
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from ... import deferred
 from ...storage.keychain import secret_key
+from .config import GRANT_NAMES
 
 if TYPE_CHECKING:
     from ..base import AuthContext
@@ -66,8 +68,6 @@ def token_from_response(data: dict[str, Any], *, grant: str, provider: str,
                         client_id: str, requested_scope: str = "") -> Token | None:
     """The token in a token endpoint's (or an implicit redirect's) parameters; None when
     there is no access token in them."""
-    from authlib.oauth2.rfc6749 import OAuth2Token
-
     access = data.get("access_token")
     if not isinstance(access, str) or not access:
         return None
@@ -75,7 +75,7 @@ def token_from_response(data: dict[str, Any], *, grant: str, provider: str,
     expires_at: float | None = None
     try:
         # authlib turns expires_in into expires_at.
-        parsed = OAuth2Token({k: v for k, v in data.items() if k != "expires_at"})
+        parsed = deferred.rfc6749.OAuth2Token({k: v for k, v in data.items() if k != "expires_at"})
         if parsed.get("expires_at") is not None:
             expires_at = float(parsed["expires_at"])
     except (TypeError, ValueError):
@@ -191,8 +191,6 @@ def expiry_text(token: Token, now: float | None = None) -> str:
 def describe(token: Token, now: float | None = None) -> str:
     """The token for the form: type, expiry, refresh token, scope, and the claims of any
     JWT in it, decoded but NOT verified (and labelled so)."""
-    from .config import GRANT_NAMES
-
     grant = GRANT_NAMES.get(token.grant, token.grant or "an unknown")
     lines = [f"{token.token_type} token from the {grant} grant, obtained "
              f"{_when(token.obtained_at)}.",
