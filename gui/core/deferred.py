@@ -51,6 +51,7 @@ _MODULES: dict[str, str] = {
     "jose_errors": "joserfc.errors",
     "jwk": "joserfc.jwk",
     "jwt": "joserfc.jwt",
+    "keychain": "gui.core.storage.keychain",
     "metadata": "importlib.metadata",
     "mohawk_base": "mohawk.base",
     "mohawk_exc": "mohawk.exc",
@@ -61,6 +62,7 @@ _MODULES: dict[str, str] = {
     "oauth2_parameters": "authlib.oauth2.rfc6749.parameters",
     "oauth2_tokens": "gui.core.auth.oauth2.tokens",
     "oauthlib_oauth1": "oauthlib.oauth1",
+    "publicsuffixlist": "publicsuffixlist",
     "requests": "requests",
     "requests_adapter": "gui.core.auth.requests_adapter",
     "requests_hooks": "requests.hooks",
@@ -81,6 +83,7 @@ if TYPE_CHECKING:
     import gssapi as gssapi
     import httpx as httpx
     import httpx_gssapi as httpx_gssapi
+    import publicsuffixlist as publicsuffixlist
     import requests as requests
     import spnego as spnego
     from authlib.common import urls as authlib_urls  # noqa: F401
@@ -116,6 +119,7 @@ if TYPE_CHECKING:
     from gui.core.auth.oauth2 import flow as oauth2_flow  # noqa: F401
     from gui.core.auth.oauth2 import interactive as oauth2_interactive  # noqa: F401
     from gui.core.auth.oauth2 import tokens as oauth2_tokens  # noqa: F401
+    from gui.core.storage import keychain as keychain
 
 
 def optional(name: str) -> bool:

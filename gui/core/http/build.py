@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import mimetypes
 import os
+import unicodedata
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -82,8 +83,6 @@ def _split_parameters(value: str) -> list[str]:
 
 def _ascii_fallback(text: str) -> str:
     """café.txt -> cafe.txt, for recipients that do not read filename*."""
-    import unicodedata
-
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return plain.replace("\\", "_").replace('"', "_") or "_"
 

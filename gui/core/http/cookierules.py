@@ -12,7 +12,10 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from http import cookiejar
 from urllib.parse import urlsplit
+
+from .. import deferred
 
 #: Name and value of a cookie together, at most (bytes, as browsers count).
 MAX_PAIR = 4096
@@ -59,9 +62,7 @@ def _suffixes():
     global _psl
     with _psl_lock:
         if _psl is None:
-            from publicsuffixlist import PublicSuffixList
-
-            _psl = PublicSuffixList()
+            _psl = deferred.publicsuffixlist.PublicSuffixList()
         return _psl
 
 
@@ -133,8 +134,6 @@ def ascii_host(host: str) -> str | None:
 def _parse_date(text: str) -> float | None:
     # Not in http.cookiejar's __all__, but there since Python 2 and lenient as browsers
     # are about the formats servers write.
-    from http import cookiejar
-
     return cookiejar.http2time(text)  # type: ignore[attr-defined]
 
 

@@ -24,11 +24,15 @@ have inside a longer encoded value (`user:password`).
 from __future__ import annotations
 
 import base64
+import json
 import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, quote_plus, unquote, urlsplit
+
+from ..auth import secret_values
+from ..serialize import spec_from_dict, spec_to_dict
 
 if TYPE_CHECKING:
     from ..model import RequestSpec
@@ -89,9 +93,6 @@ def _base64_cores(secret: str) -> set[str]:
 
 def _usual_forms(secret: str) -> set[str]:
     """For long secrets: the encodings met in practice, as plain strings."""
-    import json
-    from urllib.parse import quote, quote_plus
-
     forms = {secret, json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}
     for safe in ("", "/", "/:@", "/?:@!$&'()*+,;=", "!$&'()*+,;=:@/?~"):
         once = quote(secret, safe=safe)
@@ -260,10 +261,8 @@ def spec_secrets(spec: RequestSpec, secrets: tuple[str, ...] = ()) -> tuple[str,
     """`secrets` plus those the request holds itself: its scheme's secret fields and
     its URL's user info password."""
     if spec.auth.scheme == "none":
-        # The built-in NoAuth has no fields: no import and scheme lookup at every send.
+        # The built-in NoAuth has no fields: no scheme lookup at every send.
         return (*secrets, *url_secrets(spec.url))
-    from ..auth import secret_values
-
     return (*secrets, *secret_values(spec.auth), *url_secrets(spec.url))
 
 
@@ -279,6 +278,4 @@ def mask_spec_dict(data: dict[str, Any], secrets: tuple[str, ...]) -> dict[str, 
 def mask_spec(spec: RequestSpec, secrets: tuple[str, ...] = ()) -> RequestSpec:
     """A copy of the request with no secret left: secret auth fields emptied, every
     known secret masked in URL, params, headers and body (for Copy as curl)."""
-    from ..serialize import spec_from_dict, spec_to_dict
-
     return spec_from_dict(mask_spec_dict(spec_to_dict(spec), spec_secrets(spec, secrets)))

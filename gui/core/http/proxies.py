@@ -23,6 +23,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from .. import deferred
+from ..storage.atomic import write_atomic
+from ..storage.paths import proxy_settings_file
+
 if TYPE_CHECKING:
     from ..storage.keychain import SecretStore
 
@@ -41,9 +45,7 @@ COLLECTION_PLACE = "proxy"
 def collection_password_key(namespace: str) -> str:
     """The keychain key of a collection's proxy password: `namespace` is the
     collection's on this machine (`Collection.namespace`), never its copyable id."""
-    from ..storage.keychain import secret_key
-
-    return secret_key(namespace, COLLECTION_PLACE, "password")
+    return deferred.keychain.secret_key(namespace, COLLECTION_PLACE, "password")
 
 
 class ProxySettingsError(ValueError):
@@ -332,8 +334,6 @@ def load(lookup: Callable[[str], str | None] | None = None) -> ProxySettings:
     """The saved global settings (the system's when there are none), the password
     read through `lookup` (a keychain's get). A damaged file raises
     ProxySettingsError naming it; it is left as it is."""
-    from ..storage.paths import proxy_settings_file
-
     path = proxy_settings_file()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -354,9 +354,6 @@ def load(lookup: Callable[[str], str | None] | None = None) -> ProxySettings:
 def save(settings: ProxySettings, store: SecretStore | None = None) -> None:
     """Write the settings atomically, the password to the keychain (`store`: a
     SecretStore); the file first, so a file that cannot be written leaves both."""
-    from ..storage.atomic import write_atomic
-    from ..storage.paths import proxy_settings_file
-
     write_atomic(proxy_settings_file(),
                  (json.dumps(to_dict(settings), indent=2) + "\n").encode("utf-8"))
     if store is not None:

@@ -21,6 +21,8 @@ import binascii
 from types import SimpleNamespace
 from typing import Any
 
+from .. import deferred
+from ..auth import get
 from .challenge import Challenge, MalformedChallenge, parse
 from .proxies import Route
 
@@ -137,11 +139,9 @@ class ProxyAuthenticator:
         except (binascii.Error, ValueError):
             raise ProxyAuthError(f"The proxy's {title} challenge is not base64; the raw "
                                  "header is in the History tab.") from None
-        try:
-            from spnego.exceptions import SpnegoError
-        except ImportError:
+        if not _spnego_available():
             raise ProxyAuthError(f"{title} to a proxy needs pyspnego: pip install "
-                                 "'gatepost[ntlm]'.") from None
+                                 "'gatepost[ntlm]'.")
         try:
             self._continues = bool(token)
             if not token:
@@ -154,7 +154,7 @@ class ProxyAuthenticator:
                                      "Gatepost sent; the raw header is in the History tab.")
             else:
                 out = self._context.step(token)
-        except SpnegoError as exc:
+        except deferred.spnego_exceptions.SpnegoError as exc:
             self._context = None
             raise ProxyAuthError(_spnego_message(scheme, exc, self.route)) from None
         if out is None:
@@ -162,19 +162,15 @@ class ProxyAuthenticator:
         return f"{title} {base64.b64encode(out).decode('ascii')}"
 
     def _new_context(self, scheme: str) -> Any:
-        import spnego
-
         route = self.route
         if scheme == "negotiate":
             # The ticket of the session: no password; a user name picks the principal.
-            return spnego.client(route.username or None, None, hostname=route.host,
-                                 service="HTTP", protocol="negotiate")
-        return spnego.client(route.username, route.password or None, hostname=route.host,
-                             service="HTTP", protocol="ntlm")
+            return deferred.spnego.client(route.username or None, None, hostname=route.host,
+                                          service="HTTP", protocol="negotiate")
+        return deferred.spnego.client(route.username, route.password or None,
+                                      hostname=route.host, service="HTTP", protocol="ntlm")
 
     def _start_digest(self, values: list[str]) -> None:
-        from ..auth import get
-
         self._digest = get("digest").build({"username": self.route.username,
                                             "password": self.route.password})
         header = next(v for v in values if v.strip().lower().startswith("digest"))
@@ -186,9 +182,7 @@ class ProxyAuthenticator:
 
 
 def _spnego_available() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("spnego") is not None
+    return deferred.optional("spnego")
 
 
 def _spnego_message(scheme: str, exc: Exception, route: Route) -> str:

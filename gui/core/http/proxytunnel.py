@@ -21,7 +21,9 @@ from typing import Any
 
 import h11
 import httpcore
+from socksio import socks5
 
+from .. import __version__
 from .netio import DNSError
 from .netio import current as current_hop_context
 from .proxies import Route
@@ -230,8 +232,6 @@ def _refused(route: Route, sent: bool, auth: ProxyAuthenticator) -> str:
 
 
 def _user_agent() -> str:
-    from .. import __version__
-
     return f"Gatepost/{__version__}"
 
 
@@ -293,8 +293,6 @@ def _exchange(stream: httpcore.NetworkStream, record: ConnectRecord,
 
 
 def _socks5(stream: httpcore.NetworkStream, host: str, port: int, route: Route) -> None:
-    from socksio import socks5
-
     conn = socks5.SOCKS5Connection()
     wanted = socks5.SOCKS5AuthMethod.USERNAME_PASSWORD if route.username else \
         socks5.SOCKS5AuthMethod.NO_AUTH_REQUIRED
