@@ -41,6 +41,10 @@ _MODULES: dict[str, str] = {
     "ec": "cryptography.hazmat.primitives.asymmetric.ec",
     "ed25519": "cryptography.hazmat.primitives.asymmetric.ed25519",
     "ed448": "cryptography.hazmat.primitives.asymmetric.ed448",
+    "ElementTree": "xml.etree.ElementTree",
+    "etree": "lxml.etree",
+    "expat": "xml.parsers.expat",
+    "fernet": "cryptography.fernet",
     "gssapi": "gssapi",
     "gssapi_exceptions": "gssapi.raw.exceptions",
     "gssapi_misc": "gssapi.raw.misc",
@@ -48,11 +52,18 @@ _MODULES: dict[str, str] = {
     "httpx": "httpx",
     "httpx_gssapi": "httpx_gssapi",
     "httpx_gssapi_exceptions": "httpx_gssapi.exceptions",
+    "jmespath": "jmespath",
+    "jmespath_exceptions": "jmespath.exceptions",
     "jose_errors": "joserfc.errors",
+    "jsonpath": "jsonpath",
     "jwk": "joserfc.jwk",
     "jwt": "joserfc.jwt",
     "keychain": "gui.core.storage.keychain",
+    "keyring": "keyring",
+    "keyring_errors": "keyring.errors",
+    "lxml_html": "lxml.html",
     "metadata": "importlib.metadata",
+    "minidom": "xml.dom.minidom",
     "mohawk_base": "mohawk.base",
     "mohawk_exc": "mohawk.exc",
     "mohawk_util": "mohawk.util",
@@ -62,7 +73,11 @@ _MODULES: dict[str, str] = {
     "oauth2_parameters": "authlib.oauth2.rfc6749.parameters",
     "oauth2_tokens": "gui.core.auth.oauth2.tokens",
     "oauthlib_oauth1": "oauthlib.oauth1",
+    "orjson": "orjson",
+    "pkcs12": "cryptography.hazmat.primitives.serialization.pkcs12",
     "publicsuffixlist": "publicsuffixlist",
+    "pygments_lexers": "pygments.lexers",
+    "pygments_token": "pygments.token",
     "requests": "requests",
     "requests_adapter": "gui.core.auth.requests_adapter",
     "requests_hooks": "requests.hooks",
@@ -70,6 +85,10 @@ _MODULES: dict[str, str] = {
     "rfc6749": "authlib.oauth2.rfc6749",
     "rfc7636": "authlib.oauth2.rfc7636",
     "rsa": "cryptography.hazmat.primitives.asymmetric.rsa",
+    "ruamel_comments": "ruamel.yaml.comments",
+    "ruamel_error": "ruamel.yaml.error",
+    "ruamel_scalarstring": "ruamel.yaml.scalarstring",
+    "ruamel_yaml": "ruamel.yaml",
     "serialization": "cryptography.hazmat.primitives.serialization",
     "spnego": "spnego",
     "spnego_exceptions": "spnego.exceptions",
@@ -79,10 +98,17 @@ _MODULES: dict[str, str] = {
 if TYPE_CHECKING:
     # The real modules, for type checkers (`as` the same name is a re-export).
     from importlib import metadata as metadata
+    from xml.dom import minidom as minidom
+    from xml.etree import ElementTree as ElementTree
+    from xml.parsers import expat as expat
 
     import gssapi as gssapi
     import httpx as httpx
     import httpx_gssapi as httpx_gssapi
+    import jmespath as jmespath
+    import jsonpath as jsonpath
+    import keyring as keyring
+    import orjson as orjson
     import publicsuffixlist as publicsuffixlist
     import requests as requests
     import spnego as spnego
@@ -92,6 +118,7 @@ if TYPE_CHECKING:
     from authlib.oauth2 import rfc7636 as rfc7636
     from authlib.oauth2.rfc6749 import parameters as oauth2_parameters  # noqa: F401
     from cryptography import exceptions as crypto_exceptions  # noqa: F401
+    from cryptography import fernet as fernet
     from cryptography import x509 as x509
     from cryptography.hazmat.primitives import hashes as hashes
     from cryptography.hazmat.primitives import serialization as serialization
@@ -99,19 +126,30 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric import ed448 as ed448
     from cryptography.hazmat.primitives.asymmetric import ed25519 as ed25519
     from cryptography.hazmat.primitives.asymmetric import rsa as rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12 as pkcs12
     from gssapi.raw import exceptions as gssapi_exceptions  # noqa: F401
     from gssapi.raw import misc as gssapi_misc  # noqa: F401
     from httpx_gssapi import exceptions as httpx_gssapi_exceptions  # noqa: F401
+    from jmespath import exceptions as jmespath_exceptions  # noqa: F401
     from joserfc import errors as jose_errors  # noqa: F401
     from joserfc import jwk as jwk
     from joserfc import jwt as jwt
+    from keyring import errors as keyring_errors  # noqa: F401
+    from lxml import etree as etree
+    from lxml import html as lxml_html  # noqa: F401
     from mohawk import base as mohawk_base  # noqa: F401
     from mohawk import exc as mohawk_exc  # noqa: F401
     from mohawk import util as mohawk_util  # noqa: F401
     from oauthlib import oauth1 as oauthlib_oauth1  # noqa: F401
     from oauthlib.oauth1.rfc5849 import utils as oauth1_utils  # noqa: F401
+    from pygments import lexers as pygments_lexers  # noqa: F401
+    from pygments import token as pygments_token  # noqa: F401
     from requests import hooks as requests_hooks  # noqa: F401
     from requests import structures as requests_structures  # noqa: F401
+    from ruamel import yaml as ruamel_yaml  # noqa: F401
+    from ruamel.yaml import comments as ruamel_comments  # noqa: F401
+    from ruamel.yaml import error as ruamel_error  # noqa: F401
+    from ruamel.yaml import scalarstring as ruamel_scalarstring  # noqa: F401
     from spnego import channel_bindings as channel_bindings
     from spnego import exceptions as spnego_exceptions  # noqa: F401
 

@@ -35,18 +35,29 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from . import auth, deferred
+from .auth import AuthContext
+from .collections import tls as collections_tls
+from .collections.globalvars import global_key, load_globals
+from .collections.inherit import auth_source, effective_auth, effective_headers, prepare
 from .collections.model import Collection, Environment, Folder, RequestItem, collection_of
+from .collections.secrets import auth_place, fill_secrets, variable_key
 from .planning import namespace, proxy_of, unknown_message
+from .serialize import spec_to_dict
+from .storage.scratch import SCRATCH
+from .storage.scratch import auth_place as scratch_place
 from .variables import (
     UnresolvedVariable,
     Variable,
     VariableCycle,
+    find_variables,
     layer,
+    resolve_spec,
     secret_values,
 )
 
 if TYPE_CHECKING:
-    from .auth.base import AuthContext, Interaction
+    from .auth.base import Interaction
     from .collections.model import LoadProblem
     from .http.proxies import ProxySettings
     from .model import RequestSpec
@@ -120,8 +131,6 @@ class Workspace:
     def globals(self) -> list[Variable]:
         """The global variables, secret values filled from the keychain (read once)."""
         if self._globals is None:
-            from .collections.globalvars import load_globals
-
             self._globals, self.globals_problem = load_globals(self.store)
         return self._globals
 
@@ -178,8 +187,6 @@ class Workspace:
 
     def fill_object(self, obj: Collection | Folder | RequestItem | Environment) -> None:
         """Read the secrets of `obj` alone (a collection: with its environments'), once."""
-        from .collections.secrets import fill_secrets
-
         if obj not in self._filled:
             fill_secrets(obj, self.store)
             self._filled.update([obj, *obj.environments] if isinstance(obj, Collection)
@@ -205,9 +212,6 @@ class Workspace:
         unsaved state, or `item.spec`); `overrides` are variables above every scope
         (command-line `--var`, run captures), `secret_overrides` the ones of those to
         mask. Raises PlanError."""
-        from .collections.inherit import prepare
-        from .variables import resolve_spec
-
         self.fill(item, environment)
         scopes = self.scopes(item, environment)
         self._ask_missing_variables(spec, item, environment, scopes, overrides or {})
@@ -236,12 +240,6 @@ class Workspace:
     def auth_context(self, item: RequestItem | None, scheme: str) -> AuthContext:
         """Where the auth of a request keeps state (tokens) in the keychain: the scratch
         request's place, or the place of the item or parent that owns its auth."""
-        from .auth import AuthContext
-        from .collections.inherit import auth_source
-        from .collections.secrets import auth_place
-        from .storage.scratch import SCRATCH
-        from .storage.scratch import auth_place as scratch_place
-
         if item is None:
             return AuthContext(self.store, SCRATCH, scratch_place(scheme), self.interaction)
         source = auth_source(item) if scheme == "inherit" else item
@@ -253,9 +251,7 @@ class Workspace:
         """The certificates of the item's collection, used before the global ones."""
         if item is None:
             return None
-        from .collections.tls import collection_tls
-
-        return collection_tls(collection_of(item))
+        return collections_tls.collection_tls(collection_of(item))
 
     @staticmethod
     def collection_proxy(item: RequestItem | None) -> ProxySettings | None:
@@ -269,9 +265,6 @@ class Workspace:
 
     def _variable_keys(self, item: RequestItem | None, environment: Environment | None
                        ) -> list[Callable[[str], str]]:
-        from .collections.globalvars import global_key
-        from .collections.secrets import variable_key
-
         keys: list[Callable[[str], str]] = [global_key]
         if item is not None:
             space = namespace(collection_of(item))
@@ -285,9 +278,6 @@ class Workspace:
                                overrides: Mapping[str, str]) -> None:
         """A secret variable the request uses but this machine has no value for (a
         collection cloned from git): ask once and keep the answer in the keychain."""
-        from .serialize import spec_to_dict
-        from .variables import find_variables
-
         if not any(var.secret and var.enabled and not var.value and var.name not in overrides
                    for variables in scopes for var in variables):
             return  # the common case, and a run's: nothing to ask, nothing to serialise
@@ -322,8 +312,6 @@ class Workspace:
     def _inherited_text(item: RequestItem) -> str:
         """The texts a request inherits (headers and auth of its parents), where a
         {{variable}} may hide."""
-        from .collections.inherit import effective_auth, effective_headers
-
         rows = [(r.name, r.value) for r in effective_headers(item)]
         return json.dumps(rows) + json.dumps(effective_auth(item).values, default=str)
 
@@ -332,11 +320,6 @@ class Workspace:
         """A secret auth field with no value on this machine (the collection was cloned:
         secrets are never in its files): ask once, keep it in the keychain. Declining
         sends the request without it, as the scheme then reports."""
-        from . import auth
-        from .collections.inherit import auth_source
-        from .collections.secrets import auth_place
-        from .storage.keychain import secret_key
-
         try:
             scheme = auth.get(prepared.auth.scheme)
         except auth.AuthError:
@@ -348,8 +331,8 @@ class Workspace:
         for f in scheme.fields:
             if not f.secret or prepared.auth.values.get(f.name):
                 continue
-            key = secret_key(namespace(collection_of(item)), auth_place(owner, scheme.id),
-                             f.name)
+            key = deferred.keychain.secret_key(namespace(collection_of(item)),
+                                               auth_place(owner, scheme.id), f.name)
             if key in self._asked:
                 continue
             value = self._ask(SecretPrompt(

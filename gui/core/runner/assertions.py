@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..http.masking import masker
+from ..variables import Resolver, VariableCycle
 from . import declare
 from .queries import MISSING, QueryError, Response, evaluate
 
@@ -43,8 +45,6 @@ class CheckResult:
 def resolve(value: Any, scope: Mapping[str, str]) -> Any:
     """`value` with {{variables}} resolved in its text (and in a list's or mapping's);
     an undefined one is left as written and the comparison then fails, showing it."""
-    from ..variables import Resolver, VariableCycle
-
     if isinstance(value, str) and "{{" in value:
         try:
             return Resolver(scope).text(value)
@@ -219,8 +219,6 @@ def check(assertion: Assertion, response: Response) -> CheckResult:
 def _masked(value: Any, secrets: tuple[str, ...]) -> Any:
     if not secrets:
         return value
-    from ..http.masking import masker
-
     return masker(secrets).data(value)
 
 

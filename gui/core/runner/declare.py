@@ -24,7 +24,9 @@ import json
 import re
 from typing import Any
 
+from .. import deferred
 from ..model import Assertion, Capture
+from .queries import compile_jsonpath, compile_xpath
 
 #: Query kinds -> whether they take an argument.
 QUERIES = {"status": False, "header": True, "cookie": True, "body": False,
@@ -93,23 +95,16 @@ def check_query(kind: str, argument: str) -> None:
     if _templated(argument):
         return  # compiled when the variables are known
     if kind == "jmespath":
-        import jmespath
-        from jmespath.exceptions import JMESPathError
-
         try:
-            jmespath.compile(argument)
-        except JMESPathError as exc:
+            deferred.jmespath.compile(argument)
+        except deferred.jmespath_exceptions.JMESPathError as exc:
             where = getattr(exc, "lex_position", None)
             at = f" at character {where + 1}" if isinstance(where, int) else ""
             why = _first_line(exc).removeprefix("Invalid jmespath expression: ").rstrip(":")
             raise ValueError(f"the JMESPath {argument!r} does not parse: {why}{at}") from None
     elif kind == "jsonpath":
-        from .queries import compile_jsonpath
-
         compile_jsonpath(argument)
     elif kind == "xpath":
-        from .queries import compile_xpath
-
         compile_xpath(argument)
     elif kind == "variable" and not NAME.fullmatch(argument):
         raise ValueError(f"{argument!r} is not a variable name")

@@ -13,6 +13,10 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from .. import deferred
+from ..http.cookies import cookies_set
+from ..variables import Resolver, VariableError
+
 if TYPE_CHECKING:
     from ..http.exchange import Exchange, ReceivedResponse
 
@@ -36,33 +40,26 @@ class QueryError(Exception):
 @lru_cache(maxsize=256)
 def compile_jsonpath(expression: str) -> Any:
     """A compiled JSONPath (RFC 9535, python-jsonpath); ValueError naming the problem."""
-    import jsonpath
-
     try:
-        return jsonpath.compile(expression)
-    except jsonpath.JSONPathError as exc:
+        return deferred.jsonpath.compile(expression)
+    except deferred.jsonpath.JSONPathError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "invalid"
         raise ValueError(f"the JSONPath {expression!r} does not parse: {first}") from None
 
 
 @lru_cache(maxsize=256)
 def compile_xpath(expression: str) -> Any:
-    from lxml import etree
-
     try:
-        return etree.XPath(expression)
-    except etree.XPathError as exc:
+        return deferred.etree.XPath(expression)
+    except deferred.etree.XPathError as exc:
         raise ValueError(f"the XPath {expression!r} does not parse: {exc}") from None
 
 
 @lru_cache(maxsize=256)
 def _jmespath(expression: str) -> Any:
-    import jmespath
-    from jmespath.exceptions import JMESPathError
-
     try:
-        return jmespath.compile(expression)
-    except JMESPathError as exc:
+        return deferred.jmespath.compile(expression)
+    except deferred.jmespath_exceptions.JMESPathError as exc:
         raise QueryError(f"the JMESPath {expression!r} does not parse: {exc}") from None
 
 
@@ -105,20 +102,20 @@ class Response:
 
     def xml(self) -> Any:
         if self._xml is None:
-            from lxml import etree, html
-
             final = self._need()
             body = final.body
             try:
                 if "html" in final.content_type:
+                    html = deferred.lxml_html
                     self._xml = html.document_fromstring(
                         body, parser=html.HTMLParser(no_network=True))
                 else:
-                    parser = etree.XMLParser(resolve_entities=False, no_network=True,
-                                             load_dtd=False, dtd_validation=False,
-                                             huge_tree=False)
-                    self._xml = etree.fromstring(body, parser=parser)
-            except (etree.XMLSyntaxError, etree.ParserError, ValueError) as exc:
+                    parser = deferred.etree.XMLParser(
+                        resolve_entities=False, no_network=True, load_dtd=False,
+                        dtd_validation=False, huge_tree=False)
+                    self._xml = deferred.etree.fromstring(body, parser=parser)
+            except (deferred.etree.XMLSyntaxError, deferred.etree.ParserError,
+                    ValueError) as exc:
                 kind = final.content_type or "no content type"
                 raise QueryError(f"the body is not XML ({kind}: {exc})") from None
             if self._xml is None:
@@ -131,8 +128,6 @@ def evaluate(kind: str, argument: str, response: Response) -> Any:
     if kind == "variable":
         if argument not in response.scope:
             return MISSING
-        from ..variables import Resolver, VariableError
-
         try:
             return Resolver(response.scope).text(response.scope[argument])
         except VariableError as exc:
@@ -147,8 +142,6 @@ def evaluate(kind: str, argument: str, response: Response) -> Any:
         values = [v for n, v in final.headers if n.lower() == argument.lower()]
         return ", ".join(values) if values else MISSING
     if kind == "cookie":
-        from ..http.cookies import cookies_set
-
         found = [c for c in cookies_set(response.exchange) if c.name == argument]
         return found[-1].value if found else MISSING
     if kind == "body":
@@ -172,15 +165,13 @@ def evaluate(kind: str, argument: str, response: Response) -> Any:
 
 
 def _xpath(argument: str, response: Response) -> Any:
-    from lxml import etree
-
     try:
         compiled = compile_xpath(argument)
     except ValueError as exc:
         raise QueryError(str(exc)) from None
     try:
         result = compiled(response.xml())
-    except etree.XPathError as exc:
+    except deferred.etree.XPathError as exc:
         raise QueryError(f"the XPath {argument!r} failed: {exc}") from None
     if isinstance(result, list):
         values = [_node_text(node) for node in result]

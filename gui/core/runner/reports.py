@@ -24,6 +24,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ... import __version__
+from .. import deferred
+from ..http.masking import mask_text
+from ..storage.atomic import write_atomic
 from .run import ERROR, FAILED, INTERRUPTED, PASSED
 
 if TYPE_CHECKING:
@@ -44,8 +48,6 @@ class ReportInfo:
 
 
 def masker(run: Run) -> Callable[[str], str]:
-    from ..http.masking import mask_text
-
     secrets = tuple(sorted(s for s in run.secrets if s))
     # Even without known secrets: a URL's user-info password is masked (masking.py).
     return lambda text: mask_text(text, secrets)
@@ -125,8 +127,6 @@ def _exchange_dict(result: RequestResult) -> dict[str, Any] | None:
 
 
 def json_report(run: Run, info: ReportInfo) -> dict[str, Any]:
-    from ... import __version__
-
     results = []
     for r in run.results:
         results.append({
@@ -149,8 +149,6 @@ def json_report(run: Run, info: ReportInfo) -> dict[str, Any]:
 
 
 def write_json(path: Path, run: Run, info: ReportInfo) -> None:
-    from ..storage.atomic import write_atomic
-
     data = json.dumps(json_report(run, info), indent=2, ensure_ascii=False)
     write_atomic(Path(path), (data + "\n").encode("utf-8"))
 
@@ -167,51 +165,50 @@ def _seconds(value: float) -> str:
 
 
 def junit_xml(run: Run, info: ReportInfo) -> bytes:
-    import xml.etree.ElementTree as ET
-
     mask = masker(run)
     totals = run.totals()
-    root = ET.Element("testsuites", {
+    root = deferred.ElementTree.Element("testsuites", {
         "name": _clean(info.collection, mask), "time": _seconds(run.duration)})
     counts = {"tests": 0, "failures": 0, "errors": 0}
     host = socket.gethostname() or "localhost"
     for r in run.results:
         suite_name = r.name + (f" [iteration {r.iteration}]" if run.iterations > 1 else "")
-        suite = ET.SubElement(root, "testsuite", {
+        suite = deferred.ElementTree.SubElement(root, "testsuite", {
             "name": _clean(suite_name, mask), "id": str(r.index - 1),
             "package": _clean(r.folder or info.collection, mask),
             "timestamp": datetime.fromtimestamp(r.started or 0.0, UTC).strftime(
                 "%Y-%m-%dT%H:%M:%S"),
             "hostname": host, "time": _seconds(r.time), "skipped": "0"})
-        props = ET.SubElement(suite, "properties")
+        props = deferred.ElementTree.SubElement(suite, "properties")
         for key, value in (("file", r.file), ("iteration", str(r.iteration)),
                            ("status", "" if r.status is None else str(r.status)),
                            ("outcome", r.outcome)):
-            ET.SubElement(props, "property", {"name": key, "value": _clean(value, mask)})
+            deferred.ElementTree.SubElement(props, "property",
+                                            {"name": key, "value": _clean(value, mask)})
         classname = _clean(r.name, mask)
         cases = _cases(r)
         tests = failures = errors = 0
         for n, (name, failure, error, detail) in enumerate(cases):
-            case = ET.SubElement(suite, "testcase", {
+            case = deferred.ElementTree.SubElement(suite, "testcase", {
                 "name": _clean(name, mask), "classname": classname,
                 "time": _seconds(r.time if n == 0 else 0.0)})
             tests += 1
             if error is not None:
                 errors += 1
-                node = ET.SubElement(case, "error", {"message": _clean(error[1], mask),
-                                                     "type": error[0]})
+                node = deferred.ElementTree.SubElement(
+                    case, "error", {"message": _clean(error[1], mask), "type": error[0]})
                 node.text = _clean(detail, mask)
             elif failure is not None:
                 failures += 1
-                node = ET.SubElement(case, "failure", {"message": _clean(failure, mask),
-                                                       "type": "assertion"})
+                node = deferred.ElementTree.SubElement(
+                    case, "failure", {"message": _clean(failure, mask), "type": "assertion"})
                 node.text = _clean(detail, mask)
         suite.set("tests", str(tests))
         suite.set("failures", str(failures))
         suite.set("errors", str(errors))
-        out = ET.SubElement(suite, "system-out")
+        out = deferred.ElementTree.SubElement(suite, "system-out")
         out.text = _clean(_system_out(r), mask)
-        ET.SubElement(suite, "system-err").text = _clean(r.error or "", mask)
+        deferred.ElementTree.SubElement(suite, "system-err").text = _clean(r.error or "", mask)
         counts["tests"] += tests
         counts["failures"] += failures
         counts["errors"] += errors
@@ -220,8 +217,8 @@ def junit_xml(run: Run, info: ReportInfo) -> bytes:
     if run.interrupted:
         root.set("name", _clean(f"{info.collection} (interrupted after {totals.requests} "
                                 f"of {run.total} requests)", mask))
-    ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    deferred.ElementTree.indent(root)
+    return deferred.ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
 def _cases(r: RequestResult) -> list[tuple[str, str | None, tuple[str, str] | None, str]]:
@@ -247,8 +244,6 @@ def _system_out(r: RequestResult) -> str:
 
 
 def write_junit(path: Path, run: Run, info: ReportInfo) -> None:
-    from ..storage.atomic import write_atomic
-
     write_atomic(Path(path), junit_xml(run, info))
 
 

@@ -18,8 +18,15 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..collections.lookup import find_request, same_file
+from ..collections.model import Folder, collection_of
+from ..http.cancel import CancelToken
+from ..http.masking import spec_secrets
+from ..model import Timeouts
+from ..workspace import PlanError
 from . import assertions as checks
 from .captures import RunVariables, take
 from .queries import Response
@@ -27,8 +34,7 @@ from .queries import Response
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ..collections.model import Collection, Environment, Folder, RequestItem
-    from ..http.cancel import CancelToken
+    from ..collections.model import Collection, Environment, RequestItem
     from ..http.cookiejar import CookieJar
     from ..http.engine import Engine
     from ..http.exchange import Exchange
@@ -208,10 +214,6 @@ class Run:
     def _one(self, index: int, iteration: int, item: RequestItem, overrides: dict[str, str],
              secret_overrides: tuple[str, ...], captured: RunVariables
              ) -> tuple[RequestResult, Captured | None]:
-        from ..http.cancel import CancelToken
-        from ..model import Timeouts
-        from ..workspace import PlanError
-
         s = self.settings
         result = RequestResult(index, iteration, item, tree_name(item), relative(item),
                                folder_name(item), started=time.time())
@@ -223,8 +225,6 @@ class Run:
             # A variable a capture should have set: say which capture found nothing.
             result.error = captured.explain(str(exc))
             return result, None
-        from ..http.masking import spec_secrets
-
         # The scheme's own secret fields and a URL's user-info password too: a server
         # that echoes the request (httpbin /anything) puts them in bodies the report keeps.
         masked = spec_secrets(plan.spec, plan.secrets)
@@ -307,8 +307,6 @@ def folder_name(item: RequestItem) -> str:
 
 
 def relative(item: RequestItem) -> str:
-    from ..collections.model import collection_of
-
     try:
         return str(item.path.relative_to(collection_of(item).path))
     except ValueError:
@@ -319,12 +317,6 @@ def select(collection: Collection, refs: Iterable[str]) -> list[RequestItem]:
     """The requests `refs` name — request files, folders (a path or names in the
     tree), or everything when none — in the collection's order (its declared `order`,
     else by name), each once. PlanError for a name that matches nothing."""
-    from pathlib import Path
-
-    from ..collections.lookup import find_request, same_file
-    from ..collections.model import Folder
-    from ..workspace import PlanError
-
     everything = collection.requests()
     refs = [r for r in refs if r.strip()]
     if not refs:
