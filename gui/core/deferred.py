@@ -37,6 +37,7 @@ _MODULES: dict[str, str] = {
     "authlib_auth": "authlib.oauth2.auth",
     "authlib_urls": "authlib.common.urls",
     "channel_bindings": "spnego.channel_bindings",
+    "collection_owners": "gui.core.collections.owners",
     "crypto_exceptions": "cryptography.exceptions",
     "ec": "cryptography.hazmat.primitives.asymmetric.ec",
     "ed25519": "cryptography.hazmat.primitives.asymmetric.ed25519",
@@ -75,9 +76,11 @@ _MODULES: dict[str, str] = {
     "oauthlib_oauth1": "oauthlib.oauth1",
     "orjson": "orjson",
     "pkcs12": "cryptography.hazmat.primitives.serialization.pkcs12",
+    "proxies": "gui.core.http.proxies",
     "publicsuffixlist": "publicsuffixlist",
     "pygments_lexers": "pygments.lexers",
     "pygments_token": "pygments.token",
+    "queries": "gui.core.runner.queries",
     "requests": "requests",
     "requests_adapter": "gui.core.auth.requests_adapter",
     "requests_hooks": "requests.hooks",
@@ -92,6 +95,7 @@ _MODULES: dict[str, str] = {
     "serialization": "cryptography.hazmat.primitives.serialization",
     "spnego": "spnego",
     "spnego_exceptions": "spnego.exceptions",
+    "tls_config": "gui.core.tls.config",
     "x509": "cryptography.x509",
 }
 
@@ -157,7 +161,11 @@ if TYPE_CHECKING:
     from gui.core.auth.oauth2 import flow as oauth2_flow  # noqa: F401
     from gui.core.auth.oauth2 import interactive as oauth2_interactive  # noqa: F401
     from gui.core.auth.oauth2 import tokens as oauth2_tokens  # noqa: F401
+    from gui.core.collections import owners as collection_owners  # noqa: F401
+    from gui.core.http import proxies as proxies
+    from gui.core.runner import queries as queries
     from gui.core.storage import keychain as keychain
+    from gui.core.tls import config as tls_config  # noqa: F401
 
 
 def optional(name: str) -> bool:

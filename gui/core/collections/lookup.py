@@ -11,6 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..workspace import PlanError
 
+# Not from manage: a run reads and sends, it needs no saving code (store, ruamel).
+from .load import open_collection
+from .model import CollectionError
+from .owners import bind
+from .secrets import fill_secrets
+
 if TYPE_CHECKING:
     from ..storage.keychain import SecretStore
     from .model import Collection, Environment, RequestItem
@@ -24,12 +30,6 @@ def load_collection(path: Path | str, store: SecretStore,
     request needs them (`find_request`); a folder that is no collection is refused, and
     so is one whose id another folder owns on this machine unless `owner_choice` says
     what it is (gui/core/collections/owners.py): nobody is asked."""
-    # Not from manage: a run reads and sends, it needs no saving code (store, ruamel).
-    from .load import open_collection
-    from .model import CollectionError
-    from .owners import bind
-    from .secrets import fill_secrets
-
     folder = Path(path).expanduser()
     if not folder.is_dir():
         raise PlanError(f"{folder}: no such collection folder.")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import deferred
 from ..model import Assertion, AuthConfig, Capture, RequestSpec, Row
 from ..variables import Variable
 
@@ -167,9 +168,8 @@ class Collection:
         opener; a collection nobody bound binds now by the headless rule, so that an
         id another folder owns is refused (OwnerConflict) rather than used."""
         if self._namespace is None:
-            from .owners import bind
-
-            bind(self)
+            # owners imports this module (and yamlio): through deferred, no cycle.
+            deferred.collection_owners.bind(self)
         assert self._namespace is not None
         return self._namespace
 

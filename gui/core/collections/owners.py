@@ -37,9 +37,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..storage.atomic import write_atomic
+from ..storage.paths import collection_owners_file, session_file
 from ..storage.scratch import SCRATCH
 from .globalvars import GLOBALS
 from .model import COLLECTION_FILE, CollectionError
+from .yamlio import YamlSyntaxError, load_fast
 
 if TYPE_CHECKING:
     from .model import Collection
@@ -113,8 +116,6 @@ def _load(where: Path) -> list[dict[str, str]] | None:
 
 
 def _save(where: Path, entries: list[dict[str, str]]) -> None:
-    from ..storage.atomic import write_atomic
-
     data = json.dumps({"version": FORMAT, "folders": entries}, indent=2) + "\n"
     try:
         write_atomic(where, data.encode())
@@ -125,8 +126,6 @@ def _save(where: Path, entries: list[dict[str, str]]) -> None:
 
 def _session_id(folder: str) -> str | None:
     """The id in a session folder's collection.yaml, read without opening the rest."""
-    from .yamlio import YamlSyntaxError, load_fast
-
     try:
         data = load_fast((Path(folder) / COLLECTION_FILE).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, YamlSyntaxError):
@@ -138,8 +137,6 @@ def _session_id(folder: str) -> str | None:
 def _migrated() -> list[dict[str, str]]:
     """The record made once from the folders open in the last session: their entries,
     named by the bare id until now, stay theirs."""
-    from ..storage.paths import session_file
-
     try:
         folders = json.loads(session_file().read_text(encoding="utf-8")).get("collections")
     except (OSError, ValueError, AttributeError):
@@ -163,8 +160,6 @@ def claim(folder: Path | str, collection_id: str, choice: Choice | None = None,
     folder is; CollectionError when the record cannot be read or written. `record`
     defaults to `paths.collection_owners_file()`.
     """
-    from ..storage.paths import collection_owners_file
-
     where = record or collection_owners_file()
     key = folder_key(folder)
     with _LOCK:
@@ -205,8 +200,6 @@ def bind(collection: Collection, choice: Choice | None = None,
 
 def owners(record: Path | None = None) -> list[tuple[Path, str, str]]:
     """(folder, id, namespace) of every recorded collection, for tools and tests."""
-    from ..storage.paths import collection_owners_file
-
     with _LOCK:
         entries = _load(record or collection_owners_file()) or []
     return [(Path(e["folder"]), e["id"], e["namespace"]) for e in entries]

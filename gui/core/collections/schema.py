@@ -14,7 +14,15 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from .. import deferred
 from ..model import AuthConfig, RequestSpec, Row
+from ..runner.declare import (
+    DeclarationError,
+    assertion_data,
+    assertions_from_data,
+    capture_data,
+    captures_from_data,
+)
 from ..serialize import (
     SECRET_MARK,
     FormatError,
@@ -252,8 +260,6 @@ def request_data(item: RequestItem) -> dict[str, Any]:
     elif item.spec.auth.scheme == "none":
         d["auth"] = {"scheme": "none"}
     if item.assertions or item.captures:
-        from ..runner.declare import assertion_data, capture_data
-
         d["assertions"] = [assertion_data(a) for a in item.assertions]
         d["captures"] = [capture_data(c) for c in item.captures]
     return _compact({"name": item.name, **d, "id": item.id})
@@ -297,53 +303,44 @@ def collection_data(c: Collection) -> dict[str, Any]:
 def _proxy(d: dict[str, Any], c: Collection) -> None:
     if "proxy" not in d:
         return  # without loading the proxy code (urllib.request, http.client, email)
-    from ..http.proxies import (
-        AUTH_SCHEMES,
-        MODES,
-        Bypass,
-        ProxySettings,
-        ProxySettingsError,
-        has_credentials,
-        parse_url,
-    )
-
     p = d["proxy"]
     mode = p.get("mode", "manual" if p.get("url") else "")
-    if mode not in MODES:
-        raise SchemaError(f"must be one of {', '.join(MODES)}" + (f", not {mode!r}" if mode
-                          else " (or give a url)"), ("proxy", "mode"))
+    if mode not in deferred.proxies.MODES:
+        raise SchemaError(f"must be one of {', '.join(deferred.proxies.MODES)}"
+                          + (f", not {mode!r}" if mode else " (or give a url)"),
+                          ("proxy", "mode"))
     auth = p.get("auth", "any")
-    if auth not in AUTH_SCHEMES:
-        raise SchemaError(f"must be one of {', '.join(AUTH_SCHEMES)}, not {auth!r}",
-                          ("proxy", "auth"))
+    if auth not in deferred.proxies.AUTH_SCHEMES:
+        raise SchemaError(f"must be one of {', '.join(deferred.proxies.AUTH_SCHEMES)}, "
+                          f"not {auth!r}", ("proxy", "auth"))
     url = p.get("url", "")
-    if has_credentials(url):
+    if deferred.proxies.has_credentials(url):
         raise SchemaError("holds credentials; a collection's file never does: give the "
                           "user name as `username` and the password in Proxy… (it is kept "
                           "in the keychain)", ("proxy", "url"))
-    for key, check_one in (("url", lambda: parse_url(url) if mode == "manual" else None),
-                           ("bypass", lambda: Bypass(p.get("bypass", "")))):
+    for key, check_one in (
+            ("url", lambda: deferred.proxies.parse_url(url) if mode == "manual" else None),
+            ("bypass", lambda: deferred.proxies.Bypass(p.get("bypass", "")))):
         try:
             check_one()
-        except ProxySettingsError as exc:
+        except deferred.proxies.ProxySettingsError as exc:
             raise SchemaError(str(exc), ("proxy", key)) from None
-    c.proxy = ProxySettings(mode, url=url, bypass=p.get("bypass", ""), auth=auth,
-                            username=p.get("username", ""))
+    c.proxy = deferred.proxies.ProxySettings(mode, url=url, bypass=p.get("bypass", ""),
+                                             auth=auth, username=p.get("username", ""))
 
 
 def _certificates(d: dict[str, Any], c: Collection) -> None:
     if "certificates" not in d:
         return  # without loading the certificate code (ssl)
-    from ..tls.config import CaBundle, ClientCert
-
     certs = d["certificates"] or {}
     for n, entry in enumerate(certs.get("client", [])):
         kind = entry.get("type", "pem")
         if kind not in CERT_TYPES:
             raise SchemaError(f"must be one of {', '.join(CERT_TYPES)}, not {kind!r}",
                               ("certificates", "client", n, "type"))
-        cert = ClientCert(entry.get("host", ""), kind=kind, cert=entry.get("cert", ""),
-                          key=entry.get("key", ""), enabled=entry.get("enabled", True))
+        cert = deferred.tls_config.ClientCert(
+            entry.get("host", ""), kind=kind, cert=entry.get("cert", ""),
+            key=entry.get("key", ""), enabled=entry.get("enabled", True))
         if entry.get("id"):
             if any(other.id == entry["id"] for other in c.client_certs):
                 # Two entries would share one passphrase in the keychain.
@@ -352,7 +349,8 @@ def _certificates(d: dict[str, Any], c: Collection) -> None:
                                   ("certificates", "client", n, "id"))
             cert.id = entry["id"]
         c.client_certs.append(cert)
-    c.ca_bundles = [CaBundle(b.get("host", ""), b.get("file", ""), b.get("enabled", True))
+    c.ca_bundles = [deferred.tls_config.CaBundle(b.get("host", ""), b.get("file", ""),
+                                                 b.get("enabled", True))
                     for b in certs.get("ca", [])]
 
 
@@ -366,8 +364,6 @@ def read_request(data: Any, path: Path) -> RequestItem:
                        spec({k: v for k, v in d.items() if k not in ("assertions", "captures")}),
                        d.get("id"))
     if "assertions" in d or "captures" in d:
-        from ..runner.declare import DeclarationError, assertions_from_data, captures_from_data
-
         for key, parse in (("assertions", assertions_from_data),
                            ("captures", captures_from_data)):
             try:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
+from ..auth import AuthError, get, schemes
 from ..storage.keychain import secret_key
 from ..storage.scratch import load_auth_secrets
 from ..variables import Variable
@@ -67,8 +68,6 @@ def variable_key(namespace: str, env: Environment | None, name: str) -> str:
 
 
 def _auth_keys(obj: Owner, namespace: str) -> list[str]:
-    from ..auth import schemes
-
     if _base(obj) is None:
         return []
     return [secret_key(namespace, auth_place(obj, s.id), name)
@@ -131,8 +130,6 @@ def secret_pairs(obj: Owner | Environment) -> list[tuple[str, str]]:
     """(keychain key, value) of the non-empty secret values of `obj` (not its
     children's). No keychain access; a folder or request without an id gets one now,
     which its next save writes."""
-    from ..auth import AuthError, get
-
     c = collection_of(obj)
     pairs: list[tuple[str, str]] = []
     if isinstance(obj, Environment | Collection):

@@ -23,6 +23,7 @@ from ..watch import note
 from . import schema
 from .load import digest
 from .model import (
+    FOLDER_FILE,
     BrokenFileError,
     Collection,
     CollectionError,
@@ -132,8 +133,6 @@ def save_folder(folder: Folder, store: SecretStore | None = None, force: bool = 
     """Write folder.yaml if it changed (the root folder: collection.yaml)."""
     if folder.collection is not None:
         return save_collection(folder.collection, store, force)
-    from .model import FOLDER_FILE
-
     _secrets(folder, store)
     path = folder.path / FOLDER_FILE
     new = schema.folder_data(folder)

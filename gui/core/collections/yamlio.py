@@ -20,14 +20,15 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from yaml._yaml import CParser
 
+from .. import deferred
 from ..serialize import SECRET_MARK
 
 if TYPE_CHECKING:
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap
 
-# ruamel.yaml (about 3 MiB) is imported inside the functions that save: opening a
-# collection reads with libyaml alone (docs/benchmarks.md).
+# ruamel.yaml (about 3 MiB) is imported by the functions that save, through deferred:
+# opening a collection reads with libyaml alone (docs/benchmarks.md).
 
 
 class YamlSyntaxError(ValueError):
@@ -208,9 +209,7 @@ def _raise(message: str, line: int | None) -> Any:
 
 
 def _yaml() -> YAML:
-    from ruamel.yaml import YAML
-
-    y = YAML(typ="rt")  # round-trip: safe, keeps comments, order and quoting
+    y = deferred.ruamel_yaml.YAML(typ="rt")  # round-trip: safe, keeps comments, order and quoting
     y.indent(mapping=2, sequence=4, offset=2)
     y.width = 4096  # never fold a long URL over lines
     y.preserve_quotes = True
@@ -218,11 +217,9 @@ def _yaml() -> YAML:
 
 
 def load_rt(text: str) -> Any:
-    from ruamel.yaml.error import MarkedYAMLError as RuamelMarkedError
-
     try:
         return _yaml().load(text)
-    except RuamelMarkedError as exc:
+    except deferred.ruamel_error.MarkedYAMLError as exc:
         mark = exc.problem_mark
         raise YamlSyntaxError(str(exc.problem), mark.line + 1 if mark else None) from None
 
@@ -250,23 +247,21 @@ _OTHER_BREAKS = re.compile("[\r\x85\u2028\u2029]")
 def to_node(value: Any) -> Any:
     """Plain values as ruamel nodes: a secret marker in flow style (`{secret: keychain}`),
     text with line breaks as a literal block."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString
-
-    if isinstance(value, CommentedMap | CommentedSeq):
+    comments, scalars = deferred.ruamel_comments, deferred.ruamel_scalarstring
+    if isinstance(value, comments.CommentedMap | comments.CommentedSeq):
         return value
     if isinstance(value, dict):
-        node = CommentedMap((k, to_node(v)) for k, v in value.items())
+        node = comments.CommentedMap((k, to_node(v)) for k, v in value.items())
         if value == SECRET_MARK:
             node.fa.set_flow_style()
         return node
     if isinstance(value, list):
-        return CommentedSeq(to_node(v) for v in value)
+        return comments.CommentedSeq(to_node(v) for v in value)
     if isinstance(value, str):
         if "\n" in value.rstrip("\n") and _block_safe().fullmatch(value):
-            return LiteralScalarString(value)
+            return scalars.LiteralScalarString(value)
         if _OTHER_BREAKS.search(value):
-            return DoubleQuotedScalarString(value)
+            return scalars.DoubleQuotedScalarString(value)
     return value  # ruamel quotes the rest as needed (control characters escaped)
 
 
@@ -275,11 +270,9 @@ def merge(node: Any, old: Any, new: Any) -> Any:
     form of what the file held: wherever it equals `new`, the node is kept exactly as the
     person wrote it; keys the canonical form lacks (defaults spelled out) are kept, and
     keys the file leaves out but whose value did not change are not added."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-
     if old == new and node is not None:
         return node
-    if isinstance(node, CommentedMap) and isinstance(new, dict):
+    if isinstance(node, deferred.ruamel_comments.CommentedMap) and isinstance(new, dict):
         old = old if isinstance(old, dict) else {}
         for key in [k for k in node if k in old and k not in new]:
             del node[key]
@@ -291,7 +284,7 @@ def merge(node: Any, old: Any, new: Any) -> Any:
             elif key not in old or old[key] != value:  # else left implicit, and unchanged
                 node.insert(_position(node, list(new), key), key, to_node(value))
         return node
-    if isinstance(node, CommentedSeq) and isinstance(new, list):
+    if isinstance(node, deferred.ruamel_comments.CommentedSeq) and isinstance(new, list):
         old = old if isinstance(old, list) else []
         del node[len(new):]
         for i, value in enumerate(new):

@@ -24,9 +24,10 @@ import json
 import re
 from typing import Any
 
+# queries only through deferred: a collection's loader reads declarations and would
+# otherwise import the exchange, cookie and ssl modules that queries evaluate.
 from .. import deferred
 from ..model import Assertion, Capture
-from .queries import compile_jsonpath, compile_xpath
 
 #: Query kinds -> whether they take an argument.
 QUERIES = {"status": False, "header": True, "cookie": True, "body": False,
@@ -103,9 +104,9 @@ def check_query(kind: str, argument: str) -> None:
             why = _first_line(exc).removeprefix("Invalid jmespath expression: ").rstrip(":")
             raise ValueError(f"the JMESPath {argument!r} does not parse: {why}{at}") from None
     elif kind == "jsonpath":
-        compile_jsonpath(argument)
+        deferred.queries.compile_jsonpath(argument)
     elif kind == "xpath":
-        compile_xpath(argument)
+        deferred.queries.compile_xpath(argument)
     elif kind == "variable" and not NAME.fullmatch(argument):
         raise ValueError(f"{argument!r} is not a variable name")
 
