@@ -38,6 +38,7 @@ _MODULES: dict[str, str] = {
     "authlib_urls": "authlib.common.urls",
     "channel_bindings": "spnego.channel_bindings",
     "collection_owners": "gui.core.collections.owners",
+    "collections_tls": "gui.core.collections.tls",
     "crypto_exceptions": "cryptography.exceptions",
     "ec": "cryptography.hazmat.primitives.asymmetric.ec",
     "ed25519": "cryptography.hazmat.primitives.asymmetric.ed25519",
@@ -76,6 +77,7 @@ _MODULES: dict[str, str] = {
     "oauthlib_oauth1": "oauthlib.oauth1",
     "orjson": "orjson",
     "pkcs12": "cryptography.hazmat.primitives.serialization.pkcs12",
+    "platformdirs": "platformdirs",
     "proxies": "gui.core.http.proxies",
     "publicsuffixlist": "publicsuffixlist",
     "pygments_lexers": "pygments.lexers",
@@ -113,6 +115,7 @@ if TYPE_CHECKING:
     import jsonpath as jsonpath
     import keyring as keyring
     import orjson as orjson
+    import platformdirs as platformdirs
     import publicsuffixlist as publicsuffixlist
     import requests as requests
     import spnego as spnego
@@ -162,6 +165,7 @@ if TYPE_CHECKING:
     from gui.core.auth.oauth2 import interactive as oauth2_interactive  # noqa: F401
     from gui.core.auth.oauth2 import tokens as oauth2_tokens  # noqa: F401
     from gui.core.collections import owners as collection_owners  # noqa: F401
+    from gui.core.collections import tls as collections_tls  # noqa: F401
     from gui.core.http import proxies as proxies
     from gui.core.runner import queries as queries
     from gui.core.storage import keychain as keychain

@@ -27,6 +27,7 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .. import deferred
 from ..http.cookiejar import CookieJar
 from ..http.cookierules import Cookie, ascii_host, problem
 from .atomic import write_atomic
@@ -102,12 +103,10 @@ def decode(data: bytes, key: str | None) -> tuple[list[Cookie], int]:
         raise JarError("it has no data")
     if key is None:
         raise JarError("the key to decrypt it is not in the keychain")
-    from cryptography.fernet import Fernet, InvalidToken
-
     try:
-        plain = Fernet(key.encode()).decrypt(token.encode())
+        plain = deferred.fernet.Fernet(key.encode()).decrypt(token.encode())
         entries = json.loads(plain)["cookies"]
-    except (InvalidToken, ValueError, TypeError, KeyError):
+    except (deferred.fernet.InvalidToken, ValueError, TypeError, KeyError):
         raise JarError("it could not be decrypted with its key from the keychain") from None
     if not isinstance(entries, list):
         raise JarError("its contents are damaged")
@@ -184,9 +183,7 @@ class JarStore:
         if key is None:
             key = self._store.get(key_name(namespace))
             if key is None and create:
-                from cryptography.fernet import Fernet
-
-                key = Fernet.generate_key().decode()
+                key = deferred.fernet.Fernet.generate_key().decode()
                 self._store.set(key_name(namespace), key)
             if key is not None:
                 self._keys[namespace] = key
@@ -209,11 +206,9 @@ class JarStore:
                 # The keychain failed while the key was stored: it would be lost.
                 jar.note = f"{self._store.problem or 'No keychain.'} {_IN_MEMORY}"
                 return jar.note
-            from cryptography.fernet import Fernet
-
             payload = json.dumps({"cookies": [asdict(c) for c in jar.all()]})
-            document = {"format": FORMAT, "version": VERSION,
-                        "data": Fernet(key.encode()).encrypt(payload.encode()).decode()}
+            data = deferred.fernet.Fernet(key.encode()).encrypt(payload.encode()).decode()
+            document = {"format": FORMAT, "version": VERSION, "data": data}
             path = jar_file(namespace, self._folder)
             try:
                 write_atomic(path, json.dumps(document).encode())

@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from .. import deferred
 from ..watch import note
 
 if TYPE_CHECKING:
@@ -89,10 +90,9 @@ def _pick(backend: KeyringBackend) -> tuple[KeyringBackend | None, str | None]:
 
 def _keychain_errors() -> tuple[type[BaseException], ...]:
     """Evaluated only when something was raised (an ``except`` clause is lazy)."""
-    from keyring.errors import KeyringError
-
     # OSError: the bus socket; EOFError: file keyrings asking for a password on no stdin.
-    errors: list[type[BaseException]] = [KeyringError, OSError, EOFError]
+    errors: list[type[BaseException]] = [deferred.keyring_errors.KeyringError, OSError,
+                                         EOFError]
     for module, name in _DBUS_ERRORS:
         error = getattr(sys.modules.get(module), name, None)
         if isinstance(error, type) and issubclass(error, BaseException):
@@ -152,11 +152,9 @@ class SecretStore:
         keychain = self._keychain()
         if keychain is None:
             return
-        from keyring.errors import PasswordDeleteError
-
         try:
             keychain.delete_password(SERVICE, key)
-        except PasswordDeleteError:
+        except deferred.keyring_errors.PasswordDeleteError:
             pass  # nothing stored under this key
         except _keychain_errors() as exc:
             self._fall_back(exc)
@@ -169,10 +167,8 @@ class SecretStore:
                 # Importing keyring and probing its backends can block on D-Bus too.
                 note("keychain set-up")
                 try:
-                    import keyring
-
                     backend = self._given if self._given is not None else \
-                        keyring.get_keyring()
+                        deferred.keyring.get_keyring()
                 except Exception as exc:  # noqa: BLE001 - a broken keyring config must not stop us
                     self._problem = (
                         f"The keychain could not be set up ({_describe(exc)}), {_IN_MEMORY}"

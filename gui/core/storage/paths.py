@@ -8,14 +8,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .. import deferred
+
 
 def data_dir() -> Path:
     override = os.environ.get("GATEPOST_DATA_DIR")
     if override:
         return Path(override)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("gatepost", appauthor=False))
+    return Path(deferred.platformdirs.user_data_dir("gatepost", appauthor=False))
 
 
 def current_request_file() -> Path:

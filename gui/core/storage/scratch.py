@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..auth import AuthError, get
 from ..model import AuthConfig, RequestSpec
 from ..serialize import FormatError, spec_from_dict, spec_to_dict
 from .atomic import write_atomic
@@ -52,8 +53,6 @@ def load_current(path: Path | None = None) -> RequestSpec | None:
 def _secret_fields(config: AuthConfig, namespace: str,
                    place: str | None) -> list[tuple[str, str]]:
     """(field name, keychain key) of each secret field of the config's scheme."""
-    from ..auth import AuthError, get
-
     try:
         names = get(config.scheme).secret_names()
     except AuthError:

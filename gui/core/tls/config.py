@@ -37,6 +37,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
+import certifi
+import truststore
+
 from ..storage.atomic import write_atomic
 from ..storage.paths import tls_settings_file
 from .files import (
@@ -260,11 +263,7 @@ def base_context(system_trust: bool, verify: bool) -> ssl.SSLContext:
         context.verify_mode = ssl.CERT_NONE
         return context
     if system_trust:
-        import truststore
-
         return truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    import certifi
-
     return ssl.create_default_context(cafile=certifi.where())
 
 

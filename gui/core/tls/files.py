@@ -18,7 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from ..auth.keys import read_small_file
+from .. import deferred
+from ..auth.base import AuthError
+from ..auth.keys import load_pem_private_key, read_small_file
 from .info import Certificate, describe_certificate
 
 if TYPE_CHECKING:
@@ -57,17 +59,13 @@ def load_ca_file(path: str) -> str:
 
 def _certificates(data: bytes) -> list[Any]:
     """The certificates in PEM text, or the one certificate of a DER file."""
-    from cryptography import x509
-
     if b"-----BEGIN" in data:
-        return x509.load_pem_x509_certificates(data)
-    return [x509.load_der_x509_certificate(data)]
+        return deferred.x509.load_pem_x509_certificates(data)
+    return [deferred.x509.load_der_x509_certificate(data)]
 
 
 def _pem() -> Any:
-    from cryptography.hazmat.primitives.serialization import Encoding
-
-    return Encoding.PEM
+    return deferred.serialization.Encoding.PEM
 
 
 # -- identities --------------------------------------------------------------------------
@@ -97,12 +95,10 @@ class Identity:
                 "Certificates.")
 
     def load_into(self, context: ssl.SSLContext) -> None:
-        from cryptography.hazmat.primitives import serialization
-
         password = secrets.token_urlsafe(24).encode()
         key_pem = self.key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-            serialization.BestAvailableEncryption(password))
+            _pem(), deferred.serialization.PrivateFormat.PKCS8,
+            deferred.serialization.BestAvailableEncryption(password))
         try:
             with tempfile.TemporaryDirectory(prefix="gatepost-tls-") as folder:
                 path = os.path.join(folder, "identity.pem")
@@ -157,20 +153,16 @@ def load_identity(cert: ClientCert, *, check_dates: bool = True,
 
 
 def _der() -> Any:
-    from cryptography.hazmat.primitives.serialization import Encoding
-
-    return Encoding.DER
+    return deferred.serialization.Encoding.DER
 
 
 def _load_pkcs12(cert: ClientCert, data: bytes) -> tuple[Any, list[Any]]:
-    from cryptography.hazmat.primitives.serialization import pkcs12
-
     label = upper_first(cert.label)
     if data.lstrip().startswith(b"-----BEGIN"):
         raise TlsSetupError(f"{label}: {cert.cert} is a PEM file, not PKCS#12; choose PEM.")
     password = cert.passphrase.encode() if cert.passphrase else None
     try:
-        key, leaf, extra = pkcs12.load_key_and_certificates(data, password)
+        key, leaf, extra = deferred.pkcs12.load_key_and_certificates(data, password)
     except ValueError:
         if password is not None and _pkcs12_without_password(data):
             raise TlsSetupError(f"{label}: {cert.cert} has no passphrase; leave the "
@@ -183,20 +175,14 @@ def _load_pkcs12(cert: ClientCert, data: bytes) -> tuple[Any, list[Any]]:
 
 
 def _pkcs12_without_password(data: bytes) -> bool:
-    from cryptography.hazmat.primitives.serialization import pkcs12
-
     try:
-        pkcs12.load_key_and_certificates(data, None)
+        deferred.pkcs12.load_key_and_certificates(data, None)
     except ValueError:
         return False
     return True
 
 
 def _load_pem(cert: ClientCert, data: bytes) -> tuple[Any, list[Any]]:
-
-    from ..auth.base import AuthError
-    from ..auth.keys import load_pem_private_key
-
     label = upper_first(cert.label)
     try:
         chain = _certificates(data)
@@ -216,11 +202,8 @@ def _load_pem(cert: ClientCert, data: bytes) -> tuple[Any, list[Any]]:
 
 
 def _same_key(key: Any, certificate: Any) -> bool:
-    from cryptography.hazmat.primitives import serialization
-
     def spki(public: Any) -> bytes:
-        return public.public_bytes(serialization.Encoding.DER,
-                                   serialization.PublicFormat.SubjectPublicKeyInfo)
+        return public.public_bytes(_der(), deferred.serialization.PublicFormat.SubjectPublicKeyInfo)
 
     try:
         return spki(key.public_key()) == spki(certificate.public_key())

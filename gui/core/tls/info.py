@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import _ssl
 import ssl
 from dataclasses import dataclass, field
 from typing import Any
+
+from .. import deferred
 
 
 @dataclass
@@ -29,14 +32,11 @@ class TlsInfo:
 
 
 def describe_certificate(der: bytes) -> Certificate:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes
-
-    cert = x509.load_der_x509_certificate(der)
+    cert = deferred.x509.load_der_x509_certificate(der)
     try:
-        sans = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        sans = cert.extensions.get_extension_for_class(deferred.x509.SubjectAlternativeName).value
         names = [str(n.value) for n in sans]
-    except x509.ExtensionNotFound:
+    except deferred.x509.ExtensionNotFound:
         names = []
     return Certificate(
         subject=cert.subject.rfc4514_string(),
@@ -45,7 +45,7 @@ def describe_certificate(der: bytes) -> Certificate:
         not_after=cert.not_valid_after_utc.isoformat(),
         sans=names,
         serial=format(cert.serial_number, "x"),
-        fingerprint_sha256=cert.fingerprint(hashes.SHA256()).hex(":"),
+        fingerprint_sha256=cert.fingerprint(deferred.hashes.SHA256()).hex(":"),
     )
 
 
@@ -64,8 +64,6 @@ def read_tls(network_stream: Any) -> TlsInfo | None:
     # objects. Either way, only the leaf when neither is there.
     chain = getattr(ssl_object, "get_unverified_chain", None)
     if chain is not None:
-        import _ssl
-
         der_format = getattr(_ssl, "ENCODING_DER", 2)
         try:
             ders = [c if isinstance(c, bytes) else c.public_bytes(der_format)
