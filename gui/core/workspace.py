@@ -37,7 +37,6 @@ from typing import TYPE_CHECKING, Any
 
 from . import auth, deferred
 from .auth import AuthContext
-from .collections import tls as collections_tls
 from .collections.globalvars import global_key, load_globals
 from .collections.inherit import auth_source, effective_auth, effective_headers, prepare
 from .collections.model import Collection, Environment, Folder, RequestItem, collection_of
@@ -251,7 +250,8 @@ class Workspace:
         """The certificates of the item's collection, used before the global ones."""
         if item is None:
             return None
-        return collections_tls.collection_tls(collection_of(item))
+        # Through deferred: the window loads this module at idle, before any ssl.
+        return deferred.collections_tls.collection_tls(collection_of(item))
 
     @staticmethod
     def collection_proxy(item: RequestItem | None) -> ProxySettings | None:
