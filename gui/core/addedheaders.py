@@ -13,6 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+import httpx
+
+from . import auth
+from .http.build import build_request
+from .http.engine import USER_AGENT
+
 if TYPE_CHECKING:
     from .model import RequestSpec
 
@@ -57,11 +63,6 @@ class AddedHeader:
 def added_headers(spec: RequestSpec) -> list[AddedHeader]:
     """The headers added to `spec` (resolved: no {{variables}} left) that the person did
     not type; a header typed with the same name replaces the one Gatepost would add."""
-    import httpx
-
-    from .http.build import build_request
-    from .http.engine import USER_AGENT
-
     typed = {name.lower() for name, _ in spec.enabled_headers()}
     omitted = set(spec.omit_headers)
     out: list[AddedHeader] = []
@@ -94,8 +95,6 @@ def _title(name: str) -> str:
 
 
 def _auth(spec: RequestSpec, typed: set[str]) -> list[AddedHeader]:
-    from . import auth
-
     scheme = spec.auth.scheme
     if scheme in ("none", "inherit") or "authorization" in typed:
         return []

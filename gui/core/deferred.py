@@ -51,13 +51,17 @@ _MODULES: dict[str, str] = {
     "gssapi_exceptions": "gssapi.raw.exceptions",
     "gssapi_misc": "gssapi.raw.misc",
     "hashes": "cryptography.hazmat.primitives.hashes",
+    "highlight": "gui.core.highlight",
     "httpx": "httpx",
     "httpx_gssapi": "httpx_gssapi",
     "httpx_gssapi_exceptions": "httpx_gssapi.exceptions",
+    "idna": "idna",
     "jmespath": "jmespath",
     "jmespath_exceptions": "jmespath.exceptions",
     "jose_errors": "joserfc.errors",
     "jsonpath": "jsonpath",
+    "jsonpretty": "gui.core.jsonpretty",
+    "jsontree": "gui.core.jsontree",
     "jwk": "joserfc.jwk",
     "jwt": "joserfc.jwt",
     "keychain": "gui.core.storage.keychain",
@@ -111,6 +115,7 @@ if TYPE_CHECKING:
     import gssapi as gssapi
     import httpx as httpx
     import httpx_gssapi as httpx_gssapi
+    import idna as idna
     import jmespath as jmespath
     import jsonpath as jsonpath
     import keyring as keyring
@@ -160,6 +165,9 @@ if TYPE_CHECKING:
     from spnego import channel_bindings as channel_bindings
     from spnego import exceptions as spnego_exceptions  # noqa: F401
 
+    from gui.core import highlight as highlight
+    from gui.core import jsonpretty as jsonpretty
+    from gui.core import jsontree as jsontree
     from gui.core.auth import requests_adapter as requests_adapter
     from gui.core.auth.oauth2 import flow as oauth2_flow  # noqa: F401
     from gui.core.auth.oauth2 import interactive as oauth2_interactive  # noqa: F401

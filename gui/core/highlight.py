@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from . import deferred
+
 #: Text longer than this is not coloured.
 HIGHLIGHT_LIMIT = 1024 * 1024
 
@@ -30,8 +32,7 @@ def _kind(token: object) -> str | None:
 
 
 def _classify(token: object) -> str | None:
-    from pygments import token as t
-
+    t = deferred.pygments_token
     for kind, base in (("key", t.Name.Tag), ("string", t.String), ("number", t.Number),
                        ("keyword", t.Keyword), ("comment", t.Comment),
                        ("attr", t.Name.Attribute), ("tag", t.Name),
@@ -46,9 +47,7 @@ def spans(text: str, language: str) -> Spans | None:
     lexer_name = _LEXERS.get(language)
     if lexer_name is None or len(text) > HIGHLIGHT_LIMIT:
         return None
-    import pygments.lexers
-
-    lexer = getattr(pygments.lexers, lexer_name)(stripnl=False, ensurenl=False)
+    lexer = getattr(deferred.pygments_lexers, lexer_name)(stripnl=False, ensurenl=False)
     lines: Spans = [[]]
     column = 0
     for token, value in lexer.get_tokens(text):

@@ -13,9 +13,12 @@ numbers are copied as they came (escapes and all): nothing is lost or rounded.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
+
+from . import deferred
 
 #: Bodies up to this size are parsed and printed by orjson (a few ms with the GIL held).
 ORJSON_LIMIT = 1024 * 1024
@@ -136,8 +139,7 @@ def pretty(chunks: Iterable[bytes], encoding: str = "utf-8",
 def pretty_small(data: bytes) -> str | None:
     """`data` pretty-printed by orjson, or None when orjson will not take it (not JSON, or
     what only Python's parser reads: NaN, integers past 64 bits, deep nesting)."""
-    import orjson
-
+    orjson = deferred.orjson
     try:
         return orjson.dumps(orjson.loads(data), option=orjson.OPT_INDENT_2).decode()
     except (orjson.JSONDecodeError, orjson.JSONEncodeError):
@@ -148,14 +150,10 @@ def load(text: str) -> Any:
     """The value of pretty-printed JSON, for the filter (in a worker). A large text goes
     through Python's parser with a Python hook per object, so that the GUI thread gets
     the GIL between objects; orjson would hold it for the whole text."""
-    import json
-
     if len(text) <= ORJSON_LIMIT:
-        import orjson
-
         try:
-            return orjson.loads(text)
-        except orjson.JSONDecodeError:
+            return deferred.orjson.loads(text)
+        except deferred.orjson.JSONDecodeError:
             pass  # NaN, integers past 64 bits: Python's parser reads them
     return json.loads(text, object_pairs_hook=_object)
 

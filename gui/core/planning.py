@@ -4,9 +4,11 @@ live on this machine, and which fields use a variable nobody defined."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from . import deferred
 from .variables import unknown_variables
 
 if TYPE_CHECKING:
@@ -18,14 +20,10 @@ if TYPE_CHECKING:
 
 def proxy_of(collection: Collection) -> ProxySettings | None:
     """A copy of the collection's proxy settings for sending (see collection_proxy)."""
-    import copy
-
-    from .http.proxies import collection_password_key
-
     if collection.proxy is None:
         return None
     settings = copy.copy(collection.proxy)
-    settings.keychain_key = collection_password_key(namespace(collection))
+    settings.keychain_key = deferred.proxies.collection_password_key(namespace(collection))
     settings.owner = f"the collection {collection.name!r}"
     return settings
 

@@ -6,11 +6,15 @@ never on the GUI thread.
 
 from __future__ import annotations
 
+import codecs
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+# highlight, jsonpretty and jsontree (their regexes: ~5 ms) through deferred: `gatepost
+# send` imports this module for human_time and human_size alone.
+from . import deferred
 from .http.challenge import describe
 from .http.exchange import Hop, ReceivedResponse
 from .tls.info import Certificate, TlsInfo
@@ -84,8 +88,6 @@ def looks_binary(sample: bytes, charset: str | None = None) -> bool:
     """Whether the first bytes of a body are not text: a NUL, more than 5 % control
     characters, or bytes that do not decode in the charset (UTF-8 when none is given;
     a character cut at the end of the sample does not count)."""
-    import codecs
-
     if not sample:
         return False
     if b"\0" in sample:
@@ -137,28 +139,23 @@ def present(response: ReceivedResponse, limit: int | None = None) -> Presentatio
     if response.body_error:
         out.note = " ".join(n for n in (out.note, response.body_error) if n)
     if out.spans is None and not out.raw_paged:
-        from .highlight import spans
-
-        out.spans = spans(out.pretty, out.language)
+        out.spans = deferred.highlight.spans(out.pretty, out.language)
     return out
 
 
 def _present_json(response: ReceivedResponse, out: Presentation) -> None:
     """Pretty text, tree and colouring of a body that may be JSON; never all three of
     bytes, text and parsed values at once (gui.core.jsonpretty)."""
-    from .highlight import JSON_LINES
-    from .jsonpretty import CHUNK, ORJSON_LIMIT, NotJson, pretty, pretty_small
-    from .jsontree import JsonTree
-
     text: str | None
-    if response.body_size <= ORJSON_LIMIT:
-        text = pretty_small(response.body) if _is_utf8(response) else None
+    if response.body_size <= deferred.jsonpretty.ORJSON_LIMIT:
+        text = deferred.jsonpretty.pretty_small(response.body) if _is_utf8(response) else None
         if text is None:
             text = _pretty_python(response, out)
     else:
         try:
-            text = pretty(response.data.chunks(CHUNK), _encoding(response))
-        except NotJson as exc:
+            text = deferred.jsonpretty.pretty(response.data.chunks(deferred.jsonpretty.CHUNK),
+                                              _encoding(response))
+        except deferred.jsonpretty.NotJson as exc:
             out.raw_paged, out.pretty = True, out.raw_page
             if out.language == "json":
                 out.note = (f"The body says it is JSON but does not parse ({exc}): it is "
@@ -167,7 +164,8 @@ def _present_json(response: ReceivedResponse, out: Presentation) -> None:
     if text is None:
         out.pretty = response.text()
         return
-    out.language, out.pretty, out.parsed, out.spans = "json", text, JsonTree(text), JSON_LINES
+    out.language, out.pretty, out.parsed = "json", text, deferred.jsontree.JsonTree(text)
+    out.spans = deferred.highlight.JSON_LINES
 
 
 def _pretty_python(response: ReceivedResponse, out: Presentation) -> str | None:
@@ -186,8 +184,6 @@ def _pretty_python(response: ReceivedResponse, out: Presentation) -> str | None:
 
 
 def _encoding(response: ReceivedResponse) -> str:
-    import codecs
-
     try:
         return codecs.lookup(response.charset or "utf-8").name
     except LookupError:
@@ -199,12 +195,9 @@ def _is_utf8(response: ReceivedResponse) -> bool:
 
 
 def _pretty_xml(text: str) -> str:
-    from xml.dom import minidom
-    from xml.parsers.expat import ExpatError
-
     try:
-        pretty = minidom.parseString(text.encode()).toprettyxml(indent="  ")
-    except (ExpatError, ValueError):
+        pretty = deferred.minidom.parseString(text.encode()).toprettyxml(indent="  ")
+    except (deferred.expat.ExpatError, ValueError):
         return text
     return "\n".join(line for line in pretty.splitlines() if line.strip())
 
@@ -312,8 +305,6 @@ def search_body(response: ReceivedResponse, needle: str, start: int = 0,
     chunk at a time (a spooled body is never loaded whole): (how many, None), or with
     `first`, (1, the byte offset of the end of the chunk holding the first match) as soon
     as one is found, (0, None) if none. Runs in a worker; `cancelled` stops it early."""
-    import codecs
-
     wanted = needle.lower()
     if not wanted:
         return 0, None

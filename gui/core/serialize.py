@@ -11,6 +11,7 @@ from dataclasses import asdict
 from functools import cache
 from typing import Any
 
+from .auth import AuthError, get
 from .model import AuthConfig, Body, BodyKind, Options, RequestSpec, Row, Timeouts
 
 SECRET_MARK = {"secret": "keychain"}
@@ -47,8 +48,6 @@ def _rows_in(data: Any, where: str) -> list[Row]:
 
 
 def auth_to_dict(config: AuthConfig) -> dict[str, Any]:
-    from .auth import AuthError, get
-
     try:
         fields = {f.name: f for f in get(config.scheme).fields}
     except AuthError:

@@ -6,6 +6,7 @@ to the field and the command line can name it; a request with a problem is never
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import math
 import os
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
+from . import deferred
+from .auth import AuthError, FieldKind, get
 from .model import BodyKind, RequestSpec
 
 # RFC 9110 section 5.6.2: methods and field names are tokens.
@@ -94,13 +97,9 @@ def _idna_label(label: str, ascii_host: bool) -> str:
     An ASCII label starting xn-- is decoded (httpx does, to show the name)."""
     if label.isascii() and ascii_host:
         if label.lower().startswith("xn--"):
-            import idna
-
-            idna.decode(label)
+            deferred.idna.decode(label)
         return label
-    import idna
-
-    return idna.encode(label).decode("ascii")
+    return deferred.idna.encode(label).decode("ascii")
 
 
 def check_host(host: str) -> str | None:
@@ -109,8 +108,6 @@ def check_host(host: str) -> str | None:
     An ASCII name is sent as typed (httpx does); a name with other letters goes as IDNA,
     each label of it checked the way httpx's `idna.encode` will, so that the message
     names the label instead of the whole name failing later in the lookup."""
-    import ipaddress
-
     if ":" in host:  # an IPv6 literal (urlsplit took off the brackets)
         try:
             ipaddress.IPv6Address(host.split("%", 1)[0])
@@ -244,16 +241,12 @@ def _check_options(spec: RequestSpec) -> list[Problem]:
 def _check_auth(spec: RequestSpec) -> list[Problem]:
     if spec.auth.scheme == "none":
         return []
-    from .auth import AuthError, get
-
     try:
         scheme = get(spec.auth.scheme)
     except AuthError as exc:
         return [Problem("auth", str(exc))]
     if not scheme.available():
         return [Problem("auth", f"{scheme.label} is not installed: {scheme.install_hint}")]
-    from .auth import FieldKind
-
     # The scheme is named, so that "the key id is empty" says whose key id.
     for f in scheme.fields:
         value = spec.auth.values.get(f.name)
