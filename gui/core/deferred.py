@@ -103,6 +103,7 @@ _MODULES: dict[str, str] = {
     "spnego_exceptions": "spnego.exceptions",
     "tls_config": "gui.core.tls.config",
     "x509": "cryptography.x509",
+    "yamlio": "gui.core.collections.yamlio",
 }
 
 if TYPE_CHECKING:
@@ -174,6 +175,7 @@ if TYPE_CHECKING:
     from gui.core.auth.oauth2 import tokens as oauth2_tokens  # noqa: F401
     from gui.core.collections import owners as collection_owners  # noqa: F401
     from gui.core.collections import tls as collections_tls  # noqa: F401
+    from gui.core.collections import yamlio as yamlio
     from gui.core.http import proxies as proxies
     from gui.core.runner import queries as queries
     from gui.core.storage import keychain as keychain

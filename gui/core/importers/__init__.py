@@ -18,6 +18,7 @@ file is ever executed: JSON through `json`, YAML through the safe loader in
 
 from __future__ import annotations
 
+import json
 import pkgutil
 from dataclasses import dataclass, field
 from importlib import import_module
@@ -25,6 +26,7 @@ from pathlib import Path
 from types import ModuleType
 
 from ..model import AuthConfig, RequestSpec, Row
+from ..nogc import paused
 from ..variables import Variable
 
 #: Files larger than this are refused before they are read (a 50 MB HAR is a mistake).
@@ -186,8 +188,6 @@ def read_text(path: Path) -> str:
 
 def read_json(path: Path) -> object:
     """A whole JSON file parsed; ImportFailed naming the file, line and column."""
-    import json
-
     text = read_text(path)
     try:
         return json.loads(text)
@@ -215,8 +215,6 @@ def detect(path: Path | str) -> ModuleType:
 
 def read(path: Path | str) -> ImportResult:
     """`path` read by the format it is in; ImportFailed when it cannot be."""
-    from ..nogc import paused
-
     module = detect(path)
     try:
         with paused():  # a large file is a large tree, and no garbage (gui/core/nogc.py)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from .. import deferred
 from . import MAX_FILE_SIZE, ImportFailed
 
 #: The longest chain of `$ref`s followed before giving up.
@@ -33,8 +34,6 @@ class RefError(Exception):
 def parse(text: str, path: Path) -> Any:
     """JSON or YAML text as plain values; ImportFailed naming the file and line. YAML
     goes through the safe loader only: a `!!python/...` tag is refused, not run."""
-    from ..collections.yamlio import YamlSyntaxError, load_fast
-
     if text.lstrip().startswith(("{", "[")):
         try:
             return json.loads(text)
@@ -47,8 +46,8 @@ def parse(text: str, path: Path) -> Any:
         except RecursionError:
             raise ImportFailed(f"{path} is nested too deeply to read.") from None
     try:
-        return load_fast(text)
-    except YamlSyntaxError as exc:
+        return deferred.yamlio.load_fast(text)
+    except deferred.yamlio.YamlSyntaxError as exc:
         where = f" at line {exc.line}" if exc.line else ""
         raise ImportFailed(f"{path} is not valid YAML{where}: {exc}.") from None
     except RecursionError:

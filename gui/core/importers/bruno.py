@@ -29,6 +29,7 @@ from . import (
     Notice,
 )
 from . import _bru as bru
+from ._bru_auth import map_auth
 from ._bru_body import body_in, rows_in, sub, subst_all
 from .common import (
     Secrets,
@@ -328,8 +329,6 @@ class _Reader:
             spec.options.timeouts.read = timeout / 1000
 
     def _auth(self, auth: Any, where: str, scope: dict[str, str]) -> AuthConfig:
-        from ._bru_auth import map_auth
-
         if auth in (None, "inherit") or (isinstance(auth, dict) and auth.get("type") ==
                                          "inherit"):
             return AuthConfig("inherit")

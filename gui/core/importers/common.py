@@ -16,9 +16,11 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from .. import deferred
 from ..model import AuthConfig, Row
-from ..urls import query_pairs, with_query
+from ..urls import merge_rows, query_pairs, with_query
 from ..variables import Variable
 from . import MAX_FILE_SIZE, ImportFailed, Notice
 
@@ -67,11 +69,9 @@ def parse_yaml(path: Path, text: str) -> Any:
     """YAML through the safe reader: a `!!python/object` tag is refused, never built,
     and aliases that expand past the size of the text (a "billion laughs") are refused
     before anything walks them."""
-    from ..collections.yamlio import YamlSyntaxError, load_fast
-
     try:
-        value = load_fast(text)
-    except YamlSyntaxError as exc:
+        value = deferred.yamlio.load_fast(text)
+    except deferred.yamlio.YamlSyntaxError as exc:
         line = f", line {exc.line}" if exc.line else ""
         raise ImportFailed(f"{path}{line}: not YAML that can be imported: {exc}.") from None
     except RecursionError:
@@ -128,8 +128,6 @@ def url_and_params(url: str, rows: list[Row], mirror: bool) -> tuple[str, list[R
     query; the table adds disabled rows. `mirror`: the source keeps its table in step with
     the URL (Bruno), else the table's rows come in addition to the URL's query
     (Insomnia)."""
-    from ..urls import merge_rows
-
     in_url = query_pairs(url)
     enabled = [(r.name, r.value) for r in rows if r.enabled]
     if mirror:
@@ -255,8 +253,6 @@ def oauth2_redirect(url: str, values: dict[str, Any], where: str,
                     notices: list[Notice]) -> None:
     """A loopback redirect URI's port kept (Gatepost listens on 127.0.0.1); any other
     redirect URI cannot be used by a desktop client and is named in a notice."""
-    from urllib.parse import urlsplit
-
     if not url or _HAS_TEMPLATE.search(url):
         return
     try:

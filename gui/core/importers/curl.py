@@ -21,6 +21,7 @@ from ..variables import Variable
 from . import ImportedFolder, ImportedRequest, ImportFailed, ImportResult, Notice
 from ._curlargs import CurlError, options, words
 from ._curlspec import ParsedCurl, _Build
+from ._refs import read_text
 
 __all__ = ["LABEL", "CurlError", "ParsedCurl", "looks_like_curl", "parse_curl", "read",
            "sniff"]
@@ -91,8 +92,6 @@ def _open_quote(text: str) -> bool:
 
 
 def read(path: Path) -> ImportResult:
-    from ._refs import read_text
-
     path = Path(path)
     text = read_text(path)
     result = ImportResult(source=LABEL, name=path.stem)

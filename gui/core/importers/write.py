@@ -18,13 +18,37 @@ import os
 import shutil
 import tempfile
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..collections import schema
+from ..collections.load import digest
+from ..collections.manage import (
+    CollectionError,
+    new_environment,
+    open_collection,
+    save_collection,
+    save_environment,
+    slugify,
+)
+from ..collections.model import (
+    COLLECTION_FILE,
+    ENVIRONMENTS_DIR,
+    FOLDER_FILE,
+    REQUEST_SUFFIX,
+    Collection,
+    Environment,
+    Folder,
+    RequestItem,
+)
+from ..collections.owners import bind
+from ..collections.secrets import store_secrets
+from ..nogc import paused
 from . import ImportedFolder, ImportedRequest, ImportFailed, ImportResult
+from ._fastyaml import dump_fast
 
 if TYPE_CHECKING:
-    from ..collections.model import Collection, Environment, Folder, RequestItem
     from ..storage.keychain import SecretStore
     from ..variables import Variable
 
@@ -65,10 +89,6 @@ def write(result: ImportResult, folder: Path | str, store: SecretStore | None = 
     opened. Refuses a non-empty folder unless `allow_nonempty` (the person said yes);
     even then, nothing already there is overwritten. With `store` None, secret values
     are not kept anywhere (the files still never hold them)."""
-    from ..collections.model import COLLECTION_FILE
-    from ..collections.owners import bind
-    from ..nogc import paused
-
     if result.root is None:
         raise ImportFailed(f"{result.source} {result.name!r} holds no requests: import it "
                            "into an existing collection's folder (add_to) instead.")
@@ -98,15 +118,6 @@ def add_to(result: ImportResult, folder: Path | str, store: SecretStore | None =
            ) -> Collection:
     """Environments (and globals, as collection variables) of an environment or globals
     export added to the existing collection in `folder`; names already there are kept."""
-    from ..collections.manage import (
-        CollectionError,
-        new_environment,
-        open_collection,
-        save_collection,
-        save_environment,
-    )
-    from ..collections.owners import bind
-
     try:
         collection, problems = open_collection(Path(folder).expanduser())
         broken = [p for p in problems if p.path == collection.settings_path]
@@ -141,9 +152,6 @@ def _unique(slug: str, suffix: str, taken: set[str]) -> str:
 
 def _build(result: ImportResult, path: Path, taken: set[str]) -> Collection:
     """The collection in memory, every file name chosen, nothing on disk yet."""
-    from ..collections.manage import slugify
-    from ..collections.model import COLLECTION_FILE, ENVIRONMENTS_DIR, Collection, Environment
-
     assert result.root is not None
     c = Collection(path, uuid.uuid4().hex, result.name or result.root.name or "Imported")
     c.headers = copy.deepcopy(result.root.headers)
@@ -163,9 +171,6 @@ def _build(result: ImportResult, path: Path, taken: set[str]) -> Collection:
 
 
 def _children(source: ImportedFolder, target: Folder, taken: set[str]) -> None:
-    from ..collections.manage import slugify
-    from ..collections.model import REQUEST_SUFFIX, Folder, RequestItem
-
     for child in source.children:
         if isinstance(child, ImportedRequest):
             name = _unique(slugify(child.name), REQUEST_SUFFIX, taken)
@@ -189,11 +194,6 @@ def _children(source: ImportedFolder, target: Folder, taken: set[str]) -> None:
 def _render(c: Collection, result: ImportResult) -> list[tuple[str, bytes | None]]:
     """Every file of the collection as (path relative to its folder, bytes; None for a
     folder); the objects' disk states set as a save would set them."""
-    from ..collections import schema
-    from ..collections.load import digest
-    from ..collections.model import FOLDER_FILE, Folder
-    from ._fastyaml import dump_fast
-
     files: list[tuple[str, bytes | None]] = []
     top = len(str(c.path)) + 1
 
@@ -266,8 +266,6 @@ def _write_all(writes: list[tuple[str, bytes]]) -> None:
     if len(writes) <= _SERIAL_FILES or workers < 2:
         _write_batch(writes)
         return
-    from concurrent.futures import ThreadPoolExecutor
-
     batches = [writes[i:i + _BATCH] for i in range(0, len(writes), _BATCH)]
     with ThreadPoolExecutor(workers, thread_name_prefix="import-write") as pool:
         # The pool's end waits for every batch: none writes into a removed folder.
@@ -321,8 +319,6 @@ def _place(folder: Path, files: list[tuple[str, bytes | None]]) -> None:
 
 
 def _store(c: Collection, store: SecretStore) -> None:
-    from ..collections.secrets import store_secrets
-
     objects: list[Collection | Folder | RequestItem | Environment] = [
         c, *c.root.walk(), *c.environments]
     for obj in objects:
