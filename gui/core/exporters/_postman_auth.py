@@ -8,6 +8,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from ..auth import AuthError, get
 from ..importers._postman_auth import FIELDS, GRANTS, SCHEMES
 from ..model import AuthConfig
 
@@ -18,8 +19,6 @@ _GRANTS_OUT = {grant: kind for kind, grant in GRANTS.items()}
 def auth_out(config: AuthConfig, where: str, note: Callable[[str], None],
              left_out: Callable[[str], None]) -> dict[str, Any] | None:
     """Postman's `auth` for `config`; None for inherit (Postman's default)."""
-    from ..auth import AuthError, get
-
     if config.scheme == "inherit":
         return None
     if config.scheme == "none":

@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from ... import __version__
 from ..http.cookies import parse_set_cookie
 from ..http.exchange import Exchange, Hop, HopKind, ReceivedResponse, SentRequest
 from ..http.masking import Masker, masker
@@ -38,8 +39,6 @@ def to_har(exchange: Exchange, started: datetime | None = None,
            secrets: tuple[str, ...] = ()) -> dict[str, Any]:
     """The HAR document for `exchange`. `started` is when it was sent (default: now
     less its duration); `secrets` are masked wherever they appear."""
-    from ... import __version__
-
     if started is None:
         started = datetime.now(UTC) - timedelta(seconds=exchange.total)
     elif started.tzinfo is None:

@@ -13,12 +13,15 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..collections.inherit import effective_auth
+from ..collections.manage import CollectionError, open_collection
+from ..collections.model import Folder
 from ..model import Body, BodyKind, Options, RequestSpec, Row
 from ..urls import query_pairs
 from ._postman_auth import auth_out
 
 if TYPE_CHECKING:
-    from ..collections.model import Collection, Folder, RequestItem
+    from ..collections.model import Collection, RequestItem
 
 SCHEMA = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 #: The Content-Type Postman sends for each raw language; any other type is sent as an
@@ -36,8 +39,6 @@ def export(collection_dir: Path | str, folder: str | None = None
     """The collection in `collection_dir` (or its folder `folder`: names in the tree,
     'Parent/Child', or its directory) as a Postman v2.1 document, and the notes: what
     was left out or changed. Opens the folder without touching the keychain."""
-    from ..collections.manage import CollectionError, open_collection
-
     path = Path(collection_dir).expanduser()
     if not (path / "collection.yaml").is_file():
         raise ExportFailed(f"{path} is not a collection folder (no collection.yaml).")
@@ -55,8 +56,6 @@ def export(collection_dir: Path | str, folder: str | None = None
 
 
 def find_folder(collection: Collection, ref: str) -> Folder:
-    from ..collections.model import Folder
-
     folders = [f for f in collection.root.walk() if isinstance(f, Folder)]
     wanted = ref.strip("/")
     for f in folders:
@@ -84,8 +83,6 @@ def to_postman(collection: Collection, folder: Folder | None = None
                ) -> tuple[dict[str, Any], list[str]]:
     """The document and its notes, from a collection in memory (secret values, if the
     caller filled any, are still left out)."""
-    from ..collections.inherit import effective_auth
-
     exporter = _Exporter(collection)
     top = folder or collection.root
     name = collection.name if folder is None else f"{collection.name} / {folder.name}"
@@ -172,14 +169,12 @@ class _Exporter:
         return out
 
     def items(self, folder: Folder, inherited: list[Row]) -> list[dict[str, Any]]:
-        from ..collections.model import Folder as FolderType
-
         out = []
         for child in folder.children:
             where = " / ".join(_names(child))
             if child.disk.problem is not None:
                 continue  # listed with the load problems
-            if isinstance(child, FolderType):
+            if isinstance(child, Folder):
                 item: dict[str, Any] = {"name": child.name, "item": self.items(
                     child, _merge([inherited, child.headers]))}
                 if child.description:

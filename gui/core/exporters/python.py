@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ... import __version__
+from ..auth import get
 from ..model import BodyKind, RequestSpec
 from ..validate import normalise_url
 
@@ -64,9 +66,6 @@ class _Env:
 def to_python(spec: RequestSpec, secrets: tuple[str, ...] = ()) -> str:
     """The script for `spec` (as saved: `{{variables}}` not resolved). `secrets` are
     further values that must not be written (a secret variable's value)."""
-    from ... import __version__
-    from ..auth import get
-
     env = _Env(secrets)
     url = spec.url if spec.url.lstrip().startswith("{{") else normalise_url(spec.url)
     lines = ["def main() -> None:"]
