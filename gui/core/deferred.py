@@ -21,7 +21,9 @@ name from here would import its module at once.
 
 A module belongs here if a module that uses it is loaded (by the window before its first
 frame or at idle, or by `gatepost run` / `gatepost send --help`) where it is not;
-otherwise it is imported at the top of the module that uses it. Optional extras (NTLM,
+otherwise it is imported at the top of the module that uses it. A core module is listed
+for the same reason, or where an import at the top would be a cycle (collections/owners.py
+imports collections/model.py, whose `namespace` binds through it). Optional extras (NTLM,
 Kerberos, requests plug-ins) are listed here too: a missing one raises ImportError at
 its first use, and `optional()` asks whether it is installed without importing it.
 """
