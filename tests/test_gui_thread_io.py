@@ -16,12 +16,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox
 
-from gui import tasks
+from gui import launch, tasks
 from gui.core import watch
 from gui.core.collections import manage as col
 from gui.core.collections import store as colstore
 from gui.core.model import AuthConfig, RequestSpec
 from gui.core.storage.keychain import SecretStore
+from gui.core.storage.paths import session_file
 from gui.core.variables import Variable
 from gui.persistence import Persistence
 from gui.widgets.dialogs.certificates import CertificatesDialog
@@ -418,3 +419,13 @@ def test_the_oauth2_state_is_read_in_a_worker(qtbot, seen):
     qtbot.waitUntil(lambda: "No token yet" in w.editor.auth.state.text(), timeout=10000)
     tasks.wait()
     off_the_gui_thread(seen, "keychain get")
+
+
+def test_the_session_read_at_launch_is_off_the_gui_thread(tmp_path, monkeypatch, seen):
+    """The theme and layout need the session before the first frame; gui/launch.py reads
+    it in a thread beside QApplication's construction, not on the GUI thread."""
+    monkeypatch.setenv("GATEPOST_DATA_DIR", str(tmp_path))
+    session_file().parent.mkdir(parents=True, exist_ok=True)
+    session_file().write_text(json.dumps({"appearance": "dark"}))
+    assert launch.session_beside()() == {"appearance": "dark"}
+    assert seen == [("session read", False)]

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 def read_session() -> dict:
     """The last session's file, or {} when there is none or it cannot be read."""
-
+    note("session read")
     try:
         data = json.loads(session_file().read_text())
     except (OSError, ValueError):
@@ -199,7 +199,7 @@ class SessionMixin:
         def error(_exc: BaseException) -> None:
             self._opening -= 1
 
-        tasks.run(lambda _task: note("session read") or read_session(), done, error,
+        tasks.run(lambda _task: read_session(), done, error,
                   lane_name=COLLECTIONS)
 
     def _restore_from(self, data: dict) -> None:
