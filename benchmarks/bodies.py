@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from benchmarks import verdict
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 SIZES_MB = [int(s) for s in os.environ.get("GATEPOST_BENCH_SIZES", "1,50,200").split(",")]
@@ -153,6 +155,7 @@ def main() -> None:
             line += (f", memory growth {growth:.0f} MiB = {growth / (size / 2**20):.2f}x "
                      "the body (target < 2.5x)")
             print(line, flush=True)
+            verdict.record(f"{mb} MB body shown: worst GUI stall", max(stalls) * 1000, 100, "ms")
     window.close()
 
 
@@ -200,6 +203,11 @@ def _forced(app: Any, window: Any, url: str, mb: int) -> str:
     timer.stop()
     size = window.last_exchange.response.body_size
     growth = max(_hwm_mib(), _rss_mib()) - base
+    verdict.record(f"{mb} MB JSON pretty+coloured+tree: worst GUI stall", max(heart.stalls) * 1000,
+                   100, "ms")
+    if mb <= 20:
+        verdict.record(f"{mb} MB JSON pretty+coloured+tree: memory growth / body",
+                       growth / (size / 2**20), 5)
     return (f"{mb:>4} MB pretty anyway + {'coloured' if coloured else 'NOT coloured'} + tree: "
             f"worst heartbeat stall {max(heart.stalls) * 1000:.0f} ms, send to tree "
             f"{time.perf_counter() - t0:.1f} s (pretty {pretty:.1f} s, tree {tree:.2f} s), "
