@@ -41,6 +41,8 @@ def load_collection(path: Path | str, store: SecretStore,
     if collection_problems:
         raise PlanError(str(collection_problems[0]))
     collection_problems_by_path = {p.path: p for p in problems}
+    # Kept on this one object for find_request, which names a broken file only when the
+    # request asked for needs it; not a model field, since nothing else reads it.
     collection.problems = collection_problems_by_path  # type: ignore[attr-defined]
     try:
         bind(collection, owner_choice)  # before any secret is read

@@ -303,54 +303,51 @@ def collection_data(c: Collection) -> dict[str, Any]:
 def _proxy(d: dict[str, Any], c: Collection) -> None:
     if "proxy" not in d:
         return  # without loading the proxy code (urllib.request, http.client, email)
-    p = d["proxy"]
+    p, px = d["proxy"], deferred.proxies
     mode = p.get("mode", "manual" if p.get("url") else "")
-    if mode not in deferred.proxies.MODES:
-        raise SchemaError(f"must be one of {', '.join(deferred.proxies.MODES)}"
+    if mode not in px.MODES:
+        raise SchemaError(f"must be one of {', '.join(px.MODES)}"
                           + (f", not {mode!r}" if mode else " (or give a url)"),
                           ("proxy", "mode"))
     auth = p.get("auth", "any")
-    if auth not in deferred.proxies.AUTH_SCHEMES:
-        raise SchemaError(f"must be one of {', '.join(deferred.proxies.AUTH_SCHEMES)}, "
+    if auth not in px.AUTH_SCHEMES:
+        raise SchemaError(f"must be one of {', '.join(px.AUTH_SCHEMES)}, "
                           f"not {auth!r}", ("proxy", "auth"))
     url = p.get("url", "")
-    if deferred.proxies.has_credentials(url):
+    if px.has_credentials(url):
         raise SchemaError("holds credentials; a collection's file never does: give the "
                           "user name as `username` and the password in Proxy… (it is kept "
                           "in the keychain)", ("proxy", "url"))
-    for key, check_one in (
-            ("url", lambda: deferred.proxies.parse_url(url) if mode == "manual" else None),
-            ("bypass", lambda: deferred.proxies.Bypass(p.get("bypass", "")))):
+    for key, check_one in (("url", lambda: px.parse_url(url) if mode == "manual" else None),
+                           ("bypass", lambda: px.Bypass(p.get("bypass", "")))):
         try:
             check_one()
-        except deferred.proxies.ProxySettingsError as exc:
+        except px.ProxySettingsError as exc:
             raise SchemaError(str(exc), ("proxy", key)) from None
-    c.proxy = deferred.proxies.ProxySettings(mode, url=url, bypass=p.get("bypass", ""),
-                                             auth=auth, username=p.get("username", ""))
+    c.proxy = px.ProxySettings(mode, url=url, bypass=p.get("bypass", ""), auth=auth,
+                               username=p.get("username", ""))
 
 
 def _certificates(d: dict[str, Any], c: Collection) -> None:
     if "certificates" not in d:
         return  # without loading the certificate code (ssl)
-    certs = d["certificates"] or {}
+    certs, tls = d["certificates"] or {}, deferred.tls_config
     for n, entry in enumerate(certs.get("client", [])):
         kind = entry.get("type", "pem")
         if kind not in CERT_TYPES:
             raise SchemaError(f"must be one of {', '.join(CERT_TYPES)}, not {kind!r}",
                               ("certificates", "client", n, "type"))
-        cert = deferred.tls_config.ClientCert(
+        cert = tls.ClientCert(
             entry.get("host", ""), kind=kind, cert=entry.get("cert", ""),
             key=entry.get("key", ""), enabled=entry.get("enabled", True))
         if entry.get("id"):
             if any(other.id == entry["id"] for other in c.client_certs):
                 # Two entries would share one passphrase in the keychain.
-                raise SchemaError(f"the id {entry['id']!r} is used twice; give each "
-                                  "certificate its own (or none)",
-                                  ("certificates", "client", n, "id"))
+                raise SchemaError(f"the id {entry['id']!r} is used twice; give each certificate"
+                                  " its own (or none)", ("certificates", "client", n, "id"))
             cert.id = entry["id"]
         c.client_certs.append(cert)
-    c.ca_bundles = [deferred.tls_config.CaBundle(b.get("host", ""), b.get("file", ""),
-                                                 b.get("enabled", True))
+    c.ca_bundles = [tls.CaBundle(b.get("host", ""), b.get("file", ""), b.get("enabled", True))
                     for b in certs.get("ca", [])]
 
 
