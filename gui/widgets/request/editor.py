@@ -96,9 +96,12 @@ class RequestEditor(LazyPages, QWidget):
         self._headers: KeyValueTable | None = None
         self._pending_headers: list[Row] = []
         self.auth = AuthPanel()
-        # The body editor is built when first needed (the tab opened, a body set or
-        # read): it is not part of the first paint.
+        # The body editor is built when first needed (its tab opened, or typed into):
+        # not part of the first paint, and not in the memory of each tab a session
+        # restores (issue 17: 1.8 MiB for a tab with a JSON body). Until then the
+        # request's body is kept as it came.
         self._body: BodyEditor | None = None
+        self._pending_body = Body()
         self._body_page = QWidget(objectName="bodyPage")
         QVBoxLayout(self._body_page).setContentsMargins(0, 0, 0, 0)
         # The Settings form is built when first needed (its tab opened, or read): its
@@ -198,6 +201,9 @@ class RequestEditor(LazyPages, QWidget):
         if self._body is not None:
             tables += [self._body.form, self._body.multipart]
             spec_text.append(self._body.text.toPlainText())
+        else:
+            spec_text += [self._pending_body.text, *(text for row in self._pending_body.rows
+                                                     for text in (row.name, row.value))]
         spec_text += [text for table in tables for text in table.texts()]
         # The scope reads the globals file (and the keychain): not for a request without
         # a single {{ — such as the empty one on screen at start-up.
@@ -252,7 +258,8 @@ class RequestEditor(LazyPages, QWidget):
                                    (HEADERS, "Headers", self._header_rows())):
             count = sum(1 for r in rows if r.enabled and r.name)
             self._set_tab(index, f"{label} ({count})" if count else label)
-        kind = self._body.current_kind() if self._body is not None else "none"
+        kind = (self._body.current_kind() if self._body is not None
+                else self._pending_body.kind.value)
         self._set_tab(BODY, "Body" if kind == "none" else f"Body ({kind})")
         scheme = self.auth.config().scheme
         self._set_tab(AUTH, "Auth" if scheme == "none" else f"Auth ({scheme})",
@@ -277,7 +284,7 @@ class RequestEditor(LazyPages, QWidget):
             url=self.url.text().strip(),
             params=self.params.rows(),
             headers=self._header_rows(),
-            body=self._body.body() if self._body is not None else Body(),
+            body=self._body.body() if self._body is not None else _copy(self._pending_body),
             options=self._options.options() if self._options is not None
             else self._pending_options or Options(),
             auth=self.auth.config(),
@@ -297,9 +304,10 @@ class RequestEditor(LazyPages, QWidget):
         else:
             self._pending_headers = [replace(row) for row in spec.headers]
         self._omit = list(spec.omit_headers)
-        if self._body is not None or spec.body.kind.value != "none" or spec.body.text \
-                or spec.body.rows or spec.body.path:
-            self.body.set_body(spec.body)
+        if self._body is not None:
+            self._body.set_body(spec.body)
+        else:
+            self._pending_body = _as_edited(spec.body)
         if self._options is not None:
             self._options.set_options(spec.options)
         else:
@@ -341,6 +349,23 @@ class RequestEditor(LazyPages, QWidget):
     def clear_problems(self) -> None:
         self.problem.hide()
         self.problem.setText("")
+
+
+def _copy(body: Body) -> Body:
+    """A body that shares no rows with `body` (a spec's rows are edited in place)."""
+    return replace(body, rows=[replace(row) for row in body.rows])
+
+
+#: What the body editor's text box makes of a text (QPlainTextEdit's line and paragraph
+#: separators and no-break space): a body kept for it must read back the same once the
+#: editor is built, or opening the Body tab would mark the request changed.
+_AS_TYPED = str.maketrans({"\r": "\n", "\xa0": " ", "\u2028": "\n", "\u2029": "\n"})
+
+
+def _as_edited(body: Body) -> Body:
+    """`body` as BodyEditor.set_body and then body() would give it back."""
+    return replace(_copy(body), text=body.text.replace("\r\n", "\n").translate(_AS_TYPED),
+                   content_type=body.content_type.strip(), path=body.path.strip())
 
 
 def _scheme_label(scheme: str) -> str:

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance
     from PySide6.QtWidgets import QScrollArea, QWidget
 
-    from ...core.model import Options
+    from ...core.model import Body, Options
     from .added_headers import AddedHeaders
     from .body_editor import BodyEditor
 
@@ -33,6 +33,7 @@ class LazyPages:
     _headers: KeyValueTable | None
     _pending_headers: list[Row]
     _body: BodyEditor | None
+    _pending_body: Body
     _body_page: QWidget
     _options: OptionsForm | None
     _pending_options: Options | None
@@ -68,11 +69,14 @@ class LazyPages:
         """The Body tab's editor, built on first use."""
         if self._body is None:
             body = self._body = deferred.body_editor.BodyEditor()
+            body.set_body(self._pending_body)
             self._body_page.layout().addWidget(body)
             body.edited.connect(self._update_counts)
             body.problem.connect(self.show_problems)
             body.edited.connect(self._mark_variables)
             body.edited.connect(self.edited)
+            if self._marked:
+                body.mark_variables(self.scope_provider() if self.scope_provider else {})
         return self._body
 
     @property
