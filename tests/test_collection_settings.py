@@ -38,9 +38,11 @@ def api(tmp_path, window):
 
 def settings_of(window, obj) -> CollectionSettingsDialog:
     window.sidebar.settings_requested.emit(obj)
-    dialog = window.findChild(CollectionSettingsDialog, "collectionSettingsDialog")
-    assert dialog is not None and dialog.isVisible()
-    return dialog
+    # A dialog closed just before may not be deleted yet (deleteLater): the open one.
+    shown = [d for d in window.findChildren(CollectionSettingsDialog, "collectionSettingsDialog")
+             if d.isVisible()]
+    assert len(shown) == 1
+    return shown[0]
 
 
 def type_header(dialog, name, value):
