@@ -29,9 +29,10 @@ it puts a module in sys.modules before it loads, which the idle checks
 
 from __future__ import annotations
 
-from importlib import import_module
 from types import ModuleType
 from typing import TYPE_CHECKING
+
+from .core.deferred import first_use
 
 _MODULES = {
     "added_headers": "gui.widgets.request.added_headers",
@@ -216,11 +217,8 @@ if TYPE_CHECKING:
     from gui.widgets.sidebar import sent_requests as sent_requests
 
 
+_load = first_use(_MODULES, globals())
+
+
 def __getattr__(name: str) -> ModuleType:
-    try:
-        path = _MODULES[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    module = import_module(path)
-    globals()[name] = module
-    return module
+    return _load(name)

@@ -31,9 +31,10 @@ its first use, and `optional()` asks whether it is installed without importing i
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Callable
 from importlib import import_module
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 _MODULES: dict[str, str] = {
     "authlib_auth": "authlib.oauth2.auth",
@@ -189,11 +190,26 @@ def optional(name: str) -> bool:
     return importlib.util.find_spec(name) is not None
 
 
+def first_use(modules: dict[str, str], namespace: dict[str, Any]) -> Callable[[str], ModuleType]:
+    """The body of a deferring module's `__getattr__` (this one's and gui/deferred.py's):
+    `modules[name]` imported, then kept in `namespace` (that module's globals) so that
+    Python no longer calls `__getattr__` for it."""
+
+    def load(name: str) -> ModuleType:
+        try:
+            path = modules[name]
+        except KeyError:
+            raise AttributeError(
+                f"module {namespace['__name__']!r} has no attribute {name!r}") from None
+        module = import_module(path)
+        namespace[name] = module
+        return module
+
+    return load
+
+
+_load = first_use(_MODULES, globals())
+
+
 def __getattr__(name: str) -> ModuleType:
-    try:
-        path = _MODULES[name]
-    except KeyError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    module = import_module(path)
-    globals()[name] = module
-    return module
+    return _load(name)
