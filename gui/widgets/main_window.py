@@ -246,15 +246,14 @@ class MainWindow(TabsMixin, CollectionsMixin, ScopeMixin, SessionMixin, DialogsM
 
     # -- tabs ------------------------------------------------------------------------------------
 
-    def _add_tab(self, item: RequestItem | None) -> RequestTab:
-        tab = RequestTab(self.dispatcher, item)
+    def _add_tab(self, item: RequestItem | None, lazy: bool = False) -> RequestTab:
+        """A tab for `item` (None: Scratch), in front unless `lazy`: then it is put
+        behind and builds its editor when first shown (RequestTab)."""
+        tab = RequestTab(self.dispatcher, item, lazy=lazy)
         tab.prepare = lambda spec: self._prepare(tab, spec)
         tab.tls_provider = lambda: self._collection_tls(tab)
-        tab.editor.auth.context_provider = lambda: self._auth_context(tab)
         tab.before_send = lambda resume: self._before_send(tab, resume)
-        tab.editor.auth.secrets_wanted.connect(lambda: self._secrets_wanted(tab))
-        tab.editor.scope_provider = lambda: self._scope(tab)
-        tab.editor.refresh_variables()
+        tab.when_built(lambda: self._wire_editor(tab))
         tab.status.connect(self.statusBar().showMessage)
         tab.title_changed.connect(lambda: self._retitle(tab))
         tab.reload_button.clicked.connect(lambda: self.reload_tab(tab))
@@ -266,10 +265,19 @@ class MainWindow(TabsMixin, CollectionsMixin, ScopeMixin, SessionMixin, DialogsM
             tab.set_split(self.request_split)
         index = self.tabs.addTab(tab, tab.title())
         self._retitle(tab)
-        self.tabs.setCurrentIndex(index)
+        if not lazy:
+            self.tabs.setCurrentIndex(index)
         if item is not None:
             self.watcher.addPath(str(item.path))
-            self._show_inherited(tab)
-        if self._storage_note is not None:  # else asked when the Auth tab needs it
-            tab.editor.auth.set_storage_note(self._storage_note)
         return tab
+
+    def _wire_editor(self, tab: RequestTab) -> None:
+        """What the window gives a tab's editor, once it is built."""
+        editor = tab.editor
+        editor.auth.context_provider = lambda: self._auth_context(tab)
+        editor.auth.secrets_wanted.connect(lambda: self._secrets_wanted(tab))
+        editor.scope_provider = lambda: self._scope(tab)
+        editor.refresh_variables()
+        self._show_inherited(tab)
+        if self._storage_note is not None:  # else asked when the Auth tab needs it
+            editor.auth.set_storage_note(self._storage_note)

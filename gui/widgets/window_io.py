@@ -254,7 +254,7 @@ class BackgroundMixin:
         self._storage_note = note
         for i in range(self.tabs.count()):
             tab = self.tabs.widget(i)
-            if isinstance(tab, RequestTab):
+            if isinstance(tab, RequestTab) and tab.built:  # else given when built
                 tab.editor.auth.set_storage_note(note)
 
     def with_secrets(self, then: Callable[[], Any], collection: Collection | None = None,
@@ -290,7 +290,7 @@ class BackgroundMixin:
                 return
             for i in range(self.tabs.count()):
                 tab = self.tabs.widget(i)
-                if isinstance(tab, RequestTab):
+                if isinstance(tab, RequestTab) and tab.built:  # else marked when built
                     tab.editor.refresh_variables()
 
         def error(exc: BaseException) -> None:

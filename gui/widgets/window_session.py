@@ -214,14 +214,18 @@ class SessionMixin:
 
     def _restore_tabs(self, data: dict, not_opened: list[str]) -> None:
         by_path = {str(r.path): r for c in self.sidebar.collections for r in c.requests()}
+        last = None
         for path in _paths(data.get("tabs")):
             if path in by_path:
-                self.open_request(by_path[path])
+                # Behind: only the tab in front is built now (RequestTab's `lazy`).
+                last = self.open_request(by_path[path], behind=True)
         current = data.get("current")
         if isinstance(current, str) and current in by_path:
             self.open_request(by_path[current])
         elif "current" in data and current is None:
             self.tabs.setCurrentIndex(0)  # Scratch was the tab in front
+        elif last is not None:
+            self.tabs.setCurrentWidget(last)  # a session without "current": the last one
         self._update_environments()
         if not_opened:
             self.statusBar().showMessage("Not reopened: " + "; ".join(not_opened))

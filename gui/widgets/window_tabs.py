@@ -21,23 +21,26 @@ class TabsMixin:
         index = self.tabs.indexOf(tab)
         if index >= 0:
             self.tabs.setTabText(index, tab.title())
-            method = tab.editor.method.currentText()
+            method = tab.method()
             if self.tabs.tabBar().tabData(index) != method:  # not on every keystroke
                 self.tabs.tabBar().setTabData(index, method)
                 self.tabs.setTabIcon(index, method_badge(method))
             self.tabs.setTabToolTip(index, str(tab.item.path) if tab.item else
                                     "Not in a collection; kept across restarts")
 
-    def open_request(self, item: RequestItem) -> RequestTab:
+    def open_request(self, item: RequestItem, behind: bool = False) -> RequestTab:
+        """The request's tab, opened if it is not, and brought to the front unless
+        `behind` (a session's tabs: built when first shown)."""
         for i in range(self.tabs.count()):
             tab = self.tabs.widget(i)
             if isinstance(tab, RequestTab) and tab.item is item:
-                self.tabs.setCurrentIndex(i)
+                if not behind:
+                    self.tabs.setCurrentIndex(i)
                 return tab
         if item.disk.problem is not None:
             QMessageBox.warning(self, "Cannot open", f"{item.path} {item.disk.problem.message}"
                                 ". The file is left as it is.")
-        return self._add_tab(item)
+        return self._add_tab(item, lazy=behind)
 
     def new_tab(self) -> RequestTab:
         """Ctrl+N: a new request in the folder selected in the sidebar, else scratch-like."""

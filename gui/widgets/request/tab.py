@@ -56,7 +56,8 @@ class RequestTab(QWidget):
     split_moved = Signal(object)
 
     def __init__(self, dispatcher: Dispatcher, item: RequestItem | None = None,
-                 prepare: Prepare | None = None, parent: QWidget | None = None) -> None:
+                 prepare: Prepare | None = None, parent: QWidget | None = None,
+                 lazy: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("requestTab")
         self.item = item
@@ -96,12 +97,54 @@ class RequestTab(QWidget):
         bar.addWidget(self.keep_button)
         self.changed_bar.hide()
         layout.addWidget(self.changed_bar)
+        dispatcher.done.connect(self._finished)
+        dispatcher.progress.connect(self._progress)
+        dispatcher.events.connect(self._events)
+        self._editor: RequestEditor | None = None
+        self._response: ResponseView | None = None
+        self._split = list(DEFAULT_SPLIT)
+        self._on_built: list[Callable[[], Any]] = []
+        # A lazy tab (one a session reopens behind the tab in front) builds its editor
+        # when first shown or used: each built tab holds about 1 MiB of widgets, which a
+        # tab never looked at would keep for nothing (issue 17.2).
+        if not lazy:
+            self._build()
+
+    @property
+    def editor(self) -> RequestEditor:
+        if self._editor is None:
+            self._build()
+        assert self._editor is not None
+        return self._editor
+
+    @property
+    def built(self) -> bool:
+        """Whether the editor exists (a lazy tab's is built when first shown or used)."""
+        return self._editor is not None
+
+    def when_built(self, then: Callable[[], Any]) -> None:
+        """Call `then` once the editor exists: now, or when the tab builds it."""
+        if self._editor is not None:
+            then()
+        else:
+            self._on_built.append(then)
+
+    def method(self) -> str:
+        """The request's method as edited (as loaded while the tab is not built)."""
+        if self._editor is not None or self.item is None:
+            return self.editor.method.currentText()
+        return self.item.spec.method
+
+    def showEvent(self, event: Any) -> None:
+        if self._editor is None:
+            self._build()
+        super().showEvent(event)
+
+    def _build(self) -> None:
         splitter = QSplitter(Qt.Orientation.Vertical, objectName="mainSplitter")
-        self.editor = RequestEditor()
+        self._editor = RequestEditor()
         # The response area is built when it is first needed: a label paints faster
         # than five tabs of views, and start-up is a benchmark target.
-        self._response: ResponseView | None = None
-
         self._placeholder = EmptyState(
             "responsePlaceholder", "send", "No response yet",
             "Send the request to see its response here: every hop, redirects and auth "
@@ -113,19 +156,23 @@ class RequestTab(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.setStretchFactor(1, 1)
         # The response gets the larger share: that is what a person reads.
-        splitter.setSizes(list(DEFAULT_SPLIT))
+        splitter.setSizes(self._split)
         splitter.splitterMoved.connect(lambda *_: self.split_moved.emit(splitter.sizes()))
-        layout.addWidget(splitter)
-        self.editor.send_requested.connect(self.send_or_cancel)
-        self.editor.edited.connect(self.title_changed)
-        dispatcher.done.connect(self._finished)
-        dispatcher.progress.connect(self._progress)
-        dispatcher.events.connect(self._events)
-        if item is not None:
-            self.load(item.spec)
+        self.layout().addWidget(splitter)
+        if self.isVisible():  # built while shown: at once, not at the next event
+            splitter.show()
+        self._editor.send_requested.connect(self.send_or_cancel)
+        self._editor.edited.connect(self.title_changed)
+        if self.item is not None:
+            self.load(self.item.spec)
+        callbacks, self._on_built = self._on_built, []
+        for then in callbacks:
+            then()
 
     @property
     def response(self) -> ResponseView:
+        if self._editor is None:
+            self._build()
         if self._response is None:
             self._response = deferred.response_view.ResponseView()
             sizes = self._splitter.sizes()
@@ -186,7 +233,7 @@ class RequestTab(QWidget):
             saved.update(deferred.serialize.auth_to_dict(auth))
 
     def dirty(self) -> bool:
-        if self.item is None or self._saved is None:
+        if self.item is None or self._saved is None or self._editor is None:
             return False
 
         return deferred.serialize.spec_to_dict(self.editor.spec()) != self._saved or \
@@ -196,7 +243,9 @@ class RequestTab(QWidget):
 
     def set_split(self, sizes: list[int]) -> None:
         """The editor/response heights (the person's last choice, from the window)."""
-        self._splitter.setSizes(sizes)
+        self._split = list(sizes)
+        if self._editor is not None:
+            self._splitter.setSizes(sizes)
 
     def send_or_cancel(self) -> None:
         if self.job is not None:

@@ -1,0 +1,74 @@
+"""A session's request tabs behind the one in front build their editors when first shown
+(issue 17.2: each built tab holds about 1 MiB of widgets); until then they keep their
+place, title and badge, are saved with the session and are not unsaved changes."""
+
+from __future__ import annotations
+
+import json
+
+from gui import tasks
+from gui.core.collections import manage as col
+from gui.core.model import Body, BodyKind, RequestSpec
+from gui.core.storage.paths import data_dir, session_file
+from gui.persistence import Persistence
+from gui.widgets.main_window import MainWindow
+
+
+def _collection(tmp_path):
+    c = col.new_collection(tmp_path / "shop", "Shop")
+    get = col.new_request(c.root, "List", RequestSpec(url="https://example.com/items"))
+    post = col.new_request(c.root, "Add", RequestSpec(
+        method="POST", url="https://example.com/items",
+        body=Body(BodyKind.JSON, text='{\r\n  "name": "cup"\r\n}')))
+    put = col.new_request(c.root, "Edit", RequestSpec(method="PUT",
+                                                      url="https://example.com/items/1"))
+    return c, get, post, put
+
+
+def _window(qtbot, c, tabs, **extra):
+    data_dir().mkdir(parents=True, exist_ok=True)
+    session_file().write_text(json.dumps({
+        "collections": [str(c.path)], "tabs": [str(t.path) for t in tabs], **extra}))
+    w = MainWindow(Persistence())
+    qtbot.addWidget(w)
+    w.show()
+    w.restore()
+    assert w.wait_for_collections()
+    tasks.wait()
+    return w
+
+
+def test_only_the_tab_in_front_is_built(qtbot, tmp_path):
+    c, get, post, put = _collection(tmp_path)
+    w = _window(qtbot, c, [get, post, put])
+    tabs = [w.tabs.widget(i) for i in range(w.tabs.count())]
+    assert [w.tabs.tabText(i) for i in range(w.tabs.count())] == ["Scratch", "List", "Add",
+                                                                 "Edit"]
+    assert w.tabs.currentWidget() is tabs[3]  # the last one, as before
+    assert [t.built for t in tabs] == [True, False, False, True]
+    assert [w.tabs.tabBar().tabData(i) for i in (1, 2, 3)] == ["GET", "POST", "PUT"]
+    assert not any(t.dirty() for t in tabs)
+
+    w.tabs.setCurrentWidget(tabs[2])  # shown: built, with its request, unchanged
+    assert tabs[2].built and not tabs[1].built
+    assert tabs[2].editor.url.text() == "https://example.com/items"
+    assert tabs[2].editor.spec().body.text == '{\n  "name": "cup"\n}'
+    tabs[2].editor.tabs.setCurrentWidget(tabs[2].editor._body_page)
+    assert tabs[2].editor.body.text.toPlainText() == '{\n  "name": "cup"\n}'
+    assert not tabs[2].dirty() and w.tabs.tabText(2) == "Add"
+    assert tabs[2].editor.scope_provider is not None  # the window's wiring came with it
+
+    w._save_session()  # an unbuilt tab is in the session all the same
+    saved = json.loads(session_file().read_text())
+    assert saved["tabs"] == [str(get.path), str(post.path), str(put.path)]
+
+
+def test_the_current_tab_of_the_session_is_the_one_built(qtbot, tmp_path):
+    c, get, post, put = _collection(tmp_path)
+    w = _window(qtbot, c, [get, post, put], current=str(get.path))
+    tabs = [w.tabs.widget(i) for i in range(w.tabs.count())]
+    assert w.tabs.currentWidget() is tabs[1]
+    assert [t.built for t in tabs] == [True, True, False, False]
+    w.tabs.setCurrentIndex(0)  # Scratch in front: nothing more is built
+    assert [t.built for t in tabs] == [True, True, False, False]
+    assert tabs[3].editor.method.currentText() == "PUT"  # used: built then
