@@ -132,8 +132,17 @@ def icon(name: str, tone: str = "text") -> QIcon:
     return QIcon(SvgIconEngine(name, tone))
 
 
+#: One badge per method: a collection's tree holds one per request, and an engine of its
+#: own for each (a Python object and its Qt engine) was memory kept for nothing, since a
+#: badge is drawn from the method and the theme of the moment (issue 17).
+_badges: dict[str, QIcon] = {}
+
+
 def method_badge(method: str) -> QIcon:
-    return QIcon(BadgeEngine(method))
+    badge = _badges.get(method)
+    if badge is None:
+        badge = _badges[method] = QIcon(BadgeEngine(method))
+    return badge
 
 
 def app_icon() -> QIcon:
