@@ -237,7 +237,7 @@ class CollectionsMixin:
         problem = tasks.call(lambda _task: deferred.manage.reload_request(item),
                              COLLECTIONS)
         self.workspace.unfill(tab.item)  # its secrets are read again when needed
-        tab.changed_bar.hide()
+        tab.hide_changed()
         if problem is not None:
             QMessageBox.warning(self, "Cannot reload", f"{problem.path}: {problem.message}")
             return

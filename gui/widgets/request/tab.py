@@ -54,6 +54,8 @@ class RequestTab(QWidget):
     title_changed = Signal()
     #: The person moved the editor/response split (the sizes): new tabs take it.
     split_moved = Signal(object)
+    #: Reload (the bar that says the file changed on disk): the window reads it again.
+    reload_requested = Signal()
 
     def __init__(self, dispatcher: Dispatcher, item: RequestItem | None = None,
                  prepare: Prepare | None = None, parent: QWidget | None = None,
@@ -84,19 +86,9 @@ class RequestTab(QWidget):
         self._saved_tests: tuple = ((), ())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.changed_bar = QWidget(objectName="changedOnDiskBar")
-        bar = QHBoxLayout(self.changed_bar)
-        bar.setContentsMargins(6, 2, 6, 2)
-        self.changed_label = QLabel("This request changed on disk.")
-        self.reload_button = QPushButton("Reload", objectName="reloadButton",
-                                         accessibleName="Reload the request from disk")
-        self.keep_button = QPushButton("Keep mine", objectName="keepMineButton",
-                                       accessibleName="Keep my version")
-        bar.addWidget(self.changed_label, 1)
-        bar.addWidget(self.reload_button)
-        bar.addWidget(self.keep_button)
-        self.changed_bar.hide()
-        layout.addWidget(self.changed_bar)
+        # Built the first time the file changes on disk: hidden until then, yet about
+        # 60 KiB in each tab (issue 17.2).
+        self._changed_bar: QWidget | None = None
         dispatcher.done.connect(self._finished)
         dispatcher.progress.connect(self._progress)
         dispatcher.events.connect(self._events)
@@ -109,6 +101,38 @@ class RequestTab(QWidget):
         # tab never looked at would keep for nothing (issue 17.2).
         if not lazy:
             self._build()
+
+    @property
+    def changed_bar(self) -> QWidget:
+        """The bar over the editor that says the file changed on disk (hidden)."""
+        if self._changed_bar is None:
+            bar = self._changed_bar = QWidget(objectName="changedOnDiskBar")
+            row = QHBoxLayout(bar)
+            row.setContentsMargins(6, 2, 6, 2)
+            reload = QPushButton("Reload", objectName="reloadButton",
+                                 accessibleName="Reload the request from disk")
+            keep = QPushButton("Keep mine", objectName="keepMineButton",
+                               accessibleName="Keep my version")
+            row.addWidget(QLabel("This request changed on disk."), 1)
+            row.addWidget(reload)
+            row.addWidget(keep)
+            reload.clicked.connect(self.reload_requested)
+            keep.clicked.connect(bar.hide)
+            bar.hide()
+            self.layout().insertWidget(0, bar)
+        return self._changed_bar
+
+    @property
+    def reload_button(self) -> QPushButton:
+        return self.changed_bar.findChild(QPushButton, "reloadButton")
+
+    @property
+    def keep_button(self) -> QPushButton:
+        return self.changed_bar.findChild(QPushButton, "keepMineButton")
+
+    def hide_changed(self) -> None:
+        if self._changed_bar is not None:
+            self._changed_bar.hide()
 
     @property
     def editor(self) -> RequestEditor:
