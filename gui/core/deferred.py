@@ -105,12 +105,14 @@ _MODULES: dict[str, str] = {
     "spnego": "spnego",
     "spnego_exceptions": "spnego.exceptions",
     "tls_config": "gui.core.tls.config",
+    "uuid": "uuid",
     "x509": "cryptography.x509",
     "yamlio": "gui.core.collections.yamlio",
 }
 
 if TYPE_CHECKING:
     # The real modules, for type checkers (`as` the same name is a re-export).
+    import uuid as uuid
     from importlib import metadata as metadata
     from xml.dom import minidom as minidom
     from xml.etree import ElementTree as ElementTree

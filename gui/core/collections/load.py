@@ -11,13 +11,13 @@ removes the temporary files of saves that were killed (atomic.remove_stale).
 from __future__ import annotations
 
 import os
-import uuid
 from _blake2 import blake2b
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from .. import deferred
 from ..nogc import paused as paused_gc
 from ..storage.atomic import remove_stale
 from ..watch import note
@@ -111,13 +111,13 @@ class _Reader:
         if first != path:
             self.problems.append(LoadProblem(path, None, f"has the same id as {first}; "
                                              "it gets a new id when it is saved"))
-            obj.id = uuid.uuid4().hex
+            obj.id = deferred.uuid.uuid4().hex
 
     def collection(self, path: Path) -> Collection:
         self.root = os.path.realpath(path)
         settings = path / COLLECTION_FILE
         c = self.read(settings, lambda d, _: schema.read_collection(d, path),
-                      lambda: Collection(path, uuid.uuid4().hex, path.name),
+                      lambda: Collection(path, deferred.uuid.uuid4().hex, path.name),
                       folder_inside=True)
         c.root.children = self.children(c.root, is_root=True)
         c.environments = self.environments(c)

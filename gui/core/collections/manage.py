@@ -11,10 +11,10 @@ import copy
 import os
 import re
 import shutil
-import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import deferred
 from ..model import AuthConfig, RequestSpec
 from ..storage.scratch import load_auth_secrets
 from ..watch import note
@@ -131,7 +131,7 @@ def new_collection(path: Path | str, name: str) -> Collection:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CollectionError(f"{path} could not be made: {exc.strerror or exc}", path) from exc
-    c = Collection(path, uuid.uuid4().hex, name)
+    c = Collection(path, deferred.uuid.uuid4().hex, name)
     save_collection(c)
     return c
 
@@ -143,7 +143,7 @@ def new_folder(parent: Folder, name: str) -> Folder:
         path.mkdir()
     except OSError as exc:
         raise CollectionError(f"{path} could not be made: {exc.strerror or exc}", path) from exc
-    folder = Folder(path, name, id=uuid.uuid4().hex, parent=parent)
+    folder = Folder(path, name, id=deferred.uuid.uuid4().hex, parent=parent)
     save_folder(folder)
     _attach(folder, parent)
     return folder
@@ -153,7 +153,7 @@ def new_request(folder: Folder, name: str, spec: RequestSpec | None = None) -> R
     """A new request file in `folder`; by default a GET that inherits the folder's auth."""
     item = RequestItem(_unique(folder.path, slugify(name), REQUEST_SUFFIX), name,
                        spec if spec is not None else RequestSpec(auth=AuthConfig("inherit")),
-                       uuid.uuid4().hex, folder)
+                       deferred.uuid.uuid4().hex, folder)
     save_request(item)
     _attach(item, folder)
     return item

@@ -10,7 +10,6 @@ is both what a new file holds and what a save compares against.
 from __future__ import annotations
 
 import math
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -384,7 +383,7 @@ def read_collection(data: Any, path: Path) -> Collection:
         raise SchemaError(f"format version {version} is newer than this Gatepost reads "
                           f"({FORMAT_VERSION}); update Gatepost", ("version",))
     # A hand-made file may lack the id: one is made now and written at the next save.
-    c = Collection(path, d.get("id") or uuid.uuid4().hex, d.get("name", path.name),
+    c = Collection(path, d.get("id") or deferred.uuid.uuid4().hex, d.get("name", path.name),
                    rows(d.get("headers")), auth(d.get("auth"), "none"),
                    variables(d.get("variables")), description=d.get("description", ""),
                    version=version)

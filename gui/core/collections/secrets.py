@@ -15,9 +15,9 @@ from the keychain yet. Deleting is explicit (`delete` returns the keys to offer)
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING
 
+from .. import deferred
 from ..auth import AuthError, get, schemes
 from ..storage.keychain import secret_key
 from ..storage.scratch import load_auth_secrets
@@ -46,7 +46,7 @@ def _base(obj: Owner) -> str | None:
 def ensure_id(obj: Folder | RequestItem) -> str:
     """The object's id, made now if its file has none (written at its next save)."""
     if obj.id is None:
-        obj.id = uuid.uuid4().hex
+        obj.id = deferred.uuid.uuid4().hex
     return obj.id
 
 
