@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ... import deferred, tasks
+from ... import deferred
 from ...core.variables import resolve_spec
 from .. import theme
+from ..owned_tasks import OwnedTasks
 
 if TYPE_CHECKING:
     from ...core.addedheaders import AddedHeader
@@ -55,7 +56,8 @@ class AddedHeaders(QWidget):
         super().__init__(parent, objectName="addedHeaders")
         self.setAccessibleName("Headers Gatepost adds")
         self._spec, self._scope = spec, scope
-        self._task: Any = None
+        # A newer edit supersedes the answer in flight; none reaches a deleted widget.
+        self._tasks = OwnedTasks(self)
         self.headers: list[AddedHeader] = []
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
@@ -102,8 +104,6 @@ class AddedHeaders(QWidget):
         """Work the list out in a worker from the request as it is now."""
         spec = copy.deepcopy(self._spec())
         scope = dict(self._scope()) if self._scope is not None else {}
-        if self._task is not None:
-            self._task.cancel()
 
         def work(_task: Any) -> list[AddedHeader]:
             try:
@@ -112,10 +112,9 @@ class AddedHeaders(QWidget):
                 resolved = spec
             return deferred.addedheaders.added_headers(resolved)
 
-        self._task = tasks.run(work, self._show, lambda _exc: None)
+        self._tasks.run(work, self._show, lambda _exc: None, key="headers")
 
     def _show(self, headers: list[AddedHeader]) -> None:
-        self._task = None
         self.headers = headers
         muted = QBrush(QColor(theme.colours().muted))
         self.table.setRowCount(len(headers))
