@@ -72,3 +72,19 @@ def test_the_current_tab_of_the_session_is_the_one_built(qtbot, tmp_path):
     w.tabs.setCurrentIndex(0)  # Scratch in front: nothing more is built
     assert [t.built for t in tabs] == [True, True, False, False]
     assert tabs[3].editor.method.currentText() == "PUT"  # used: built then
+
+
+def test_a_tab_switched_to_puts_the_cursor_in_its_url(qtbot, tmp_path):
+    """Qt gives a page's first control the focus (the method box); a person switching
+    tabs types a URL next, as in a browser."""
+    c, get, post, put = _collection(tmp_path)
+    w = _window(qtbot, c, [get, post, put])
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    tabs = [w.tabs.widget(i) for i in range(w.tabs.count())]
+    tabs[3].editor.method.setFocus()
+    qtbot.waitUntil(tabs[3].editor.method.hasFocus)
+    w.tabs.setCurrentWidget(tabs[2])  # not built yet
+    qtbot.waitUntil(tabs[2].editor.url.hasFocus)
+    w.tabs.setCurrentWidget(tabs[3])  # built
+    qtbot.waitUntil(tabs[3].editor.url.hasFocus)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import deferred
 from .icons import method_badge
@@ -81,6 +81,12 @@ class TabsMixin:
 
     def _tab_changed(self, _index: int) -> None:
         self._update_environments()
+        tab = self.tabs.currentWidget()
+        focus = QApplication.focusWidget()
+        if isinstance(tab, RequestTab) and (focus is None or tab.isAncestorOf(focus)):
+            # Qt hands focus to the page's first control, the method box; the URL is
+            # where a person types next, as in a browser's new tab.
+            tab.editor.url.setFocus()
 
     def closeEvent(self, event) -> None:
         for i in range(self.tabs.count() - 1, 0, -1):
