@@ -252,10 +252,8 @@ class BackgroundMixin:
 
     def _show_storage_note(self, note: str) -> None:
         self._storage_note = note
-        for i in range(self.tabs.count()):
-            tab = self.tabs.widget(i)
-            if isinstance(tab, RequestTab) and tab.built:  # else given when built
-                tab.editor.auth.set_storage_note(note)
+        for editor in self.built_editors():
+            editor.auth.set_storage_note(note)
 
     def with_secrets(self, then: Callable[[], Any], collection: Collection | None = None,
                      environment: Environment | None = None) -> None:
@@ -288,10 +286,8 @@ class BackgroundMixin:
             self._reading_globals = False
             if self._gone():
                 return
-            for i in range(self.tabs.count()):
-                tab = self.tabs.widget(i)
-                if isinstance(tab, RequestTab) and tab.built:  # else marked when built
-                    tab.editor.refresh_variables()
+            for editor in self.built_editors():
+                editor.refresh_variables()
 
         def error(exc: BaseException) -> None:
             self._reading_globals = False

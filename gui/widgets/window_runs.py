@@ -50,10 +50,8 @@ class RunsMixin:
 
     def _refresh_all_variables(self) -> None:
         """Every open request marks {{variables}} again: a capture may define one."""
-        for i in range(self.tabs.count()):
-            tab = self.tabs.widget(i)
-            if tab.built:  # else marked when built
-                tab.editor.refresh_variables()
+        for editor in self.built_editors():
+            editor.refresh_variables()
 
     def _run_overrides(self) -> tuple[dict[str, str], tuple[str, ...]]:
         variables = getattr(self, "_run_variables", None)

@@ -4,6 +4,7 @@ with them. A mixin of MainWindow."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -14,9 +15,18 @@ from .request.tab import RequestTab
 
 if TYPE_CHECKING:
     from ..core.collections.model import RequestItem
+    from .request.editor import RequestEditor
 
 
 class TabsMixin:
+    def built_editors(self) -> Iterator[RequestEditor]:
+        """The editors of the open tabs that have one: a tab a session reopened behind
+        is given the window's state when it builds its editor (RequestTab.when_built)."""
+        for i in range(self.tabs.count()):
+            tab = self.tabs.widget(i)
+            if isinstance(tab, RequestTab) and tab.built:
+                yield tab.editor
+
     def _retitle(self, tab: RequestTab) -> None:
         index = self.tabs.indexOf(tab)
         if index >= 0:
