@@ -4,6 +4,10 @@ QMainWindow of the same size, alternating in one run.
 
 - start-up: from exec to the window's first frame on the screen (XDamage on the root
   window after its MapNotify: benchmarks/xwatch.py). No probe inside the application.
+  Gatepost's first frame is its frame's outline of the layout (gui/frame.py); the main
+  window is built into it next, and the session restored after that, all of which
+  "exec to idle" includes. `python -m benchmarks.startup` times the main window's own
+  first paint from inside.
 - idle memory: VmRSS once the process is idle, i.e. whatever it defers has run: its CPU
   time has not moved by more than IDLE_CPU_TICKS and its RSS by more than IDLE_RSS_KIB
   for IDLE_FOR seconds (read from /proc, every POLL seconds).

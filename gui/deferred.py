@@ -19,9 +19,11 @@ import the module at once, which is what this module is for avoiding: keep the
 `deferred.` in front.
 
 A module belongs here if it is not loaded by an idle window (with or without a
-collection and tabs) or, for the command line, by `gatepost run --help`; a module that is
-loaded anyway is imported at the top of the module that uses it. Names are the module's
-own, with its parent's in front where two would share one (tls_config, proxy_dialog).
+collection and tabs) or, for the command line, by `gatepost run --help`, or if the
+window loads it only after its first frame (the main window and the theme: gui/frame.py);
+a module that is loaded anyway is imported at the top of the module that uses it. Names
+are the module's own, with its parent's in front where two would share one (tls_config,
+proxy_dialog).
 This is not importlib.util.LazyLoader: that one is not thread-safe on Python 3.11, and
 it puts a module in sys.modules before it loads, which the idle checks
 (tests/test_gui_thread_io.py) read as loaded.
@@ -38,6 +40,7 @@ _MODULES = {
     "added_headers": "gui.widgets.request.added_headers",
     "addedheaders": "gui.core.addedheaders",
     "app": "gui.app",
+    "argparse": "argparse",
     "launch": "gui.launch",
     "atomic": "gui.core.storage.atomic",
     "auth": "gui.core.auth",
@@ -88,11 +91,13 @@ _MODULES = {
     "jsonpretty": "gui.core.jsonpretty",
     "keychain": "gui.core.storage.keychain",
     "lookup": "gui.core.collections.lookup",
+    "main_window": "gui.widgets.main_window",
     "manage": "gui.core.collections.manage",
     "masking": "gui.core.http.masking",
     "model": "gui.core.model",
     "new_collection": "gui.widgets.dialogs.new_collection",
     "owned_tasks": "gui.widgets.owned_tasks",
+    "persistence": "gui.persistence",
     "owners": "gui.core.collections.owners",
     "planning": "gui.core.planning",
     "postman_export": "gui.core.exporters.postman",
@@ -113,6 +118,8 @@ _MODULES = {
     "sent_requests": "gui.widgets.sidebar.sent_requests",
     "serialize": "gui.core.serialize",
     "sqlite3": "sqlite3",
+    "theme": "gui.widgets.theme",
+    "icons": "gui.widgets.icons",
     "tls_config": "gui.core.tls.config",
     "urllib_request": "urllib.request",
     "urls": "gui.core.urls",
@@ -126,6 +133,7 @@ _MODULES = {
 
 if TYPE_CHECKING:
     # The real modules, for type checkers (`as` the same name is a re-export).
+    import argparse as argparse
     import copy as copy
     import datetime as datetime
     import getpass as getpass
@@ -141,6 +149,7 @@ if TYPE_CHECKING:
     from gui import app as app
     from gui import auth_actions as auth_actions
     from gui import launch as launch
+    from gui import persistence as persistence
     from gui.cli import run as cli_run  # noqa: F401
     from gui.cli import saved as cli_saved  # noqa: F401
     from gui.cli import send as cli_send  # noqa: F401
@@ -196,9 +205,12 @@ if TYPE_CHECKING:
     from gui.core.storage import scratch as scratch
     from gui.core.tls import config as tls_config  # noqa: F401
     from gui.widgets import export_actions as export_actions
+    from gui.widgets import icons as icons
     from gui.widgets import import_actions as import_actions
+    from gui.widgets import main_window as main_window
     from gui.widgets import owned_tasks as owned_tasks
     from gui.widgets import run_variables as run_variables
+    from gui.widgets import theme as theme
     from gui.widgets.dialogs import certificates as certificates_dialog  # noqa: F401
     from gui.widgets.dialogs import collection_settings as collection_settings
     from gui.widgets.dialogs import cookies as cookies_dialog  # noqa: F401

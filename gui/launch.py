@@ -14,20 +14,17 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QApplication
 
+from . import deferred
 from ._bench import report_first_paint
 from .firstframe import after_first_frame
+from .frame import Frame, read_session
 from .gcguard import GarbageCollector
-from .persistence import Persistence
-from .widgets import theme
-from .widgets.icons import app_icon
-from .widgets.main_window import MainWindow
-from .widgets.window_session import read_session
 
 
 def session_beside() -> Callable[[], dict]:
     """Start reading the last session's file in a thread, and return the call that waits
-    for it: the theme and layout need it before the first frame, the disk read stays off
-    the GUI thread (house rule), and it overlaps QApplication's construction."""
+    for it: the frame's size and colours need it before the first frame, the disk read
+    stays off the GUI thread (house rule), and it overlaps QApplication's construction."""
     found: list[dict] = []
     reader = threading.Thread(target=lambda: found.append(read_session()),
                               name="session-read", daemon=True)
@@ -41,24 +38,32 @@ def session_beside() -> Callable[[], dict]:
 
 
 def start(started: float) -> int:
-    """Show the window (its session restored after the first frame) and run until it
-    closes; `started` is when the process began, for the start-up probe."""
+    """Show the frame, build the main window into it after the frame's first paint
+    (gui/frame.py), restore the session after the main window's, and run until the
+    window closes; `started` is when the process began, for the start-up probe."""
     session_read = session_beside()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Gatepost")
     app.setOrganizationName("Gatepost")
     app.setDesktopFileName("gatepost")
     session = session_read()
-    theme.apply(app, session.get("appearance") or theme.SYSTEM)
-    app.setWindowIcon(app_icon())
+    frame = Frame(session)
+    frame.show()
+    after_first_frame(frame, lambda: build(app, frame, session, started))
+    return app.exec()
+
+
+def build(app: QApplication, frame: Frame, session: dict, started: float) -> None:
+    """The theme, the main window in the frame, its panes as the session left them."""
+    deferred.theme.apply(app, session.get("appearance") or deferred.theme.SYSTEM)
+    app.setWindowIcon(deferred.icons.app_icon())
     GarbageCollector(app)
-    window = MainWindow(Persistence())
+    window = deferred.main_window.MainWindow(deferred.persistence.Persistence())
+    frame.adopt(window)
     window.restore_layout(session)
-    window.show()
     window.editor.url.setFocus()
     if os.environ.get("GATEPOST_BENCH_STARTUP"):
-        # benchmarks/startup.py: report when the first frame has painted, then leave.
+        # benchmarks/startup.py: report when the built window has painted, then leave.
         report_first_paint(app, window, started)
     else:
         after_first_frame(window, window.restore)
-    return app.exec()

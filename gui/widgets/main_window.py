@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QMargins, Qt
+from PySide6.QtCore import QMargins, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -59,6 +59,10 @@ __all__ = ["NO_ENVIRONMENT", "MainWindow"]
 
 class MainWindow(TabsMixin, CollectionsMixin, ScopeMixin, SessionMixin, DialogsMixin, MenusMixin,
                  RunsMixin, BackgroundMixin, QMainWindow):
+    #: The window has closed (Quit, or its close button): the frame it sits in
+    #: (gui/frame.py) closes too.
+    closed = Signal()
+
     def __init__(self, persistence: Persistence | None = None,
                  store: SecretStore | None = None, history: SentRequests | None = None
                  ) -> None:
@@ -135,6 +139,7 @@ class MainWindow(TabsMixin, CollectionsMixin, ScopeMixin, SessionMixin, DialogsM
 
         self.split = QSplitter(Qt.Orientation.Horizontal, objectName="windowSplitter")
         self.sidebar = CollectionsSidebar()
+        self.sidebar.store = self.store
         self.left = QTabWidget(objectName="leftPanes", accessibleName="Collections and "
                                "sent requests")
         self.left.addTab(self.sidebar, icon("layers"), "Collections")

@@ -6,29 +6,19 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray
 from PySide6.QtWidgets import QMessageBox
 
 from .. import deferred, tasks
 from ..core.model import RequestSpec
 from ..core.storage.paths import session_file
 from ..core.watch import note
+from ..frame import place, read_session
 from . import theme
 from .request.tab import RequestTab
 from .window_io import COLLECTIONS
 
 if TYPE_CHECKING:
     from ..core.http.exchange import Exchange
-
-
-def read_session() -> dict:
-    """The last session's file, or {} when there is none or it cannot be read."""
-    note("session read")
-    try:
-        data = json.loads(session_file().read_text())
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _write_session(payload: bytes) -> None:
@@ -56,13 +46,7 @@ class SessionMixin:
         """Window geometry, the sidebar's width and the editor/response split, before
         the first paint. A geometry from a bigger or absent screen is brought back."""
 
-        geometry = data.get("geometry")
-        if isinstance(geometry, str):
-            try:
-                self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
-            except (UnicodeError, ValueError):
-                pass
-        self._keep_on_screen()
+        place(self.window(), data)  # the frame in the app, this window in tests
         sizes = _sizes(data.get("sidebar"))
         if sizes:
             self.split.setSizes(sizes)
@@ -72,22 +56,6 @@ class SessionMixin:
                 self.tabs.widget(i).set_split(self.request_split)
         if data.get("left_pane") == 1:
             self.left.setCurrentIndex(1)
-
-    def _keep_on_screen(self) -> None:
-        screen = self.screen()
-        if screen is None:
-            return
-        room = screen.availableGeometry()
-        frame = self.frameGeometry()
-        if room.contains(frame):
-            return
-        width, height = min(frame.width(), room.width()), min(frame.height(), room.height())
-        self.resize(max(width - (frame.width() - self.width()), 640),
-                    max(height - (frame.height() - self.height()), 480))
-        frame = self.frameGeometry()
-        x = min(max(frame.x(), room.x()), room.right() - frame.width() + 1)
-        y = min(max(frame.y(), room.y()), room.bottom() - frame.height() + 1)
-        self.move(x, y)
 
     def remember_split(self, sizes: list[int]) -> None:
         self.request_split = list(sizes)
@@ -176,7 +144,7 @@ class SessionMixin:
                 "tabs": tabs, "environments": self._environments,
                 "current": str(current.path) if current is not None else None,
                 "appearance": theme.mode(),
-                "geometry": bytes(self.saveGeometry().toBase64()).decode("ascii"),
+                "geometry": bytes(self.window().saveGeometry().toBase64()).decode("ascii"),
                 "sidebar": self.split.sizes(), "request_split": self.request_split,
                 "left_pane": self.left.currentIndex()}
         payload = json.dumps(data, indent=2).encode()

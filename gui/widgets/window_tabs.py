@@ -121,3 +121,5 @@ class TabsMixin:
                 tab.cancel()
         self.close_runners()
         super().closeEvent(event)
+        if event.isAccepted():
+            self.closed.emit()

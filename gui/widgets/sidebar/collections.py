@@ -30,6 +30,8 @@ from ..icons import BADGE_SIZE, icon, method_badge
 from .collections_tree import ROLE, CollectionsTree, dropped_files
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ...core.collections.model import Collection, Folder, RequestItem
 
 class CollectionsSidebar(QWidget):
@@ -44,6 +46,8 @@ class CollectionsSidebar(QWidget):
     status = Signal(str)
     #: Keychain keys that belonged to something deleted: the window offers to remove them.
     forget_keys = Signal(object)
+    #: The window's keychain (a call that returns it), set by the window; None without.
+    store: Callable[[], Any] | None = None
     #: Files or folders to import (dropped on the tree).
     import_requested = Signal(object)  # list[Path]
     #: A collection or folder to export (its context menu's Export…).
@@ -263,7 +267,7 @@ class CollectionsSidebar(QWidget):
 
     def edit_proxy(self, collection: Collection) -> Any:
         """The collection's own proxy (gui/widgets/dialogs/proxy.py), opened non-modal."""
-        store = getattr(self.window(), "store", None)
+        store = self.store
         if store is None:
             return None
         dialog = deferred.proxy_dialog.ProxyDialog(store, self, collection=collection)
@@ -311,7 +315,7 @@ class CollectionsSidebar(QWidget):
 
     def duplicate(self, obj: Any) -> Any:
         # With the window's keychain, the copy gets its own copies of the secrets.
-        store = getattr(self.window(), "store", None)
+        store = self.store
         return self._guarded("duplicate", lambda: deferred.manage.duplicate(
             obj, store() if store is not None else None))
 
