@@ -8,11 +8,14 @@ Options several commands share are in options.py.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from .. import __version__, deferred
+
+if TYPE_CHECKING:
+    import argparse
 
 EXIT_OK, EXIT_TRANSPORT, EXIT_USAGE, EXIT_INTERNAL, EXIT_CANCELLED = 0, 1, 2, 70, 130
 #: --fail and a 4xx/5xx final status: curl's number for it, so scripts can test either.
@@ -23,7 +26,7 @@ def _parser(auth_scheme: str | None = None, command: str | None = None
             ) -> argparse.ArgumentParser:
     """The command line's parser; with `command` "run", only that command's (the rest
     is neither imported nor built: a CI job runs `gatepost run` again and again)."""
-    parser = argparse.ArgumentParser(
+    parser = deferred.argparse.ArgumentParser(
         prog="gatepost",
         description="Gatepost, an HTTP request builder. Without a command it opens the "
                     "window; `gatepost send` sends a request from the command line.",
