@@ -12,6 +12,7 @@ import sys
 import threading
 from collections.abc import Callable
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from . import deferred
@@ -39,8 +40,8 @@ def session_beside() -> Callable[[], dict]:
 
 def start(started: float) -> int:
     """Show the frame, build the main window into it after the frame's first paint
-    (gui/frame.py), restore the session after the main window's, and run until the
-    window closes; `started` is when the process began, for the start-up probe."""
+    (gui/frame.py) and restore the session (`build`), and run until the window
+    closes; `started` is when the process began, for the start-up probe."""
     session_read = session_beside()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Gatepost")
@@ -53,17 +54,40 @@ def start(started: float) -> int:
     return app.exec()
 
 
+#: The longest the frame waits for the session's tabs before it shows the main window
+#: anyway (a large collection or a slow disk), in ms.
+RESTORE_WAIT_MS = 800
+
+
 def build(app: QApplication, frame: Frame, session: dict, started: float) -> None:
-    """The theme, the main window in the frame, its panes as the session left them."""
+    """The theme and the main window; then the session. One whose tab in front is a
+    request is restored before the main window is shown (the frame's outline stays
+    until then, RESTORE_WAIT_MS at most): the window appears as it was left, without
+    Scratch first, and Scratch's editor is built only if it is looked at."""
     deferred.theme.apply(app, session.get("appearance") or deferred.theme.SYSTEM)
     app.setWindowIcon(deferred.icons.app_icon())
     GarbageCollector(app)
-    window = deferred.main_window.MainWindow(deferred.persistence.Persistence())
-    frame.adopt(window)
+    # As SessionMixin._restore_tabs puts a tab in front: "current", else the last tab.
+    tabs = session.get("tabs")
+    behind = isinstance(session.get("current"), str) or (
+        "current" not in session and isinstance(tabs, list) and bool(tabs))
+    window = deferred.main_window.MainWindow(deferred.persistence.Persistence(),
+                                             scratch_behind=behind)
     window.restore_layout(session)
-    window.editor.url.setFocus()
-    if os.environ.get("GATEPOST_BENCH_STARTUP"):
-        # benchmarks/startup.py: report when the built window has painted, then leave.
-        report_first_paint(app, window, started)
+
+    def show() -> None:
+        if frame.main is not None or frame.isHidden():
+            return  # shown already, or closed while the session was read
+        frame.adopt(window)
+        window.editor.url.setFocus()
+        if os.environ.get("GATEPOST_BENCH_STARTUP"):
+            # benchmarks/startup.py: report when the built window has painted, then leave.
+            report_first_paint(app, window, started)
+
+    if behind:
+        window.session_restored.connect(show)
+        QTimer.singleShot(RESTORE_WAIT_MS, frame, show)
+        window.restore()
     else:
+        show()
         after_first_frame(window, window.restore)

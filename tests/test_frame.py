@@ -1,17 +1,20 @@
 """gui/frame.py: the window on the screen before the main window is built into it."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gui import frame as frame_module
+from gui import launch
 from gui.core.collections import manage as col
 from gui.core.model import RequestSpec
 from gui.core.storage.keychain import SecretStore
+from gui.core.storage.paths import data_dir, session_file
 from gui.frame import Frame
 from gui.widgets import theme
 from gui.widgets.main_window import MainWindow
@@ -109,3 +112,49 @@ def test_the_first_frame_loads_neither_the_window_nor_the_theme():
                          env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin",
                               "GATEPOST_DATA_DIR": str(ROOT / "nowhere")}).stdout
     assert out.strip() == "['gui.widgets', 'gui.widgets.colours']"
+
+
+def _session_with_a_tab(tmp_path):
+    c = col.new_collection(tmp_path / "api", "API")
+    item = col.new_request(c.root, "Health", RequestSpec(url="http://127.0.0.1:9/get"))
+    data_dir().mkdir(parents=True, exist_ok=True)
+    session_file().write_text(json.dumps({
+        "collections": [str(c.path)], "tabs": [str(item.path)], "current": str(item.path)}))
+    return item
+
+
+@pytest.fixture
+def quiet_build(monkeypatch):
+    """launch.build without the app-wide theme and collector (other tests share the app)."""
+    monkeypatch.setattr(theme, "apply", lambda *_a: None)
+    monkeypatch.setattr(launch, "GarbageCollector", lambda _app: None)
+
+
+def test_the_window_is_shown_once_the_session_is_back(qtbot, tmp_path, monkeypatch,
+                                                      quiet_build):
+    item = _session_with_a_tab(tmp_path)
+    monkeypatch.setattr(launch, "RESTORE_WAIT_MS", 60_000)
+    frame = Frame({})
+    qtbot.addWidget(frame)
+    frame.show()
+    launch.build(QApplication.instance(), frame, launch.read_session(), 0.0)
+    assert frame.main is None  # the outline, while the collection is read
+    qtbot.waitUntil(lambda: frame.main is not None, timeout=10_000)
+    main = frame.main
+    assert main.tab.item.path == item.path  # as it was left, without Scratch first
+    assert not main.scratch.built and main.isVisible()
+
+
+def test_a_slow_session_does_not_keep_the_window_away(qtbot, tmp_path, monkeypatch,
+                                                      quiet_build):
+    _session_with_a_tab(tmp_path)
+    monkeypatch.setattr(launch, "RESTORE_WAIT_MS", 0)
+    frame = Frame({})
+    qtbot.addWidget(frame)
+    frame.show()
+    launch.build(QApplication.instance(), frame, launch.read_session(), 0.0)
+    qtbot.waitUntil(lambda: frame.main is not None, timeout=10_000)
+    main = frame.main
+    assert main.wait_for_collections()  # the tabs still come, into the shown window
+    qtbot.waitUntil(lambda: main.tabs.count() == 2, timeout=10_000)
+    assert frame.main is main

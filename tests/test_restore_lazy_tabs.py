@@ -9,7 +9,8 @@ import json
 from gui import tasks
 from gui.core.collections import manage as col
 from gui.core.model import Body, BodyKind, RequestSpec
-from gui.core.storage.paths import data_dir, session_file
+from gui.core.storage import scratch
+from gui.core.storage.paths import current_request_file, data_dir, session_file
 from gui.persistence import Persistence
 from gui.widgets.main_window import MainWindow
 
@@ -88,3 +89,32 @@ def test_a_tab_switched_to_puts_the_cursor_in_its_url(qtbot, tmp_path):
     qtbot.waitUntil(tabs[2].editor.url.hasFocus)
     w.tabs.setCurrentWidget(tabs[3])  # built
     qtbot.waitUntil(tabs[3].editor.url.hasFocus)
+
+
+def test_scratch_behind_the_session_is_built_when_first_shown(qtbot, tmp_path):
+    """The app restores a session before it shows the window (gui/launch.py): Scratch,
+    not in front, is built only when looked at, with the request its file holds."""
+    c, get, _post, _put = _collection(tmp_path)
+    data_dir().mkdir(parents=True, exist_ok=True)
+    scratch.save_current(RequestSpec(method="POST", url="https://example.com/scratch"))
+    kept = current_request_file().read_bytes()
+    session_file().write_text(json.dumps({
+        "collections": [str(c.path)], "tabs": [str(get.path)], "current": str(get.path)}))
+    w = MainWindow(Persistence(), scratch_behind=True)
+    qtbot.addWidget(w)
+    w.restore()
+    assert w.wait_for_collections()
+    tasks.wait()
+    qtbot.waitUntil(lambda: w.tabs.tabBar().tabData(0) == "POST")  # its file's method
+    w.show()
+    tabs = [w.tabs.widget(i) for i in range(w.tabs.count())]
+    assert w.tabs.currentWidget() is tabs[1] and not tabs[0].built
+    assert w.editor.url.text() == "https://example.com/items"
+    w._save_session()
+    w.save()  # a Scratch never shown has nothing new to write
+    tasks.wait()
+    assert current_request_file().read_bytes() == kept
+    w.tabs.setCurrentIndex(0)
+    assert tabs[0].built and not tabs[0].dirty()
+    assert tabs[0].editor.url.text() == "https://example.com/scratch"
+    assert tabs[0].editor.method.currentText() == "POST"

@@ -62,13 +62,17 @@ class MainWindow(TabsMixin, CollectionsMixin, ScopeMixin, SessionMixin, DialogsM
     #: The window has closed (Quit, or its close button): the frame it sits in
     #: (gui/frame.py) closes too.
     closed = Signal()
+    #: The last session's collections and tabs are back (or could not be brought back).
+    session_restored = Signal()
 
     def __init__(self, persistence: Persistence | None = None,
-                 store: SecretStore | None = None, history: SentRequests | None = None
-                 ) -> None:
+                 store: SecretStore | None = None, history: SentRequests | None = None,
+                 scratch_behind: bool = False) -> None:
         """`persistence` keeps the scratch request and the session across restarts;
         None keeps nothing. `store` holds collection secrets (default: the keychain);
-        `history` the sent requests (default: the data folder's database)."""
+        `history` the sent requests (default: the data folder's database).
+        `scratch_behind`: Scratch will not be the tab in front (a session is restored
+        before the window is shown), so its editor is built when first shown."""
         super().__init__()
 
         self.persistence = persistence
@@ -184,14 +188,18 @@ class MainWindow(TabsMixin, CollectionsMixin, ScopeMixin, SessionMixin, DialogsM
         self.sidebar.settings_requested.connect(self.collection_settings)
         self._watcher: QFileSystemWatcher | None = None
 
-        scratch = self._add_tab(None)
+        # Behind: a session is about to put one of its tabs in front (gui/launch.py), so
+        # Scratch builds its editor when first shown, like the tabs behind it.
+        scratch = self._add_tab(None, lazy=scratch_behind)
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
-        scratch.editor.auth.forget_requested.connect(self.forget_secrets)
+        scratch.when_built(
+            lambda: scratch.editor.auth.forget_requested.connect(self.forget_secrets))
         self._build_menus()
         if persistence is not None:
             persistence.setParent(self)
             persistence.restored.connect(self._restored)
-            persistence.saved.connect(scratch.editor.auth.set_storage_note)
+            persistence.saved.connect(lambda note: scratch.when_built(
+                lambda: scratch.editor.auth.set_storage_note(note)))
         self._update_environments()
 
 

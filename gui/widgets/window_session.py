@@ -78,16 +78,24 @@ class SessionMixin:
         self._restore_session()
 
     def _restored(self, spec: RequestSpec | None, note: str, problem: str) -> None:
+        # Into Scratch's editor once it exists: behind a restored tab, when first shown.
+        if spec is not None and not self.scratch.built:
+            self.scratch.method_hint = spec.method
+            self._retitle(self.scratch)
+        self.scratch.when_built(lambda: self._restore_scratch(spec, note))
+        if problem:
+            self.statusBar().showMessage(problem)
+
+    def _restore_scratch(self, spec: RequestSpec | None, note: str) -> None:
         scratch = self.scratch.editor
         if spec is not None and not scratch.url.text():
             scratch.set_spec(spec)
         if note:  # "": the keychain was not needed; the Auth tab asks when it is
             scratch.auth.set_storage_note(note)
-        if problem:
-            self.statusBar().showMessage(problem)
 
     def save(self) -> None:
-        if self.persistence is not None:
+        # A Scratch never shown holds what its file holds: nothing to write.
+        if self.persistence is not None and self.scratch.built:
             self.persistence.save(self.scratch.editor.spec())
 
     def _sent(self, spec: RequestSpec, exchange: Exchange, secrets: tuple[str, ...]) -> None:
@@ -163,9 +171,13 @@ class SessionMixin:
             self._opening -= 1
             if not self._gone() and data:
                 self._restore_from(data)
+            elif not self._gone():
+                self.session_restored.emit()
 
         def error(_exc: BaseException) -> None:
             self._opening -= 1
+            if not self._gone():
+                self.session_restored.emit()
 
         tasks.run(lambda _task: read_session(), done, error,
                   lane_name=COLLECTIONS)
@@ -197,3 +209,4 @@ class SessionMixin:
         self._update_environments()
         if not_opened:
             self.statusBar().showMessage("Not reopened: " + "; ".join(not_opened))
+        self.session_restored.emit()

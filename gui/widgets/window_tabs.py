@@ -95,8 +95,10 @@ class TabsMixin:
         focus = QApplication.focusWidget()
         if isinstance(tab, RequestTab) and (focus is None or tab.isAncestorOf(focus)):
             # Qt hands focus to the page's first control, the method box; the URL is
-            # where a person types next, as in a browser's new tab.
-            tab.editor.url.setFocus()
+            # where a person types next, as in a browser's new tab. A tab not built yet
+            # (one behind the session's) gets it when shown, not built for it now.
+            tab.when_built(lambda: tab.editor.url.setFocus()
+                           if self.tabs.currentWidget() is tab else None)
 
     def closeEvent(self, event) -> None:
         for i in range(self.tabs.count() - 1, 0, -1):

@@ -96,6 +96,8 @@ class RequestTab(QWidget):
         self._response: ResponseView | None = None
         self._split = list(DEFAULT_SPLIT)
         self._on_built: list[Callable[[], Any]] = []
+        #: A Scratch tab not built yet: the method it will show (its file's, once read).
+        self.method_hint = "GET"
         # A lazy tab (one a session reopens behind the tab in front) builds its editor
         # when first shown or used: each built tab holds about 1 MiB of widgets, which a
         # tab never looked at would keep for nothing (issue 17.2).
@@ -155,9 +157,9 @@ class RequestTab(QWidget):
 
     def method(self) -> str:
         """The request's method as edited (as loaded while the tab is not built)."""
-        if self._editor is not None or self.item is None:
+        if self._editor is not None:
             return self.editor.method.currentText()
-        return self.item.spec.method
+        return self.item.spec.method if self.item is not None else self.method_hint
 
     def showEvent(self, event: Any) -> None:
         if self._editor is None:
