@@ -17,8 +17,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from PySide6 import QtGui
 from PySide6.QtCore import QByteArray, QRect
-from PySide6.QtGui import QCloseEvent, QColor, QGuiApplication, QPainter, QPaintEvent, QPalette
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QGuiApplication,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+)
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from .core.storage.paths import session_file
@@ -97,18 +106,48 @@ class Frame(QWidget):
         self._sidebar = sidebar_width(session)
         self.main: Any = None
         self._main_closed = False
+        self._revealed = False
+        self._typed = ""
 
     def adopt(self, main: QWidget) -> None:
-        """Show `main` (a MainWindow, with a `closed` signal) as this window's content."""
+        """Make `main` (a MainWindow, with a `closed` signal) this window's content,
+        hidden behind the outline until `reveal`: its dialogs (a collection that cannot
+        be read, while the session is restored) already belong to this window."""
         self.main = main
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         main.setParent(self)  # a child from now on: its window flags are reset
+        main.hide()  # explicitly: a layout shows a child that is merely not shown yet
         layout.addWidget(main)
         self.setWindowTitle(main.windowTitle())
         main.windowTitleChanged.connect(self.setWindowTitle)
         main.closed.connect(self._main_has_closed)
-        main.show()
+
+    def reveal(self) -> str:
+        """Show the main window in place of the outline; what was typed meanwhile."""
+        self._revealed = True
+        if self.main is not None:
+            self.main.show()
+        typed, self._typed = self._typed, ""
+        return typed
+
+    @property
+    def revealed(self) -> bool:
+        return self._revealed
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Before the main window is shown nothing has the focus: Quit still quits, and
+        # text is kept for the URL field, where the cursor will be.
+        # (QKeySequence through its module: its class is created on first use, after
+        # the first frame.)
+        keys = QtGui.QKeySequence
+        if event.matches(keys.StandardKey.Quit) or \
+                keys(event.keyCombination()) == keys("Ctrl+Q"):  # as the Quit action
+            self.close()
+        elif event.text().isprintable() and event.text():
+            self._typed += event.text()
+        else:
+            super().keyPressEvent(event)
 
     def _main_has_closed(self) -> None:
         # Quit from the menu closes the main window; the frame follows it.
@@ -122,7 +161,7 @@ class Frame(QWidget):
         event.accept()
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        if self.main is None:
+        if not self._revealed:
             outline(QPainter(self), self.rect(), self._colours, self._sidebar)
 
 

@@ -12,6 +12,7 @@ import sys
 import threading
 from collections.abc import Callable
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -20,6 +21,9 @@ from ._bench import report_first_paint
 from .firstframe import after_first_frame
 from .frame import Frame, read_session
 from .gcguard import GarbageCollector
+
+#: The exit status of a window that could not be built (gui/cli: internal error).
+EXIT_INTERNAL = 70
 
 
 def session_beside() -> Callable[[], dict]:
@@ -63,7 +67,18 @@ def build(app: QApplication, frame: Frame, session: dict, started: float) -> Non
     """The theme and the main window; then the session. One whose tab in front is a
     request is restored before the main window is shown (the frame's outline stays
     until then, RESTORE_WAIT_MS at most): the window appears as it was left, without
-    Scratch first, and Scratch's editor is built only if it is looked at."""
+    Scratch first, and Scratch's editor is built only if it is looked at. A window that
+    cannot be built is said in a message box, and the app ends (exit status 70)."""
+    try:
+        _build(app, frame, session, started)
+    except Exception as exc:  # noqa: BLE001 - no traceback reaches a user
+        message = f"The window could not be built ({type(exc).__name__}): {exc}"
+        print(f"gatepost: internal error: {message}", file=sys.stderr)
+        QtWidgets.QMessageBox.critical(frame, "Gatepost cannot start", message)
+        app.exit(EXIT_INTERNAL)
+
+
+def _build(app: QApplication, frame: Frame, session: dict, started: float) -> None:
     deferred.theme.apply(app, session.get("appearance") or deferred.theme.SYSTEM)
     app.setWindowIcon(deferred.icons.app_icon())
     GarbageCollector(app)
@@ -73,13 +88,15 @@ def build(app: QApplication, frame: Frame, session: dict, started: float) -> Non
         "current" not in session and isinstance(tabs, list) and bool(tabs))
     window = deferred.main_window.MainWindow(deferred.persistence.Persistence(),
                                              scratch_behind=behind)
+    frame.adopt(window)  # hidden until shown below: dialogs meanwhile are the frame's
     window.restore_layout(session)
 
     def show() -> None:
-        if frame.main is not None or frame.isHidden():
+        if frame.revealed or frame.isHidden():
             return  # shown already, or closed while the session was read
-        frame.adopt(window)
+        typed = frame.reveal()
         window.editor.url.setFocus()
+        window.editor.url.insert(typed)
         if os.environ.get("GATEPOST_BENCH_STARTUP"):
             # benchmarks/startup.py: report when the built window has painted, then leave.
             report_first_paint(app, window, started)

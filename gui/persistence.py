@@ -69,7 +69,11 @@ class Persistence(QObject):
             deferred.scratch.load_auth_secrets(spec.auth, store)
             return spec, storage_note(store), problem
 
-        tasks.run(work, lambda result: self.restored.emit(*result), lane_name=LANE)
+        def failed(exc: BaseException) -> None:
+            # Said, and the window told its restore is over (it saves Scratch again).
+            self.restored.emit(None, "", f"The saved request could not be read: {exc}")
+
+        tasks.run(work, lambda result: self.restored.emit(*result), failed, lane_name=LANE)
 
     def save(self, spec: RequestSpec) -> None:
         def work(_task: tasks.Task[str]) -> str:

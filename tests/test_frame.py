@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -31,6 +32,7 @@ def framed(qtbot):
     frame.show()
     main = MainWindow(None, store=SecretStore(MemoryKeyring()))
     frame.adopt(main)
+    frame.reveal()
     return frame, main
 
 
@@ -138,9 +140,10 @@ def test_the_window_is_shown_once_the_session_is_back(qtbot, tmp_path, monkeypat
     qtbot.addWidget(frame)
     frame.show()
     launch.build(QApplication.instance(), frame, launch.read_session(), 0.0)
-    assert frame.main is None  # the outline, while the collection is read
-    qtbot.waitUntil(lambda: frame.main is not None, timeout=10_000)
     main = frame.main
+    assert main.window() is frame  # its dialogs meanwhile are the frame's
+    assert not frame.revealed and not main.isVisible()  # the outline, while it is read
+    qtbot.waitUntil(lambda: frame.revealed, timeout=10_000)
     assert main.tab.item.path == item.path  # as it was left, without Scratch first
     assert not main.scratch.built and main.isVisible()
 
@@ -153,8 +156,58 @@ def test_a_slow_session_does_not_keep_the_window_away(qtbot, tmp_path, monkeypat
     qtbot.addWidget(frame)
     frame.show()
     launch.build(QApplication.instance(), frame, launch.read_session(), 0.0)
-    qtbot.waitUntil(lambda: frame.main is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: frame.revealed, timeout=10_000)
     main = frame.main
     assert main.wait_for_collections()  # the tabs still come, into the shown window
     qtbot.waitUntil(lambda: main.tabs.count() == 2, timeout=10_000)
-    assert frame.main is main
+    assert frame.main is main and main.isVisible()
+
+
+def test_quit_and_typing_work_before_the_main_window_is_shown(qtbot, tmp_path,
+                                                               monkeypatch, quiet_build):
+    _session_with_a_tab(tmp_path)
+    monkeypatch.setattr(launch, "RESTORE_WAIT_MS", 60_000)
+    monkeypatch.setattr(MainWindow, "restore", lambda self: None)  # a session never back
+    frame = Frame({})
+    qtbot.addWidget(frame)
+    frame.show()
+    launch.build(QApplication.instance(), frame, launch.read_session(), 0.0)
+    assert not frame.revealed
+    qtbot.keyClicks(frame, "http://")  # typed at the outline: kept for the URL
+    assert frame.reveal() == "http://"
+    closing = Frame({})
+    qtbot.addWidget(closing)
+    closing.show()
+    qtbot.keyClick(closing, "q", Qt.KeyboardModifier.ControlModifier)  # Quit
+    assert not closing.isVisible()
+
+
+class _App:
+    """What launch.build asks of the application, and the exit status it is given."""
+
+    exited: int | None = None
+
+    def setWindowIcon(self, _icon) -> None:
+        pass
+
+    def exit(self, status: int) -> None:
+        self.exited = status
+
+
+def test_a_window_that_cannot_be_built_is_said_not_left_as_an_outline(
+        qtbot, monkeypatch, capsys, quiet_build):
+    def broken(*_a, **_k):
+        raise OSError("no room")
+
+    monkeypatch.setattr(MainWindow, "__init__", broken)
+    said = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a: said.append(a[1:]))
+    frame = Frame({})
+    qtbot.addWidget(frame)
+    app = _App()
+    launch.build(app, frame, {}, 0.0)
+    assert app.exited == 70
+    assert said == [("Gatepost cannot start",
+                     "The window could not be built (OSError): no room")]
+    err = capsys.readouterr().err
+    assert "gatepost: internal error" in err and "Traceback" not in err

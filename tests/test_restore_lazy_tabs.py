@@ -5,6 +5,7 @@ place, title and badge, are saved with the session and are not unsaved changes."
 from __future__ import annotations
 
 import json
+import time
 
 from gui import tasks
 from gui.core.collections import manage as col
@@ -12,6 +13,7 @@ from gui.core.model import Body, BodyKind, RequestSpec
 from gui.core.storage import scratch
 from gui.core.storage.paths import current_request_file, data_dir, session_file
 from gui.persistence import Persistence
+from gui.widgets import window_io
 from gui.widgets.main_window import MainWindow
 
 
@@ -118,3 +120,40 @@ def test_scratch_behind_the_session_is_built_when_first_shown(qtbot, tmp_path):
     assert tabs[0].built and not tabs[0].dirty()
     assert tabs[0].editor.url.text() == "https://example.com/scratch"
     assert tabs[0].editor.method.currentText() == "POST"
+
+
+def test_quitting_before_scratch_is_read_keeps_its_file(qtbot, monkeypatch):
+    """Closed while Scratch's file is still being read (a slow keychain, a slow disk),
+    the window has nothing of the person's in Scratch: the file is not overwritten."""
+    data_dir().mkdir(parents=True, exist_ok=True)
+    scratch.save_current(RequestSpec(method="PUT", url="https://example.com/kept"))
+    kept = current_request_file().read_bytes()
+    real = scratch.load_current
+    monkeypatch.setattr(scratch, "load_current", lambda *a: (time.sleep(0.5), real(*a))[1])
+    w = MainWindow(Persistence())
+    qtbot.addWidget(w)
+    w.show()
+    w.restore()
+    assert w.close()  # before the file is read: Scratch is there, and empty
+    tasks.wait()
+    assert current_request_file().read_bytes() == kept
+
+
+def test_quitting_before_the_session_is_back_keeps_what_it_named(qtbot, tmp_path,
+                                                                   monkeypatch):
+    c, get, _post, put = _collection(tmp_path)
+    data_dir().mkdir(parents=True, exist_ok=True)
+    named = {"collections": [str(c.path)], "tabs": [str(get.path), str(put.path)],
+             "current": str(put.path), "environments": {}}
+    session_file().write_text(json.dumps(named))
+    real = window_io.read_collection
+    monkeypatch.setattr(window_io, "read_collection",
+                        lambda path: (time.sleep(0.5), real(path))[1])
+    w = MainWindow(Persistence())
+    qtbot.addWidget(w)
+    w.show()
+    w.restore()
+    assert w.close()  # the collections are still being read
+    tasks.wait()
+    saved = json.loads(session_file().read_text())
+    assert {k: saved[k] for k in named} == named

@@ -121,7 +121,11 @@ class BackgroundMixin:
 
         def error(exc: BaseException) -> None:
             self._opening -= 1
+            if self._gone():
+                return
             self._say(f"Not opened: {_why(exc)}")
+            if then is not None:  # none of them, so that what waits on them goes on
+                then([], list(paths))
 
         tasks.run(lambda _task: [read_collection(p) for p in paths], done, error,
                   lane_name=COLLECTIONS)

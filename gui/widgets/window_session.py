@@ -41,6 +41,12 @@ def _paths(value: object) -> list[str]:
 class SessionMixin:
     #: The request tabs' editor/response split the person chose last (new tabs take it).
     request_split: list[int] | None = None
+    #: Scratch's file is being read (`restore`): until it is, Scratch holds nothing of
+    #: the person's, and saving it would overwrite the file with an empty request.
+    _scratch_restoring = False
+    #: The session being restored: True until its file is read, then its data, until
+    #: its collections and tabs are back. A window closed meanwhile keeps what it names.
+    _session_restoring: bool | dict = False
 
     def restore_layout(self, data: dict) -> None:
         """Window geometry, the sidebar's width and the editor/response split, before
@@ -74,10 +80,12 @@ class SessionMixin:
         """Bring back the last session: the scratch request (file and keychain) and the
         open collections and tabs, read in workers (`wait_for_collections` in tests)."""
         if self.persistence is not None:
+            self._scratch_restoring = True
             self.persistence.restore()
         self._restore_session()
 
     def _restored(self, spec: RequestSpec | None, note: str, problem: str) -> None:
+        self._scratch_restoring = False
         # Into Scratch's editor once it exists: behind a restored tab, when first shown.
         if spec is not None and not self.scratch.built:
             self.scratch.method_hint = spec.method
@@ -94,8 +102,10 @@ class SessionMixin:
             scratch.auth.set_storage_note(note)
 
     def save(self) -> None:
-        # A Scratch never shown holds what its file holds: nothing to write.
-        if self.persistence is not None and self.scratch.built:
+        # A Scratch never shown holds what its file holds, one not restored yet nothing
+        # of the person's: nothing to write.
+        if self.persistence is not None and self.scratch.built and \
+                not self._scratch_restoring:
             self.persistence.save(self.scratch.editor.spec())
 
     def _sent(self, spec: RequestSpec, exchange: Exchange, secrets: tuple[str, ...]) -> None:
@@ -148,10 +158,16 @@ class SessionMixin:
                 tabs.append(str(tab.item.path))
 
         current = self.tab.item
-        data = {"collections": [str(c.path) for c in self.sidebar.collections],
-                "tabs": tabs, "environments": self._environments,
-                "current": str(current.path) if current is not None else None,
-                "appearance": theme.mode(),
+        opened = {"collections": [str(c.path) for c in self.sidebar.collections],
+                  "tabs": tabs, "environments": self._environments,
+                  "current": str(current.path) if current is not None else None}
+        restoring = self._session_restoring
+        if restoring is True:
+            return  # closed before the last session's file was read: it stays as it is
+        if isinstance(restoring, dict):
+            # Closed before its collections were back: what it named, not an empty list.
+            opened = {key: restoring.get(key, opened[key]) for key in opened}
+        data = {**opened, "appearance": theme.mode(),
                 "geometry": bytes(self.window().saveGeometry().toBase64()).decode("ascii"),
                 "sidebar": self.split.sizes(), "request_split": self.request_split,
                 "left_pane": self.left.currentIndex()}
@@ -166,18 +182,20 @@ class SessionMixin:
         """The session file is read in a worker, in the lane that then reads the
         collections it names (`wait_for_collections` covers both)."""
         self._opening += 1
+        self._session_restoring = True
 
         def done(data: dict) -> None:
             self._opening -= 1
             if not self._gone() and data:
+                self._session_restoring = data
                 self._restore_from(data)
             elif not self._gone():
-                self.session_restored.emit()
+                self._session_is_back()
 
         def error(_exc: BaseException) -> None:
             self._opening -= 1
             if not self._gone():
-                self.session_restored.emit()
+                self._session_is_back()
 
         tasks.run(lambda _task: read_session(), done, error,
                   lane_name=COLLECTIONS)
@@ -209,4 +227,8 @@ class SessionMixin:
         self._update_environments()
         if not_opened:
             self.statusBar().showMessage("Not reopened: " + "; ".join(not_opened))
+        self._session_is_back()
+
+    def _session_is_back(self) -> None:
+        self._session_restoring = False
         self.session_restored.emit()
