@@ -141,7 +141,9 @@ class Frame(QWidget):
         # (QKeySequence through its module: its class is created on first use, after
         # the first frame.)
         keys = QtGui.QKeySequence
-        if event.matches(keys.StandardKey.Quit) or \
+        if self._revealed:  # keys the main window's widgets left unused
+            super().keyPressEvent(event)
+        elif event.matches(keys.StandardKey.Quit) or \
                 keys(event.keyCombination()) == keys("Ctrl+Q"):  # as the Quit action
             self.close()
         elif event.text().isprintable() and event.text():

@@ -175,6 +175,8 @@ def test_quit_and_typing_work_before_the_main_window_is_shown(qtbot, tmp_path,
     assert not frame.revealed
     qtbot.keyClicks(frame, "http://")  # typed at the outline: kept for the URL
     assert frame.reveal() == "http://"
+    qtbot.keyClicks(frame, "x")  # shown: keys are the main window's business
+    assert frame.reveal() == ""
     closing = Frame({})
     qtbot.addWidget(closing)
     closing.show()
