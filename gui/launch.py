@@ -82,12 +82,9 @@ def _build(app: QApplication, frame: Frame, session: dict, started: float) -> No
     deferred.theme.apply(app, session.get("appearance") or deferred.theme.SYSTEM)
     app.setWindowIcon(deferred.icons.app_icon())
     GarbageCollector(app)
-    # As SessionMixin._restore_tabs puts a tab in front: "current", else the last tab.
-    tabs = session.get("tabs")
-    behind = isinstance(session.get("current"), str) or (
-        "current" not in session and isinstance(tabs, list) and bool(tabs))
-    window = deferred.main_window.MainWindow(deferred.persistence.Persistence(),
-                                             scratch_behind=behind)
+    main_window = deferred.main_window.MainWindow
+    behind = main_window.request_in_front(session)
+    window = main_window(deferred.persistence.Persistence(), scratch_behind=behind)
     frame.adopt(window)  # hidden until shown below: dialogs meanwhile are the frame's
     window.restore_layout(session)
 
@@ -101,10 +98,11 @@ def _build(app: QApplication, frame: Frame, session: dict, started: float) -> No
             # benchmarks/startup.py: report when the built window has painted, then leave.
             report_first_paint(app, window, started)
 
+    # The session as read before the first frame: not read from disk a second time.
     if behind:
         window.session_restored.connect(show)
         QTimer.singleShot(RESTORE_WAIT_MS, frame, show)
-        window.restore()
+        window.restore(session)
     else:
         show()
-        after_first_frame(window, window.restore)
+        after_first_frame(window, lambda: window.restore(session))

@@ -17,7 +17,7 @@ from gui.core.model import RequestSpec
 from gui.core.storage.keychain import SecretStore
 from gui.core.storage.paths import data_dir, session_file
 from gui.frame import Frame
-from gui.widgets import theme
+from gui.widgets import theme, window_session
 from gui.widgets.main_window import MainWindow
 from tests.fakes import MemoryKeyring
 
@@ -139,13 +139,17 @@ def test_the_window_is_shown_once_the_session_is_back(qtbot, tmp_path, monkeypat
     frame = Frame({})
     qtbot.addWidget(frame)
     frame.show()
-    launch.build(QApplication.instance(), frame, launch.read_session(), 0.0)
+    session = launch.read_session()
+    reads = []
+    monkeypatch.setattr(window_session, "read_session", lambda: reads.append(1) or {})
+    launch.build(QApplication.instance(), frame, session, 0.0)
     main = frame.main
     assert main.window() is frame  # its dialogs meanwhile are the frame's
     assert not frame.revealed and not main.isVisible()  # the outline, while it is read
     qtbot.waitUntil(lambda: frame.revealed, timeout=10_000)
     assert main.tab.item.path == item.path  # as it was left, without Scratch first
     assert not main.scratch.built and main.isVisible()
+    assert reads == []  # the session read before the first frame, not read again
 
 
 def test_a_slow_session_does_not_keep_the_window_away(qtbot, tmp_path, monkeypatch,
@@ -167,7 +171,8 @@ def test_quit_and_typing_work_before_the_main_window_is_shown(qtbot, tmp_path,
                                                                monkeypatch, quiet_build):
     _session_with_a_tab(tmp_path)
     monkeypatch.setattr(launch, "RESTORE_WAIT_MS", 60_000)
-    monkeypatch.setattr(MainWindow, "restore", lambda self: None)  # a session never back
+    # A session never back.
+    monkeypatch.setattr(MainWindow, "restore", lambda self, _session=None: None)
     frame = Frame({})
     qtbot.addWidget(frame)
     frame.show()

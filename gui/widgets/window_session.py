@@ -76,13 +76,26 @@ class SessionMixin:
         if self.persistence is not None:
             self.persistence.forget(scheme_id)
 
-    def restore(self) -> None:
+    def restore(self, session: dict | None = None) -> None:
         """Bring back the last session: the scratch request (file and keychain) and the
-        open collections and tabs, read in workers (`wait_for_collections` in tests)."""
+        open collections and tabs, read in workers (`wait_for_collections` in tests).
+        `session`: the session file's data, when the caller has read it already
+        (gui/launch.py); else it is read here, in a worker."""
         if self.persistence is not None:
             self._scratch_restoring = True
             self.persistence.restore()
-        self._restore_session()
+        if session is None:
+            self._restore_session()
+        else:
+            self._session_read(session)
+
+    @staticmethod
+    def request_in_front(session: dict) -> bool:
+        """Whether restoring `session` puts a request's tab in front rather than
+        Scratch (`_restore_tabs`: "current", else the last tab)."""
+        current = session.get("current")
+        return isinstance(current, str) or (
+            "current" not in session and bool(_paths(session.get("tabs"))))
 
     def _restored(self, spec: RequestSpec | None, note: str, problem: str) -> None:
         self._scratch_restoring = False
@@ -186,11 +199,7 @@ class SessionMixin:
 
         def done(data: dict) -> None:
             self._opening -= 1
-            if not self._gone() and data:
-                self._session_restoring = data
-                self._restore_from(data)
-            elif not self._gone():
-                self._session_is_back()
+            self._session_read(data)
 
         def error(_exc: BaseException) -> None:
             self._opening -= 1
@@ -199,6 +208,15 @@ class SessionMixin:
 
         tasks.run(lambda _task: read_session(), done, error,
                   lane_name=COLLECTIONS)
+
+    def _session_read(self, data: dict) -> None:
+        if self._gone():
+            return
+        if data:
+            self._session_restoring = data
+            self._restore_from(data)
+        else:
+            self._session_is_back()
 
     def _restore_from(self, data: dict) -> None:
         environments = data.get("environments")
