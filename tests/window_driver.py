@@ -167,8 +167,8 @@ def main() -> int:
 
     restore = MainWindow.restore
 
-    def restore_then_drive(window: MainWindow) -> None:
-        restore(window)
+    def restore_then_drive(window: MainWindow, session: dict | None = None) -> None:
+        restore(window, session)
         run_steps(scenario(window, name, url))
 
     MainWindow.restore = restore_then_drive  # type: ignore[method-assign]
